@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from leadbadge.errors import UnknownTierError
+
 __all__ = [
     "Alignment",
     "Competency",
@@ -143,6 +145,13 @@ class Framework:
 
     def find_tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
+
+    def tier(self, tier_id: str) -> Tier:
+        """The tier with this id; raises :class:`UnknownTierError` naming the known ones."""
+        found = self.find_tier(tier_id)
+        if found is None:
+            raise UnknownTierError(tier_id, self.tier_ids())
+        return found
 
 
 @dataclass(frozen=True)
