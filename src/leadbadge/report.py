@@ -1,0 +1,187 @@
+"""The verification report: every check with a status, a summary of the credential, one verdict.
+
+The JSON form (``VerificationReport.to_json()``) has a documented, stable shape
+(docs/verification.md): fields are only ever added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "CHECK_IDS",
+    "CheckResult",
+    "CheckStatus",
+    "CredentialSummary",
+    "Verdict",
+    "VerificationFailedError",
+    "VerificationReport",
+    "compute_verdict",
+]
+
+#: Every report lists these checks, in this order.
+CHECK_IDS: tuple[str, ...] = (
+    "format",
+    "jsonld",
+    "schema",
+    "proof",
+    "issuer_key",
+    "issuer_trust",
+    "validity",
+    "status",
+    "recipient",
+)
+
+#: What each check answers, for people reading a report.
+CHECK_TITLES: Mapping[str, str] = {
+    "format": "Format and version",
+    "jsonld": "JSON-LD strictness",
+    "schema": "OB 3.0 conformance",
+    "proof": "Signature",
+    "issuer_key": "Issuer key",
+    "issuer_trust": "Issuer trust",
+    "validity": "Validity window",
+    "status": "Revocation status",
+    "recipient": "Recipient",
+}
+
+
+class CheckStatus(StrEnum):
+    PASS = "pass"  # noqa: S105 - a status name, not a password
+    #: Passed with a caveat the reader should see (older context, VC 1.1 form, legacy suite name).
+    WARN = "warn"
+    FAIL = "fail"
+    #: Could not be determined (key not found, list not cached, network off). Never a pass.
+    UNKNOWN = "unknown"
+    #: Not run because a check it depends on failed.
+    SKIPPED = "skipped"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    INCONCLUSIVE = "inconclusive"
+
+    @property
+    def exit_code(self) -> int:
+        return {Verdict.VALID: 0, Verdict.INVALID: 1, Verdict.INCONCLUSIVE: 2}[self]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check."""
+
+    id: str
+    status: CheckStatus
+    #: One sentence: what was found.
+    message: str
+    #: When not passing: what the reader can do about it.
+    action: str | None = None
+    #: W3C VC problem type name where one exists (``PROOF_VERIFICATION_ERROR``…).
+    problem_type: str | None = None
+    #: Where the material came from and how old it is, and other specifics.
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": CHECK_TITLES.get(self.id, self.id),
+            "status": self.status.value,
+            "message": self.message,
+        }
+        if self.action:
+            out["action"] = self.action
+        if self.problem_type:
+            out["problemType"] = self.problem_type
+        if self.detail:
+            out["detail"] = dict(self.detail)
+        return out
+
+
+@dataclass(frozen=True)
+class CredentialSummary:
+    """What the credential claims, for display; claims are only shown next to the verdict."""
+
+    id: str | None = None
+    issuer_id: str | None = None
+    issuer_name: str | None = None
+    tier: str | None = None
+    achievement_id: str | None = None
+    achievement_name: str | None = None
+    recipient_name: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    awarded: str | None = None
+    vc_version: str | None = None
+    ob_version: str | None = None
+    source_format: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "issuer": {"id": self.issuer_id, "name": self.issuer_name},
+            "tier": self.tier,
+            "achievement": {"id": self.achievement_id, "name": self.achievement_name},
+            "recipientName": self.recipient_name,
+            "validFrom": self.valid_from,
+            "validUntil": self.valid_until,
+            "awardedDate": self.awarded,
+            "vcVersion": self.vc_version,
+            "obVersion": self.ob_version,
+            "sourceFormat": self.source_format,
+        }
+
+
+def compute_verdict(checks: Sequence[CheckResult], required: frozenset[str]) -> Verdict:
+    """Invalid if any check fails; inconclusive if a required check is unknown; else valid."""
+    if any(c.status is CheckStatus.FAIL for c in checks):
+        return Verdict.INVALID
+    if any(c.status is CheckStatus.UNKNOWN and c.id in required for c in checks):
+        return Verdict.INCONCLUSIVE
+    return Verdict.VALID
+
+
+class VerificationFailedError(Exception):
+    """Raised by :meth:`VerificationReport.raise_for_verdict` when the verdict is not valid."""
+
+    def __init__(self, report: VerificationReport) -> None:
+        failing = [c for c in report.checks if c.status in (CheckStatus.FAIL, CheckStatus.UNKNOWN)]
+        first = f" {failing[0].message}" if failing else ""
+        super().__init__(f"The credential is {report.verdict.value}.{first}")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """Everything a verifier found about one input."""
+
+    input: str
+    verdict: Verdict
+    checks: tuple[CheckResult, ...]
+    evaluated_at: datetime
+    summary: CredentialSummary | None = None
+
+    def check(self, check_id: str) -> CheckResult:
+        return next(c for c in self.checks if c.id == check_id)
+
+    @property
+    def exit_code(self) -> int:
+        return self.verdict.exit_code
+
+    def raise_for_verdict(self) -> None:
+        if self.verdict is not Verdict.VALID:
+            raise VerificationFailedError(self)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "verdict": self.verdict.value,
+            "evaluatedAt": self.evaluated_at.isoformat().replace("+00:00", "Z"),
+            "credential": self.summary.to_json() if self.summary else None,
+            "checks": [c.to_json() for c in self.checks],
+        }
