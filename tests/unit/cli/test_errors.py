@@ -1,0 +1,71 @@
+"""Every CLI failure is one plain sentence with a documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from click.testing import CliRunner
+
+from leadbadge.cli import cli
+from leadbadge.errors import InputError
+
+
+def test_unknown_command_is_usage_error_exit_3() -> None:
+    result = CliRunner().invoke(cli, ["no-such-command"])
+    assert result.exit_code == 3
+    assert "No such command" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_library_error_becomes_one_sentence() -> None:
+    @cli.command("boom-input")
+    def _boom() -> None:
+        raise InputError("The e-mail address 'x' is not valid", field="email")
+
+    try:
+        result = CliRunner().invoke(cli, ["boom-input"])
+    finally:
+        cli.commands.pop("boom-input")
+    assert result.exit_code == 3
+    assert result.output.strip() == "leadbadge: The e-mail address 'x' is not valid."
+
+
+def test_unexpected_error_is_internal_exit_4_without_traceback() -> None:
+    @cli.command("boom-bug")
+    def _bug() -> None:
+        raise ZeroDivisionError
+
+    try:
+        result = CliRunner().invoke(cli, ["boom-bug"])
+    finally:
+        cli.commands.pop("boom-bug")
+    assert result.exit_code == 4
+    assert "Internal error (ZeroDivisionError)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_command_return_value_is_exit_code() -> None:
+    @cli.command("returns-two")
+    @click.pass_context
+    def _two(ctx: click.Context) -> None:
+        ctx.exit(2)
+
+    try:
+        result = CliRunner().invoke(cli, ["returns-two"])
+    finally:
+        cli.commands.pop("returns-two")
+    assert result.exit_code == 2
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "leadbadge", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert "leadbadge" in proc.stdout
