@@ -1,0 +1,74 @@
+"""The root ``leadbadge`` command group and its error handling.
+
+Every failure ends in one plain sentence on stderr and a documented exit code (docs/cli.md),
+never a traceback: 0 success (for verify: valid), 1 invalid, 2 inconclusive, 3 usage or
+unreadable input, 4 internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import click
+
+from leadbadge import LeadbadgeError, __version__
+from leadbadge.cli._common import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    say_error,
+    sentence,
+)
+
+
+def _usage_message(error: click.UsageError) -> str:
+    message = sentence(error.format_message()).rstrip(".")
+    command = error.ctx.command_path if error.ctx else "leadbadge"
+    return f"{message}; see '{command} --help'."
+
+
+class LeadbadgeGroup(click.Group):
+    """A click group that maps every exception to one sentence and an exit code."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> NoReturn:
+        extra.pop("standalone_mode", None)
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            say_error("Interrupted.")
+            sys.exit(EXIT_INTERRUPTED)
+        except click.UsageError as error:
+            say_error(_usage_message(error))
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as error:
+            say_error(sentence(error.format_message()))
+            sys.exit(EXIT_USAGE)
+        except LeadbadgeError as error:
+            say_error(sentence(error.message))
+            sys.exit(EXIT_USAGE)
+        except OSError as error:
+            where = f" {error.filename}" if error.filename else ""
+            reason = error.strerror or type(error).__name__
+            say_error(f"Could not use{where}: {reason}; check the path and permissions.")
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            say_error("Interrupted.")
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+            say_error(
+                f"Internal error ({type(error).__name__}); please report it with the command "
+                "you ran."
+            )
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(result if isinstance(result, int) else EXIT_OK)
+
+
+@click.group(cls=LeadbadgeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leadbadge")
+def cli() -> None:
+    """Issue and verify Open Badges 3.0 credentials for school-leadership certification."""
