@@ -231,12 +231,7 @@ class VerifyingKey:
                 f"An Ed25519 Multikey holds 34 bytes (0xed01 header and 32 key bytes), "
                 f"not {len(payload) + 2}."
             )
-        key = cls(payload)
-        # Leading zero bytes can be written with extra '1's only one way; anything else
-        # decodes to the same bytes from a different string and would break id comparison.
-        if key.multikey != value:
-            raise InvalidKeyError("The Multikey value is not in canonical base58btc form.")
-        return key
+        return cls(payload)
 
     @classmethod
     def from_jwk(cls, jwk: Mapping[str, Any]) -> VerifyingKey:
