@@ -317,7 +317,9 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[FrameworkProblem]:
             problems.extend(_duplicate_ids(levels, f"{cbase}/levels", "level"))
             problems.extend(_alignment_problems(competency, cbase, standard_urls))
             required = competency.get("required_level")
-            level_ids = list(dict.fromkeys(lv.get("id") for _, lv in levels))
+            level_ids = list(
+                dict.fromkeys(i for _, lv in levels if isinstance(i := lv.get("id"), str))
+            )
             if isinstance(required, str) and levels and required not in level_ids:
                 known = ", ".join(str(i) for i in level_ids)
                 problems.append(
