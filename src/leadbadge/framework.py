@@ -304,12 +304,12 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[FrameworkProblem]:
         base = f"/tiers/{t}"
         competencies = _items(tier, "competencies")
         problems.extend(_duplicate_ids(competencies, f"{base}/competencies", "competency"))
-        problems.extend(_duplicate_ids(_items(tier, "evidence"), f"{base}/evidence", "evidence"))
+        evidence_lists = [(tier, f"{base}/evidence")]
         renewal = tier.get("renewal")
         if isinstance(renewal, Mapping):
-            problems.extend(
-                _duplicate_ids(_items(renewal, "evidence"), f"{base}/renewal/evidence", "evidence")
-            )
+            evidence_lists.append((renewal, f"{base}/renewal/evidence"))
+        for owner, ebase in evidence_lists:
+            problems.extend(_evidence_problems(_items(owner, "evidence"), ebase))
         problems.extend(_alignment_problems(tier, base, standard_urls))
         for c, competency in competencies:
             cbase = f"{base}/competencies/{c}"
@@ -331,6 +331,20 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[FrameworkProblem]:
                 )
     problems.extend(_prerequisite_problems(tiers))
     return problems
+
+
+def _evidence_problems(
+    entries: list[tuple[int, Mapping[str, Any]]], base: str
+) -> Iterator[FrameworkProblem]:
+    yield from _duplicate_ids(entries, base, "evidence")
+    for index, entry in entries:
+        records = entry.get("records", [])
+        # Minimum hours are checked against the "hours" each piece of evidence records.
+        if "min_hours" in entry and isinstance(records, list) and "hours" not in records:
+            yield FrameworkProblem(
+                f"{base}/{index}/records",
+                "evidence with min_hours must list 'hours' among its records",
+            )
 
 
 def _alignment_problems(

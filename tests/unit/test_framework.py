@@ -461,6 +461,19 @@ def test_two_separate_cycles_are_both_reported() -> None:
     assert "d -> e -> d" in messages[1]
 
 
+def test_min_hours_needs_an_hours_record() -> None:
+    data = _minimal()
+    data["tiers"][0]["evidence"][0]["records"] = ["supervisor_name", "supervisor_role"]
+    data["tiers"][0]["renewal"]["evidence"] = [
+        {"id": "pl", "kind": "professional-learning", "name": "PL", "description": "Log."}
+    ]
+    data["tiers"][0]["renewal"]["evidence"][0]["min_hours"] = 10
+    assert _locations(data) == [
+        "/tiers/0/evidence/0/records",
+        "/tiers/0/renewal/evidence/0/records",
+    ]
+
+
 def test_required_level_must_be_one_of_the_levels() -> None:
     data = _minimal()
     data["tiers"][0]["competencies"][0]["required_level"] = "exceeds"
