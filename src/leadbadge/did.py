@@ -3,12 +3,12 @@
 Specifications:
 
 - DID syntax: W3C DID v1.0 §3.1 (``did:<method>:<method-specific-id>``, ``idchar``).
-- did:key: did:key Method v0.7 §3.1.1 "Document Creation Algorithm" (Ed25519 only here).
-- did:web: did:web Method Specification §2.3 "Method-specific identifier" and §2.5.2
-  "Read (Resolve)".
-- Verification methods and relationships: W3C Controlled Identifiers v1.0 §2.2 "Verification
-  Methods" (Multikey §2.2.2, JsonWebKey §2.2.3), §2.3.2 "Assertion", and §3.3 "Retrieve
-  Verification Method" (the id and controller of a method must be bound to the document).
+- did:key: did:key Method v0.7, "Document Creation Algorithm" (Ed25519 only here).
+- did:web: did:web Method Specification, "Method-specific identifier" (no IP addresses, the
+  port colon percent-encoded, ``:`` between path segments) and "Read (Resolve)".
+- Verification methods and relationships: W3C Controlled Identifiers v1.0 (CID), sections
+  "Verification Methods", "Verification Material", "Multikey", "JsonWebKey", "Assertion", and
+  "Retrieve Verification Method" (a method's id and controller must name the document).
 """
 
 from __future__ import annotations
@@ -68,14 +68,14 @@ _LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 @dataclass(frozen=True)
 class VerificationMethod:
-    """One Ed25519 verification method from a DID document (CID v1.0 §2.2)."""
+    """One Ed25519 verification method from a DID document (CID "Verification Methods")."""
 
     id: str
     type: str
     controller: str
     public_key: VerifyingKey
-    #: CID v1.0 §2.2: after ``revoked`` the method MUST NOT be used; after ``expires`` it
-    #: SHOULD NOT. Checking them against a clock is the verifier's job.
+    #: CID "Verification Methods": after ``revoked`` the method MUST NOT be used, after
+    #: ``expires`` it SHOULD NOT. Checking them against a clock is the verifier's job.
     expires: datetime | None = None
     revoked: datetime | None = None
 
@@ -208,7 +208,8 @@ def _check_host(host: str, did: str | None) -> str:
         )
     if _is_ip_literal(host):
         raise DIDError(
-            "A did:web host must be a domain name, not an IP address (did:web §2.3).", did=did
+            "A did:web host must be a domain name; the did:web method forbids IP addresses.",
+            did=did,
         )
     labels = host.split(".")
     if len(host) > 253 or not all(_LABEL_RE.fullmatch(label) for label in labels):
@@ -277,7 +278,7 @@ def _parse_did_web(did: str) -> tuple[str, int | None, list[str]]:
 
 
 def did_web_to_url(did: str) -> str:
-    """The HTTPS URL of a did:web DID document (did:web §2.5.2 "Read (Resolve)").
+    """The HTTPS URL of a did:web DID document (did:web "Read (Resolve)").
 
     ``did:web:example.com`` -> ``https://example.com/.well-known/did.json``;
     ``did:web:example.com:user:alice`` -> ``https://example.com/user/alice/did.json``;
@@ -452,10 +453,11 @@ class _Parser:
             raise DIDError(f"{where} has no 'controller'; it must be given explicitly.", did=doc_id)
         if "publicKeyMultibase" in entry and "publicKeyJwk" in entry:
             raise DIDError(
-                f"{where} has both publicKeyMultibase and publicKeyJwk (CID v1.0 §2.2.1).",
+                f"{where} has both publicKeyMultibase and publicKeyJwk; a method carries one.",
                 did=doc_id,
             )
-        # CID v1.0 §3.3: a method is only usable from the document its id and controller name.
+        # CID "Retrieve Verification Method": a method is usable only from the document that
+        # both its id and its controller name; anything else could be a planted key.
         if vm_id.partition("#")[0] != doc_id:
             return self._ignore(vm_id, "its id is not within this DID document")
         if controller != doc_id:
@@ -535,7 +537,7 @@ def parse_did_document(doc: Mapping[str, Any], *, expected_did: str | None = Non
 
     Accepted: ``Multikey`` and ``Ed25519VerificationKey2020`` (``publicKeyMultibase`` z6Mk…),
     ``JsonWebKey2020`` and ``JsonWebKey`` (``publicKeyJwk`` OKP/Ed25519). Methods of other key
-    types, or not bound to this DID (CID v1.0 §3.3), are skipped and listed in
+    types, or not bound to this DID (CID "Retrieve Verification Method"), are skipped and listed in
     ``ignored_methods``; a malformed Ed25519 method, a missing ``controller``, a published
     private key or an ``id`` other than ``expected_did`` raise :class:`DIDError`.
     """

@@ -5,10 +5,12 @@ describe what is wrong with an input, never echo it.
 
 Specifications:
 
-- Multikey: W3C Controlled Identifiers v1.0 §2.2.2 "Multikey" (public ``0xed01`` ‖ 32 bytes,
-  secret ``0x8026`` ‖ 32 bytes, base58btc ``z``); also VC-DI-EdDSA §2.1.1.
+- Multikey: W3C Controlled Identifiers v1.0, section "Multikey" (public ``0xed01`` ‖ 32 bytes,
+  secret ``0x8026`` ‖ 32 bytes, base58btc ``z``); also VC-DI-EdDSA, section "Multikey".
 - JWK: RFC 8037 §2 (``kty`` ``OKP``, ``crv`` ``Ed25519``); thumbprint: RFC 7638 §3.
-- did:key: did:key Method v0.7 §3.1 "Document Creation Algorithm".
+- did:key: did:key Method v0.7, "Document Creation Algorithm".
+- Public key validity: RFC 8032 §5.1.3 (decoding), did:key "Signature Method Creation
+  Algorithm" (``invalidPublicKey``).
 - Key files: RFC 5958 (EncryptedPrivateKeyInfo) with RFC 8018 PBES2 (PBKDF2-HMAC-SHA256,
   AES-256-CBC); see docs/keys.md for the choice of parameters.
 """
@@ -553,11 +555,17 @@ def _encrypt_pkcs8(key: Ed25519PrivateKey, secret: bytes) -> bytes:
 def _check_encrypted_pem(data: bytes, source: Path) -> None:
     """Refuse anything but one encrypted PKCS#8 PEM block, before any decryption is tried."""
     not_key = InvalidKeyError(f"The file {source} is not an encrypted PKCS#8 private key file.")
-    if b"PRIVATE KEY-----" in data and _PEM_BEGIN not in data:
-        raise InvalidKeyError(
-            f"The key file {source} holds an unencrypted private key; refusing to use it. "
-            "Re-save it with a passphrase."
-        )
+    if _PEM_BEGIN not in data:
+        if b"-----BEGIN PRIVATE KEY-----" in data:
+            raise InvalidKeyError(
+                f"The key file {source} holds an unencrypted private key; refusing to use it. "
+                "Re-save it with a passphrase."
+            )
+        if b"PRIVATE KEY-----" in data:
+            raise InvalidKeyError(
+                f"The key file {source} is not in encrypted PKCS#8 form "
+                "(convert it with 'openssl pkcs8 -topk8')."
+            )
     start = data.find(_PEM_BEGIN)
     end = data.find(_PEM_END)
     if start < 0 or end < start or data.count(_PEM_BEGIN) != 1:

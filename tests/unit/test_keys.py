@@ -534,3 +534,23 @@ def test_no_error_on_the_key_file_path_reveals_the_seed(tmp_path: Path) -> None:
         _assert_no_secret(str(error), RFC_SEED)
         _assert_no_secret(repr(error), RFC_SEED)
         assert PASSPHRASE not in str(error)
+
+
+@pytest.mark.parametrize("form", ["openssh", "traditional"])
+def test_load_refuses_other_private_key_formats(tmp_path: Path, form: str) -> None:
+    path = tmp_path / "other.pem"
+    if form == "openssh":
+        data = Ed25519PrivateKey.from_private_bytes(RFC_SEED).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+    else:
+        data = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.BestAvailableEncryption(PASSPHRASE.encode()),
+        )
+    path.write_bytes(data)
+    with pytest.raises(InvalidKeyError, match="pkcs8 -topk8"):
+        SigningKey.load(path, PASSPHRASE)
