@@ -420,7 +420,12 @@ class SigningKey:
         if not target.parent.is_dir():
             raise InputError(f"The folder for the key file {target} does not exist.", field="path")
         data = _encrypt_pkcs8(self._key, secret)
-        _write_private_file(target, data, overwrite=overwrite)
+        try:
+            _write_private_file(target, data, overwrite=overwrite)
+        except OSError as exc:
+            raise InputError(
+                f"The key file {target} cannot be written ({exc.strerror}).", field="path"
+            ) from None
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], passphrase: str | bytes) -> SigningKey:

@@ -554,3 +554,14 @@ def test_load_refuses_other_private_key_formats(tmp_path: Path, form: str) -> No
     path.write_bytes(data)
     with pytest.raises(InvalidKeyError, match="pkcs8 -topk8"):
         SigningKey.load(path, PASSPHRASE)
+
+
+def test_save_onto_a_directory_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "k.pem").mkdir()
+    with pytest.raises(KeyFileExistsError):
+        SigningKey.generate().save(tmp_path / "k.pem", PASSPHRASE)
+    with pytest.raises(InputError) as info:
+        SigningKey.generate().save(tmp_path / "k.pem", PASSPHRASE, overwrite=True)
+    assert info.value.field == "path"
+    assert (tmp_path / "k.pem").is_dir()
+    assert [p.name for p in tmp_path.iterdir()] == ["k.pem"]
