@@ -24,6 +24,7 @@ from leadbadge.model import Framework, Tier
 from tests.conftest import interop_path
 
 DATA = Path(__file__).parent / "data" / "frameworks"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "framework.md"
 DEFAULT_IDS = [
     "initial",
     "building",
@@ -250,6 +251,20 @@ def test_unknown_tier_lookup_raises_unknown_tier_error(default: Framework) -> No
 
     with pytest.raises(UnknownTierError):
         default.tier("nope")
+
+
+def test_the_example_tier_in_the_docs_is_valid() -> None:
+    blocks = DOCS.read_text(encoding="utf-8").split("```toml\n")[1:]
+    example = next(b.split("```")[0] for b in blocks if b.startswith("[[tiers]]"))
+    program = (
+        '[program]\nname = "P"\norganization = "O"\n'
+        '[[program.standards]]\nid = "psel-2015"\nname = "PSEL"\nurl = "https://www.npbea.org/psel/"\n'
+    )
+    problems = check_framework(tomllib.loads(program + example))
+    # Only the prerequisite is missing: the example shows one tier of a larger pathway.
+    assert [str(p) for p in problems] == [
+        "/tiers/0/prerequisites/0: unknown tier 'initial'; known tiers: building"
+    ]
 
 
 # --- unreadable and syntactically broken files ---------------------------------------------
