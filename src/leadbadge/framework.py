@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import re
 import tomllib
@@ -200,8 +201,24 @@ def _schema_problems(data: object) -> list[FrameworkProblem]:
     problems: list[FrameworkProblem] = []
     for error in _validator().iter_errors(data):
         problems.extend(_describe(error))
+    # TOML and Python's json accept nan and inf, which every numeric bound lets through.
+    problems.extend(
+        FrameworkProblem(where, f"must be a finite number, found {value!r}")
+        for where, value in _non_finite(data, [])
+    )
     problems.sort(key=lambda p: _sort_key(p.location))
     return problems
+
+
+def _non_finite(value: object, path: list[str | int]) -> Iterator[tuple[str, float]]:
+    if isinstance(value, float) and not math.isfinite(value):
+        yield _pointer(path), value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _non_finite(item, [*path, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, [*path, index])
 
 
 def _sort_key(location: str) -> list[tuple[int, int | str]]:

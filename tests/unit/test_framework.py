@@ -398,6 +398,13 @@ def test_invalid_values_are_reported_at_their_location(
         assert [p.location for p in problems] == [expected]
 
 
+@pytest.mark.parametrize("text", ["inf", "nan", "-inf"])
+def test_non_finite_numbers_are_refused(text: str) -> None:
+    source = (DATA / "minimal.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(source.replace("credits = 3\n", f"credits = {text}\n", 1))
+    assert "/tiers/0/credits" in _locations(data)
+
+
 @pytest.mark.parametrize("value", ["ext:LeadershipEndorsement", "License", "MicroCredential"])
 def test_ob_achievement_types_and_extensions_are_accepted(value: str) -> None:
     data = _minimal()
