@@ -235,7 +235,10 @@ def _describe(error: Any) -> Iterator[FrameworkProblem]:
     if kind == "required":
         for name in value:
             if isinstance(instance, dict) and name not in instance:
-                yield FrameworkProblem(f"{where}/{name}", f"the required field {name!r} is missing")
+                yield FrameworkProblem(
+                    _pointer([*error.absolute_path, name]),
+                    f"the required field {name!r} is missing",
+                )
     elif kind == "additionalProperties":
         known = sorted(schema.get("properties", {}))
         for name in instance:
@@ -266,8 +269,6 @@ def _describe(error: Any) -> Iterator[FrameworkProblem]:
         yield FrameworkProblem(where, f"must be greater than {value}, found {instance!r}")
     elif kind == "minimum":
         yield FrameworkProblem(where, f"must be at least {value}, found {instance!r}")
-    elif kind == "minLength":
-        yield FrameworkProblem(where, "must not be empty")
     else:
         yield FrameworkProblem(where, error.message)
 
