@@ -6,7 +6,7 @@ check their input, everything downstream trusts them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from leadbadge.errors import UnknownTierError
 
@@ -137,8 +137,8 @@ class Framework:
 
     program: Program
     tiers: tuple[Tier, ...]
-    #: Where it was loaded from, for messages.
-    source: str | None = None
+    #: Where it was loaded from, for messages; not part of equality.
+    source: str | None = field(default=None, compare=False)
 
     def tier_ids(self) -> list[str]:
         return [t.id for t in self.tiers]

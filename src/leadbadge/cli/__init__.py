@@ -10,6 +10,9 @@ from typing import NoReturn
 
 from leadbadge.cli._app import cli
 
+# Command modules register themselves on ``cli`` when imported.
+from leadbadge.cli import cmd_framework  # noqa: F401  # isort: skip
+
 __all__ = ["cli", "main"]
 
 
