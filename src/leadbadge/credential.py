@@ -378,7 +378,7 @@ def _issuer_profile(issuer: IssuerProfile) -> dict[str, Any]:
             "name": issuer.name.strip(),
             "url": issuer.url,
             "email": email,
-            "description": issuer.description,
+            "description": _text(issuer.description),
             "image": image,
         }
     )
@@ -468,7 +468,8 @@ def _evidence(tier: Tier, items: Sequence[EvidenceItem]) -> list[dict[str, Any]]
                 "Each evidence item must be an EvidenceItem.", field=f"evidence[{index}]"
             )
         if item.requirement is None:
-            if not (item.name or item.narrative or item.url or item.description or item.fields):
+            texts = (item.name, item.narrative, item.url, item.description, *item.fields.values())
+            if not any(_text(t) for t in texts):
                 raise InputError("An evidence item has no content.", field=f"evidence[{index}]")
             continue
         if item.requirement not in requirements:
@@ -518,19 +519,27 @@ def _evidence_node(item: EvidenceItem, requirement: EvidenceRequirement | None) 
         for key in order
         if item.fields.get(key, "").strip()
     ]
-    parts = [item.narrative.strip()] if item.narrative and item.narrative.strip() else []
+    parts = [_text(item.narrative) or ""]
     if lines:
         parts.append("\n".join(lines))
+    parts = [p for p in parts if p]
     return _compact(
         {
             "id": item.url,
             "type": ["Evidence"],
-            "name": item.name or (requirement.name if requirement else None),
-            "description": item.description,
+            "name": _text(item.name) or (requirement.name if requirement else None),
+            "description": _text(item.description),
             "narrative": "\n\n".join(parts),
             "genre": requirement.kind if requirement else None,
         }
     )
+
+
+def _text(value: str | None) -> str | None:
+    """The text without surrounding whitespace, or None when nothing is left."""
+    if value is None:
+        return None
+    return value.strip() or None
 
 
 def _label(key: str) -> str:
