@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -347,12 +348,17 @@ class IssuerHome:
         with _locked(self.path):
             self._load()
             self.signing_key(passphrase)
-            moment = _now(now)
             current = self.current_key
-            if moment < current.valid_from:
+            moment = _now(now)
+            if now is None and moment <= current.valid_from:
+                # Periods are recorded in whole seconds and must not be empty: a key made in
+                # this very second is retired in the next one.
+                time.sleep(max(0.0, (current.valid_from - datetime.now(UTC)).total_seconds()) + 1)
+                moment = _now(None)
+            if moment <= current.valid_from:
                 raise InputError(
                     f"The current key is in use from {xsd_datetime(current.valid_from)}; "
-                    "a rotation cannot be dated earlier.",
+                    "a rotation must be dated later.",
                     field="now",
                 )
             key = SigningKey.generate()

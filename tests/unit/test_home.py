@@ -274,11 +274,23 @@ def test_rotate_with_wrong_passphrase_changes_nothing(tmp_path: Path) -> None:
     assert after == before
 
 
-def test_rotate_cannot_be_dated_before_the_current_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "offset", [timedelta(seconds=-1), timedelta(0), timedelta(milliseconds=200)]
+)
+def test_rotate_must_be_dated_after_the_current_key(tmp_path: Path, offset: timedelta) -> None:
     made = _create(tmp_path / "h")
-    with pytest.raises(InputError, match="cannot be dated earlier"):
-        made.rotate(PASSPHRASE, now=FIXED_NOW - timedelta(seconds=1))
+    with pytest.raises(InputError, match="must be dated later"):
+        made.rotate(PASSPHRASE, now=FIXED_NOW + offset)
     assert len(IssuerHome.open(tmp_path / "h").keys) == 1
+
+
+def test_rotate_right_after_creation_leaves_no_empty_period(tmp_path: Path) -> None:
+    made = _create(tmp_path / "h", now=None)
+    first = made.current_key
+    new = made.rotate(PASSPHRASE)
+    closed = made.keys[0]
+    assert closed.valid_until is not None
+    assert first.valid_from < closed.valid_until == new.valid_from
 
 
 def test_rotate_skips_a_key_file_left_by_an_interrupted_rotation(tmp_path: Path) -> None:
