@@ -1,0 +1,504 @@
+"""The verifier's trust store: published issuers pinned with their key history, looked up offline.
+
+A store is a folder (``TRUST/issuers/<sha256(issuer id)[:16]>.json``, one file per issuer) that
+:meth:`TrustStore.add_published` fills from what an issuer publishes (``leadbadge publish``): its
+key history (``keys.json``), its did:web DID document, or both. Everything is validated before it
+is written; the network is used only there, and only for a URL (:mod:`leadbadge.fetch`).
+Lookups (:meth:`TrustStore.find_issuer`, :meth:`TrustStore.find_key`, :meth:`TrustStore.resolver`)
+read the folder only. docs/trust.md describes the layout and the rules for verifiers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import platformdirs
+
+from leadbadge import _fs
+from leadbadge._trust_sources import (
+    HistoryKey,
+    PublishedIssuer,
+    format_time,
+    load_published,
+    parse_entry_keys,
+    parse_time,
+)
+from leadbadge.did import VerificationMethod
+from leadbadge.errors import InputError, TrustStoreError, VerificationMethodError
+from leadbadge.keys import VerifyingKey
+
+__all__ = [
+    "ENTRY_FORMAT",
+    "AddResult",
+    "KeyResolver",
+    "PinnedIssuer",
+    "PinnedKey",
+    "TrustStore",
+    "default_trust_dir",
+]
+
+#: Version of the store entry files this code writes and reads.
+ENTRY_FORMAT = 1
+#: Environment variable naming the trust store folder.
+TRUST_ENV = "LEADBADGE_TRUST"
+# A store entry is written by us and holds a few keys; anything bigger is not one of ours.
+_MAX_ENTRY_BYTES = 4 * 1024 * 1024
+
+#: ``(verification method id, issuer id) -> VerificationMethod`` (proof.eddsa_rdfc_2022).
+KeyResolver = Callable[[str, str | None], VerificationMethod]
+
+
+def default_trust_dir() -> Path:
+    """``$LEADBADGE_TRUST`` if set, else ``<per-user data folder>/leadbadge/trust``."""
+    configured = os.environ.get(TRUST_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_data_dir("leadbadge", appauthor=False)) / "trust"
+
+
+@dataclass(frozen=True)
+class PinnedKey:
+    """One pinned public key with the period the issuer's key history gives it.
+
+    ``valid_from``/``valid_until`` are None when the source gave no period (a DID document
+    pinned on its own): such a key is accepted at any time.
+    """
+
+    id: str
+    controller: str
+    public_key: VerifyingKey
+    valid_from: datetime | None
+    valid_until: datetime | None
+    issuer: PinnedIssuer = field(repr=False, compare=False)
+
+    def valid_at(self, when: datetime) -> bool:
+        """True if the key was in use at ``when`` (both ends inclusive).
+
+        The end is inclusive because a rotation closes the old key and opens the new one at the
+        same instant, and a proof created in that second may carry either.
+        """
+        if when.tzinfo is None:
+            raise InputError("Give a date-time with a time zone to check a key's period.")
+        if self.valid_from is not None and when < self.valid_from:
+            return False
+        return self.valid_until is None or when <= self.valid_until
+
+    @property
+    def has_period(self) -> bool:
+        """False when the source said nothing about when the key was in use."""
+        return self.valid_from is not None or self.valid_until is not None
+
+    def verification_method(self, vm_id: str | None = None) -> VerificationMethod:
+        """This key as a DID verification method (under ``vm_id`` if the credential named it so)."""
+        return VerificationMethod(
+            id=vm_id or self.id,
+            type="Multikey",
+            controller=self.controller,
+            public_key=self.public_key,
+        )
+
+
+@dataclass(frozen=True)
+class PinnedIssuer:
+    """One trust store entry: an issuer, every identity it has used and every key it has held."""
+
+    #: The issuer id the issuer uses now.
+    id: str
+    #: Every issuer id in its history (a did:key issuer gets a new one at each rotation).
+    identities: tuple[str, ...]
+    name: str | None
+    url: str | None
+    keys: tuple[PinnedKey, ...]
+    #: Tier id -> Achievement id, as published.
+    achievements: Mapping[str, str]
+    did_document: Mapping[str, Any] | None
+    #: The path or URL it was pinned from.
+    source: str
+    pinned_at: datetime
+    #: The entry file in the store.
+    path: Path | None = field(default=None, compare=False)
+
+    def has_identity(self, issuer_id: str) -> bool:
+        return issuer_id in self.identities
+
+    def tier_of(self, achievement_id: str) -> str | None:
+        """The tier whose published Achievement has this id, if any."""
+        for tier, url in self.achievements.items():
+            if url == achievement_id:
+                return tier
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as stored (format 1)."""
+        return {
+            "format": ENTRY_FORMAT,
+            "issuer": self.id,
+            "identities": list(self.identities),
+            "name": self.name,
+            "url": self.url,
+            "keys": [
+                {
+                    "id": k.id,
+                    "controller": k.controller,
+                    "publicKeyMultibase": k.public_key.multikey,
+                    "validFrom": format_time(k.valid_from),
+                    "validUntil": format_time(k.valid_until),
+                }
+                for k in self.keys
+            ],
+            "achievements": dict(self.achievements),
+            "didDocument": dict(self.did_document) if self.did_document is not None else None,
+            "source": self.source,
+            "pinnedAt": format_time(self.pinned_at),
+        }
+
+
+def _build_issuer(
+    *,
+    issuer_id: str,
+    identities: Sequence[str],
+    name: str | None,
+    url: str | None,
+    keys: Sequence[HistoryKey],
+    achievements: Mapping[str, str],
+    did_document: Mapping[str, Any] | None,
+    source: str,
+    pinned_at: datetime,
+    path: Path | None = None,
+) -> PinnedIssuer:
+    issuer = PinnedIssuer(
+        id=issuer_id,
+        identities=tuple(identities),
+        name=name,
+        url=url,
+        keys=(),
+        achievements=dict(achievements),
+        did_document=did_document,
+        source=source,
+        pinned_at=pinned_at,
+        path=path,
+    )
+    pinned = tuple(
+        PinnedKey(k.id, k.controller, k.public_key, k.valid_from, k.valid_until, issuer)
+        for k in keys
+    )
+    # Keys point back at their issuer; the tuple is set once, before anyone sees the object.
+    object.__setattr__(issuer, "keys", pinned)
+    return issuer
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What :meth:`TrustStore.add_published` did."""
+
+    issuer: PinnedIssuer
+    #: True if an entry for the same issuer (any shared identity) was replaced.
+    updated: bool
+    #: Keys the replaced entry had that the new one no longer lists (worth a warning).
+    dropped_keys: tuple[str, ...] = ()
+
+
+def _entry_name(issuer_id: str) -> str:
+    return hashlib.sha256(issuer_id.encode("utf-8")).hexdigest()[:16] + ".json"
+
+
+class TrustStore:
+    """A folder of pinned issuers. A folder that does not exist yet is an empty store."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.issuers_dir = root / "issuers"
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> TrustStore:
+        """The store at ``path`` (default: :func:`default_trust_dir`); nothing is created yet."""
+        root = Path(path).expanduser() if path is not None else default_trust_dir()
+        if root.exists() and not root.is_dir():
+            raise TrustStoreError(f"The trust store {root} is a file, not a folder.")
+        return cls(root)
+
+    def __repr__(self) -> str:
+        return f"TrustStore({str(self.root)!r})"
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _entry_files(self) -> list[Path]:
+        try:
+            names = sorted(os.listdir(self.issuers_dir))
+        except FileNotFoundError:
+            return []
+        except NotADirectoryError:
+            raise TrustStoreError(f"{self.issuers_dir} is a file, not a folder.") from None
+        except OSError as error:
+            raise TrustStoreError(
+                f"The trust store {self.root} cannot be read ({error.strerror})."
+            ) from None
+        # Hidden names are temporary files of a write in progress.
+        return [self.issuers_dir / n for n in names if n.endswith(".json") and n[0] != "."]
+
+    def scan(self) -> tuple[list[PinnedIssuer], list[TrustStoreError]]:
+        """Every entry that reads cleanly, and one error per entry file that does not."""
+        good: list[PinnedIssuer] = []
+        bad: list[TrustStoreError] = []
+        for path in self._entry_files():
+            try:
+                good.append(_read_entry(path))
+            except TrustStoreError as error:
+                bad.append(error)
+        good.sort(key=lambda e: ((e.name or "").casefold(), e.id))
+        return good, bad
+
+    def list(self) -> list[PinnedIssuer]:
+        """Every pinned issuer; raises :class:`TrustStoreError` if an entry does not parse."""
+        good, bad = self.scan()
+        if bad:
+            raise bad[0]
+        return good
+
+    def find_issuer(self, issuer_id: str) -> PinnedIssuer | None:
+        """The entry that has ``issuer_id`` among its identities, or None if none has.
+
+        Raises :class:`TrustStoreError` when no good entry matches and some entry is damaged:
+        the issuer might be in it, so "not pinned" cannot be claimed.
+        """
+        good, bad = self.scan()
+        for entry in good:
+            if entry.has_identity(issuer_id):
+                return entry
+        if bad:
+            raise bad[0]
+        return None
+
+    def find_key(self, vm_id: str, issuer_id: str | None = None) -> PinnedKey | None:
+        """The pinned key a proof's ``verificationMethod`` names, for a credential of ``issuer_id``.
+
+        Matches, within the issuer's entry (or every entry when ``issuer_id`` is None): the
+        verification method id exactly; a did:key URL (``did:key:z…`` or ``did:key:z…#z…``) by
+        the key it encodes; and Open Badges' ``<issuer id>#<publicKeyMultibase>`` form by the key
+        in the fragment, when the part before ``#`` is the key's controller. The key's period is
+        not checked here: use :meth:`PinnedKey.valid_at` with the proof's creation time.
+        """
+        good, bad = self.scan()
+        candidates = [e for e in good if issuer_id is None or e.has_identity(issuer_id)]
+        for entry in candidates:
+            key = _match_key(entry, vm_id)
+            if key is not None:
+                return key
+        if bad and (issuer_id is None or not candidates):
+            raise bad[0]
+        return None
+
+    def resolver(self) -> KeyResolver:
+        """A key resolver for ``proof.eddsa_rdfc_2022.verify`` backed by this store.
+
+        It raises :class:`VerificationMethodError` when the key is not pinned for the issuer
+        (or the store cannot be read); the key's period is the caller's to check.
+        """
+
+        def resolve(vm_id: str, issuer_id: str | None) -> VerificationMethod:
+            try:
+                key = self.find_key(vm_id, issuer_id)
+            except TrustStoreError as error:
+                raise VerificationMethodError(error.message, verification_method=vm_id) from None
+            if key is None:
+                whose = f" for the issuer {issuer_id}" if issuer_id else ""
+                raise VerificationMethodError(
+                    f"The key {vm_id} is not pinned{whose} in the trust store {self.root}.",
+                    verification_method=vm_id,
+                )
+            return key.verification_method(vm_id)
+
+        return resolve
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def add_published(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        client: httpx.Client | None = None,
+        now: datetime | None = None,
+    ) -> AddResult:
+        """Validate and pin what an issuer publishes; replace its entry if already pinned.
+
+        ``source`` is a published folder, a ``keys.json`` key history, a ``did.json`` DID
+        document, an https URL to one of those, or a ``did:web:`` DID. URLs are fetched with
+        ``client`` (or a new bounded client). Raises :class:`NetworkError` when a fetch fails and
+        :class:`TrustStoreError` when the content is not acceptable; nothing is written then.
+        """
+        published = load_published(source, client=client)
+        pinned_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        return self.pin(published, pinned_at=pinned_at)
+
+    def pin(self, published: PublishedIssuer, *, pinned_at: datetime) -> AddResult:
+        """Write an already validated :class:`PublishedIssuer` (replacing its old entry)."""
+        path = self.issuers_dir / _entry_name(published.issuer)
+        issuer = _build_issuer(
+            issuer_id=published.issuer,
+            identities=published.identities,
+            name=published.name,
+            url=published.url,
+            keys=published.keys,
+            achievements=published.achievements,
+            did_document=published.did_document,
+            source=published.source,
+            pinned_at=pinned_at,
+            path=path,
+        )
+        good, _bad = self.scan()
+        replaced = [e for e in good if set(e.identities) & set(issuer.identities)]
+        new_keys = {k.public_key for k in issuer.keys}
+        dropped = tuple(k.id for old in replaced for k in old.keys if k.public_key not in new_keys)
+        data = json.dumps(issuer.to_json(), indent=2, ensure_ascii=False) + "\n"
+        try:
+            self.issuers_dir.mkdir(parents=True, exist_ok=True)
+            _fs.atomic_write_bytes(path, data.encode("utf-8"))
+            for old in replaced:
+                if old.path is not None and old.path != path:
+                    old.path.unlink(missing_ok=True)
+        except OSError as error:
+            raise TrustStoreError(
+                f"Could not write to the trust store {self.root} ({error.strerror})."
+            ) from None
+        return AddResult(issuer=issuer, updated=bool(replaced), dropped_keys=dropped)
+
+    def remove(self, issuer_id: str) -> PinnedIssuer | str:
+        """Unpin the issuer with this identity; returns what was removed.
+
+        A damaged entry can be removed by its file name (``<hash>.json`` or just ``<hash>``, as
+        the error about it names it); the file name is returned then.
+        """
+        good, bad = self.scan()
+        for entry in good:
+            if entry.has_identity(issuer_id) and entry.path is not None:
+                self._unlink(entry.path)
+                return entry
+        wanted = issuer_id if issuer_id.endswith(".json") else issuer_id + ".json"
+        for error in bad:
+            if isinstance(error, _EntryError) and error.path.name == wanted:
+                self._unlink(error.path)
+                return error.path.name
+        raise TrustStoreError(f"No issuer with the id {issuer_id} is pinned in {self.root}.")
+
+    def _unlink(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise TrustStoreError(
+                f"Could not remove {path} from the trust store ({error.strerror})."
+            ) from None
+        _fs.fsync_dir(path.parent)
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def _match_key(entry: PinnedIssuer, vm_id: str) -> PinnedKey | None:
+    for key in entry.keys:
+        if key.id == vm_id:
+            return key
+    base, _, fragment = vm_id.partition("#")
+    if base.startswith("did:key:"):
+        # did:key URLs carry their key: did:key:z… or did:key:z…#z… (same value twice).
+        multikey = base[len("did:key:") :]
+        if fragment and fragment != multikey:
+            return None
+        return _by_multikey(entry, base, multikey)
+    if fragment.startswith("z") and entry.has_identity(base):
+        return _by_multikey(entry, base, fragment)
+    return None
+
+
+def _by_multikey(entry: PinnedIssuer, controller: str, multikey: str) -> PinnedKey | None:
+    for key in entry.keys:
+        if key.controller == controller and key.public_key.multikey == multikey:
+            return key
+    return None
+
+
+# --- entry files -------------------------------------------------------------------------------
+
+
+class _EntryError(TrustStoreError):
+    """A store entry file that cannot be used; ``path`` names it."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(
+            f"The trust store entry {path} {why}; remove it with 'leadbadge trust remove "
+            f"{path.stem}' and pin the issuer again."
+        )
+        self.path = path
+
+
+def _read_entry(path: Path) -> PinnedIssuer:
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(_MAX_ENTRY_BYTES + 1)
+    except OSError as error:
+        raise _EntryError(path, f"cannot be read ({error.strerror})") from None
+    if len(raw) > _MAX_ENTRY_BYTES:
+        raise _EntryError(path, "is too large to be a trust store entry")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _EntryError(path, "is not valid JSON") from None
+    try:
+        return _parse_entry(data, path)
+    except TrustStoreError as error:
+        raise _EntryError(path, f"is invalid ({error.message.rstrip('.')})") from None
+
+
+def _parse_entry(data: Any, path: Path) -> PinnedIssuer:
+    if not isinstance(data, dict):
+        raise TrustStoreError("it is not a JSON object")
+    if data.get("format") != ENTRY_FORMAT:
+        raise TrustStoreError(f"its format is {data.get('format')!r}, not {ENTRY_FORMAT}")
+    issuer_id = data.get("issuer")
+    identities = data.get("identities")
+    if not isinstance(issuer_id, str) or not issuer_id:
+        raise TrustStoreError("'issuer' is not a string")
+    if (
+        not isinstance(identities, list)
+        or not all(isinstance(i, str) and i for i in identities)
+        or issuer_id not in identities
+    ):
+        raise TrustStoreError("'identities' is not a list of ids that includes 'issuer'")
+    keys = parse_entry_keys(data.get("keys"), identities)
+    achievements = data.get("achievements")
+    if not isinstance(achievements, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in achievements.items()
+    ):
+        raise TrustStoreError("'achievements' is not an object of strings")
+    did_document = data.get("didDocument")
+    if did_document is not None and not isinstance(did_document, dict):
+        raise TrustStoreError("'didDocument' is not an object")
+    name, url, source = data.get("name"), data.get("url"), data.get("source")
+    if not (isinstance(name, str) or name is None) or not (isinstance(url, str) or url is None):
+        raise TrustStoreError("'name' or 'url' is not a string")
+    if not isinstance(source, str):
+        raise TrustStoreError("'source' is not a string")
+    pinned_at = parse_time(data.get("pinnedAt"), "pinnedAt", error=TrustStoreError)
+    if pinned_at is None:
+        raise TrustStoreError("'pinnedAt' is missing")
+    if path.name != _entry_name(issuer_id):
+        raise TrustStoreError("its file name does not match its issuer id")
+    return _build_issuer(
+        issuer_id=issuer_id,
+        identities=identities,
+        name=name,
+        url=url,
+        keys=keys,
+        achievements=achievements,
+        did_document=did_document,
+        source=source,
+        pinned_at=pinned_at,
+        path=path,
+    )
