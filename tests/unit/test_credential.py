@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -824,3 +825,15 @@ def test_localhost_issuers_may_use_http_for_testing() -> None:
     assert credential["credentialSubject"]["achievement"]["id"] == (
         "http://localhost:8000/achievements/initial.json"
     )
+
+
+def test_the_example_in_the_docs_runs() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "credentials.md"
+    match = re.search(r"```python\n(.*?)```", docs.read_text(encoding="utf-8"), re.DOTALL)
+    assert match is not None
+    namespace: dict[str, Any] = {}
+    exec(match.group(1), namespace)  # noqa: S102 - our own documentation
+    credential = namespace["credential"]
+    assert credential["credentialSubject"]["achievement"]["humanCode"] == "teacher-leader"
+    assert credential_matches_email(credential, "Ana.Ruiz@example.org")
+    assert check_credential_shape(credential, require_open_badge=True) == []
