@@ -42,6 +42,7 @@ __all__ = [
     "EvidenceItem",
     "Recipient",
     "achievement_id",
+    "build_achievement",
     "build_credential",
     "credential_matches_email",
     "identity_hash",
@@ -200,6 +201,14 @@ class EvidenceItem:
 def achievement_id(issuer_url: str, tier_id: str) -> str:
     """The stable Achievement id of a tier: ``<issuer url>/achievements/<tier id>.json``."""
     return f"{issuer_url.rstrip('/')}/achievements/{quote(tier_id, safe='')}.json"
+
+
+def build_achievement(tier: Tier, issuer_url: str) -> dict[str, Any]:
+    """The tier's Achievement (without ``@context``), exactly as every credential embeds it.
+
+    This is what an issuer publishes at :func:`achievement_id`.
+    """
+    return _achievement(tier, achievement_id(issuer_url, tier.id))
 
 
 def tier_id_from_achievement_id(issuer_url: str, achievement: str) -> str | None:

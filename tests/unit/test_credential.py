@@ -22,6 +22,7 @@ from leadbadge.credential import (
     EvidenceItem,
     Recipient,
     achievement_id,
+    build_achievement,
     build_credential,
     credential_matches_email,
     identity_hash,
@@ -381,6 +382,7 @@ def test_the_achievement_is_the_same_for_every_recipient() -> None:
         credential_id=None,
     )
     assert one["credentialSubject"]["achievement"] == other["credentialSubject"]["achievement"]
+    assert one["credentialSubject"]["achievement"] == build_achievement(TIER, ISSUER.url)
     assert one["id"] != other["id"]
 
 
