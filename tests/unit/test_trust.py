@@ -705,3 +705,42 @@ def test_pins_a_published_folder_served_on_loopback(
     assert store.find_key(issuer.vm(0), issuer.keys[0].public_key.did_key) is not None
     with pytest.raises(NetworkError, match="HTTP 404"):
         store.add_published(f"{base}/missing/keys.json")
+
+
+# --- what `leadbadge publish` writes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("did_web", [None, "did:web:rcoe.example.org:issuers:rcoe"])
+def test_pins_what_publish_writes_before_and_after_a_rotation(
+    store: TrustStore, tmp_path: Path, did_web: str | None
+) -> None:
+    from leadbadge.home import IssuerHome
+    from leadbadge.publish import publish
+
+    home = IssuerHome.create(
+        tmp_path / "home",
+        name="Riverside COE",
+        url="https://rcoe.example.org/leadership",
+        passphrase="test passphrase",
+        did_web=did_web,
+        now=START,
+    )
+    publish(home, tmp_path / "site1")
+    first = store.add_published(tmp_path / "site1").issuer
+    assert first.id == home.issuer_id
+    assert first.did_document is not None if did_web else first.did_document is None
+    assert set(first.achievements) == set(home.framework().tier_ids())
+
+    home.rotate("test passphrase", now=FIXED_NOW)
+    publish(home, tmp_path / "site2")
+    result = store.add_published(tmp_path / "site2")
+    assert result.updated
+    assert result.dropped_keys == ()
+    old, new = result.issuer.keys
+    assert result.issuer.id == home.issuer_id
+    assert set(result.issuer.identities) == set(home.identities)
+    assert old.valid_at(FIXED_NOW - timedelta(days=1))
+    assert not old.valid_at(FIXED_NOW + timedelta(seconds=1))
+    assert new.valid_at(FIXED_NOW + timedelta(days=1))
+    assert store.find_key(old.id, old.controller) == old
+    assert len(_entries(store)) == 1

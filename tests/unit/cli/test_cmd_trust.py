@@ -1,0 +1,148 @@
+"""``leadbadge trust add | list | remove``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from leadbadge.cli import cli
+from leadbadge.keys import SigningKey
+from tests.unit._published import URL, Issuer, write_json
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+@pytest.fixture
+def trust(tmp_path: Path) -> str:
+    return str(tmp_path / "trust")
+
+
+def test_add_list_remove(tmp_path: Path, trust: str) -> None:
+    issuer = Issuer.make(n_keys=2)
+    issuer.publish(tmp_path / "site")
+
+    added = _run("trust", "add", str(tmp_path / "site"), "--trust", trust)
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith(f"Added {issuer.name} ({issuer.issuer_id}): 2 keys from ")
+    assert added.stderr == ""
+
+    again = _run("trust", "add", str(tmp_path / "site"), "--trust", trust)
+    assert again.exit_code == 0
+    assert again.stdout.startswith("Updated ")
+
+    listed = _run("trust", "list", "--trust", trust, "--json")
+    assert listed.exit_code == 0
+    (entry,) = json.loads(listed.stdout)
+    assert entry["issuer"] == issuer.issuer_id
+    assert entry["name"] == issuer.name
+    assert len(entry["keys"]) == 2
+    assert entry["identities"] == [k.public_key.did_key for k in issuer.keys]
+    assert Path(entry["file"]).is_file()
+
+    table = _run("trust", "list", "--trust", trust, env={"COLUMNS": "300"})
+    assert table.exit_code == 0
+    assert issuer.issuer_id in table.stdout
+    assert issuer.name in table.stdout
+    assert "keys.json" in table.stdout
+
+    old_id = issuer.keys[0].public_key.did_key
+    removed = _run("trust", "remove", old_id, "--trust", trust)
+    assert removed.exit_code == 0
+    assert removed.stdout.startswith(f"Removed {issuer.name} ({issuer.issuer_id}) from ")
+    assert json.loads(_run("trust", "list", "--trust", trust, "--json").stdout) == []
+    empty = _run("trust", "list", "--trust", trust)
+    assert "No issuers are pinned" in empty.stdout
+
+
+def test_store_comes_from_the_environment(tmp_path: Path) -> None:
+    issuer = Issuer.make()
+    issuer.publish(tmp_path / "site")
+    env = {"LEADBADGE_TRUST": str(tmp_path / "env-store")}
+    assert _run("trust", "add", str(tmp_path / "site"), env=env).exit_code == 0
+    assert (tmp_path / "env-store" / "issuers").is_dir()
+    listed = _run("trust", "list", "--json", env=env)
+    assert [e["issuer"] for e in json.loads(listed.stdout)] == [issuer.issuer_id]
+
+
+def test_did_document_alone_warns_that_keys_have_no_period(tmp_path: Path, trust: str) -> None:
+    issuer = Issuer.make(did_web="did:web:rcoe.example.org")
+    did_json = write_json(tmp_path / "did.json", issuer.did_document())
+    result = _run("trust", "add", str(did_json), "--trust", trust)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Added did:web:rcoe.example.org: 1 key from ")
+    assert "accepted for credentials signed at any time" in result.stderr
+
+
+def test_dropped_keys_are_warned_about(tmp_path: Path, trust: str) -> None:
+    issuer = Issuer.make(n_keys=2)
+    issuer.publish(tmp_path / "v1")
+    assert _run("trust", "add", str(tmp_path / "v1"), "--trust", trust).exit_code == 0
+    Issuer(keys=issuer.keys[1:]).publish(tmp_path / "v2")
+    result = _run("trust", "add", str(tmp_path / "v2"), "--trust", trust)
+    assert result.exit_code == 0
+    assert f"The key {issuer.vm(0)} was pinned before but is no longer published" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["trust", "add", "{missing}"], "does not exist."),
+        (["trust", "add", "http://rcoe.example.org/keys.json"], "only https URLs are fetched"),
+        (["trust", "add", "{bad}"], "is invalid: 'name' must be a non-empty string."),
+        (["trust", "remove", "did:web:nobody.example.org"], "No issuer with the id"),
+    ],
+)
+def test_bad_input_is_one_sentence_and_exit_3(
+    tmp_path: Path, trust: str, args: list[str], message: str
+) -> None:
+    doc = Issuer.make().history()
+    del doc["name"]
+    bad = write_json(tmp_path / "keys.json", doc)
+    argv = [a.format(missing=tmp_path / "missing.json", bad=bad) for a in args]
+    result = _run(*argv, "--trust", trust)
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith("leadbadge: ")
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert not Path(trust).exists()
+
+
+def test_damaged_entry_is_listed_as_a_warning_and_removable(tmp_path: Path, trust: str) -> None:
+    issuer = Issuer.make()
+    issuer.publish(tmp_path / "site")
+    assert _run("trust", "add", str(tmp_path / "site"), "--trust", trust).exit_code == 0
+    damaged = Path(trust) / "issuers" / "00000000deadbeef.json"
+    damaged.write_text("not json")
+
+    listed = _run("trust", "list", "--trust", trust, "--json")
+    assert listed.exit_code == 3
+    assert [e["issuer"] for e in json.loads(listed.stdout)] == [issuer.issuer_id]
+    assert f"{damaged} is not valid JSON" in listed.stderr
+    assert "trust remove 00000000deadbeef" in listed.stderr
+
+    removed = _run("trust", "remove", "00000000deadbeef", "--trust", trust)
+    assert removed.exit_code == 0
+    assert removed.stdout.startswith("Removed 00000000deadbeef.json from ")
+    assert _run("trust", "list", "--trust", trust).exit_code == 0
+
+
+def test_store_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.write_text("")
+    result = _run("trust", "list", "--trust", str(store))
+    assert result.exit_code == 3
+
+
+def test_did_key_can_be_pinned_by_name(trust: str) -> None:
+    key = SigningKey.generate().public_key
+    result = _run("trust", "add", key.did_key, "--trust", trust)
+    assert result.exit_code == 0
+    assert key.did_key in result.stdout
+    assert URL not in result.stdout
