@@ -199,7 +199,7 @@ class IssuerHome:
         partial home. Without ``did_web`` the issuer id is the first key's did:key.
         """
         target = Path(path)
-        _check_target(target)
+        cls.check_new_location(target)
         if not isinstance(name, str) or not name.strip():
             raise InputError("The issuer name must not be blank.", field="name")
         issuer_url = check_issuer_url(url)
@@ -241,6 +241,11 @@ class IssuerHome:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return cls(target)
+
+    @staticmethod
+    def check_new_location(path: str | os.PathLike[str]) -> None:
+        """Raise :class:`IssuerHomeError` unless :meth:`create` could make a home at ``path``."""
+        _check_target(Path(path))
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -292,6 +297,10 @@ class IssuerHome:
         if framework_file not in ("framework.toml", "framework.json"):
             raise IssuerHomeError(f"{self.path / _ISSUER_FILE} names an unexpected framework.")
         self.framework_path = self.path / framework_file
+
+    def reload(self) -> None:
+        """Read the home again (another process may have rotated the key)."""
+        self._load()
 
     @property
     def issuer_id(self) -> str:

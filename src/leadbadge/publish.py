@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from leadbadge import _fs
 from leadbadge.conformance import OB_CONTEXT_URL, VC_V2_CONTEXT_URL
-from leadbadge.credential import _achievement, achievement_id
+from leadbadge.credential import achievement_id, build_achievement
 from leadbadge.did import did_web_document, did_web_to_url
 from leadbadge.errors import InputError
 from leadbadge.home import IssuerHome, KeyRecord, xsd_datetime
@@ -120,7 +120,7 @@ def site_files(home: IssuerHome) -> list[PublishedFile]:
     for tier in framework.tiers:
         ach_id = achievement_id(home.profile.url, tier.id)
         name = _segments(urlsplit(ach_id).path)[-1]
-        document = {"@context": list(_CONTEXTS), **_achievement(tier, ach_id)}
+        document = {"@context": list(_CONTEXTS), **build_achievement(tier, home.profile.url)}
         files.append(PublishedFile((*base, "achievements", name), document, "achievement"))
     history = key_history_document(home, framework.tier_ids())
     files.append(PublishedFile((*base, "keys.json"), history, "keys"))
