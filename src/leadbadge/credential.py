@@ -320,8 +320,10 @@ def build_credential(
         if p.severity == "error"
     ]
     if problems:
+        first = problems[0]
         raise InputError(
-            f"The credential would be malformed: {problems[0]}", field=problems[0].path
+            f"The credential would break the data model at {first.path}: {first.message}",
+            field=first.path,
         )
     return credential
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import re
@@ -791,6 +792,17 @@ def test_bad_input_raises_a_typed_error_naming_the_field(
     assert error.code == "invalid_input"
     assert "\n" not in error.message
     assert error.message.endswith(".")
+
+
+def test_framework_content_that_would_break_the_data_model_is_refused() -> None:
+    # Framework files are validated when loaded; a hand-built one is not, so the builder's
+    # final data-model check is what stops this alignment without a URL.
+    broken_tier = dataclasses.replace(TIER, alignments=(Alignment("Standard 1", "standard-1"),))
+    framework = Framework(FRAMEWORK.program, (broken_tier,))
+    with pytest.raises(InputError) as caught:
+        _build(framework=framework)
+    assert caught.value.field == "/credentialSubject/achievement/alignment/0/targetUrl"
+    assert caught.value.message.endswith(".")
 
 
 def test_unknown_tier_raises_unknown_tier_error() -> None:
