@@ -138,6 +138,12 @@ def fetch_json(
                     current = check_url(
                         response.url.join(location), allow_loopback_http=loopback_chain
                     )
+                    if not loopback_chain and is_loopback_host(current.host):
+                        raise NetworkError(
+                            f"Refusing the redirect from {response.url} to this machine "
+                            f"({current}).",
+                            url=str(current),
+                        )
                     continue
                 return _read(response, url, str(current), max_bytes, stop_at)
             finally:

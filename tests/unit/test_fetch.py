@@ -176,6 +176,28 @@ def test_public_server_cannot_redirect_onto_loopback_http() -> None:
     assert seen == ["https://a.example/keys.json"]
 
 
+def test_public_server_cannot_redirect_onto_loopback_https() -> None:
+    seen: list[str] = []
+
+    def handler(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": "https://localhost:8443/admin.json"})
+
+    with pytest.raises(NetworkError, match="to this machine"):
+        fetch_json("https://a.example/keys.json", client=_client(handler, seen))
+    assert seen == ["https://a.example/keys.json"]
+
+
+def test_loopback_server_may_redirect_on_loopback() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/a":
+            return httpx.Response(302, headers={"location": "http://localhost:9/b"})
+        return httpx.Response(200, headers=_JSON, content=b"{}")
+
+    assert fetch_json("http://127.0.0.1:9/a", client=_client(handler)).url == (
+        "http://localhost:9/b"
+    )
+
+
 def test_more_than_three_redirects_is_refused() -> None:
     seen: list[str] = []
 
