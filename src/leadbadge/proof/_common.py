@@ -1,0 +1,58 @@
+"""Helpers shared by proof formats: XML Schema date-times, the issuer id, proof lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from leadbadge.errors import InputError
+
+# XML Schema 1.1 Part 2 §3.3.8 dateTimeStamp (a dateTime with a time zone), as Data Integrity
+# 1.0 §2.1 requires for ``created`` and ``expires``. Years are four digits: nothing else is a
+# plausible proof date, and Python's datetime cannot hold them anyway.
+_DATE_TIME_STAMP = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<fraction>\d+))?"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})\Z"
+)
+
+
+def parse_date_time_stamp(value: object, *, field: str) -> datetime:
+    """A timezone-aware datetime from an XML Schema ``dateTimeStamp``; InputError otherwise."""
+    match = _DATE_TIME_STAMP.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise InputError(
+            f"The proof's {field!r} is not a date-time with a time zone "
+            "(like 2024-05-01T12:00:00Z).",
+            field=field,
+        )
+    fraction = (match["fraction"] or "")[:6]
+    text = f"{match['date']}T{match['time']}{'.' + fraction if fraction else ''}"
+    tz = "+00:00" if match["tz"] == "Z" else match["tz"]
+    try:
+        return datetime.fromisoformat(text + tz)
+    except ValueError:
+        raise InputError(f"The proof's {field!r} is not a valid date-time.", field=field) from None
+
+
+def format_date_time_stamp(moment: datetime, *, field: str) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, to the second; refuses a naive datetime."""
+    if not isinstance(moment, datetime) or moment.tzinfo is None or moment.utcoffset() is None:
+        raise InputError(f"{field!r} must be a timezone-aware datetime.", field=field)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """The document's issuer: the ``issuer`` string, or the ``id`` of an ``issuer`` object."""
+    issuer = document.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) and issuer else None
+
+
+def as_list(value: object) -> list[Any]:
+    """A JSON value that may be single or an array, as a list (``None`` is empty)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]

@@ -1,0 +1,489 @@
+"""Data Integrity ``DataIntegrityProof`` proofs with the ``eddsa-rdfc-2022`` cryptosuite.
+
+Specifications:
+
+- VC Data Integrity EdDSA Cryptosuites v1.0, §3.3 "eddsa-rdfc-2022": Create Proof, Verify
+  Proof, Transformation (RDFC-1.0), Hashing (SHA-256 of the proof configuration, then of the
+  document, concatenated), Proof Configuration, Proof Serialization (Ed25519, multibase
+  base58btc). ``eddsa-2022`` is the same algorithm under its pre-2023 name; it is verified, with
+  a warning, and never produced.
+- VC Data Integrity 1.0, §4.2 "Add Proof", §4.4 "Verify Proof" and §4.5 "Verify Proof Sets and
+  Chains" (``previousProof``).
+- Open Badges 3.0 §8.3 and 1EdTech's implementation guide: a ``verificationMethod`` of the form
+  ``<issuer id>#<publicKeyMultibase>`` names the key in its fragment.
+
+The proof-set rule, the accepted verification method forms and the allowlist are described in
+docs/proofs.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Final, Protocol
+
+from leadbadge import _multibase, jsonld
+from leadbadge.did import DidDocument, VerificationMethod, resolve_did_key
+from leadbadge.errors import (
+    DIDError,
+    InputError,
+    InvalidKeyError,
+    SignatureError,
+    UnsupportedProofError,
+    VerificationMethodError,
+)
+from leadbadge.keys import SigningKey, VerifyingKey
+from leadbadge.proof._common import (
+    as_list,
+    format_date_time_stamp,
+    issuer_id,
+    parse_date_time_stamp,
+)
+
+__all__ = [
+    "CRYPTOSUITE",
+    "DEFAULT_ALLOWED",
+    "LEGACY_CRYPTOSUITE",
+    "PROOF_PURPOSE",
+    "PROOF_TYPE",
+    "KeyResolver",
+    "ProofVerification",
+    "default_resolver",
+    "hash_data",
+    "proof_config",
+    "sign",
+    "verify",
+]
+
+PROOF_TYPE: Final = "DataIntegrityProof"
+CRYPTOSUITE: Final = "eddsa-rdfc-2022"
+#: The suite's name in drafts before 2023; same algorithm, accepted for verification only.
+LEGACY_CRYPTOSUITE: Final = "eddsa-2022"
+#: The only proof purpose a credential's proof may have.
+PROOF_PURPOSE: Final = "assertionMethod"
+#: (proof type, cryptosuite) pairs a verifier accepts unless its caller says otherwise.
+DEFAULT_ALLOWED: Final[frozenset[tuple[str, str]]] = frozenset(
+    {(PROOF_TYPE, CRYPTOSUITE), (PROOF_TYPE, LEGACY_CRYPTOSUITE)}
+)
+# What this module can verify; an allowlist entry outside it is reported, never "verified".
+_IMPLEMENTED: Final = DEFAULT_ALLOWED
+_SIGNATURE_BYTES = 64
+
+
+class KeyResolver(Protocol):
+    """Finds the key a proof names: ``(verification method, issuer id) -> VerificationMethod``.
+
+    Raises :class:`VerificationMethodError` when the method cannot be resolved or may not sign
+    for this issuer. The returned method's ``controller`` is compared with the issuer by
+    :func:`verify`.
+    """
+
+    def __call__(self, verification_method: str, issuer: str, /) -> VerificationMethod: ...
+
+
+@dataclass(frozen=True)
+class ProofVerification:
+    """A proof that verified: which key, whose, and when the proof says it was made.
+
+    For a proof set this describes the issuer's proof; ``warnings`` also names proofs that were
+    not checked (type outside the allowlist) and proofs by other signers.
+    """
+
+    verification_method: str
+    controller: str
+    public_key: VerifyingKey
+    #: The proof's ``created`` (optional in Data Integrity 1.0, so ``None`` when absent).
+    created: datetime | None
+    cryptosuite: str
+    warnings: tuple[str, ...] = ()
+    #: The proof's ``expires``, if any; comparing it with a clock is the caller's job.
+    expires: datetime | None = None
+
+
+# --- The algorithm ----------------------------------------------------------------------------
+
+
+def proof_config(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
+    """The proof configuration (§3.3.5): the proof without ``proofValue``, in the document's
+    ``@context``."""
+    config = {k: copy.deepcopy(v) for k, v in proof.items() if k != "proofValue"}
+    context = document.get("@context")
+    if "@context" in proof and as_list(proof["@context"]) != as_list(context):
+        # Data Integrity lets a proof carry a prefix of the document's contexts; leadbadge
+        # only accepts the same list, which is what every signer it knows produces.
+        raise InputError(
+            "The proof's @context differs from the document's, which leadbadge does not accept.",
+            field="proof/@context",
+        )
+    config["@context"] = copy.deepcopy(context)
+    return config
+
+
+def hash_data(
+    document: Mapping[str, Any],
+    config: Mapping[str, Any],
+    *,
+    loader: jsonld.ContextLoader | None = None,
+) -> bytes:
+    """SHA-256 of the canonical proof configuration ‖ SHA-256 of the canonical document."""
+    # The document first, so that its own problems are reported rather than the proof's.
+    canonical_document = jsonld.canonicalize(document, loader=loader)
+    canonical_config = jsonld.canonicalize(config, loader=loader)
+    return (
+        hashlib.sha256(canonical_config.encode("utf-8")).digest()
+        + hashlib.sha256(canonical_document.encode("utf-8")).digest()
+    )
+
+
+# --- Signing ----------------------------------------------------------------------------------
+
+
+def sign(
+    document: Mapping[str, Any],
+    key: SigningKey,
+    *,
+    verification_method: str,
+    created: datetime,
+    loader: jsonld.ContextLoader | None = None,
+) -> dict[str, Any]:
+    """A copy of ``document`` with an ``eddsa-rdfc-2022`` proof added to its ``proof`` array.
+
+    ``proof`` is always an array (OB 3.0's JSON Schema requires one; every verifier accepts
+    one). Proofs already present are kept, making a proof set: the new proof, like each of
+    them, signs the document without any proof. ``created`` is recorded in UTC to the second.
+    The document must pass strict JSON-LD processing, or nothing is signed.
+    """
+    if not isinstance(document, Mapping):
+        raise InputError("The document to sign must be a JSON object.", field="document")
+    if not isinstance(key, SigningKey):
+        raise InputError("The signing key must be a leadbadge SigningKey.", field="key")
+    if not isinstance(verification_method, str) or not verification_method:
+        raise InputError(
+            "The verification method must be a non-empty string.", field="verification_method"
+        )
+    _check_method_names_key(verification_method, key.public_key)
+    signed = copy.deepcopy(dict(document))
+    existing = as_list(signed.pop("proof", None))
+    proof: dict[str, Any] = {
+        "type": PROOF_TYPE,
+        "cryptosuite": CRYPTOSUITE,
+        "created": format_date_time_stamp(created, field="created"),
+        "verificationMethod": verification_method,
+        "proofPurpose": PROOF_PURPOSE,
+    }
+    data = hash_data(signed, proof_config(signed, proof), loader=loader)
+    proof["proofValue"] = _multibase.encode_base58btc(key.sign(data))
+    signed["proof"] = [*existing, proof]
+    return signed
+
+
+def _check_method_names_key(verification_method: str, public_key: VerifyingKey) -> None:
+    """Refuse a verification method that visibly names another key than the signing key."""
+    named: VerifyingKey | None = None
+    base, _, fragment = verification_method.partition("#")
+    if base.startswith("did:key:"):
+        try:
+            named = resolve_did_key(verification_method).verification_methods[0].public_key
+        except DIDError as error:
+            raise InputError(
+                f"The verification method is not a usable did:key: {error.message}",
+                field="verification_method",
+            ) from None
+    elif fragment.startswith("z6Mk"):
+        try:
+            named = VerifyingKey.from_multikey(fragment)
+        except InvalidKeyError:
+            named = None
+    if named is not None and named != public_key:
+        raise InputError(
+            "The verification method names a different key than the signing key.",
+            field="verification_method",
+        )
+
+
+# --- Verification -----------------------------------------------------------------------------
+
+
+def verify(
+    document: Mapping[str, Any],
+    *,
+    issuer: str | None = None,
+    resolver: KeyResolver | None = None,
+    allowed: Collection[tuple[str, str]] = DEFAULT_ALLOWED,
+    loader: jsonld.ContextLoader | None = None,
+) -> ProofVerification:
+    """Verify the document's proof (or proof set) and that its issuer made it.
+
+    ``issuer`` defaults to the document's issuer id; ``allowed`` lists the (type, cryptosuite)
+    pairs to check and comes from the caller, never from the document. The rule for several
+    proofs: proofs outside ``allowed`` are not checked (each is named in ``warnings``); every
+    checked proof must verify; at least one must be by a key the issuer controls.
+
+    Raises UnsupportedProofError (no proof, or none allowed), InputError (a malformed proof),
+    VerificationMethodError (key not found, wrong purpose, not the issuer's), SignatureError,
+    and JsonLdError subclasses (the document fails strict JSON-LD processing).
+    """
+    if not isinstance(document, Mapping):
+        raise InputError("The document to verify must be a JSON object.", field="document")
+    proofs = as_list(document.get("proof"))
+    if not proofs:
+        raise UnsupportedProofError("The document has no proof.")
+    for index, proof in enumerate(proofs):
+        if not isinstance(proof, Mapping):
+            raise InputError(f"Proof {index + 1} is not a JSON object.", field=f"proof/{index}")
+    issuer = issuer if issuer is not None else issuer_id(document)
+    resolve = resolver if resolver is not None else _DEFAULT_RESOLVER
+    accepted = frozenset(allowed)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    notes: list[str] = []
+    verified: list[ProofVerification] = []
+    for index, proof in enumerate(proofs):
+        kind = (proof.get("type"), proof.get("cryptosuite"))
+        if kind not in accepted or kind not in _IMPLEMENTED:
+            why = "its suite is not accepted" if kind not in accepted else "it is not supported"
+            notes.append(f"Proof {index + 1} ({_describe(proof)}) was not checked: {why}.")
+            continue
+        if issuer is None:
+            raise VerificationMethodError(
+                "The document names no issuer, so no proof can be tied to one.",
+                verification_method=_string(proof.get("verificationMethod")),
+            )
+        verified.append(
+            _verify_one(unsecured, proofs, index, issuer=issuer, resolve=resolve, loader=loader)
+        )
+    if not verified:
+        found = ", ".join(_describe(p) for p in proofs)
+        raise UnsupportedProofError(f"No proof uses a suite this verifier accepts (found {found}).")
+    by_issuer = [v for v in verified if v.controller == issuer]
+    if not by_issuer:
+        first = verified[0]
+        raise VerificationMethodError(
+            f"The proof's key {first.verification_method} is controlled by {first.controller}, "
+            f"not by the issuer {issuer}.",
+            verification_method=first.verification_method,
+        )
+    for other in verified:
+        if other.controller != issuer:
+            notes.append(
+                f"A proof by {other.controller} also verifies; it says nothing about the issuer."
+            )
+    chosen = by_issuer[0]
+    return replace(chosen, warnings=chosen.warnings + tuple(notes))
+
+
+def _verify_one(
+    unsecured: Mapping[str, Any],
+    proofs: list[Mapping[str, Any]],
+    index: int,
+    *,
+    issuer: str,
+    resolve: KeyResolver,
+    loader: jsonld.ContextLoader | None,
+) -> ProofVerification:
+    """Data Integrity §4.4 "Verify Proof" with eddsa-rdfc-2022 §3.3.2, for one proof."""
+    proof = proofs[index]
+    where = "proof" if len(proofs) == 1 else f"proof/{index}"
+    method_id = proof.get("verificationMethod")
+    if not isinstance(method_id, str) or not method_id:
+        raise InputError(
+            "The proof has no verificationMethod.", field=f"{where}/verificationMethod"
+        )
+    purpose = proof.get("proofPurpose")
+    if not isinstance(purpose, str):
+        raise InputError("The proof has no proofPurpose.", field=f"{where}/proofPurpose")
+    if purpose != PROOF_PURPOSE:
+        raise VerificationMethodError(
+            f"The proof's purpose is {purpose!r}, not {PROOF_PURPOSE!r}, so it does not vouch "
+            "for the credential.",
+            verification_method=method_id,
+        )
+    created = (
+        parse_date_time_stamp(proof["created"], field=f"{where}/created")
+        if "created" in proof
+        else None
+    )
+    expires = (
+        parse_date_time_stamp(proof["expires"], field=f"{where}/expires")
+        if "expires" in proof
+        else None
+    )
+    signature = _decode_proof_value(proof.get("proofValue"), field=f"{where}/proofValue")
+    document = dict(unsecured)
+    if "previousProof" in proof:
+        document["proof"] = _previous_proofs(proofs, proof["previousProof"], where)
+    # What was signed first: a document that fails strict processing is refused as such,
+    # whoever's key it names.
+    data = hash_data(document, proof_config(document, proof), loader=loader)
+    method = resolve(method_id, issuer)
+    if not method.public_key.verify(signature, data):
+        raise SignatureError(
+            f"The signature of the proof by {method_id} does not match the document: it was "
+            "changed after signing or signed with another key."
+        )
+    suite = str(proof["cryptosuite"])
+    warnings: tuple[str, ...] = ()
+    if suite == LEGACY_CRYPTOSUITE:
+        warnings = (
+            f"The proof uses the legacy cryptosuite name {LEGACY_CRYPTOSUITE!r}; the current "
+            f"name is {CRYPTOSUITE!r}.",
+        )
+    return ProofVerification(
+        verification_method=method_id,
+        controller=method.controller,
+        public_key=method.public_key,
+        created=created,
+        cryptosuite=suite,
+        warnings=warnings,
+        expires=expires,
+    )
+
+
+def _decode_proof_value(value: object, *, field: str) -> bytes:
+    if not isinstance(value, str) or not value:
+        raise InputError("The proof has no proofValue.", field=field)
+    try:
+        signature = _multibase.decode_base58btc(value)
+    except ValueError:
+        raise InputError("The proofValue is not multibase base58btc ('z…').", field=field) from None
+    if len(signature) != _SIGNATURE_BYTES or _multibase.encode_base58btc(signature) != value:
+        raise InputError(
+            f"The proofValue does not encode a {_SIGNATURE_BYTES}-byte Ed25519 signature.",
+            field=field,
+        )
+    return signature
+
+
+def _previous_proofs(
+    proofs: list[Mapping[str, Any]], previous: object, where: str
+) -> list[Mapping[str, Any]]:
+    """The proofs a chained proof signed over (Data Integrity §4.5, ``previousProof``)."""
+    wanted = as_list(previous)
+    if not wanted or not all(isinstance(w, str) for w in wanted):
+        raise InputError(
+            "The proof's previousProof must name proof ids.", field=f"{where}/previousProof"
+        )
+    found = [p for p in proofs if p.get("id") in wanted]
+    if sorted(str(p.get("id")) for p in found) != sorted(set(wanted)):
+        raise InputError(
+            "The proof's previousProof names a proof the document does not contain (exactly once).",
+            field=f"{where}/previousProof",
+        )
+    return found
+
+
+def _describe(proof: Mapping[str, Any]) -> str:
+    kind = _string(proof.get("type")) or "no type"
+    suite = _string(proof.get("cryptosuite"))
+    return f"{kind}/{suite}" if suite else kind
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+# --- Key resolution ---------------------------------------------------------------------------
+
+
+def default_resolver(did_documents: Mapping[str, DidDocument] | None = None) -> KeyResolver:
+    """Offline key resolution for the verification method forms leadbadge accepts.
+
+    - ``did:key:z6Mk…#z6Mk…`` (or the bare DID): decoded locally.
+    - Any other DID URL (``did:web:…#key-1``): looked up in ``did_documents`` (keyed by DID),
+      which the caller provides; nothing is fetched. The method must be listed under
+      ``assertionMethod``.
+    - ``<issuer id>#z6Mk…`` (1EdTech's convention, no key document): the part before ``#``
+      must be exactly the issuer id and the fragment a strict Ed25519 Multikey.
+    """
+    documents = dict(did_documents or {})
+
+    def resolve(verification_method: str, issuer: str, /) -> VerificationMethod:
+        base, _, fragment = verification_method.partition("#")
+        if base.startswith("did:key:"):
+            return _did_key_method(verification_method)
+        if base.startswith("did:"):
+            return _did_document_method(verification_method, base, fragment, documents)
+        if fragment and _has_scheme(base):
+            return _fragment_key_method(verification_method, base, fragment, issuer)
+        raise VerificationMethodError(
+            f"The verification method {verification_method!r} cannot be resolved offline: it "
+            "is neither a DID URL nor the issuer's id followed by '#' and a Multikey.",
+            verification_method=verification_method,
+        )
+
+    return resolve
+
+
+def _did_key_method(verification_method: str) -> VerificationMethod:
+    try:
+        document = resolve_did_key(verification_method)
+    except DIDError as error:
+        raise VerificationMethodError(
+            f"The did:key verification method cannot be used: {error.message}",
+            verification_method=verification_method,
+        ) from None
+    # A bare did:key names its only key.
+    return document.verification_methods[0]
+
+
+def _did_document_method(
+    verification_method: str,
+    did: str,
+    fragment: str,
+    documents: Mapping[str, DidDocument],
+) -> VerificationMethod:
+    document = documents.get(did)
+    if document is None:
+        raise VerificationMethodError(
+            f"No DID document for {did} was provided, and leadbadge does not fetch one while "
+            "verifying.",
+            verification_method=verification_method,
+        )
+    if not fragment:
+        raise VerificationMethodError(
+            f"The verification method {verification_method!r} names a DID, not one of its keys.",
+            verification_method=verification_method,
+        )
+    method = document.assertion_key(verification_method)
+    if method is None:
+        listed = document.verification_method(verification_method) is not None
+        why = "is not listed under assertionMethod" if listed else "is not in the DID document"
+        raise VerificationMethodError(
+            f"The key {verification_method} {why}, so it may not sign credentials.",
+            verification_method=verification_method,
+        )
+    return method
+
+
+def _fragment_key_method(
+    verification_method: str, base: str, fragment: str, issuer: str
+) -> VerificationMethod:
+    if base != issuer:
+        raise VerificationMethodError(
+            f"The key in {verification_method} is written under {base}, not under the issuer "
+            f"{issuer}.",
+            verification_method=verification_method,
+        )
+    try:
+        key = VerifyingKey.from_multikey(fragment)
+    except InvalidKeyError as error:
+        raise VerificationMethodError(
+            f"The verification method's fragment is not an Ed25519 Multikey: {error.message}",
+            verification_method=verification_method,
+        ) from None
+    return VerificationMethod(verification_method, "Multikey", base, key)
+
+
+def _has_scheme(value: str) -> bool:
+    scheme, colon, rest = value.partition(":")
+    return bool(
+        colon
+        and rest
+        and scheme[:1].isalpha()
+        and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
+    )
+
+
+_DEFAULT_RESOLVER: Final = default_resolver()
