@@ -216,6 +216,9 @@ class TrustStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.issuers_dir = root / "issuers"
+        # Parsed entries by file, reused while the file is unchanged (same inode, size and
+        # mtime): checking every key again on each lookup costs ~1 ms per entry.
+        self._cache: dict[Path, tuple[tuple[int, int, int], PinnedIssuer]] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> TrustStore:
@@ -248,11 +251,22 @@ class TrustStore:
         """Every entry that reads cleanly, and one error per entry file that does not."""
         good: list[PinnedIssuer] = []
         bad: list[TrustStoreError] = []
+        cache: dict[Path, tuple[tuple[int, int, int], PinnedIssuer]] = {}
         for path in self._entry_files():
             try:
-                good.append(_read_entry(path))
+                info = path.stat()
+                stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+                cached = self._cache.get(path)
+                entry = cached[1] if cached and cached[0] == stamp else _read_entry(path)
+                cache[path] = (stamp, entry)
+                good.append(entry)
+            except FileNotFoundError:
+                continue  # removed since the folder was listed
+            except OSError as error:
+                bad.append(_EntryError(path, f"cannot be read ({error.strerror})"))
             except TrustStoreError as error:
                 bad.append(error)
+        self._cache = cache
         good.sort(key=lambda e: ((e.name or "").casefold(), e.id))
         return good, bad
 

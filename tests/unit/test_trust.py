@@ -744,3 +744,20 @@ def test_pins_what_publish_writes_before_and_after_a_rotation(
     assert new.valid_at(FIXED_NOW + timedelta(days=1))
     assert store.find_key(old.id, old.controller) == old
     assert len(_entries(store)) == 1
+
+
+def test_entry_changed_on_disk_is_read_again(store: TrustStore, tmp_path: Path) -> None:
+    issuer = Issuer.make()
+    issuer.publish(tmp_path / "site")
+    store.add_published(tmp_path / "site")
+    assert store.find_issuer(issuer.issuer_id) is not None  # parsed and remembered
+    (path,) = _entries(store)
+    entry = json.loads(path.read_text())
+    entry["name"] = "Renamed by hand"
+    path.write_text(json.dumps(entry))
+    found = store.find_issuer(issuer.issuer_id)
+    assert found is not None
+    assert found.name == "Renamed by hand"
+    path.write_text("{")
+    with pytest.raises(TrustStoreError, match="is not valid JSON"):
+        store.find_issuer(issuer.issuer_id)
