@@ -761,3 +761,58 @@ def test_entry_changed_on_disk_is_read_again(store: TrustStore, tmp_path: Path) 
     path.write_text("{")
     with pytest.raises(TrustStoreError, match="is not valid JSON"):
         store.find_issuer(issuer.issuer_id)
+
+
+# --- with the proof suite -------------------------------------------------------------------------
+
+
+def test_resolver_verifies_a_signed_credential_and_refuses_an_unpinned_key(
+    store: TrustStore, tmp_path: Path
+) -> None:
+    from leadbadge.proof import eddsa_rdfc_2022
+
+    did = "did:web:rcoe.example.org"
+    issuer = Issuer.make(n_keys=2, did_web=did)
+    issuer.publish(tmp_path / "site")
+    store.add_published(tmp_path / "site")
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "validFrom": xsd(START + timedelta(days=1)),
+        "credentialSubject": {"id": "mailto:ana@example.org"},
+    }
+    signed_at = START + timedelta(days=1)
+    resolver: eddsa_rdfc_2022.KeyResolver = store.resolver()
+
+    signed = eddsa_rdfc_2022.sign(
+        unsigned, issuer.keys[0], verification_method=issuer.vm(0), created=signed_at
+    )
+    result = eddsa_rdfc_2022.verify(signed, issuer=did, resolver=resolver)
+    assert result.public_key == issuer.keys[0].public_key
+    assert result.controller == did
+    assert result.created == signed_at
+    key = store.find_key(result.verification_method, did)
+    assert key is not None
+    assert key.valid_at(signed_at)
+
+    # The same key under 1EdTech's <issuer id>#<multikey> form resolves to the pinned key.
+    fragment_form = f"{did}#{issuer.keys[0].public_key.multikey}"
+    signed = eddsa_rdfc_2022.sign(
+        unsigned, issuer.keys[0], verification_method=fragment_form, created=signed_at
+    )
+    assert eddsa_rdfc_2022.verify(signed, issuer=did, resolver=resolver).controller == did
+
+    # A key the issuer never published does not resolve, whatever id it claims.
+    stranger = SigningKey.generate()
+    with pytest.raises(VerificationMethodError, match="is not pinned for the issuer"):
+        eddsa_rdfc_2022.verify(
+            eddsa_rdfc_2022.sign(
+                unsigned,
+                stranger,
+                verification_method=f"{did}#{stranger.public_key.multikey}",
+                created=signed_at,
+            ),
+            issuer=did,
+            resolver=resolver,
+        )
