@@ -1,0 +1,165 @@
+"""Issuing: build a tier's credential, sign it with the issuer's current key, record it.
+
+``Issuer`` is the recipe layer over the issuer home (:mod:`leadbadge.home`), the credential
+builder (:mod:`leadbadge.credential`), the eddsa-rdfc-2022 proof suite and the ledger. It never
+imports the verification side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from leadbadge.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.errors import InputError, IssuerHomeError
+from leadbadge.home import IssuerHome, xsd_datetime
+from leadbadge.keys import SigningKey
+from leadbadge.ledger import LedgerEntry
+from leadbadge.model import Framework, IssuerProfile
+from leadbadge.proof import eddsa_rdfc_2022
+
+__all__ = ["Issuer", "SignedCredential"]
+
+
+@dataclass(frozen=True)
+class SignedCredential:
+    """A signed OB 3.0 credential as issued and recorded."""
+
+    #: The signed credential (JSON-LD, with its ``proof``).
+    document: dict[str, Any]
+    #: The framework tier it awards.
+    tier: str
+
+    @property
+    def id(self) -> str:
+        return str(self.document["id"])
+
+    @property
+    def verification_method(self) -> str:
+        """The key that signed it (the issuer's proof, the last in the ``proof`` array)."""
+        return str(self.document["proof"][-1]["verificationMethod"])
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The document as JSON text, properties in the document's own order."""
+        return json.dumps(self.document, indent=indent, ensure_ascii=False)
+
+
+def _recipient_hash(document: Mapping[str, Any]) -> str:
+    for identity in document["credentialSubject"]["identifier"]:
+        if identity.get("identityType") == "emailAddress":
+            return str(identity["identityHash"])
+    raise InputError("The credential names no e-mail recipient.", field="recipient")
+
+
+class Issuer:
+    """An issuer home opened with its passphrase, ready to sign credentials."""
+
+    def __init__(self, home: IssuerHome, key: SigningKey, framework: Framework) -> None:
+        if key.public_key != home.current_key.public_key:
+            raise IssuerHomeError("The signing key is not the issuer's current key.")
+        self.home = home
+        self.framework = framework
+        self._key = key
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, passphrase: str | bytes) -> Issuer:
+        """Open the issuer home at ``path`` and unlock its current signing key.
+
+        Raises :class:`IssuerHomeError` if ``path`` is not a usable home and
+        :class:`WrongPassphraseError` if the passphrase does not open the key.
+        """
+        home = IssuerHome.open(path)
+        framework = home.framework()
+        return cls(home, home.signing_key(passphrase), framework)
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        name: str,
+        url: str,
+        passphrase: str | bytes,
+        did_web: str | None = None,
+        framework: str | os.PathLike[str] | None = None,
+        email: str | None = None,
+        now: datetime | None = None,
+    ) -> Issuer:
+        """Make a new issuer home (see :meth:`IssuerHome.create`) and open it."""
+        IssuerHome.create(
+            path,
+            name=name,
+            url=url,
+            passphrase=passphrase,
+            did_web=did_web,
+            framework=framework,
+            email=email,
+            now=now,
+        )
+        return cls.open(path, passphrase=passphrase)
+
+    @property
+    def profile(self) -> IssuerProfile:
+        return self.home.profile
+
+    def issue(
+        self,
+        tier: str,
+        recipient: Recipient,
+        *,
+        evidence: Sequence[EvidenceItem] = (),
+        results: Mapping[str, str] | None = None,
+        credits: float | None = None,
+        valid_from: datetime | None = None,
+        now: datetime | None = None,
+    ) -> SignedCredential:
+        """Build, sign (eddsa-rdfc-2022, current key) and record one credential for ``tier``.
+
+        ``now`` (default: the clock) is the proof's creation time and the default
+        ``valid_from``. Nothing is recorded unless signing succeeded, and nothing is returned
+        unless it was recorded. Raises :class:`UnknownTierError` for an unknown tier and
+        :class:`InputError` for any other invalid input.
+        """
+        moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+        self.home.reload()
+        current = self.home.current_key
+        if current.public_key != self._key.public_key:
+            raise IssuerHomeError(
+                "The issuer's signing key was rotated after this issuer was opened; open it again.",
+                path=self.home.path,
+            )
+        if moment < current.valid_from:
+            raise InputError(
+                f"The signing key is in use from {xsd_datetime(current.valid_from)}; it cannot "
+                f"sign at {xsd_datetime(moment)}.",
+                field="now",
+            )
+        unsigned = build_credential(
+            self.framework,
+            tier,
+            self.home.profile,
+            recipient,
+            valid_from=valid_from or moment,
+            evidence=evidence,
+            results=results or {},
+            credits=credits,
+        )
+        signed = eddsa_rdfc_2022.sign(
+            unsigned, self._key, verification_method=current.verification_method, created=moment
+        )
+        with self.home.open_ledger() as ledger:
+            ledger.record(
+                LedgerEntry(
+                    id=str(signed["id"]),
+                    tier=tier,
+                    recipient_hash=_recipient_hash(signed),
+                    issued_at=xsd_datetime(moment),
+                    key_vm=current.verification_method,
+                    document=signed,
+                )
+            )
+        return SignedCredential(document=signed, tier=tier)
