@@ -107,7 +107,7 @@ def _print_table(issuers: list[PinnedIssuer]) -> None:
             Text(issuer.name or "—"),
             str(len(issuer.keys)),
             Text(issuer.source),
-            issuer.pinned_at.strftime("%Y-%m-%d %H:%M UTC"),
+            issuer.pinned_at.strftime("%Y-%m-%d"),
         )
     console().print(table)
 
