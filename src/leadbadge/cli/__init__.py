@@ -12,6 +12,7 @@ from leadbadge.cli._app import cli
 
 # Command modules register themselves on ``cli`` when imported.
 from leadbadge.cli import cmd_framework  # noqa: F401  # isort: skip
+from leadbadge.cli import cmd_issuer  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_trust  # noqa: F401  # isort: skip
 
 __all__ = ["cli", "main"]

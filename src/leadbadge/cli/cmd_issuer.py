@@ -1,0 +1,292 @@
+"""``leadbadge init``, ``issue``, ``publish`` and ``keys rotate``: the issuer's commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from leadbadge.cli._app import cli
+from leadbadge.errors import FrameworkError, InputError
+
+PASSPHRASE_ENV = "LEADBADGE_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+
+_EVIDENCE_HELP = (
+    "Evidence, repeatable: 'REQ: key=value; key=value' for the tier's requirement REQ with the "
+    "fields it records; 'REQ=URL' for evidence found at a URL; '@FILE' for a JSON or TOML list "
+    "of items; any other text or URL is extra evidence. See docs/issuing.md."
+)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _passphrase(*, confirm: bool) -> str:
+    """The passphrase from the environment, else a hidden prompt on a terminal."""
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if not _interactive():
+        raise InputError(
+            f"No passphrase: set {PASSPHRASE_ENV} or run the command in a terminal to be asked.",
+            field="passphrase",
+        )
+    answer: str = click.prompt(
+        "Passphrase for the issuer's signing keys",
+        hide_input=True,
+        confirmation_prompt="Repeat the passphrase" if confirm else False,
+        err=True,
+    )
+    if not answer:
+        raise InputError("An empty passphrase cannot protect a key file.", field="passphrase")
+    return answer
+
+
+def _say(text: str) -> None:
+    """A status line on stderr, so stdout carries only the credential."""
+    click.echo(text, err=True)
+
+
+def _framework_sentence(error: FrameworkError) -> str:
+    count = len(error.problems)
+    where = f" {error.source}" if error.source else ""
+    first = error.problems[0] if error.problems else None
+    detail = f", the first at {first.location or '/'}: {first.message.rstrip('.')}" if first else ""
+    hint = f"; run 'leadbadge framework validate {error.source}' to list them all" if count else ""
+    plural = "s" if count != 1 else ""
+    return f"The framework{where} has {count} problem{plural}{detail}{hint}."
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+@cli.command("init")
+@click.argument("directory", type=click.Path(file_okay=True, path_type=Path))
+@click.option("--name", required=True, help="The issuing organisation's name.")
+@click.option("--url", required=True, help="Its public web address (https).")
+@click.option(
+    "--did-web",
+    "did_web",
+    metavar="HOST[:PATH]",
+    help="Issue as did:web:HOST[:PATH] (default: a did:key made from the signing key).",
+)
+@click.option(
+    "--framework",
+    "framework_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The program's framework file (default: the framework shipped with leadbadge).",
+)
+@click.option("--email", help="A contact e-mail address for the issuer profile.")
+def init_command(
+    *,
+    directory: Path,
+    name: str,
+    url: str,
+    did_web: str | None,
+    framework_file: Path | None,
+    email: str | None,
+) -> None:
+    """Create an issuer home in DIRECTORY: profile, encrypted signing key, framework, ledger.
+
+    The passphrase that encrypts the signing key comes from LEADBADGE_PASSPHRASE, else it is
+    asked for twice on the terminal.
+    """
+    from leadbadge.credential import normalize_email
+    from leadbadge.did import url_to_did_web
+    from leadbadge.framework import load_framework
+    from leadbadge.home import IssuerHome, check_issuer_url
+
+    # Everything that can be wrong is found before the passphrase is asked for.
+    IssuerHome.check_new_location(directory)
+    check_issuer_url(url)
+    if did_web:
+        url_to_did_web(did_web)
+    if email:
+        normalize_email(email)
+    try:
+        if framework_file is not None:
+            load_framework(framework_file)
+        passphrase = _passphrase(confirm=True)
+        home = IssuerHome.create(
+            directory,
+            name=name,
+            url=url,
+            passphrase=passphrase,
+            did_web=did_web,
+            framework=framework_file,
+            email=email,
+        )
+    except FrameworkError as error:
+        raise click.ClickException(_framework_sentence(error)) from None
+    click.echo(f"Created the issuer home {directory} for {home.profile.name}.")
+    click.echo(f"Issuer id: {home.issuer_id}")
+    click.echo(f"Signing key: {home.current_key.verification_method}")
+    click.echo(f"Next: leadbadge publish --issuer {directory} SITE_FOLDER, and host SITE_FOLDER.")
+
+
+# --- issue -----------------------------------------------------------------------------------
+
+
+@cli.command("issue")
+@click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)
+@click.argument("tier")
+@click.option("--email", required=True, help="The recipient's e-mail address (stored hashed).")
+@click.option("--name", required=True, help="The recipient's name.")
+@click.option("--credits", type=float, help="Credits earned (default: the tier's credits).")
+@click.option("--evidence", multiple=True, metavar="TEXT_OR_URL", help=_EVIDENCE_HELP)
+@click.option(
+    "--result",
+    "results",
+    multiple=True,
+    metavar="COMPETENCY=LEVEL",
+    help="A competency's rubric level, repeatable (e.g. time-management=proficient).",
+)
+@click.option(
+    "--valid-from",
+    metavar="DATETIME",
+    help="Start of validity, ISO 8601 with a time zone (default: now).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the credential to this file (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+def issue_command(
+    *,
+    issuer_dir: Path,
+    tier: str,
+    email: str,
+    name: str,
+    credits: float | None,
+    evidence: tuple[str, ...],
+    results: tuple[str, ...],
+    valid_from: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Sign one credential for TIER (eddsa-rdfc-2022) and record it in the issuer home.
+
+    The passphrase comes from LEADBADGE_PASSPHRASE, else it is asked for on the terminal.
+    """
+    from leadbadge import _fs
+    from leadbadge.cli import _issue_input
+    from leadbadge.credential import Recipient
+    from leadbadge.home import IssuerHome
+    from leadbadge.issue import Issuer
+
+    home = IssuerHome.open(issuer_dir)
+    framework = home.framework()
+    found = framework.find_tier(tier)
+    if found is None:
+        known = ", ".join(framework.tier_ids())
+        raise click.ClickException(f"Unknown tier {tier!r}; the known tiers are {known}.")
+    recipient = Recipient(email=email, name=name)
+    items = _issue_input.parse_evidence(found, evidence)
+    _issue_input.check_evidence_covers_tier(found, items)
+    result_map = _issue_input.parse_results(found, results)
+    start = _issue_input.parse_valid_from(valid_from) if valid_from else None
+    if output is not None and not force and os.path.lexists(output):
+        raise click.ClickException(f"{output} exists; use --force to replace it.")
+    passphrase = _passphrase(confirm=False)
+    issuer = Issuer(home, home.signing_key(passphrase), framework)
+    credential = issuer.issue(
+        tier, recipient, evidence=items, results=result_map, credits=credits, valid_from=start
+    )
+    text = credential.to_json() + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            _fs.atomic_write_text(output, text, overwrite=force)
+        except InputError:
+            raise click.ClickException(
+                f"{output} appeared while the credential was being written; it is recorded in "
+                f"the ledger as {credential.id}, use --force to write it."
+            ) from None
+        _say(f"Wrote {output}.")
+    _say(f"Issued {credential.id} ({tier}) to {recipient.name}; recorded in the ledger.")
+
+
+# --- publish ---------------------------------------------------------------------------------
+
+
+@cli.command("publish")
+@click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+def publish_command(issuer_dir: Path, outdir: Path) -> None:
+    """Write the files the issuer hosts into OUTDIR, laid out as on the web server.
+
+    No passphrase is needed: only public material is published.
+    """
+    from leadbadge.home import IssuerHome
+    from leadbadge.publish import publish
+
+    home = IssuerHome.open(issuer_dir)
+    written = publish(home, outdir)
+    for path in written:
+        click.echo(str(path))
+    site = urlsplit(home.profile.url)
+    _say(f"Host everything under {outdir} at the root of {site.scheme}://{site.netloc}/.")
+    if home.did_web is not None:
+        from leadbadge.did import did_web_to_url
+
+        did_url = urlsplit(did_web_to_url(home.did_web))
+        if did_url.netloc != site.netloc:
+            _say(f"The DID document did.json belongs on https://{did_url.netloc}{did_url.path}.")
+
+
+# --- keys rotate -----------------------------------------------------------------------------
+
+
+@cli.group("keys")
+def keys_group() -> None:
+    """Manage the issuer's signing keys."""
+
+
+@keys_group.command("rotate")
+@click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)
+def rotate_command(issuer_dir: Path) -> None:
+    """Make a new signing key; the old one stays in the key history, valid until now.
+
+    The new key file is encrypted with the same passphrase (LEADBADGE_PASSPHRASE, else asked
+    for on the terminal). Credentials signed by older keys keep verifying.
+    """
+    from leadbadge.home import IssuerHome, xsd_datetime
+
+    home = IssuerHome.open(issuer_dir)
+    passphrase = _passphrase(confirm=False)
+    previous = home.current_key
+    record = home.rotate(passphrase)
+    click.echo(f"New signing key: {record.verification_method}")
+    click.echo(
+        f"Previous key {previous.verification_method} is valid until "
+        f"{xsd_datetime(record.valid_from)}."
+    )
+    click.echo(
+        f"Next: leadbadge publish --issuer {issuer_dir} SITE_FOLDER, host it, and ask verifiers "
+        "to pin your keys.json again (leadbadge trust add)."
+    )

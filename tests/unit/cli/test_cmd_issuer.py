@@ -1,0 +1,413 @@
+"""``leadbadge init``, ``issue``, ``publish`` and ``keys rotate`` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from leadbadge.cli import cli, cmd_issuer
+from leadbadge.did import parse_did_document
+from leadbadge.framework import default_framework
+from leadbadge.ledger import Ledger
+from leadbadge.proof.eddsa_rdfc_2022 import default_resolver, verify
+from leadbadge.trust import TrustStore
+from tests.conftest import FIXED_NOW
+
+PASSPHRASE = "correct horse battery staple"
+ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}
+NO_PASSPHRASE: dict[str, str | None] = {"LEADBADGE_PASSPHRASE": None}
+DID = "did:web:rcoe.example.org:leadership"
+
+
+def _run(args: list[str], env: dict[str, str | None] | None = None, **kw: Any) -> Result:
+    return CliRunner().invoke(cli, args, env=ENV if env is None else env, **kw)
+
+
+def _init_args(path: Path) -> list[str]:
+    return ["init", str(path), "--name", "X", "--url", "https://x.example"]
+
+
+def _evidence_args(tier_id: str = "initial") -> list[str]:
+    args = []
+    for requirement in default_framework().tier(tier_id).evidence:
+        fields = {name: f"{name} value" for name in requirement.records}
+        if requirement.min_hours is not None:
+            fields["hours"] = f"{requirement.min_hours:g}"
+        pairs = "; ".join(f"{k}={v}" for k, v in fields.items())
+        args += ["--evidence", f"{requirement.id}: {pairs}"]
+    return args
+
+
+def _init(home: Path, *extra: str) -> Result:
+    result = _run(
+        [
+            "init",
+            str(home),
+            "--name",
+            "Riverside County Office of Education",
+            "--url",
+            "https://rcoe.example.org/leadership",
+            *extra,
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _issue_args(home: Path, tier: str = "initial", *extra: str) -> list[str]:
+    return [
+        "issue",
+        "--issuer",
+        str(home),
+        tier,
+        "--email",
+        "ana.ruiz@example.org",
+        "--name",
+        "Ana Ruiz",
+        *_evidence_args(tier),
+        *extra,
+    ]
+
+
+def _ledger_count(home: Path) -> int:
+    with Ledger.open(home / "ledger.sqlite") as ledger:
+        return ledger.count()
+
+
+def _one_sentence(result: Result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("leadbadge: ")
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "rcoe"
+    _init(path, "--did-web", "rcoe.example.org:leadership")
+    return path
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+def test_init_makes_a_home(tmp_path: Path) -> None:
+    result = _init(tmp_path / "rcoe", "--did-web", "rcoe.example.org:leadership")
+    assert f"Issuer id: {DID}" in result.stdout
+    assert f"{DID}#key-1" in result.stdout
+    assert PASSPHRASE not in result.output
+    key_file = tmp_path / "rcoe" / "keys" / "1.pem"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert b"ENCRYPTED PRIVATE KEY" in key_file.read_bytes()
+    assert _ledger_count(tmp_path / "rcoe") == 0
+
+
+def test_init_without_passphrase_off_a_terminal(tmp_path: Path) -> None:
+    result = _run(
+        _init_args(tmp_path / "h"),
+        env=NO_PASSPHRASE,
+    )
+    assert result.exit_code == 3
+    assert "No passphrase: set LEADBADGE_PASSPHRASE" in _one_sentence(result)
+    assert not (tmp_path / "h").exists()
+
+
+def test_init_prompts_twice_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
+    result = _run(
+        _init_args(tmp_path / "h"),
+        env=NO_PASSPHRASE,
+        input="s3cret words\ns3cret words\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Passphrase") == 1
+    assert "Repeat the passphrase" in result.stderr
+    assert "s3cret" not in result.output
+    issued = _run(_issue_args(tmp_path / "h"), env={"LEADBADGE_PASSPHRASE": "s3cret words"})
+    assert issued.exit_code == 0, issued.output
+
+
+def test_init_prompt_mismatch_asks_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
+    result = _run(
+        _init_args(tmp_path / "h"),
+        env=NO_PASSPHRASE,
+        input="one\ntwo\nthree\nthree\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.stderr
+
+
+def test_init_refuses_an_existing_home(home: Path) -> None:
+    before = (home / "issuer.json").read_bytes()
+    result = _run(["init", str(home), "--name", "Y", "--url", "https://y.example"])
+    assert result.exit_code == 3
+    assert "already an issuer home" in _one_sentence(result)
+    assert (home / "issuer.json").read_bytes() == before
+
+
+def test_init_refuses_plain_http(tmp_path: Path) -> None:
+    result = _run(["init", str(tmp_path / "h"), "--name", "X", "--url", "http://x.example"])
+    assert result.exit_code == 3
+    assert "must use https" in _one_sentence(result)
+    assert not (tmp_path / "h").exists()
+
+
+def test_init_refuses_a_bad_did_web(tmp_path: Path) -> None:
+    result = _run(
+        [
+            "init",
+            str(tmp_path / "h"),
+            "--name",
+            "X",
+            "--url",
+            "https://x.example",
+            "--did-web",
+            "x.example:8443",
+        ]
+    )
+    assert result.exit_code == 3
+    assert "ambiguous" in _one_sentence(result)
+
+
+def test_init_names_the_first_framework_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "program.toml"
+    bad.write_text('[program]\nname = "Only a name"\n')
+    result = _run(
+        [
+            "init",
+            str(tmp_path / "h"),
+            "--name",
+            "X",
+            "--url",
+            "https://x.example",
+            "--framework",
+            str(bad),
+        ],
+        env=NO_PASSPHRASE,  # the framework is checked before any passphrase is needed
+    )
+    assert result.exit_code == 3
+    line = _one_sentence(result)
+    assert f"The framework {bad} has " in line
+    assert "problems, the first at " in line
+    assert f"run 'leadbadge framework validate {bad}' to list them all." in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["program.toml"]
+
+
+# --- issue -----------------------------------------------------------------------------------
+
+
+def test_issue_to_stdout_signs_and_records(home: Path, tmp_path: Path) -> None:
+    result = _run(_issue_args(home, "initial", "--result", "time-management=exemplary"))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["proof"][0]["verificationMethod"] == f"{DID}#key-1"
+    assert doc["credentialSubject"]["result"][0]["achievedLevel"].endswith("/exemplary")
+    assert "Issued urn:uuid:" in result.stderr
+    assert PASSPHRASE not in result.output
+    assert _ledger_count(home) == 1
+
+    assert _run(["publish", "--issuer", str(home), str(tmp_path / "site")]).exit_code == 0
+    raw = json.loads((tmp_path / "site" / "leadership" / "did.json").read_text())
+    verify(doc, resolver=default_resolver({DID: parse_did_document(raw)}))
+
+
+def test_issue_with_an_evidence_file(home: Path, tmp_path: Path) -> None:
+    items = []
+    for requirement in default_framework().tier("building").evidence:
+        item: dict[str, Any] = {"requirement": requirement.id}
+        item.update(dict.fromkeys(requirement.records, "x"))
+        if requirement.min_hours is not None:
+            item["hours"] = requirement.min_hours
+        items.append(item)
+    path = tmp_path / "evidence.json"
+    path.write_text(json.dumps(items))
+    result = _run(
+        [
+            *("issue", "--issuer", str(home), "building", "--email", "a@example.org"),
+            *("--name", "A", "--evidence", f"@{path}"),
+            *("--valid-from", "2027-01-04T08:30:00-08:00"),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["validFrom"] == "2027-01-04T16:30:00Z"
+    assert len(doc["evidence"]) == len(items)
+
+
+def test_issue_output_file_is_never_overwritten_without_force(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ana.json"
+    first = _run([*_issue_args(home), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == ""
+    assert f"Wrote {out}." in first.stderr
+    written = out.read_text()
+    assert json.loads(written)["proof"]
+
+    again = _run([*_issue_args(home), "-o", str(out)])
+    assert again.exit_code == 3
+    assert "exists; use --force to replace it" in _one_sentence(again)
+    assert out.read_text() == written
+    assert _ledger_count(home) == 1
+
+    forced = _run([*_issue_args(home), "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert out.read_text() != written
+    assert _ledger_count(home) == 2
+
+
+def test_issue_with_a_wrong_passphrase(home: Path) -> None:
+    result = _run(_issue_args(home), env={"LEADBADGE_PASSPHRASE": "not it"})
+    assert result.exit_code == 3
+    line = _one_sentence(result)
+    assert "passphrase does not open the key file" in line
+    assert "not it" not in line
+    assert result.stdout == ""
+    assert _ledger_count(home) == 0
+
+
+def test_issue_without_passphrase_off_a_terminal(home: Path) -> None:
+    result = _run(_issue_args(home), env=NO_PASSPHRASE)
+    assert result.exit_code == 3
+    assert "No passphrase" in _one_sentence(result)
+
+
+def test_issue_prompts_once_on_a_terminal(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
+    result = _run(_issue_args(home), env=NO_PASSPHRASE, input=f"{PASSPHRASE}\n")
+    assert result.exit_code == 0, result.output
+    assert "Repeat" not in result.stderr
+    assert json.loads(result.stdout)["proof"]
+
+
+def test_issue_unknown_tier_names_the_known_ones(home: Path) -> None:
+    result = _run(
+        ["issue", "--issuer", str(home), "principal", "--email", "a@example.org", "--name", "A"]
+    )
+    assert result.exit_code == 3
+    line = _one_sentence(result)
+    assert "Unknown tier 'principal'; the known tiers are initial, building, district" in line
+
+
+def test_issue_bad_email(home: Path) -> None:
+    args = _issue_args(home)
+    args[args.index("--email") + 1] = "ana at example.org"
+    result = _run(args)
+    assert result.exit_code == 3
+    assert "'ana at example.org' is not a valid e-mail address." in _one_sentence(result)
+
+
+def test_issue_valid_from_without_time_zone(home: Path) -> None:
+    result = _run([*_issue_args(home), "--valid-from", "2027-01-04T08:30:00"])
+    assert result.exit_code == 3
+    assert "has no time of day or no time zone" in _one_sentence(result)
+    assert _ledger_count(home) == 0
+
+
+def test_issue_missing_evidence_names_requirement_and_fields(home: Path) -> None:
+    args = [a for a in _issue_args(home) if not a.startswith("internship:")]
+    args.remove("--evidence")
+    result = _run(args)
+    assert result.exit_code == 3
+    line = _one_sentence(result)
+    assert "needs evidence for 'internship'" in line
+    assert "supervisor_name" in line
+    assert _ledger_count(home) == 0
+
+
+def test_issue_too_few_hours_is_one_sentence(home: Path) -> None:
+    args = [
+        a.replace("hours=180", "hours=20") if a.startswith("internship:") else a
+        for a in _issue_args(home)
+    ]
+    result = _run(args)
+    assert result.exit_code == 3
+    assert "needs at least 180 hours; the evidence records 20" in _one_sentence(result)
+    assert _ledger_count(home) == 0
+
+
+def test_issue_in_a_folder_that_is_not_a_home(tmp_path: Path) -> None:
+    result = _run(_issue_args(tmp_path))
+    assert result.exit_code == 3
+    assert "is not an issuer home" in _one_sentence(result)
+
+
+def test_issue_help_documents_the_evidence_syntax() -> None:
+    result = _run(["issue", "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "'REQ: key=value; key=value'" in text
+    assert "'REQ=URL'" in text
+    assert "'@FILE'" in text
+
+
+# --- publish and rotate ------------------------------------------------------------------------
+
+
+def test_publish_needs_no_passphrase(home: Path, tmp_path: Path) -> None:
+    result = _run(["publish", "--issuer", str(home), str(tmp_path / "site")], env=NO_PASSPHRASE)
+    assert result.exit_code == 0, result.output
+    listed = result.stdout.split()
+    assert str(tmp_path / "site" / "leadership" / "keys.json") in listed
+    assert str(tmp_path / "site" / "leadership" / "did.json") in listed
+    assert "Host everything under" in result.stderr
+
+
+def test_rotate_keeps_old_credentials_verifying(home: Path, tmp_path: Path) -> None:
+    old = json.loads(_run(_issue_args(home)).stdout)
+    rotated = _run(["keys", "rotate", "--issuer", str(home)])
+    assert rotated.exit_code == 0, rotated.output
+    assert f"New signing key: {DID}#key-2" in rotated.stdout
+    assert f"Previous key {DID}#key-1 is valid until" in rotated.stdout
+    new = json.loads(_run(_issue_args(home)).stdout)
+    assert new["proof"][0]["verificationMethod"] == f"{DID}#key-2"
+
+    site = tmp_path / "site"
+    assert _run(["publish", "--issuer", str(home), str(site)]).exit_code == 0
+    raw = json.loads((site / "leadership" / "did.json").read_text())
+    resolver = default_resolver({DID: parse_did_document(raw)})
+    assert verify(old, resolver=resolver).verification_method == f"{DID}#key-1"
+    assert verify(new, resolver=resolver).verification_method == f"{DID}#key-2"
+
+    # The published history is what verifiers pin; both keys are valid when they signed.
+    store = TrustStore.open(tmp_path / "trust")
+    store.add_published(site)
+    for doc in (old, new):
+        checked = verify(doc, resolver=store.resolver())
+        assert checked.created is not None
+        pinned = store.find_key(checked.verification_method, DID)
+        assert pinned is not None
+        assert pinned.valid_at(checked.created)
+    old_key = store.find_key(f"{DID}#key-1", DID)
+    assert old_key is not None
+    assert old_key.valid_until is not None
+    assert not old_key.valid_at(old_key.valid_until.replace(year=FIXED_NOW.year + 10))
+
+
+def test_rotate_with_a_wrong_passphrase(home: Path) -> None:
+    result = _run(["keys", "rotate", "--issuer", str(home)], env={"LEADBADGE_PASSPHRASE": "x"})
+    assert result.exit_code == 3
+    assert "passphrase does not open" in _one_sentence(result)
+    assert len(json.loads((home / "keys" / "history.json").read_text())) == 1
+
+
+def test_did_key_issuer_published_folder_can_be_pinned(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    _init(home)
+    old = json.loads(_run(_issue_args(home)).stdout)
+    assert _run(["keys", "rotate", "--issuer", str(home)]).exit_code == 0
+    new = json.loads(_run(_issue_args(home)).stdout)
+    site = tmp_path / "site"
+    assert _run(["publish", "--issuer", str(home), str(site)]).exit_code == 0
+    assert not list(site.rglob("did.json"))
+    store = TrustStore.open(tmp_path / "trust")
+    result = store.add_published(site)
+    assert set(result.issuer.identities) == {old["issuer"]["id"], new["issuer"]["id"]}
+    for doc in (old, new):
+        verify(doc, resolver=store.resolver())
