@@ -86,6 +86,9 @@ class CheckResult:
     problem_type: str | None = None
     #: Where the material came from and how old it is, and other specifics.
     detail: Mapping[str, Any] = field(default_factory=dict)
+    #: Why the check did not simply pass, as a stable name scripts can match (``EXPIRED``,
+    #: ``WRONG_KEY``, ``KEY_UNRESOLVABLE``…; the list is in docs/verification.md).
+    code: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -96,6 +99,8 @@ class CheckResult:
         }
         if self.action:
             out["action"] = self.action
+        if self.code:
+            out["code"] = self.code
         if self.problem_type:
             out["problemType"] = self.problem_type
         if self.detail:
@@ -165,6 +170,8 @@ class VerificationReport:
     checks: tuple[CheckResult, ...]
     evaluated_at: datetime
     summary: CredentialSummary | None = None
+    #: The checks whose ``unknown`` makes the verdict inconclusive (the policy's choice).
+    required: frozenset[str] = frozenset()
 
     def check(self, check_id: str) -> CheckResult:
         return next(c for c in self.checks if c.id == check_id)
@@ -183,5 +190,5 @@ class VerificationReport:
             "verdict": self.verdict.value,
             "evaluatedAt": self.evaluated_at.isoformat().replace("+00:00", "Z"),
             "credential": self.summary.to_json() if self.summary else None,
-            "checks": [c.to_json() for c in self.checks],
+            "checks": [{**c.to_json(), "required": c.id in self.required} for c in self.checks],
         }

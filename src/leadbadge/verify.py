@@ -1,0 +1,697 @@
+"""Verify one credential: every check listed with a status and a sentence, and one verdict.
+
+:meth:`Verifier.verify` runs the checks in the order of :data:`leadbadge.report.CHECK_IDS`, each
+commented with the section of the specification it implements: the document checks from
+:mod:`leadbadge._verify_checks`, and here the proof, the issuer's key and the verifier's trust in
+the issuer. Checks are pure functions of the document, what the trust store holds, the policy
+and the clock, which the caller passes in. Nothing here reads the network: a credential verifies
+the same way with every socket closed. docs/verification.md explains every check, status and
+code to the people who read reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from leadbadge import _verify_checks as checks
+from leadbadge import conformance
+from leadbadge._verify_checks import (
+    FAIL,
+    MALFORMED_PROOF,
+    PASS,
+    PROOF_ERROR,
+    SKIPPED,
+    UNKNOWN,
+    WARN,
+    as_list,
+    clause,
+    iso,
+    result,
+)
+from leadbadge.credential import normalize_email, tier_id_from_achievement_id
+from leadbadge.decode import decode_credential
+from leadbadge.did import VerificationMethod
+from leadbadge.errors import (
+    CanonicalizationLimitError,
+    ContextNotAllowedError,
+    InputError,
+    LeadbadgeError,
+    SignatureError,
+    TrustStoreError,
+    UnsupportedProofError,
+    VerificationMethodError,
+)
+from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.report import (
+    CHECK_IDS,
+    CheckResult,
+    CredentialSummary,
+    VerificationReport,
+    compute_verdict,
+)
+from leadbadge.trust import PinnedIssuer, PinnedKey, TrustStore
+
+__all__ = ["DEFAULT_CLOCK_SKEW", "VerificationPolicy", "Verifier"]
+
+#: How far the verifier's clock may disagree with the issuer's before dates count against a
+#: credential: a validFrom this far in the future, or a validUntil this far in the past, passes.
+DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
+_MAX_CLOCK_SKEW = timedelta(days=1)
+_PIN_IT = "Pin the issuer's published folder or DID document with `leadbadge trust add`."
+_SUITE_RESOLVER = eddsa_rdfc_2022.default_resolver()
+#: Checks that a failed proof leaves unchecked: unsigned content proves nothing.
+_CONTENT_CHECKS = ("schema", "issuer_trust", "validity", "status", "recipient")
+
+
+@dataclass(frozen=True)
+class VerificationPolicy:
+    """What the verifier requires before it calls a credential valid.
+
+    ``allowed_proofs`` lists the (proof type, cryptosuite) pairs the verifier accepts, never
+    chosen by the credential; ``max_clock_skew`` bounds how far dates may be off (at most a
+    day); with ``require_trusted_issuer`` a credential whose issuer is not pinned in the trust
+    store is inconclusive, not valid. ``status="offline"`` never fetches a status list: a
+    credential that has ``credentialStatus`` reports its status as unknown.
+    """
+
+    allowed_proofs: frozenset[tuple[str, str]] = eddsa_rdfc_2022.DEFAULT_ALLOWED
+    max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW
+    require_trusted_issuer: bool = True
+    status: Literal["offline"] = "offline"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_clock_skew, timedelta) or not (
+            timedelta(0) <= self.max_clock_skew <= _MAX_CLOCK_SKEW
+        ):
+            raise InputError(
+                "max_clock_skew must be a timedelta between zero and one day.",
+                field="max_clock_skew",
+            )
+        if self.status != "offline":
+            raise InputError(
+                f"Status mode {self.status!r} is not supported; use 'offline'.", field="status"
+            )
+        object.__setattr__(self, "allowed_proofs", frozenset(self.allowed_proofs))
+
+    def required_checks(self, *, recipient_asked: bool) -> frozenset[str]:
+        """The checks whose ``unknown`` makes the verdict inconclusive."""
+        required = {"format", "jsonld", "schema", "proof", "issuer_key", "validity", "status"}
+        if self.require_trusted_issuer:
+            required.add("issuer_trust")
+        if recipient_asked:
+            required.add("recipient")
+        return frozenset(required)
+
+
+class Verifier:
+    """Verifies credentials against a trust store under a policy; holds no per-call state."""
+
+    def __init__(
+        self, trust_store: TrustStore | None = None, policy: VerificationPolicy | None = None
+    ) -> None:
+        self.trust_store = trust_store
+        self.policy = policy or VerificationPolicy()
+
+    def verify(
+        self,
+        data: bytes | str | Mapping[str, Any] | Path,
+        *,
+        recipient: str | None = None,
+        now: datetime | None = None,
+        source: str | None = None,
+    ) -> VerificationReport:
+        """Check one credential and report every check and the verdict.
+
+        ``data`` is what :func:`leadbadge.decode.decode_credential` accepts (bytes, text, a
+        parsed document or a :class:`~pathlib.Path`). ``recipient`` is an e-mail address to
+        match against the credential's identifiers. ``now`` is the instant validity is judged at
+        (default: the current time). ``source`` names the input in the report.
+
+        Raises :class:`~leadbadge.errors.CredentialDocumentError` when the input holds no
+        readable credential, and :class:`~leadbadge.errors.InputError` for a malformed
+        ``recipient`` or ``now``; everything wrong with the credential itself is in the report.
+        """
+        when = _instant(now)
+        email = None if recipient is None else normalize_email(recipient, field_name="recipient")
+        decoded = decode_credential(data, source=source)
+        run = _Run(decoded.document, when, self.policy, self.trust_store)
+        results = run.checks(email)
+        required = self.policy.required_checks(recipient_asked=email is not None)
+        return VerificationReport(
+            input=decoded.source,
+            verdict=compute_verdict(results, required),
+            checks=results,
+            evaluated_at=when,
+            summary=run.summary(decoded.source_format),
+            required=required,
+        )
+
+
+def _instant(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
+        raise InputError("now must be a datetime with a time zone.", field="now")
+    return now.astimezone(UTC)
+
+
+@dataclass
+class _KeyLookup:
+    """The key resolver handed to the proof suite; it records where the key came from.
+
+    A pinned issuer may only use keys from its pinned history (trust store). Otherwise the
+    suite's own offline resolution applies: did:key (the DID is the key) and 1EdTech's
+    ``<issuer id>#<publicKeyMultibase>`` convention (the key is written in the credential
+    itself, so it proves the credential unchanged, not who issued it). A refusal is recorded as
+    the issuer_key result before the suite sees the error.
+    """
+
+    trust_store: TrustStore | None
+    pinned: PinnedIssuer | None
+    issuer_id: str | None
+    source: str | None = None
+    pinned_key: PinnedKey | None = None
+    refusal: CheckResult | None = None
+    vm_id: str | None = None
+
+    def __call__(self, vm_id: str, issuer_id: str, /) -> VerificationMethod:
+        self.vm_id = vm_id
+        if self.pinned is not None and self.trust_store is not None:
+            return self._pinned(vm_id, self.pinned, self.trust_store)
+        base, _, fragment = vm_id.partition("#")
+        if base.startswith("did:key:"):
+            source = "did:key"
+        elif fragment.startswith("z") and ":" in base:
+            source = "embedded"
+            if base != issuer_id:
+                raise self._wrong_key(
+                    vm_id,
+                    f"The proof's key is written under {base}, not under the issuer {issuer_id}.",
+                )
+        elif base.startswith("did:"):
+            raise self._unresolvable(
+                vm_id,
+                f"The key {vm_id} belongs to an issuer that is not pinned in the trust store.",
+            )
+        else:
+            raise self._unresolvable(
+                vm_id,
+                f"The key {vm_id} cannot be found offline: it is not a key leadbadge can read.",
+            )
+        try:
+            method = _SUITE_RESOLVER(vm_id, issuer_id)
+        except VerificationMethodError as error:
+            message = f"The key {vm_id} is unusable: {clause(error.message)}"
+            raise self._unresolvable(vm_id, message) from None
+        self.source = source
+        return method
+
+    def _pinned(self, vm_id: str, pinned: PinnedIssuer, store: TrustStore) -> VerificationMethod:
+        try:
+            found = store.find_key(vm_id, self.issuer_id)
+        except TrustStoreError as error:
+            raise self._unresolvable(vm_id, error.message) from None
+        if found is None:
+            raise self._wrong_key(
+                vm_id,
+                f"The proof's key {vm_id} is not one of the keys pinned for the issuer "
+                f"{pinned.name or pinned.id}.",
+                action="Treat the credential as forged, or, if the issuer has added a key since "
+                "you pinned it, pin its published folder again.",
+            )
+        self.source, self.pinned_key = "trust_store", found
+        return found.verification_method(vm_id)
+
+    def _wrong_key(
+        self, vm_id: str, message: str, *, action: str | None = None
+    ) -> VerificationMethodError:
+        self.refusal = result(
+            "issuer_key",
+            FAIL,
+            message,
+            action=action or "Treat the credential as forged: it was not signed by its issuer.",
+            code="WRONG_KEY",
+            problem_type=PROOF_ERROR,
+            verificationMethod=vm_id,
+        )
+        return VerificationMethodError(message, verification_method=vm_id)
+
+    def _unresolvable(self, vm_id: str, message: str) -> VerificationMethodError:
+        self.refusal = result(
+            "issuer_key",
+            UNKNOWN,
+            message,
+            action=_PIN_IT,
+            code="KEY_UNRESOLVABLE",
+            verificationMethod=vm_id,
+        )
+        return VerificationMethodError(message, verification_method=vm_id)
+
+
+class _Run:
+    """One verification: the document, what the trust store says about its issuer, the checks."""
+
+    def __init__(
+        self,
+        doc: dict[str, Any],
+        now: datetime,
+        policy: VerificationPolicy,
+        trust_store: TrustStore | None,
+    ) -> None:
+        self.doc = doc
+        self.now = now
+        self.policy = policy
+        self.trust_store = trust_store
+        self.issuer_id = checks.issuer_id(doc)
+        self.pinned: PinnedIssuer | None = None
+        self.trust_problem: str | None = None
+        if trust_store is not None and self.issuer_id is not None:
+            try:
+                self.pinned = trust_store.find_issuer(self.issuer_id)
+            except TrustStoreError as error:
+                self.trust_problem = clause(error.message)
+
+    def checks(self, email: str | None) -> tuple[CheckResult, ...]:
+        doc, shape = self.doc, conformance.check_credential_shape(self.doc)
+        found: dict[str, CheckResult] = {}
+        # VC Data Model 2.0 §4.3, §4.5, §4.7: is this a credential, of which versions.
+        found["format"] = checks.check_format(doc, shape)
+        # JSON-LD 1.1 expansion, strict: every term defined, nothing silently dropped.
+        found["jsonld"] = checks.check_jsonld(doc)
+        # Data Integrity 1.0 §4.4 "Verify Proof" and eddsa-rdfc-2022; Controlled Identifiers
+        # 1.0 §3.3 "Retrieve Verification Method" for the key.
+        found["proof"], found["issuer_key"] = self._proof_and_key(found["jsonld"])
+        if found["proof"].status is FAIL:
+            found.update({cid: checks.skipped_after_failed_proof(cid) for cid in _CONTENT_CHECKS})
+            if email is None:
+                found["recipient"] = checks.recipient_not_asked()
+        else:
+            # VC Data Model 2.0 §4 and the OB 3.0 data model.
+            found["schema"] = checks.check_schema(shape)
+            # The verifier's own decision: is the issuer pinned in its trust store?
+            found["issuer_trust"] = self._issuer_trust()
+            # VC Data Model 2.0 §4.9 (validFrom/validUntil), VC 1.1 §4.6-4.7.
+            found["validity"] = checks.check_validity(doc, self.now, self.policy.max_clock_skew)
+            # VC Data Model 2.0 §4.10 credentialStatus.
+            found["status"] = checks.check_status(doc)
+            # OB 3.0 "Verify the Recipient Using an Identifier".
+            found["recipient"] = checks.check_recipient(doc, email)
+        return tuple(found[cid] for cid in CHECK_IDS)
+
+    # --- proof: Data Integrity 1.0 §4.4 "Verify Proof", EdDSA Cryptosuites v1.0 §3.2.2;
+    # --- issuer_key: Controlled Identifiers 1.0 §3.3 "Retrieve Verification Method" --------
+
+    def _proof_and_key(self, strict: CheckResult) -> tuple[CheckResult, CheckResult]:
+        proofs = as_list(self.doc.get("proof"))
+        if not proofs:
+            return (
+                result(
+                    "proof",
+                    FAIL,
+                    "The credential has no proof: nothing shows who issued it or that it is "
+                    "unchanged.",
+                    action="Ask the issuer for the signed credential.",
+                    code="NO_PROOF",
+                    problem_type=MALFORMED_PROOF,
+                ),
+                result("issuer_key", SKIPPED, "No key to look up: the credential has no proof."),
+            )
+        if strict.status is FAIL:
+            return (
+                result(
+                    "proof",
+                    SKIPPED,
+                    "The signature was not checked: the JSON-LD check failed, so the signed "
+                    "data cannot be computed.",
+                ),
+                result(
+                    "issuer_key", SKIPPED, "No key was looked up: the signature was not checked."
+                ),
+            )
+        lookup = _KeyLookup(self.trust_store, self.pinned, self.issuer_id)
+        if self.trust_problem is not None:
+            lookup.pinned = None
+        try:
+            verified = eddsa_rdfc_2022.verify(
+                self.doc,
+                issuer=self.issuer_id,
+                resolver=lookup,
+                allowed=self.policy.allowed_proofs,
+            )
+        except SignatureError:
+            return (
+                result(
+                    "proof",
+                    FAIL,
+                    "The signature does not match the credential: it was changed after signing "
+                    "or signed with another key.",
+                    action="Treat the credential as forged; ask the holder for the file the "
+                    "issuer sent.",
+                    code="INVALID_SIGNATURE",
+                    problem_type=PROOF_ERROR,
+                    verificationMethod=lookup.vm_id,
+                ),
+                self._key_result(lookup, None),
+            )
+        except UnsupportedProofError as error:
+            return (
+                result(
+                    "proof",
+                    UNKNOWN,
+                    f"The proof cannot be checked: {clause(error.message)}",
+                    action="Ask the issuer for the credential signed with eddsa-rdfc-2022.",
+                    code="UNSUPPORTED_PROOF",
+                    problem_type=PROOF_ERROR,
+                    found=_proof_kinds(proofs) or None,
+                ),
+                result(
+                    "issuer_key",
+                    UNKNOWN,
+                    "The issuer's key was not looked up: the proof type is not supported.",
+                    code="UNSUPPORTED_PROOF",
+                ),
+            )
+        except VerificationMethodError as error:
+            return self._key_refused(lookup, error)
+        except ContextNotAllowedError as error:
+            return (
+                result(
+                    "proof",
+                    UNKNOWN,
+                    f"The signature cannot be checked offline: the context {error.url} is not "
+                    "shipped with leadbadge.",
+                    action="Ask the issuer which context this is; leadbadge never fetches "
+                    "contexts.",
+                    code="CONTEXT_UNAVAILABLE",
+                    problem_type=PROOF_ERROR,
+                ),
+                self._key_result(lookup, None),
+            )
+        except CanonicalizationLimitError as error:
+            return (
+                result(
+                    "proof",
+                    UNKNOWN,
+                    f"The signature cannot be checked: {clause(error.message)}",
+                    action="Ask the issuer for a smaller credential.",
+                    code="TOO_COMPLEX",
+                    problem_type=PROOF_ERROR,
+                ),
+                self._key_result(lookup, None),
+            )
+        except LeadbadgeError as error:
+            # A malformed proof (no proofValue, a bad multibase…) or data the suite refuses.
+            return (
+                result(
+                    "proof",
+                    FAIL,
+                    f"The proof is malformed: {clause(error.message)}",
+                    action="Treat the credential as unverified and ask the issuer to reissue it.",
+                    code="MALFORMED_PROOF",
+                    problem_type=MALFORMED_PROOF,
+                ),
+                self._key_result(lookup, None),
+            )
+        detail: dict[str, Any] = {
+            "cryptosuite": verified.cryptosuite,
+            "verificationMethod": verified.verification_method,
+            "created": iso(verified.created) if verified.created else None,
+            "expires": iso(verified.expires) if verified.expires else None,
+        }
+        key = self._key_result(lookup, verified.created)
+        if (
+            verified.expires is not None
+            and self.now - self.policy.max_clock_skew > verified.expires
+        ):
+            # Data Integrity 1.0 §4.4: a proof past its ``expires`` does not verify.
+            proof = result(
+                "proof",
+                FAIL,
+                f"The signature matches, but the proof expired on {iso(verified.expires)}.",
+                action="Ask the holder for a credential with a current proof.",
+                code="PROOF_EXPIRED",
+                problem_type=PROOF_ERROR,
+                **detail,
+            )
+            return proof, key
+        if verified.warnings:
+            legacy = verified.cryptosuite == eddsa_rdfc_2022.LEGACY_CRYPTOSUITE
+            proof = result(
+                "proof",
+                WARN,
+                f"The {verified.cryptosuite} signature matches the credential. "
+                f"{verified.warnings[0]}",
+                action="It still verifies; the issuer should sign new credentials with "
+                "eddsa-rdfc-2022."
+                if legacy
+                else "The issuer's signature verifies; the other proofs were not relied on.",
+                code="LEGACY_SUITE" if legacy else "OTHER_PROOFS",
+                warnings=list(verified.warnings),
+                **detail,
+            )
+            return proof, key
+        proof = result(
+            "proof",
+            PASS,
+            f"The {verified.cryptosuite} signature matches the credential.",
+            **detail,
+        )
+        return proof, key
+
+    def _key_refused(
+        self, lookup: _KeyLookup, error: VerificationMethodError
+    ) -> tuple[CheckResult, CheckResult]:
+        refusal = lookup.refusal
+        if lookup.vm_id is None:
+            # Refused before any key was looked up: a proof purpose other than assertionMethod,
+            # or no issuer to tie the proof to.
+            return (
+                result(
+                    "proof",
+                    FAIL,
+                    f"The proof does not vouch for this credential: {clause(error.message)}",
+                    action="Ask the issuer to reissue the credential.",
+                    code="MALFORMED_PROOF",
+                    problem_type=MALFORMED_PROOF,
+                ),
+                result("issuer_key", SKIPPED, "No key was looked up: the proof was refused."),
+            )
+        if refusal is not None and refusal.status is UNKNOWN:
+            proof = result(
+                "proof",
+                UNKNOWN,
+                "The signature cannot be checked without the issuer's key.",
+                action=refusal.action,
+                code="KEY_UNRESOLVABLE",
+                problem_type=PROOF_ERROR,
+            )
+            if self.trust_problem is not None:
+                refusal = result(
+                    "issuer_key",
+                    UNKNOWN,
+                    f"The trust store could not be read: {self.trust_problem}",
+                    action="Repair or remove the damaged trust store entry, then pin the issuer "
+                    "again.",
+                    code="TRUST_STORE_ERROR",
+                )
+            return proof, refusal
+        if refusal is None:
+            # The key was found, but the suite refused it: its controller is not the issuer, or
+            # it is not allowed to assert credentials.
+            refusal = result(
+                "issuer_key",
+                FAIL,
+                error.message,
+                action="Treat the credential as forged: it was not signed by its issuer.",
+                code="WRONG_KEY",
+                problem_type=PROOF_ERROR,
+                verificationMethod=error.verification_method or lookup.vm_id,
+            )
+        proof = result(
+            "proof",
+            FAIL,
+            "The proof was not made with a key of the credential's issuer.",
+            action=refusal.action,
+            code="WRONG_KEY",
+            problem_type=PROOF_ERROR,
+        )
+        return proof, refusal
+
+    def _key_result(self, lookup: _KeyLookup, created: datetime | None) -> CheckResult:
+        vm = lookup.vm_id
+        if lookup.source is None:
+            return lookup.refusal or result(
+                "issuer_key", UNKNOWN, "The issuer's key was not looked up.", code="NOT_CHECKED"
+            )
+        if lookup.source == "did:key":
+            return result(
+                "issuer_key",
+                PASS,
+                "The key is the issuer's did:key, which names the key itself.",
+                verificationMethod=vm,
+                source="did:key, not pinned",
+            )
+        if lookup.source == "embedded":
+            return result(
+                "issuer_key",
+                PASS,
+                "The key is written into the credential's verification method, as 1EdTech's "
+                "examples do; this proves the credential is unchanged, not who issued it.",
+                verificationMethod=vm,
+                source="embedded in the credential (integrity only)",
+            )
+        pinned_key = lookup.pinned_key
+        assert pinned_key is not None  # noqa: S101 - set together with source "trust_store"
+        signed_at = created or checks.parse_date(
+            self.doc.get("validFrom") or self.doc.get("issuanceDate")
+        )
+        period = {
+            "validFrom": iso(pinned_key.valid_from) if pinned_key.valid_from else None,
+            "validUntil": iso(pinned_key.valid_until) if pinned_key.valid_until else None,
+        }
+        if signed_at is None:
+            if pinned_key.valid_from is None and pinned_key.valid_until is None:
+                return result(
+                    "issuer_key",
+                    PASS,
+                    "The key is pinned for this issuer.",
+                    verificationMethod=vm,
+                    source="trust store",
+                )
+            return result(
+                "issuer_key",
+                UNKNOWN,
+                "The key is pinned for this issuer for a limited period, but the credential "
+                "does not say when it was signed.",
+                action="Ask the issuer when the credential was issued.",
+                code="KEY_PERIODUNKNOWN",
+                verificationMethod=vm,
+                keyPeriod=period,
+            )
+        if not pinned_key.valid_at(signed_at):
+            return result(
+                "issuer_key",
+                FAIL,
+                f"The key was not in use by the issuer on {iso(signed_at)}, when the proof "
+                "says it was made.",
+                action="Treat the credential as forged, or ask the issuer about its key history.",
+                code="WRONG_KEY",
+                problem_type=PROOF_ERROR,
+                verificationMethod=vm,
+                signedAt=iso(signed_at),
+                keyPeriod=period,
+            )
+        return result(
+            "issuer_key",
+            PASS,
+            f"The key is pinned for this issuer and was in use on {iso(signed_at)}.",
+            verificationMethod=vm,
+            source="trust store",
+            signedAt=iso(signed_at),
+            keyPeriod=period,
+        )
+
+    # --- issuer_trust: the verifier's own trust decision (leadbadge trust store) ----------
+
+    def _issuer_trust(self) -> CheckResult:
+        if self.trust_problem is not None:
+            return result(
+                "issuer_trust",
+                UNKNOWN,
+                f"The trust store could not be read: {self.trust_problem}",
+                action="Repair or remove the damaged trust store entry.",
+                code="TRUST_STORE_ERROR",
+            )
+        if self.issuer_id is None:
+            return result(
+                "issuer_trust",
+                UNKNOWN,
+                "The credential names no issuer to look up.",
+                code="NOT_PINNED",
+            )
+        if self.pinned is None:
+            where = "" if self.trust_store is not None else " (no trust store was given)"
+            return result(
+                "issuer_trust",
+                UNKNOWN,
+                f"The issuer {self.issuer_id} is not pinned in the trust store{where}, so who "
+                "issued the credential is not established.",
+                action=_PIN_IT,
+                code="NOT_PINNED",
+            )
+        pinned = self.pinned
+        detail: dict[str, Any] = {
+            "name": pinned.name,
+            "source": pinned.source,
+            "pinnedAt": iso(pinned.pinned_at),
+        }
+        achievement = checks.achievement_id(self.doc)
+        if pinned.achievements and achievement is not None:
+            tier = pinned.tier_of(achievement)
+            if tier is None:
+                return result(
+                    "issuer_trust",
+                    WARN,
+                    f"The issuer {pinned.name or pinned.id} is pinned, but the achievement "
+                    f"{achievement} is not one it published when it was pinned.",
+                    action="Check that this issuer awards this achievement.",
+                    code="UNKNOWN_ACHIEVEMENT",
+                    **detail,
+                )
+            detail["tier"] = tier
+            return result(
+                "issuer_trust",
+                PASS,
+                f"The issuer {pinned.name or pinned.id} is pinned and publishes the tier {tier!r}.",
+                **detail,
+            )
+        return result(
+            "issuer_trust", PASS, f"The issuer {pinned.name or pinned.id} is pinned.", **detail
+        )
+
+    # --- summary: what the credential claims, shown next to the verdict ---------------------
+
+    def summary(self, source_format: str) -> CredentialSummary:
+        doc = self.doc
+        issuer = doc.get("issuer")
+        subjects = checks.subjects(doc)
+        achievement = subjects[0].get("achievement") if subjects else None
+        achievement = achievement if isinstance(achievement, Mapping) else {}
+        achievement_id = achievement.get("id") if isinstance(achievement.get("id"), str) else None
+        tier = None
+        if achievement_id is not None:
+            if self.pinned is not None:
+                tier = self.pinned.tier_of(achievement_id)
+            if tier is None and isinstance(issuer, Mapping) and isinstance(issuer.get("url"), str):
+                tier = tier_id_from_achievement_id(issuer["url"], achievement_id)
+        vc_version, ob_version = conformance.detect_versions(doc)
+        return CredentialSummary(
+            id=doc.get("id") if isinstance(doc.get("id"), str) else None,
+            issuer_id=self.issuer_id,
+            issuer_name=checks.text(issuer.get("name")) if isinstance(issuer, Mapping) else None,
+            tier=tier,
+            achievement_id=achievement_id,
+            achievement_name=checks.text(achievement.get("name")),
+            recipient_name=checks.recipient_name(doc),
+            valid_from=checks.text(doc.get("validFrom") or doc.get("issuanceDate")),
+            valid_until=checks.text(doc.get("validUntil") or doc.get("expirationDate")),
+            awarded=checks.text(doc.get("awardedDate")),
+            vc_version=vc_version,
+            ob_version=ob_version,
+            source_format=source_format,
+        )
+
+
+def _proof_kinds(proofs: list[Any]) -> list[str]:
+    """``type/cryptosuite`` of each proof, for the report."""
+    kinds: list[str] = []
+    for proof in proofs:
+        if isinstance(proof, Mapping):
+            kind = "/".join(str(proof[k]) for k in ("type", "cryptosuite") if k in proof)
+            if kind and kind not in kinds:
+                kinds.append(kind)
+    return kinds
