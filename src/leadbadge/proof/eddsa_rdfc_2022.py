@@ -130,12 +130,12 @@ def hash_data(
 ) -> bytes:
     """SHA-256 of the canonical proof configuration ‖ SHA-256 of the canonical document."""
     # The document first, so that its own problems are reported rather than the proof's.
-    canonical_document = jsonld.canonicalize(document, loader=loader)
-    canonical_config = jsonld.canonicalize(config, loader=loader)
-    return (
-        hashlib.sha256(canonical_config.encode("utf-8")).digest()
-        + hashlib.sha256(canonical_document.encode("utf-8")).digest()
-    )
+    document_hash = _canonical_hash(document, loader)
+    return _canonical_hash(config, loader) + document_hash
+
+
+def _canonical_hash(document: Mapping[str, Any], loader: jsonld.ContextLoader | None) -> bytes:
+    return hashlib.sha256(jsonld.canonicalize(document, loader=loader).encode("utf-8")).digest()
 
 
 # --- Signing ----------------------------------------------------------------------------------
@@ -314,10 +314,12 @@ def _verify_one(
     document = dict(unsecured)
     if "previousProof" in proof:
         document["proof"] = _previous_proofs(proofs, proof["previousProof"], where)
-    # What was signed first: a document that fails strict processing is refused as such,
-    # whoever's key it names.
-    data = hash_data(document, proof_config(document, proof), loader=loader)
+    # The document before the key: a document that fails strict processing is refused as such,
+    # whoever's key it names. The key before the proof configuration: a verification method
+    # that is not an IRI is reported as an unusable key.
+    document_hash = _canonical_hash(document, loader)
     method = resolve(method_id, issuer)
+    data = _canonical_hash(proof_config(document, proof), loader) + document_hash
     if not method.public_key.verify(signature, data):
         raise SignatureError(
             f"The signature of the proof by {method_id} does not match the document: it was "
