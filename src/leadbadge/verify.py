@@ -185,6 +185,12 @@ class _KeyLookup:
         base, _, fragment = vm_id.partition("#")
         if base.startswith("did:key:"):
             source = "did:key"
+        elif base.startswith("did:"):
+            # Any other DID needs its DID document, which only the trust store provides offline.
+            raise self._unresolvable(
+                vm_id,
+                f"The key {vm_id} belongs to a DID that is not pinned in the trust store.",
+            )
         elif fragment.startswith("z") and ":" in base:
             source = "embedded"
             if base != issuer_id:
@@ -192,11 +198,6 @@ class _KeyLookup:
                     vm_id,
                     f"The proof's key is written under {base}, not under the issuer {issuer_id}.",
                 )
-        elif base.startswith("did:"):
-            raise self._unresolvable(
-                vm_id,
-                f"The key {vm_id} belongs to an issuer that is not pinned in the trust store.",
-            )
         else:
             raise self._unresolvable(
                 vm_id,
