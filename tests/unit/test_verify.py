@@ -1,16 +1,13 @@
 """Verifier: every check, every status, and the verdict they add up to.
 
-Credentials come from the real issuer side (issuer home, publish, trust store) so each test runs
-what a verifier of leadbadge credentials runs; cases no honest issuer produces are made by
-editing a signed credential and, where the case needs a valid signature, signing it again with
-the issuer's own key.
+Credentials come from the real issuer side (tests/unit/_issued.py: issuer home, publish, trust
+store), so each test runs what a verifier of leadbadge credentials runs.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +15,9 @@ from typing import Any
 import pytest
 
 from leadbadge._multibase import encode_base58btc
-from leadbadge.credential import EvidenceItem, Recipient
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.issue import Issuer
 from leadbadge.keys import SigningKey
-from leadbadge.model import Tier
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.publish import publish
 from leadbadge.report import (
@@ -35,13 +30,17 @@ from leadbadge.report import (
 from leadbadge.trust import TrustStore
 from leadbadge.verify import DEFAULT_CLOCK_SKEW, VerificationPolicy, Verifier
 from tests.conftest import FIXED_NOW, interop_path
-
-PASSPHRASE = "correct horse battery staple"
-URL = "https://rcoe.example.org/leadership"
-DID_WEB = "did:web:rcoe.example.org:leadership"
-ANA = Recipient(email="Ana.Ruiz@example.org", name="Ana Ruiz")
-ISSUED = FIXED_NOW + timedelta(hours=1)
-LATER = FIXED_NOW + timedelta(days=30)
+from tests.unit._issued import (
+    ANA,
+    DID_WEB,
+    ISSUED,
+    LATER,
+    PASSPHRASE,
+    URL,
+    World,
+    evidence_for,
+    make_world,
+)
 
 P, W, F, U, S, NA = (
     CheckStatus.PASS,
@@ -53,65 +52,14 @@ P, W, F, U, S, NA = (
 )
 
 
-def _evidence(tier: Tier) -> list[EvidenceItem]:
-    items = []
-    for requirement in tier.evidence:
-        fields = {name: f"{name} of {requirement.id}" for name in requirement.records}
-        if requirement.min_hours is not None:
-            fields["hours"] = f"{requirement.min_hours:g}"
-        items.append(EvidenceItem(requirement=requirement.id, fields=fields))
-    return items
-
-
-@dataclass
-class World:
-    """An issuer home, its published site, and a trust store where it is pinned."""
-
-    issuer: Issuer
-    site: Path
-    trust: TrustStore
-    empty_trust: TrustStore
-
-    def issue(self, tier: str = "initial", **kw: Any) -> dict[str, Any]:
-        kw.setdefault("now", ISSUED)
-        evidence = _evidence(self.issuer.framework.tier(tier))
-        return copy.deepcopy(self.issuer.issue(tier, ANA, evidence=evidence, **kw).document)
-
-    def key(self, n: int = 1) -> SigningKey:
-        return SigningKey.load(self.issuer.home.key_path(n), PASSPHRASE)
-
-    def resign(
-        self, doc: dict[str, Any], *, created: datetime = ISSUED, n: int = 1
-    ) -> dict[str, Any]:
-        """The document signed again, after an edit, with the issuer's key ``n``."""
-        unsigned = {k: v for k, v in doc.items() if k != "proof"}
-        vm = next(k.verification_method for k in self.issuer.home.keys if k.n == n)
-        return eddsa_rdfc_2022.sign(unsigned, self.key(n), verification_method=vm, created=created)
-
-
-def _world(root: Path, *, did_web: str | None) -> World:
-    issuer = Issuer.create(
-        root / "home",
-        name="Riverside County Office of Education",
-        url=URL,
-        passphrase=PASSPHRASE,
-        did_web=did_web,
-        now=FIXED_NOW,
-    )
-    publish(issuer.home, root / "site")
-    trust = TrustStore.open(root / "trust")
-    trust.add_published(root / "site", now=FIXED_NOW)
-    return World(issuer, root / "site", trust, TrustStore.open(root / "empty-trust"))
-
-
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return _world(tmp_path_factory.mktemp("web"), did_web=DID_WEB)
+    return make_world(tmp_path_factory.mktemp("web"), did_web=DID_WEB)
 
 
 @pytest.fixture(scope="module")
 def didkey(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return _world(tmp_path_factory.mktemp("didkey"), did_web=None)
+    return make_world(tmp_path_factory.mktemp("didkey"), did_web=None)
 
 
 def _statuses(report: VerificationReport) -> dict[str, CheckStatus]:
@@ -472,7 +420,7 @@ def test_did_key_of_someone_else_is_wrong_key(web: World) -> None:
 
 
 def test_rotation_keeps_old_credentials_valid_and_dates_the_old_key(tmp_path: Path) -> None:
-    world = _world(tmp_path, did_web=DID_WEB)
+    world = make_world(tmp_path, did_web=DID_WEB)
     old = world.issue()
     rotated_at = FIXED_NOW + timedelta(days=2)
     world.issuer.home.rotate(PASSPHRASE, now=rotated_at)
@@ -494,7 +442,7 @@ def test_rotation_keeps_old_credentials_valid_and_dates_the_old_key(tmp_path: Pa
     new = fresh.issue(
         "initial",
         ANA,
-        evidence=_evidence(fresh.framework.tier("initial")),
+        evidence=evidence_for(fresh.framework.tier("initial")),
         now=rotated_at + timedelta(hours=1),
     )
     assert _verify(world.trust, copy.deepcopy(new.document)).verdict is Verdict.VALID

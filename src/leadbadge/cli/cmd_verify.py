@@ -1,0 +1,223 @@
+"""``leadbadge verify``: verify credential files offline and report every check.
+
+Exit code: the worst outcome over all inputs, in the order valid (0) < inconclusive (2) <
+invalid (1) < unreadable input (3). docs/verification.md documents the report and the JSON shape.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from leadbadge.cli._app import cli
+from leadbadge.cli._common import (
+    EXIT_INCONCLUSIVE,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    console,
+    say_error,
+    sentence,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from leadbadge.errors import LeadbadgeError
+    from leadbadge.report import VerificationReport
+
+#: Exit codes from best to worst: several inputs exit with the worst one seen.
+_SEVERITY = (EXIT_OK, EXIT_INCONCLUSIVE, EXIT_INVALID, EXIT_USAGE)
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STATUS_STYLE = {
+    "pass": ("pass", "green"),
+    "warn": ("warn", "yellow"),
+    "fail": ("FAIL", "bold red"),
+    "unknown": ("unknown", "magenta"),
+    "skipped": ("skipped", "dim"),
+    "not_applicable": ("n/a", "dim"),
+}
+_VERDICT_STYLE = {"valid": "bold green", "invalid": "bold red", "inconclusive": "bold yellow"}
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    """``--at``: an ISO 8601 date-time (no zone means UTC) or a date (midnight UTC)."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if _DATE_ONLY.match(text):
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        parsed = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date or date-time (for example 2031-01-01T00:00:00Z)",
+            param_hint="'--at'",
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _worst(codes: list[int]) -> int:
+    return max(codes, key=_SEVERITY.index) if codes else EXIT_OK
+
+
+@cli.command("verify")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "--trust",
+    "trust_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Trust store folder (default: $LEADBADGE_TRUST, else the per-user data folder).",
+)
+@click.option(
+    "--recipient", metavar="EMAIL", help="Check that the credential was awarded to EMAIL."
+)
+@click.option(
+    "--at",
+    "at",
+    metavar="DATETIME",
+    help="Judge validity as of this instant, e.g. 2031-01-01T00:00:00Z (default: now).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def verify_command(
+    ctx: click.Context,
+    *,
+    inputs: tuple[str, ...],
+    trust_dir: Path | None,
+    recipient: str | None,
+    at: str | None,
+    as_json: bool,
+) -> None:
+    """Verify each INPUT (a credential file, or - for standard input) offline.
+
+    Exit code: 0 valid, 1 invalid, 2 inconclusive, 3 usage error or unreadable input; with
+    several inputs, the worst of them.
+    """
+    from leadbadge.credential import normalize_email
+    from leadbadge.decode import MAX_INPUT_BYTES
+    from leadbadge.errors import LeadbadgeError
+    from leadbadge.trust import TrustStore
+    from leadbadge.verify import Verifier
+
+    if inputs.count("-") > 1:
+        raise click.UsageError("Standard input ('-') can be read only once.")
+    now = _parse_at(at)
+    if recipient is not None:
+        recipient = normalize_email(recipient, field_name="recipient")
+    verifier = Verifier(TrustStore.open(trust_dir))
+
+    codes: list[int] = []
+    outputs: list[dict[str, Any]] = []
+    out = console()
+    for index, name in enumerate(inputs):
+        try:
+            if name == "-":
+                with click.open_file("-", "rb") as stdin:
+                    data = stdin.read(MAX_INPUT_BYTES + 1)
+                report = verifier.verify(data, recipient=recipient, now=now, source="-")
+            else:
+                report = verifier.verify(Path(name), recipient=recipient, now=now, source=name)
+        except LeadbadgeError as error:
+            say_error(sentence(error.message))
+            codes.append(EXIT_USAGE)
+            outputs.append(_unreadable_json(name, error))
+            continue
+        codes.append(report.exit_code)
+        if as_json:
+            outputs.append(report.to_json())
+        else:
+            if index:
+                out.print()
+            _print_report(out, report)
+    if as_json:
+        payload: Any = outputs[0] if len(outputs) == 1 else outputs
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    ctx.exit(_worst(codes))
+
+
+def _unreadable_json(name: str, error: LeadbadgeError) -> dict[str, Any]:
+    return {
+        "input": name,
+        "verdict": None,
+        "error": {
+            "code": error.code,
+            "message": sentence(error.message),
+            "problemType": error.problem_type,
+        },
+    }
+
+
+def _print_report(out: Console, report: VerificationReport) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    from leadbadge.report import CHECK_TITLES, CheckStatus
+
+    verdict = report.verdict.value
+    headline = Text()
+    headline.append(verdict.upper(), style=_VERDICT_STYLE[verdict])
+    headline.append(f"  {report.input}")
+    out.print(headline)
+    reason = _verdict_reason(report)
+    if reason:
+        out.print(f"  {escape(reason)}")
+    summary = report.summary
+    if summary is not None:
+        lines = []
+        title = summary.achievement_name or "(no achievement name)"
+        if summary.tier:
+            title += f" — tier {summary.tier}"
+        lines.append(title)
+        issuer = summary.issuer_name or summary.issuer_id or "(no issuer)"
+        if summary.issuer_name and summary.issuer_id:
+            issuer += f" ({summary.issuer_id})"
+        lines.append(f"Issuer: {issuer}")
+        if summary.recipient_name:
+            lines.append(f"Recipient: {summary.recipient_name}")
+        period = summary.valid_from or "?"
+        period += f" to {summary.valid_until}" if summary.valid_until else " (no end date)"
+        lines.append(f"Valid: {period}")
+        for line in lines:
+            out.print(f"  {escape(line)}")
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("check", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("finding")
+    for check in report.checks:
+        label, style = _STATUS_STYLE[check.status.value]
+        finding = Text(check.message)
+        if check.action and check.status not in (CheckStatus.PASS, CheckStatus.NOT_APPLICABLE):
+            finding.append(f" {check.action}", style="dim")
+        table.add_row(CHECK_TITLES.get(check.id, check.id), Text(label, style=style), finding)
+    out.print(table)
+
+
+def _verdict_reason(report: VerificationReport) -> str | None:
+    from leadbadge.report import CheckStatus
+
+    wanted = {
+        "valid": None,
+        "invalid": CheckStatus.FAIL,
+        "inconclusive": CheckStatus.UNKNOWN,
+    }[report.verdict.value]
+    if wanted is None:
+        warned = [c for c in report.checks if c.status is CheckStatus.WARN]
+        return f"Valid, with {len(warned)} warning(s) below." if warned else None
+    first = next(
+        (
+            c
+            for c in report.checks
+            if c.status is wanted and (wanted is CheckStatus.FAIL or c.id in report.required)
+        ),
+        None,
+    )
+    return first.message if first else None

@@ -1,0 +1,235 @@
+"""``leadbadge verify`` through click's CliRunner: exit codes, human output, the JSON shape."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from leadbadge.cli import cli
+from leadbadge.report import CHECK_IDS
+from tests.unit._issued import DID_WEB, World, make_world
+
+AT = "2026-12-23T12:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return make_world(tmp_path_factory.mktemp("cli-verify"), did_web=DID_WEB)
+
+
+@pytest.fixture
+def files(world: World, tmp_path: Path) -> dict[str, Path]:
+    """A valid credential, a tampered copy, an expired-by-then copy and a non-credential."""
+    good = world.issue()
+    tampered = json.loads(json.dumps(good))
+    tampered["credentialSubject"]["creditsEarned"] = 99
+    out = {
+        "good": tmp_path / "good.json",
+        "tampered": tmp_path / "tampered.json",
+        "broken": tmp_path / "broken.json",
+    }
+    out["good"].write_text(json.dumps(good))
+    out["tampered"].write_text(json.dumps(tampered))
+    out["broken"].write_text("{ this is not json")
+    return out
+
+
+def _run(world: World, *args: str, trust: bool = True, **kw: Any) -> Result:
+    extra = ["--trust", str(world.trust.root)] if trust else []
+    return CliRunner().invoke(cli, ["verify", *args, *extra], **kw)
+
+
+def test_valid_credential_exits_0_with_a_verdict_line_and_every_check(
+    world: World, files: dict[str, Path]
+) -> None:
+    result = _run(world, str(files["good"]), "--at", AT)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"VALID  {files['good']}"
+    for title in ("Format and version", "Signature", "Issuer key", "Issuer trust", "Recipient"):
+        assert title in result.output
+    assert "Riverside County Office of Education" in result.output
+    assert "tier initial" in result.output
+    assert "Recipient: Ana Ruiz" in result.output
+    assert "\x1b[" not in result.output  # no colour when not on a terminal
+
+
+def test_tampered_credential_exits_1_and_says_why(world: World, files: dict[str, Path]) -> None:
+    result = _run(world, str(files["tampered"]), "--at", AT)
+    assert result.exit_code == 1
+    assert result.output.startswith("INVALID")
+    assert "The signature does not match the credential" in result.output
+    assert "skipped" in result.output
+
+
+def test_unpinned_issuer_exits_2(world: World, files: dict[str, Path], tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["verify", str(files["good"]), "--trust", str(tmp_path / "empty"), "--at", AT]
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("INCONCLUSIVE")
+    assert "leadbadge trust add" in result.output
+
+
+def test_trust_store_from_the_environment(world: World, files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["verify", str(files["good"]), "--at", AT],
+        env={"LEADBADGE_TRUST": str(world.trust.root)},
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_at_after_valid_until_exits_1_expired(world: World, files: dict[str, Path]) -> None:
+    result = _run(world, str(files["good"]), "--at", "2032-01-01", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    validity = next(c for c in report["checks"] if c["id"] == "validity")
+    assert validity["code"] == "EXPIRED"
+    assert report["evaluatedAt"] == "2032-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2027-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+        ("2027-01-01T01:00:00+01:00", "2027-01-01T00:00:00Z"),
+        ("2027-01-01T00:00:00", "2027-01-01T00:00:00Z"),
+        ("2027-01-01", "2027-01-01T00:00:00Z"),
+    ],
+)
+def test_at_forms(world: World, files: dict[str, Path], value: str, expected: str) -> None:
+    result = _run(world, str(files["good"]), "--at", value, "--json")
+    assert json.loads(result.output)["evaluatedAt"] == expected
+
+
+def test_bad_at_is_a_usage_error(world: World, files: dict[str, Path]) -> None:
+    result = _run(world, str(files["good"]), "--at", "next tuesday")
+    assert result.exit_code == 3
+    assert "is not a date or date-time" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_recipient_right_and_wrong(world: World, files: dict[str, Path]) -> None:
+    right = _run(world, str(files["good"]), "--at", AT, "--recipient", "ana.ruiz@example.org")
+    assert right.exit_code == 0
+    assert "The credential was awarded to ana.ruiz@example.org." in right.output
+    wrong = _run(world, str(files["good"]), "--at", AT, "--recipient", "bob@example.org")
+    assert wrong.exit_code == 1
+    assert "The credential was not awarded to bob@example.org." in wrong.output
+
+
+def test_bad_recipient_is_a_usage_error(world: World, files: dict[str, Path]) -> None:
+    result = _run(world, str(files["good"]), "--recipient", "nobody")
+    assert result.exit_code == 3
+    assert result.output.strip() == "leadbadge: 'nobody' is not a valid e-mail address."
+
+
+def test_json_for_one_input_is_one_object(world: World, files: dict[str, Path]) -> None:
+    result = _run(world, str(files["good"]), "--at", AT, "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert report["verdict"] == "valid"
+    assert report["input"] == str(files["good"])
+    assert report["credential"]["tier"] == "initial"
+    assert [c["id"] for c in report["checks"]] == list(CHECK_IDS)
+
+
+def test_several_inputs_exit_with_the_worst_and_json_is_an_array(
+    world: World, files: dict[str, Path]
+) -> None:
+    result = _run(world, str(files["good"]), str(files["tampered"]), "--at", AT, "--json")
+    assert result.exit_code == 1
+    reports = json.loads(result.output)
+    assert [r["verdict"] for r in reports] == ["valid", "invalid"]
+
+
+def test_invalid_is_worse_than_inconclusive(
+    world: World, files: dict[str, Path], tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["verify", str(files["good"]), str(files["tampered"]), "--trust", str(tmp_path / "none")],
+    )
+    assert result.exit_code == 1
+
+
+def test_unreadable_input_counts_as_3_and_the_others_are_still_reported(
+    world: World, files: dict[str, Path], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.json"
+    args = [str(files["good"]), str(files["broken"]), str(missing), "--at", AT, "--json"]
+    result = CliRunner().invoke(cli, ["verify", *args, "--trust", str(world.trust.root)])
+    assert result.exit_code == 3
+    reports = json.loads(result.stdout)
+    assert [r["verdict"] for r in reports] == ["valid", None, None]
+    assert reports[1]["error"]["code"] == "unreadable_credential"
+    assert "not valid JSON" in reports[1]["error"]["message"]
+    assert reports[2]["error"]["message"] == f"{missing} does not exist."
+    assert f"leadbadge: {missing} does not exist." in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_single_input_is_one_sentence_exit_3(world: World, tmp_path: Path) -> None:
+    png = tmp_path / "photo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    result = _run(world, str(png))
+    assert result.exit_code == 3
+    assert result.stderr.strip() == f"leadbadge: {png} is a PNG image that carries no credential."
+    assert result.stdout == ""
+
+
+def test_stdin(world: World, files: dict[str, Path]) -> None:
+    result = _run(world, "-", "--at", AT, "--json", input=files["good"].read_bytes())
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["input"] == "-"
+
+
+def test_stdin_only_once(world: World) -> None:
+    result = _run(world, "-", "-", input=b"{}")
+    assert result.exit_code == 3
+    assert "read only once" in result.output
+
+
+def test_no_input_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["verify"])
+    assert result.exit_code == 3
+    assert "Missing argument" in result.output
+
+
+def test_the_check_table_shows_actions_only_when_not_passing(
+    world: World, files: dict[str, Path], tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["verify", str(files["good"]), "--trust", str(tmp_path / "none"), "--at", AT]
+    )
+    assert "Pin the issuer's published folder" in result.output
+    assert result.output.count("Pin the issuer's published folder") == 2  # key and trust rows
+
+
+def test_damaged_trust_store_does_not_crash(
+    world: World, files: dict[str, Path], tmp_path: Path
+) -> None:
+    store = tmp_path / "trust"
+    (store / "issuers").mkdir(parents=True)
+    (store / "issuers" / "0000000000000000.json").write_text("[]")
+    result = CliRunner().invoke(
+        cli, ["verify", str(files["good"]), "--trust", str(store), "--at", AT, "--json"]
+    )
+    assert result.exit_code == 2
+    report = json.loads(result.output)
+    trust = next(c for c in report["checks"] if c["id"] == "issuer_trust")
+    assert trust["code"] == "TRUST_STORE_ERROR"
+
+
+def test_verification_is_as_of_now_by_default(world: World, files: dict[str, Path]) -> None:
+    before = datetime.now(UTC)
+    result = _run(world, str(files["good"]), "--json")
+    after = datetime.now(UTC)
+    evaluated = datetime.fromisoformat(json.loads(result.output)["evaluatedAt"])
+    assert before <= evaluated <= after
