@@ -259,6 +259,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         self._loader = loader
         self._trusted = loader.trusted_vocabularies
         self._frames: list[_Frame] = []
+        self._inverse: dict[int, tuple[Any, dict[str, list[str]]]] = {}
 
     # Paths -------------------------------------------------------------------------------
 
@@ -346,7 +347,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 continue
             meaning = key if key.startswith("@") else _mapped_id(mappings, key)
             if meaning is None and not self._vocab_defines(active_ctx, key):
-                raise UndefinedTermError(key, path=self._path(key))
+                self._check_iri_name(active_ctx, key, self._path(key))
             if (
                 meaning is not None
                 and meaning.startswith("@")
@@ -357,11 +358,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 types_ctx = type_scoped_ctx if type_scoped_ctx is not None else active_ctx
                 for name in value if isinstance(value, list) else [value]:
                     if isinstance(name, str) and not self._is_term(types_ctx, name):
-                        raise UndefinedTermError(
-                            name,
-                            path=self._path(key),
-                            reason="is not a type defined by the document's JSON-LD contexts",
-                        )
+                        self._check_iri_name(types_ctx, name, self._path(key), kind="type")
             elif meaning == "@id":
                 for ref in value if isinstance(value, list) else [value]:
                     if isinstance(ref, str):
@@ -383,11 +380,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         if isinstance(result, dict) and "@id" in result and isinstance(value, str):
             coercion = _pyld.JsonLdProcessor.get_context_value(active_ctx, active_property, "@type")
             if coercion == "@vocab" and not self._is_term(active_ctx, value):
-                raise UndefinedTermError(
-                    value,
-                    path=self._path(),
-                    reason="is not a value defined by the document's JSON-LD contexts",
-                )
+                self._check_iri_name(active_ctx, value, self._path(), kind="value")
             self._check_reference(result["@id"], value)
         return result
 
@@ -397,6 +390,47 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         if name in active_ctx["mappings"]:
             return _mapped_id(active_ctx["mappings"], name) is not None
         return self._vocab_defines(active_ctx, name)
+
+    def _check_iri_name(self, active_ctx: Any, name: str, path: str, kind: str = "") -> None:
+        """Accept a property or type written as an IRI, unless it is another spelling of a term.
+
+        An IRI names itself, and what it says is signed. But if the contexts define a term for
+        the same IRI, the IRI spelling would hide the value from a JSON reader looking for the
+        term (``validUntil``, ``credentialStatus``…) while the signed N-Quads stay the same.
+        """
+        what = f"a {kind} " if kind else ""
+        iri = self._expand_iri(active_ctx, name, base=None) if ":" in name else None
+        if not _is_absolute_iri(iri):
+            raise UndefinedTermError(
+                name,
+                path=path,
+                reason=f"is not {what}defined by the document's JSON-LD contexts",
+            )
+        assert isinstance(iri, str)  # noqa: S101 -- narrowed by _is_absolute_iri
+        if iri.startswith(_UNDEFINED_VOCABULARIES):
+            raise UndefinedTermError(
+                name, path=path, reason="is in a vocabulary for undefined terms"
+            )
+        terms = self._terms_for(active_ctx).get(iri)
+        if terms:
+            raise UndefinedTermError(
+                name,
+                path=path,
+                reason=f"is an IRI the contexts define the term {terms[0]!r} for; write the term",
+            )
+
+    def _terms_for(self, active_ctx: Any) -> dict[str, list[str]]:
+        """IRI -> the terms that map to it in ``active_ctx`` (computed once per context)."""
+        found = self._inverse.get(id(active_ctx))
+        if found is None or found[0] is not active_ctx:
+            inverse: dict[str, list[str]] = {}
+            for term in sorted(active_ctx["mappings"]):
+                iri = _mapped_id(active_ctx["mappings"], term)
+                if iri is not None:
+                    inverse.setdefault(iri, []).append(term)
+            # The entry keeps the context alive, so its id() stays unique during the call.
+            found = self._inverse[id(active_ctx)] = (active_ctx, inverse)
+        return found[1]
 
     def _vocab_defines(self, active_ctx: Any, name: str) -> bool:
         vocab = active_ctx.get("@vocab")
@@ -411,9 +445,12 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             )
 
     def _refused_keyword(self, key: str) -> JsonLdError:
+        if key in ("@index", "@direction"):
+            why = "its value is not part of the signed data"
+        else:
+            why = "it lets the signed data be written in a different JSON shape"
         return JsonLdError(
-            f"The key {key!r} at {self._path(key)} is not accepted: its content would not be "
-            "part of the signed data.",
+            f"The key {key!r} at {self._path(key)} is not accepted: {why}.",
             path=self._path(key),
         )
 

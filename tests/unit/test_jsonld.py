@@ -194,6 +194,12 @@ def test_expand_strict_returns_the_expanded_document() -> None:
             id="nested-credential-with-its-own-contexts",
         ),
         pytest.param(lambda d: d.update(name="a\x01b\x7fc\bd\fe"), id="control-characters"),
+        pytest.param(
+            # An IRI no term stands for names itself, and what it says is signed.
+            lambda d: d.update({"https://example.org/vocab#rank": "first"}),
+            id="property-written-as-an-iri",
+        ),
+        pytest.param(lambda d: d["type"].append("https://example.org/Foo"), id="type-as-an-iri"),
     ],
 )
 def test_accepted_documents(change: Callable[[Any], None]) -> None:
@@ -256,23 +262,31 @@ UNDEFINED: list[Any] = [
         id="nested-type",
     ),
     pytest.param(
-        lambda d: d["type"].append("https://example.org/Foo"),
-        "https://example.org/Foo",
-        "/type",
-        id="type-written-as-iri",
-    ),
-    pytest.param(
-        lambda d: d.update({"https://evil.example/p": "x"}),
-        "https://evil.example/p",
-        "/https://evil.example/p",
-        id="property-written-as-iri",
-    ),
-    pytest.param(
         # Same N-Quads as "name": a JSON reader looking for "name" would find nothing.
         lambda d: d.update({"https://schema.org/name": d.pop("name")}),
         "https://schema.org/name",
         "/https://schema.org/name",
-        id="alias-of-a-defined-term",
+        id="property-iri-spelling-a-term",
+    ),
+    pytest.param(
+        lambda d: d.update({"https://www.w3.org/2018/credentials#validUntil": "2030-01-01"}),
+        "https://www.w3.org/2018/credentials#validUntil",
+        "/https://www.w3.org/2018/credentials#validUntil",
+        id="validUntil-hidden-as-an-iri",
+    ),
+    pytest.param(
+        lambda d: d["type"].append(
+            "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
+        ),
+        "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
+        "/type",
+        id="type-iri-spelling-a-term",
+    ),
+    pytest.param(
+        lambda d: d.update({"https://www.w3.org/ns/credentials/issuer-dependent#x": "y"}),
+        "https://www.w3.org/ns/credentials/issuer-dependent#x",
+        "/https://www.w3.org/ns/credentials/issuer-dependent#x",
+        id="issuer-dependent-vocabulary",
     ),
     pytest.param(lambda d: d.update({"_:p": "x"}), "_:p", "/_:p", id="blank-node-property"),
     pytest.param(
