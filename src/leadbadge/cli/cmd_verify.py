@@ -186,8 +186,13 @@ def _print_report(out: Console, report: VerificationReport) -> None:
         period = summary.valid_from or "?"
         period += f" to {summary.valid_until}" if summary.valid_until else " (no end date)"
         lines.append(f"Valid: {period}")
+        indent = "  "
+        if verdict != "valid":
+            # Claims of a credential that did not verify are the holder's word, not the issuer's.
+            out.print("  It claims (not established):")
+            indent = "    "
         for line in lines:
-            out.print(f"  {escape(line)}")
+            out.print(f"{indent}{escape(line)}")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("check", no_wrap=True)
     table.add_column("status", no_wrap=True)

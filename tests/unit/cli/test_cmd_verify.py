@@ -57,6 +57,7 @@ def test_valid_credential_exits_0_with_a_verdict_line_and_every_check(
     assert "tier initial" in result.output
     assert "Recipient: Ana Ruiz" in result.output
     assert "\x1b[" not in result.output  # no colour when not on a terminal
+    assert "It claims" not in result.output
 
 
 def test_tampered_credential_exits_1_and_says_why(world: World, files: dict[str, Path]) -> None:
@@ -65,6 +66,7 @@ def test_tampered_credential_exits_1_and_says_why(world: World, files: dict[str,
     assert result.output.startswith("INVALID")
     assert "The signature does not match the credential" in result.output
     assert "skipped" in result.output
+    assert "It claims (not established):" in result.output
 
 
 def test_unpinned_issuer_exits_2(world: World, files: dict[str, Path], tmp_path: Path) -> None:
