@@ -415,7 +415,7 @@ class _Run:
                     code="MALFORMED_PROOF",
                     problem_type=MALFORMED_PROOF,
                 ),
-                self._key_result(lookup, None),
+                self._key_result(lookup, None, proof_failed=True),
             )
         detail: dict[str, Any] = {
             "cryptosuite": verified.cryptosuite,
@@ -522,11 +522,22 @@ class _Run:
         )
         return proof, refusal
 
-    def _key_result(self, lookup: _KeyLookup, created: datetime | None) -> CheckResult:
+    def _key_result(
+        self, lookup: _KeyLookup, created: datetime | None, *, proof_failed: bool = False
+    ) -> CheckResult:
         vm = lookup.vm_id
         if lookup.source is None:
-            return lookup.refusal or result(
-                "issuer_key", UNKNOWN, "The issuer's key was not looked up.", code="NOT_CHECKED"
+            if lookup.refusal is not None:
+                return lookup.refusal
+            if proof_failed:
+                return result(
+                    "issuer_key", SKIPPED, "No key was looked up: the proof is malformed."
+                )
+            return result(
+                "issuer_key",
+                UNKNOWN,
+                "The issuer's key was not looked up: the signed data could not be computed.",
+                code="NOT_CHECKED",
             )
         if lookup.source == "did:key":
             return result(

@@ -193,6 +193,7 @@ def test_malformed_proof_value_fails(web: World) -> None:
     doc["proof"][0]["proofValue"] = "not-multibase"
     report = _verify(web.trust, doc)
     assert report.check("proof").code == "MALFORMED_PROOF"
+    assert report.check("issuer_key").status is S
     assert report.verdict is Verdict.INVALID
 
 
