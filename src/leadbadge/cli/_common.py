@@ -16,7 +16,8 @@ EXIT_INTERRUPTED = 130
 
 def console(*, stderr: bool = False) -> Console:
     """A console that uses colour only on a terminal (and never when NO_COLOR is set)."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    # emoji=False: rich would turn "did:key:z6Mk" into a key emoji.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 def say_error(message: str) -> None:
