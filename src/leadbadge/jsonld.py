@@ -159,7 +159,14 @@ class ContextLoader:
 
     def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
         """pyld's document-loader interface."""
-        return {"contextUrl": None, "documentUrl": url, "document": self.document(url)}
+        # "static" lets pyld keep the resolved context in the loader's cache: these documents
+        # never change (shipped files are checked against their sha256 when first read).
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": self.document(url),
+            "tag": "static",
+        }
 
     def _options(self) -> dict[str, Any]:
         return {
