@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from leadbadge.errors import (
     CanonicalizationLimitError,
     ContextNotAllowedError,
@@ -27,30 +30,109 @@ from leadbadge.errors import (
     WrongPassphraseError,
 )
 
+if TYPE_CHECKING:
+    from leadbadge.credential import EvidenceItem, Recipient, build_credential
+    from leadbadge.framework import default_framework, load_framework
+    from leadbadge.home import IssuerHome
+    from leadbadge.issue import Issuer, SignedCredential
+    from leadbadge.keys import SigningKey, VerifyingKey
+    from leadbadge.model import Framework, IssuerProfile, Tier
+    from leadbadge.publish import publish
+    from leadbadge.report import (
+        CheckResult,
+        CheckStatus,
+        CredentialSummary,
+        Verdict,
+        VerificationFailedError,
+        VerificationReport,
+    )
+    from leadbadge.trust import TrustStore
+    from leadbadge.verify import VerificationPolicy, Verifier
+
 __version__ = "0.1.0"
+
+# The rest of the public API loads on first use, so `leadbadge --help` does not pay for
+# JSON-LD, cryptography and HTTP imports it does not need.
+_LAZY: dict[str, str] = {
+    "CheckResult": "leadbadge.report",
+    "CheckStatus": "leadbadge.report",
+    "CredentialSummary": "leadbadge.report",
+    "EvidenceItem": "leadbadge.credential",
+    "Framework": "leadbadge.model",
+    "Issuer": "leadbadge.issue",
+    "IssuerHome": "leadbadge.home",
+    "IssuerProfile": "leadbadge.model",
+    "Recipient": "leadbadge.credential",
+    "SignedCredential": "leadbadge.issue",
+    "SigningKey": "leadbadge.keys",
+    "Tier": "leadbadge.model",
+    "TrustStore": "leadbadge.trust",
+    "Verdict": "leadbadge.report",
+    "VerificationFailedError": "leadbadge.report",
+    "VerificationPolicy": "leadbadge.verify",
+    "VerificationReport": "leadbadge.report",
+    "Verifier": "leadbadge.verify",
+    "VerifyingKey": "leadbadge.keys",
+    "build_credential": "leadbadge.credential",
+    "default_framework": "leadbadge.framework",
+    "load_framework": "leadbadge.framework",
+    "publish": "leadbadge.publish",
+}
 
 __all__ = [
     "CanonicalizationLimitError",
+    "CheckResult",
+    "CheckStatus",
     "ContextNotAllowedError",
     "CredentialDocumentError",
+    "CredentialSummary",
     "DIDError",
+    "EvidenceItem",
+    "Framework",
     "FrameworkError",
     "FrameworkProblem",
     "InputError",
     "InvalidKeyError",
+    "Issuer",
+    "IssuerHome",
     "IssuerHomeError",
+    "IssuerProfile",
     "JsonLdError",
     "KeyFileExistsError",
     "KeyMaterialError",
     "LeadbadgeError",
     "NetworkError",
     "ProofError",
+    "Recipient",
     "SignatureError",
+    "SignedCredential",
+    "SigningKey",
+    "Tier",
+    "TrustStore",
     "TrustStoreError",
     "UndefinedTermError",
     "UnknownTierError",
     "UnsupportedProofError",
+    "Verdict",
+    "VerificationFailedError",
     "VerificationMethodError",
+    "VerificationPolicy",
+    "VerificationReport",
+    "Verifier",
+    "VerifyingKey",
     "WrongPassphraseError",
     "__version__",
+    "build_credential",
+    "default_framework",
+    "load_framework",
+    "publish",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'leadbadge' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
