@@ -580,7 +580,7 @@ class _Run:
                 "The key is pinned for this issuer for a limited period, but the credential "
                 "does not say when it was signed.",
                 action="Ask the issuer when the credential was issued.",
-                code="KEY_PERIODUNKNOWN",
+                code="KEY_PERIOD_UNKNOWN",
                 verificationMethod=vm,
                 keyPeriod=period,
             )

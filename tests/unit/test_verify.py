@@ -205,25 +205,44 @@ def test_wrong_proof_purpose_fails_without_looking_up_a_key(web: World) -> None:
     assert report.check("issuer_key").status is S
 
 
-def test_expired_proof_fails(web: World) -> None:
-    unsigned = {k: v for k, v in web.issue().items() if k != "proof"}
-    vm = f"{DID_WEB}#key-1"
-    proof = {
+def _signed_with_options(web: World, unsigned: dict[str, Any], **options: str) -> dict[str, Any]:
+    """Sign by hand, with proof options ``sign()`` does not write (``expires``, no ``created``)."""
+    proof: dict[str, Any] = {
         "type": "DataIntegrityProof",
         "cryptosuite": "eddsa-rdfc-2022",
-        "created": "2026-11-23T13:00:00Z",
-        "expires": "2026-12-01T00:00:00Z",
-        "verificationMethod": vm,
+        "verificationMethod": f"{DID_WEB}#key-1",
         "proofPurpose": "assertionMethod",
+        **options,
     }
     data = eddsa_rdfc_2022.hash_data(unsigned, eddsa_rdfc_2022.proof_config(unsigned, proof))
     proof["proofValue"] = encode_base58btc(web.key().sign(data))
-    doc = {**unsigned, "proof": [proof]}
+    return {**unsigned, "proof": [proof]}
+
+
+def test_expired_proof_fails(web: World) -> None:
+    unsigned = {k: v for k, v in web.issue().items() if k != "proof"}
+    doc = _signed_with_options(
+        web, unsigned, created="2026-11-23T13:00:00Z", expires="2026-12-01T00:00:00Z"
+    )
     report = _verify(web.trust, doc, now=FIXED_NOW + timedelta(days=3))
     assert report.check("proof").status is P
     report = _verify(web.trust, doc, now=FIXED_NOW + timedelta(days=30))
     assert report.check("proof").code == "PROOF_EXPIRED"
     assert report.verdict is Verdict.INVALID
+
+
+def test_signing_time_falls_back_to_valid_from_and_is_unknown_without_either(
+    web: World,
+) -> None:
+    unsigned = {k: v for k, v in web.issue().items() if k != "proof"}
+    dated = _verify(web.trust, _signed_with_options(web, unsigned))
+    assert dated.check("issuer_key").detail["signedAt"] == unsigned["validFrom"]
+    assert dated.verdict is Verdict.VALID
+    del unsigned["validFrom"]
+    undated = _verify(web.trust, _signed_with_options(web, unsigned))
+    key = undated.check("issuer_key")
+    assert (key.status, key.code) == (U, "KEY_PERIOD_UNKNOWN")
+    assert undated.check("schema").status is F  # OB 3.0 requires validFrom
 
 
 def test_legacy_suite_name_is_a_warning_and_still_valid() -> None:
@@ -608,3 +627,16 @@ def test_json_report_shape(web: World) -> None:
     for check in data["checks"]:
         assert check["message"].endswith(".")
         assert "\n" not in check["message"]
+
+
+def test_every_reason_code_is_documented() -> None:
+    import re
+
+    from tests.conftest import REPO_ROOT
+
+    sources = [REPO_ROOT / "src" / "leadbadge" / n for n in ("verify.py", "_verify_checks.py")]
+    pattern = re.compile(r'(?:code=|else )"([A-Z_]+)"')
+    codes = {c for p in sources for c in pattern.findall(p.read_text())}
+    assert {"EXPIRED", "WRONG_KEY", "KEY_UNRESOLVABLE", "NO_PROOF", "OTHER_PROOFS"} <= codes
+    documented = (REPO_ROOT / "docs" / "verification.md").read_text()
+    assert sorted(c for c in codes if f"`{c}`" not in documented) == []
