@@ -18,7 +18,9 @@ def framework_group() -> None:
 
 
 @framework_group.command("show")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the framework as JSON.")
 def show(file: Path | None, as_json: bool) -> None:
     """Show the tiers of FILE (default: the framework shipped with leadbadge)."""
@@ -51,7 +53,7 @@ def show(file: Path | None, as_json: bool) -> None:
 
 
 @framework_group.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, file: Path) -> None:
     """Check FILE and list every problem with its location (exit 1 when there are problems)."""

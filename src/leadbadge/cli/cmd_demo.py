@@ -1,0 +1,116 @@
+"""``leadbadge demo``: issue, publish, pin and verify one credential per tier, offline."""
+
+from __future__ import annotations
+
+import copy
+import json
+import secrets
+import tempfile
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from leadbadge.cli._app import cli
+from leadbadge.cli._common import EXIT_INVALID, EXIT_OK, console
+
+_VERDICT_STYLE = {"valid": "green", "invalid": "red", "inconclusive": "yellow"}
+
+
+@cli.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (must be empty or missing; default: a new temporary folder).",
+)
+@click.pass_context
+def demo(ctx: click.Context, out_dir: Path | None) -> None:
+    """Run the whole pathway end to end with a sample issuer and educator.
+
+    Creates an issuer (did:web) with the default framework, issues one signed credential per
+    tier, publishes the issuer's static files, pins them in a fresh trust store, verifies every
+    credential offline, and shows a tampered copy being rejected. Needs no network and no input.
+    """
+    from leadbadge import Issuer, Recipient, TrustStore, Verifier, publish
+    from leadbadge.cli import _demo_data as sample
+
+    out_dir = out_dir or Path(tempfile.mkdtemp(prefix="leadbadge-demo-"))
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise click.UsageError(f"The folder {out_dir} is not empty; choose an empty or new one")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = console()
+
+    # A throwaway passphrase: the demo issuer's key is encrypted like any other.
+    issuer = Issuer.create(
+        out_dir / "issuer",
+        name=sample.ISSUER_NAME,
+        url=sample.ISSUER_URL,
+        did_web=sample.ISSUER_DID_WEB,
+        passphrase=secrets.token_urlsafe(24),
+    )
+    out.print(f"Issuer [bold]{sample.ISSUER_NAME}[/bold] ({issuer.home.issuer_id})")
+    recipient = Recipient(email=sample.EDUCATOR_EMAIL, name=sample.EDUCATOR_NAME)
+
+    credentials_dir = out_dir / "credentials"
+    credentials_dir.mkdir()
+    paths: list[tuple[str, str, Path]] = []
+    for tier in issuer.framework.tiers:
+        signed = issuer.issue(
+            tier.id,
+            recipient,
+            evidence=sample.sample_evidence(tier),
+            results=sample.sample_results(tier),
+        )
+        path = credentials_dir / f"{tier.id}.json"
+        path.write_text(signed.to_json() + "\n", encoding="utf-8")
+        paths.append((tier.id, tier.name, path))
+    out.print(f"Issued {len(paths)} credentials to {sample.EDUCATOR_NAME} in {credentials_dir}")
+
+    site = out_dir / "site"
+    publish(issuer.home, site)
+    store = TrustStore.open(out_dir / "trust")
+    store.add_published(site)
+    out.print(f"Published the issuer's files to {site} and pinned them in {out_dir / 'trust'}")
+
+    # The tampered copy: the same credential with the achievement renamed after signing.
+    tier_id, _, original = paths[1]
+    document = json.loads(original.read_text(encoding="utf-8"))
+    tampered_doc = copy.deepcopy(document)
+    tampered_doc["credentialSubject"]["achievement"]["name"] = "District Superintendent License"
+    tampered = out_dir / f"{tier_id}-TAMPERED.json"
+    tampered.write_text(json.dumps(tampered_doc, indent=2) + "\n", encoding="utf-8")
+
+    verifier = Verifier(store)
+    table = Table(title="Offline verification")
+    table.add_column("credential", no_wrap=True)
+    table.add_column("achievement")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("checks")
+    expected_ok = True
+    rows = [(tid, name, path, "valid") for tid, name, path in paths]
+    rows.append((f"{tier_id} (tampered)", document["name"], tampered, "invalid"))
+    for label, name, path, expected in rows:
+        report = verifier.verify(path, recipient=sample.EDUCATOR_EMAIL)
+        verdict = report.verdict.value
+        expected_ok &= verdict == expected
+        notes = [
+            f"{c.id}: {c.status.value}"
+            for c in report.checks
+            if c.status.value in ("fail", "unknown", "warn")
+        ]
+        skipped = sum(c.status.value == "skipped" for c in report.checks)
+        if skipped:
+            notes.append(f"{skipped} content checks skipped")
+        table.add_row(
+            Text(label),
+            Text(name),
+            Text(verdict, style=_VERDICT_STYLE.get(verdict, "")),
+            Text("; ".join(notes) or "all checks pass"),
+        )
+    out.print(table)
+    why = verifier.verify(tampered).check("proof")
+    out.print(Text(f"Tampered copy: {why.message}"))
+    out.print(f"Everything is in {out_dir}")
+    ctx.exit(EXIT_OK if expected_ok else EXIT_INVALID)
