@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_LOADER",
     "MAX_BLANK_NODES",
     "MAX_JSON_DEPTH",
+    "MAX_JSON_TEXT",
     "MAX_JSON_VALUES",
     "MAX_NDEGREE_WORK",
     "MAX_QUADS",
@@ -51,6 +52,8 @@ __all__ = [
 MAX_JSON_DEPTH: Final = 64
 #: Most JSON values (objects, arrays, strings, numbers…) in one document.
 MAX_JSON_VALUES: Final = 100_000
+#: Most characters in all the strings (keys and values) of one document.
+MAX_JSON_TEXT: Final = 8 * 1024 * 1024
 #: Most RDF quads one document may produce.
 MAX_QUADS: Final = 20_000
 #: Most blank nodes one document may produce.
@@ -193,9 +196,10 @@ def _checked_copy(document: object) -> dict[str, Any]:
     if not isinstance(document, Mapping):
         raise JsonLdError("A JSON-LD document must be a JSON object.")
     count = 0
+    text = 0
 
     def copy_value(value: object, depth: int, path: str) -> Any:
-        nonlocal count
+        nonlocal count, text
         count += 1
         if count > MAX_JSON_VALUES:
             raise CanonicalizationLimitError(
@@ -205,7 +209,14 @@ def _checked_copy(document: object) -> dict[str, Any]:
             raise CanonicalizationLimitError(
                 f"The document nests deeper than {MAX_JSON_DEPTH} levels at {path}."
             )
-        if value is None or isinstance(value, bool | int | str):
+        if isinstance(value, str):
+            text += len(value)
+            if text > MAX_JSON_TEXT:
+                raise CanonicalizationLimitError(
+                    f"The document has more than {MAX_JSON_TEXT} characters of text."
+                )
+            return value
+        if value is None or isinstance(value, bool | int):
             return value
         if isinstance(value, float):
             if not math.isfinite(value):
@@ -216,6 +227,7 @@ def _checked_copy(document: object) -> dict[str, Any]:
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise JsonLdError(f"A JSON object key at {path or '/'} is not a string.")
+                text += len(key)
                 out[key] = copy_value(item, depth + 1, f"{path}/{key}")
             return out
         if isinstance(value, list | tuple):

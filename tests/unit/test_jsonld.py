@@ -541,6 +541,13 @@ def test_too_many_json_values_are_refused() -> None:
         canonicalize(doc)
 
 
+def test_too_much_text_is_refused() -> None:
+    doc = badge()
+    doc["description"] = "x" * (jsonld.MAX_JSON_TEXT + 1)
+    with pytest.raises(CanonicalizationLimitError, match="characters"):
+        canonicalize(doc)
+
+
 def test_too_many_statements_are_refused_quickly() -> None:
     doc = badge()
     doc["name"] = [f"name {i}" for i in range(jsonld.MAX_QUADS + 1)]

@@ -241,7 +241,7 @@ def verify(
     notes: list[str] = []
     verified: list[ProofVerification] = []
     for index, proof in enumerate(proofs):
-        kind = (proof.get("type"), proof.get("cryptosuite"))
+        kind = (_string(proof.get("type")), _string(proof.get("cryptosuite")))
         if kind not in accepted or kind not in _IMPLEMENTED:
             why = "its suite is not accepted" if kind not in accepted else "it is not supported"
             notes.append(f"Proof {index + 1} ({_describe(proof)}) was not checked: {why}.")

@@ -335,6 +335,13 @@ def test_malformed_proof_fields_are_input_errors(
     assert caught.value.field == field
 
 
+def test_a_proof_type_that_is_not_a_string_is_not_checked() -> None:
+    doc = signed()
+    doc["proof"][0]["type"] = ["DataIntegrityProof"]
+    with pytest.raises(UnsupportedProofError, match="no type"):
+        verify(doc)
+
+
 def test_a_proof_that_is_not_an_object_is_an_input_error() -> None:
     with pytest.raises(InputError):
         verify(credential() | {"proof": ["z123"]})
