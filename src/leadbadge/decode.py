@@ -21,6 +21,7 @@ from leadbadge.errors import CredentialDocumentError
 
 __all__ = [
     "MAX_INPUT_BYTES",
+    "MAX_NESTING",
     "DecodedCredential",
     "SourceFormat",
     "decode_credential",
@@ -28,6 +29,9 @@ __all__ = [
 
 #: Largest input accepted. Credentials with an embedded data-URI image stay well below this.
 MAX_INPUT_BYTES = 8 * 1024 * 1024
+#: Deepest JSON nesting accepted. Credentials nest about ten levels; the limit keeps every later
+#: step (which may recurse) far from Python's recursion limit, wherever it is called from.
+MAX_NESTING = 128
 
 SourceFormat = Literal["json"]
 
@@ -159,7 +163,24 @@ def _parse_json(text: str, label: str) -> dict[str, Any]:
     return _credential_object(value, label)
 
 
+def _nesting(value: Any) -> int:
+    """How deeply ``value`` nests, found without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > MAX_NESTING:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def _credential_object(value: Any, label: str) -> dict[str, Any]:
+    if _nesting(value) > MAX_NESTING:
+        raise _error(label, "is nested too deeply to be a credential")
     if isinstance(value, str) and _looks_like_jwt(value.strip()):
         raise _jwt_error(label)
     if isinstance(value, list):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from leadbadge.decode import MAX_INPUT_BYTES, decode_credential
+from leadbadge.decode import MAX_INPUT_BYTES, MAX_NESTING, decode_credential
 from leadbadge.errors import CredentialDocumentError, InputError
 from tests.conftest import interop_path
 
@@ -154,6 +154,20 @@ def test_presentation_is_not_a_credential() -> None:
 
 def test_deep_nesting_is_refused_without_a_crash() -> None:
     assert "nested too deeply" in _message("[" * 100_000 + "]" * 100_000)
+
+
+def test_nesting_limit_is_exact() -> None:
+    def nested(depth: int) -> str:
+        return '{"a":' * (depth - 1) + "{}" + "}" * (depth - 1)
+
+    assert decode_credential(nested(MAX_NESTING)).document
+    assert "nested too deeply" in _message(nested(MAX_NESTING + 1))
+    deep: dict[str, Any] = {}
+    cursor = deep
+    for _ in range(MAX_NESTING):
+        cursor["a"] = {}
+        cursor = cursor["a"]
+    assert "nested too deeply" in _message(deep)
 
 
 def test_oversized_input_is_refused(tmp_path: Path) -> None:
