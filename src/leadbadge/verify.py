@@ -12,7 +12,7 @@ code to the people who read reports.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -161,7 +161,7 @@ def _instant(now: datetime | None) -> datetime:
 
 @dataclass
 class _KeyLookup:
-    """The key resolver handed to the proof suite; it records where the key came from.
+    """The key resolver handed to the proof suite; it records where each key came from.
 
     A pinned issuer may only use keys from its pinned history (trust store). Otherwise the
     suite's own offline resolution applies: did:key (the DID is the key) and 1EdTech's
@@ -173,15 +173,22 @@ class _KeyLookup:
     trust_store: TrustStore | None
     pinned: PinnedIssuer | None
     issuer_id: str | None
-    source: str | None = None
-    pinned_key: PinnedKey | None = None
+    #: verification method -> (where its key came from, the pinned key if from the store)
+    found: dict[str, tuple[str, PinnedKey | None]] = field(default_factory=dict)
     refusal: CheckResult | None = None
+    #: The last verification method asked for.
     vm_id: str | None = None
 
     def __call__(self, vm_id: str, issuer_id: str, /) -> VerificationMethod:
         self.vm_id = vm_id
         if self.pinned is not None and self.trust_store is not None:
-            return self._pinned(vm_id, self.pinned, self.trust_store)
+            return self._pinned(vm_id, issuer_id, self.pinned, self.trust_store)
+        return self._unpinned(vm_id, issuer_id)
+
+    def source(self, vm_id: str | None) -> tuple[str, PinnedKey | None] | None:
+        return self.found.get(vm_id) if vm_id is not None else None
+
+    def _unpinned(self, vm_id: str, issuer_id: str) -> VerificationMethod:
         base, _, fragment = vm_id.partition("#")
         if base.startswith("did:key:"):
             source = "did:key"
@@ -208,24 +215,36 @@ class _KeyLookup:
         except VerificationMethodError as error:
             message = f"The key {vm_id} is unusable: {clause(error.message)}"
             raise self._unresolvable(vm_id, message) from None
-        self.source = source
+        self.found[vm_id] = (source, None)
         return method
 
-    def _pinned(self, vm_id: str, pinned: PinnedIssuer, store: TrustStore) -> VerificationMethod:
+    def _pinned(
+        self, vm_id: str, issuer_id: str, pinned: PinnedIssuer, store: TrustStore
+    ) -> VerificationMethod:
         try:
-            found = store.find_key(vm_id, self.issuer_id)
+            key = store.find_key(vm_id, self.issuer_id)
         except TrustStoreError as error:
-            raise self._unresolvable(vm_id, error.message) from None
-        if found is None:
-            raise self._wrong_key(
-                vm_id,
-                f"The proof's key {vm_id} is not one of the keys pinned for the issuer "
-                f"{pinned.name or pinned.id}.",
-                action="Treat the credential as forged, or, if the issuer has added a key since "
-                "you pinned it, pin its published folder again.",
-            )
-        self.source, self.pinned_key = "trust_store", found
-        return found.verification_method(vm_id)
+            raise self._unresolvable(vm_id, clause(error.message)) from None
+        if key is not None:
+            self.found[vm_id] = ("trust_store", key)
+            return key.verification_method(vm_id)
+        refusal = (
+            f"The proof's key {vm_id} is not one of the keys pinned for the issuer "
+            f"{pinned.name or pinned.id}."
+        )
+        action = (
+            "Treat the credential as forged, or, if the issuer has added a key since you pinned "
+            "it, pin its published folder again."
+        )
+        base = vm_id.partition("#")[0]
+        if base == issuer_id or pinned.has_identity(base):
+            raise self._wrong_key(vm_id, refusal, action=action)
+        # Another party's key (a proof set may carry an endorser's proof): resolved as if
+        # unpinned, it can never stand for the issuer, which the suite checks by controller.
+        try:
+            return self._unpinned(vm_id, issuer_id)
+        except VerificationMethodError:
+            raise self._wrong_key(vm_id, refusal, action=action) from None
 
     def _wrong_key(
         self, vm_id: str, message: str, *, action: str | None = None
@@ -423,7 +442,7 @@ class _Run:
             "created": iso(verified.created) if verified.created else None,
             "expires": iso(verified.expires) if verified.expires else None,
         }
-        key = self._key_result(lookup, verified.created)
+        key = self._key_result(lookup, verified)
         if (
             verified.expires is not None
             and self.now - self.policy.max_clock_skew > verified.expires
@@ -523,10 +542,15 @@ class _Run:
         return proof, refusal
 
     def _key_result(
-        self, lookup: _KeyLookup, created: datetime | None, *, proof_failed: bool = False
+        self,
+        lookup: _KeyLookup,
+        verified: eddsa_rdfc_2022.ProofVerification | None,
+        *,
+        proof_failed: bool = False,
     ) -> CheckResult:
-        vm = lookup.vm_id
-        if lookup.source is None:
+        vm = verified.verification_method if verified is not None else lookup.vm_id
+        found = lookup.source(vm)
+        if found is None:
             if lookup.refusal is not None:
                 return lookup.refusal
             if proof_failed:
@@ -539,7 +563,8 @@ class _Run:
                 "The issuer's key was not looked up: the signed data could not be computed.",
                 code="NOT_CHECKED",
             )
-        if lookup.source == "did:key":
+        source, pinned_key = found
+        if source == "did:key":
             return result(
                 "issuer_key",
                 PASS,
@@ -547,7 +572,7 @@ class _Run:
                 verificationMethod=vm,
                 source="did:key, not pinned",
             )
-        if lookup.source == "embedded":
+        if source == "embedded":
             return result(
                 "issuer_key",
                 PASS,
@@ -556,8 +581,8 @@ class _Run:
                 verificationMethod=vm,
                 source="embedded in the credential (integrity only)",
             )
-        pinned_key = lookup.pinned_key
-        assert pinned_key is not None  # noqa: S101 - set together with source "trust_store"
+        assert pinned_key is not None  # noqa: S101 - found together with source "trust_store"
+        created = verified.created if verified is not None else None
         signed_at = created or checks.parse_date(
             self.doc.get("validFrom") or self.doc.get("issuanceDate")
         )

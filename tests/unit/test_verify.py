@@ -439,6 +439,41 @@ def test_did_key_of_someone_else_is_wrong_key(web: World) -> None:
     assert report.verdict is Verdict.INVALID
 
 
+def test_proof_set_with_an_endorsers_proof_relies_on_the_issuers(web: World) -> None:
+    endorser = SigningKey.generate()
+    doc = eddsa_rdfc_2022.sign(
+        web.issue(),
+        endorser,
+        verification_method=endorser.public_key.did_key_verification_method,
+        created=ISSUED,
+    )
+    assert len(doc["proof"]) == 2
+    report = _verify(web.trust, doc)
+    proof = report.check("proof")
+    assert (proof.status, proof.code) == (W, "OTHER_PROOFS")
+    assert proof.detail["verificationMethod"] == f"{DID_WEB}#key-1"
+    assert report.check("issuer_key").detail["source"] == "trust store"
+    assert report.verdict is Verdict.VALID
+
+
+def test_a_pinned_issuers_credential_signed_only_by_another_did_is_wrong_key(web: World) -> None:
+    unsigned = {k: v for k, v in web.issue().items() if k != "proof"}
+    stranger = SigningKey.generate()
+    by_did_key = eddsa_rdfc_2022.sign(
+        unsigned,
+        stranger,
+        verification_method=stranger.public_key.did_key_verification_method,
+        created=ISSUED,
+    )
+    by_did_web = eddsa_rdfc_2022.sign(
+        unsigned, stranger, verification_method="did:web:evil.example#key-1", created=ISSUED
+    )
+    for forged in (by_did_key, by_did_web):
+        report = _verify(web.trust, forged)
+        assert report.check("issuer_key").code == "WRONG_KEY", report.check("issuer_key")
+        assert report.verdict is Verdict.INVALID
+
+
 def test_rotation_keeps_old_credentials_valid_and_dates_the_old_key(tmp_path: Path) -> None:
     world = make_world(tmp_path, did_web=DID_WEB)
     old = world.issue()
