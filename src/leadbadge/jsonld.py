@@ -361,6 +361,8 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
     ) -> Any:
         mappings = active_ctx["mappings"]
         is_value_object = any(k == "@value" or _mapped_id(mappings, k) == "@value" for k in element)
+        if is_value_object:
+            self._check_value_object(element, mappings)
         for key, value in element.items():
             if key == "@context":
                 continue
@@ -409,6 +411,21 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         if name in active_ctx["mappings"]:
             return _mapped_id(active_ctx["mappings"], name) is not None
         return self._vocab_defines(active_ctx, name)
+
+    def _check_value_object(self, element: Mapping[str, Any], mappings: Any) -> None:
+        """Only a language-tagged string needs the ``{"@value": …}`` form.
+
+        ``{"@value": "2020-01-01T00:00:00Z", "@type": "…#dateTime"}`` signs the same as the plain
+        string the context already types, but a reader of ``validUntil`` would find an object
+        and might skip it: every other value object is another spelling of a plain value.
+        """
+        meanings = {k if k.startswith("@") else _mapped_id(mappings, k) for k in element}
+        if "@language" not in meanings or "@type" in meanings:
+            raise JsonLdError(
+                f"The value object at {self._path()} is another spelling of a plain value; "
+                "only language-tagged text may be written as {'@value': …}.",
+                path=self._path(),
+            )
 
     def _check_iri_name(self, active_ctx: Any, name: str, path: str, kind: str = "") -> None:
         """Accept a property or type written as an IRI, unless it is another spelling of a term.

@@ -328,7 +328,25 @@ DROPPED: list[Any] = [
     pytest.param(
         lambda d: d.update(description={"@language": "en"}), "dropped", id="only-a-language"
     ),
-    pytest.param(lambda d: d.update(description={"@value": None}), "dropped", id="null-value"),
+    pytest.param(
+        lambda d: d.update(description={"@value": None, "@language": "en"}),
+        "dropped",
+        id="null-value",
+    ),
+    pytest.param(
+        # Signs the same as the plain string, but a reader of validFrom finds an object.
+        lambda d: d.update(
+            validFrom={
+                "@value": d["validFrom"],
+                "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+            }
+        ),
+        "another spelling",
+        id="typed-value-object",
+    ),
+    pytest.param(
+        lambda d: d.update(name={"@value": d["name"]}), "another spelling", id="bare-value-object"
+    ),
     pytest.param(
         lambda d: d.update({"@graph": [{"id": "urn:x:free-floating"}]}),
         "dropped",
