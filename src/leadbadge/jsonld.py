@@ -375,6 +375,14 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 and meaning not in _DOCUMENT_KEYWORDS
             ):
                 raise self._refused_keyword(key)
+            if key.startswith("@") and self._terms_for(active_ctx).get(key):
+                # VC and OB name these "id" and "type"; a reader looks for those names.
+                alias = self._terms_for(active_ctx)[key][0]
+                raise UndefinedTermError(
+                    key,
+                    path=self._path(key),
+                    reason=f"is spelled {alias!r} by the document's JSON-LD contexts; write that",
+                )
             if meaning == "@type" and not is_value_object:
                 types_ctx = type_scoped_ctx if type_scoped_ctx is not None else active_ctx
                 for name in value if isinstance(value, list) else [value]:

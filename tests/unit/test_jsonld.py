@@ -174,7 +174,6 @@ def test_expand_strict_returns_the_expanded_document() -> None:
             lambda d: d.update(description={"@value": "Hola", "@language": "es-MX"}),
             id="language-tagged-value",
         ),
-        pytest.param(lambda d: d.update({"@id": d.pop("id")}), id="keyword-id"),
         pytest.param(
             lambda d: d["credentialSubject"]["achievement"].update(
                 endorsement=[
@@ -289,6 +288,16 @@ UNDEFINED: list[Any] = [
         id="issuer-dependent-vocabulary",
     ),
     pytest.param(lambda d: d.update({"_:p": "x"}), "_:p", "/_:p", id="blank-node-property"),
+    pytest.param(
+        # The contexts spell @id "id": a reader of the subject's "id" would find none.
+        lambda d: d["credentialSubject"].update({"@id": d["credentialSubject"].pop("id")}),
+        "@id",
+        "/credentialSubject/@id",
+        id="keyword-instead-of-its-alias",
+    ),
+    pytest.param(
+        lambda d: d.update({"@type": d.pop("type")}), "@type", "/@type", id="type-keyword"
+    ),
     pytest.param(
         lambda d: (d["@context"].append(UNDEFINED_TERMS), d.update(foo="x")),
         "foo",
