@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import random
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -145,7 +147,19 @@ def test_relative_context_url_is_refused() -> None:
 
 
 def test_importing_leadbadge_leaves_pyld_global_loader_alone() -> None:
-    assert not isinstance(pyld.get_document_loader(), ContextLoader)
+    code = (
+        "from pyld import jsonld as j; before = j.get_document_loader(); "
+        "import leadbadge.proof.eddsa_rdfc_2022; "
+        "assert j.get_document_loader() is before"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_pyld_module_caches_are_never_used() -> None:
+    before = dict(pyld._resolved_context_cache)
+    canonicalize(badge(OB_302), loader=ContextLoader())
+    assert dict(pyld._resolved_context_cache) == before
 
 
 @pytest.mark.usefixtures("all_sockets_blocked")
