@@ -240,6 +240,7 @@ def verify(
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     notes: list[str] = []
     verified: list[ProofVerification] = []
+    hashes: dict[str, bytes] = {}
     for index, proof in enumerate(proofs):
         kind = (_string(proof.get("type")), _string(proof.get("cryptosuite")))
         if kind not in accepted or kind not in _IMPLEMENTED:
@@ -252,7 +253,15 @@ def verify(
                 verification_method=_string(proof.get("verificationMethod")),
             )
         verified.append(
-            _verify_one(unsecured, proofs, index, issuer=issuer, resolve=resolve, loader=loader)
+            _verify_one(
+                unsecured,
+                proofs,
+                index,
+                issuer=issuer,
+                resolve=resolve,
+                loader=loader,
+                hashes=hashes,
+            )
         )
     if not verified:
         found = ", ".join(_describe(p) for p in proofs)
@@ -282,6 +291,7 @@ def _verify_one(
     issuer: str,
     resolve: KeyResolver,
     loader: jsonld.ContextLoader | None,
+    hashes: dict[str, bytes],
 ) -> ProofVerification:
     """Data Integrity §4.4 "Verify Proof" with eddsa-rdfc-2022 §3.3.2, for one proof."""
     proof = proofs[index]
@@ -314,10 +324,15 @@ def _verify_one(
     document = dict(unsecured)
     if "previousProof" in proof:
         document["proof"] = _previous_proofs(proofs, proof["previousProof"], where)
+        document_hash = _canonical_hash(document, loader)
+    else:
+        # The same for every unchained proof of a set: canonicalized once.
+        if "unsecured" not in hashes:
+            hashes["unsecured"] = _canonical_hash(document, loader)
+        document_hash = hashes["unsecured"]
     # The document before the key: a document that fails strict processing is refused as such,
     # whoever's key it names. The key before the proof configuration: a verification method
     # that is not an IRI is reported as an unusable key.
-    document_hash = _canonical_hash(document, loader)
     method = resolve(method_id, issuer)
     data = _canonical_hash(proof_config(document, proof), loader) + document_hash
     if not method.public_key.verify(signature, data):
