@@ -1,7 +1,9 @@
 """Benchmark eddsa-rdfc-2022 signing and verification of a realistic OB 3.0 credential.
 
-Usage: ``python benchmarks/bench_sign_verify.py --n 200 --runs 5``; ``--inline`` uses the
-built-in credential, ``--profile sign`` (or ``verify``) prints a cProfile of one run.
+Usage: ``python benchmarks/bench_sign_verify.py --n 200 --runs 5``; ``--tier initial`` uses a
+leadbadge credential for that tier of the default framework (what programs actually issue),
+``--inline`` the small built-in credential, ``--profile sign`` (or ``verify``) a cProfile of one
+run.
 
 The credential is the OB 3.0 specification's "complete" example (with embedded endorsements),
 taken from ../shared/interop when present, else a smaller inline OpenBadgeCredential. Each run
@@ -24,7 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from leadbadge.cli._demo_data import EDUCATOR_EMAIL, sample_evidence, sample_results
+from leadbadge.credential import Recipient, build_credential
+from leadbadge.framework import default_framework
 from leadbadge.keys import SigningKey
+from leadbadge.model import IssuerProfile
 from leadbadge.proof.eddsa_rdfc_2022 import sign, verify
 
 EXAMPLE = (
@@ -85,7 +91,28 @@ INLINE_CREDENTIAL: dict[str, Any] = {
 }
 
 
-def credential(*, inline: bool) -> tuple[dict[str, Any], str]:
+def tier_credential(tier_id: str) -> dict[str, Any]:
+    """A credential for ``tier_id`` of the default framework, as ``leadbadge issue`` builds it."""
+    framework = default_framework()
+    tier = framework.tier(tier_id)
+    issuer = IssuerProfile(
+        id=KEY.public_key.did_key, name="Regional Leadership Academy", url="https://leaders.example"
+    )
+    return build_credential(
+        framework,
+        tier_id,
+        issuer,
+        Recipient(EDUCATOR_EMAIL, name="Ana Ruiz"),
+        evidence=sample_evidence(tier),
+        results=sample_results(tier),
+        valid_from=CREATED,
+        salt="0b6c3f",
+    )
+
+
+def credential(*, inline: bool, tier: str | None = None) -> tuple[dict[str, Any], str]:
+    if tier:
+        return tier_credential(tier), f"leadbadge '{tier}' credential"
     if EXAMPLE.is_file() and not inline:
         return json.loads(EXAMPLE.read_text(encoding="utf-8")), EXAMPLE.name
     return copy.deepcopy(INLINE_CREDENTIAL), "inline OpenBadgeCredential"
@@ -103,6 +130,8 @@ def copies(template: dict[str, Any], n: int) -> list[dict[str, Any]]:
 def method_for(doc: dict[str, Any]) -> str:
     issuer = doc["issuer"]
     issuer_id = issuer["id"] if isinstance(issuer, dict) else issuer
+    if issuer_id.startswith("did:key:"):
+        return str(KEY.public_key.did_key_verification_method)
     return f"{issuer_id}#{KEY.public_key.multikey}"
 
 
@@ -121,11 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs (after one warm-up)")
     parser.add_argument("--profile", choices=["sign", "verify"], help="cProfile one run")
     parser.add_argument("--inline", action="store_true", help="use the built-in credential")
+    parser.add_argument("--tier", help="use a leadbadge credential for this default-framework tier")
     args = parser.parse_args(argv)
     if args.n < 1 or args.runs < 1:
         parser.error("--n and --runs must be at least 1")
 
-    template, source = credential(inline=args.inline)
+    template, source = credential(inline=args.inline, tier=args.tier)
     docs = copies(template, args.n)
     signed = sign_all(docs[:1])  # warm-up: loads and processes the contexts once
     verify_all(signed)
@@ -149,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         verify_all(signed)
         timings["verify"].append((time.perf_counter() - started) / args.n)
 
-    print(f"credential: {source}; N = {args.n} per run, {args.runs} runs")
+    size = len(json.dumps(signed[0], separators=(",", ":")))
+    print(f"credential: {source} ({size} bytes signed); N = {args.n} per run, {args.runs} runs")
     for operation, per_item in timings.items():
         median = statistics.median(per_item)
         print(
