@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from leadbadge.errors import InputError
+from leadbadge.errors import FileExistsRefusedError
 
 __all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text", "fsync_dir"]
 
@@ -26,7 +26,8 @@ def atomic_write_bytes(
     """Write ``data`` to ``path`` atomically; the file gets ``mode`` (narrowed by the umask).
 
     The folder must exist. Without ``overwrite`` an existing ``path`` raises
-    :class:`InputError` (field ``path``), even if it appears while the data is being written.
+    :class:`FileExistsRefusedError` (an ``InputError`` with field ``path``), even if it appears
+    while the data is being written.
     """
     target = Path(path)
     folder = target.parent
@@ -75,8 +76,8 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
-def _exists(target: Path) -> InputError:
-    return InputError(f"Refusing to overwrite the existing file {target}.", field="path")
+def _exists(target: Path) -> FileExistsRefusedError:
+    return FileExistsRefusedError(target)
 
 
 def _link_no_clobber(tmp: Path, target: Path, mode: int) -> None:

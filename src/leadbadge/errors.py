@@ -5,6 +5,7 @@ The tree::
     LeadbadgeError
     ├── InputError                    bad data handed to the library (``field``)
     │   ├── UnknownTierError          a tier id the framework does not define (``tier``)
+    │   ├── FileExistsRefusedError    refusing to overwrite an existing file (``path``)
     │   └── CredentialDocumentError   a credential document that cannot be read or parsed
     ├── FrameworkError                a framework file with problems (``problems``)
     ├── KeyMaterialError              key material
@@ -38,6 +39,7 @@ __all__ = [
     "ContextNotAllowedError",
     "CredentialDocumentError",
     "DIDError",
+    "FileExistsRefusedError",
     "FrameworkError",
     "FrameworkProblem",
     "InputError",
@@ -92,6 +94,16 @@ class UnknownTierError(InputError):
         super().__init__(f"Unknown tier {tier!r}.{hint}", field="tier")
         self.tier = tier
         self.known = list(known or [])
+
+
+class FileExistsRefusedError(InputError):
+    """Refusing to overwrite an existing file (pass ``overwrite``/``--force`` to replace it)."""
+
+    code = "file_exists"
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(f"Refusing to overwrite the existing file {path}.", field="path")
+        self.path = Path(path)
 
 
 class CredentialDocumentError(InputError):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import json
 import os
@@ -37,8 +36,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from leadbadge import _multibase
+from leadbadge import _fs, _multibase
 from leadbadge.errors import (
+    FileExistsRefusedError,
     InputError,
     InvalidKeyError,
     KeyFileExistsError,
@@ -598,66 +598,8 @@ def _check_encrypted_pem(data: bytes, source: Path) -> None:
 
 
 def _write_private_file(target: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to ``target`` with mode 0600 via a synced temporary file in the same folder.
-
-    With ``overwrite`` the temporary file replaces the target (``os.replace``); without it the
-    temporary file is hard-linked to the target name, which fails if the name exists, so a file
-    created concurrently is never clobbered.
-    """
-    folder = target.parent
-    tmp = folder / f".{target.name}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    """Write ``data`` to ``target`` atomically with mode 0600; never clobber unless asked."""
     try:
-        try:
-            with contextlib.suppress(AttributeError, NotImplementedError):
-                os.fchmod(fd, 0o600)  # umask cannot widen it, but a parent ACL might
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            _link_no_clobber(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    _fsync_dir(folder)
-
-
-def _link_no_clobber(tmp: Path, target: Path) -> None:
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
+        _fs.atomic_write_bytes(target, data, mode=0o600, overwrite=overwrite)
+    except FileExistsRefusedError:
         raise KeyFileExistsError(target) from None
-    except OSError:
-        # Filesystems without hard links: create the target exclusively and copy into it.
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            raise KeyFileExistsError(target) from None
-        try:
-            view = memoryview(tmp.read_bytes())
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            os.unlink(target)  # we created it: never leave a half-written key behind
-            raise
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Make the new directory entry durable; not possible on every platform (Windows).
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
