@@ -136,7 +136,12 @@ class Verifier:
         ``recipient`` or ``now``; everything wrong with the credential itself is in the report.
         """
         when = _instant(now)
-        email = None if recipient is None else normalize_email(recipient, field_name="recipient")
+        email = None
+        if recipient is not None:
+            normalize_email(recipient, field_name="recipient")  # refuses a malformed address
+            # As typed: matches_identity also tries the lower-case form, and another issuer may
+            # have hashed the address with its original case.
+            email = recipient.strip()
         decoded = decode_credential(data, source=source)
         run = _Run(decoded.document, when, self.policy, self.trust_store)
         results = run.checks(email)

@@ -675,3 +675,22 @@ def test_every_reason_code_is_documented() -> None:
     assert {"EXPIRED", "WRONG_KEY", "KEY_UNRESOLVABLE", "NO_PROOF", "OTHER_PROOFS"} <= codes
     documented = (REPO_ROOT / "docs" / "verification.md").read_text()
     assert sorted(c for c in codes if f"`{c}`" not in documented) == []
+
+
+def test_recipient_hashed_with_its_original_case_matches_as_typed(web: World) -> None:
+    """Another issuer may hash the address as the educator wrote it, capitals included."""
+    from leadbadge.credential import identity_hash
+
+    doc = web.issue()
+    for identity in doc["credentialSubject"]["identifier"]:
+        if identity["identityType"] == "emailAddress":
+            identity["identityHash"] = identity_hash("Ana.Ruiz@Example.org", identity["salt"])
+    resigned = web.resign(doc)
+    assert (
+        _verify(web.trust, resigned, recipient="Ana.Ruiz@Example.org").check("recipient").status
+        is P
+    )
+    assert (
+        _verify(web.trust, resigned, recipient="ana.ruiz@example.org").check("recipient").status
+        is F
+    )
