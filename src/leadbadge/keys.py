@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
@@ -523,7 +524,8 @@ def _der_items(data: bytes) -> list[tuple[int, bytes]]:
     return items
 
 
-def _encrypt_pkcs8(key: Ed25519PrivateKey, secret: bytes) -> bytes:
+def _encrypt_pkcs8(key: PrivateKeyTypes, secret: bytes) -> bytes:
+    # Any private key: the JOSE keys of leadbadge.jwk (RSA, P-256) are stored the same way.
     plain = key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,

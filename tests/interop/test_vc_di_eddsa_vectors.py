@@ -16,8 +16,14 @@ from typing import Any
 import pytest
 
 from leadbadge import _multibase, jsonld
-from leadbadge.errors import ContextNotAllowedError, SignatureError, UnsupportedProofError
+from leadbadge.errors import (
+    ContextNotAllowedError,
+    SignatureError,
+    UnsupportedProofError,
+    VerificationMethodError,
+)
 from leadbadge.keys import SigningKey, VerifyingKey
+from leadbadge.proof import ed25519_signature_2020
 from leadbadge.proof.eddsa_rdfc_2022 import hash_data, proof_config, sign, verify
 from tests.conftest import interop_path
 
@@ -220,9 +226,46 @@ def test_a_chain_with_a_changed_earlier_proof_fails(loader: jsonld.ContextLoader
         verify(document, issuer=first, loader=loader)
 
 
-def test_ed25519_signature_2020_is_not_a_supported_suite(loader: jsonld.ContextLoader) -> None:
-    folder = vectors("Ed25519Signature2020")
-    signed = next(p for p in folder.iterdir() if p.name.startswith("signed"))
-    document = json.loads(signed.read_text(encoding="utf-8"))
+def test_ed25519_signature_2020_is_not_checked_by_the_eddsa_default(
+    loader: jsonld.ContextLoader,
+) -> None:
+    document = load("Ed25519Signature2020", "signedEdSig.json")
     with pytest.raises(UnsupportedProofError, match="Ed25519Signature2020"):
         verify(document, loader=loader)
+
+
+def test_ed25519_signature_2020_vector_canonical_forms_and_hashes(
+    loader: jsonld.ContextLoader,
+) -> None:
+    signed = load("Ed25519Signature2020", "signedEdSig.json")
+    unsigned = {k: v for k, v in signed.items() if k != "proof"}
+    assert jsonld.canonicalize(unsigned, loader=loader) == text(
+        "Ed25519Signature2020", "canonDocEdSig.txt"
+    )
+    config = proof_config(unsigned, signed["proof"])
+    assert config == load("Ed25519Signature2020", "proofConfigEdSig.json")
+    assert jsonld.canonicalize(config, loader=loader) == text(
+        "Ed25519Signature2020", "proofCanonEdSig.txt"
+    )
+    combined = hash_data(unsigned, config, loader=loader)
+    assert combined.hex() == text("Ed25519Signature2020", "combinedHashEdSig.txt").strip()
+    signature = _multibase.decode_base58btc(signed["proof"]["proofValue"])
+    assert signature.hex() == text("Ed25519Signature2020", "sigHexEdSig.txt").strip()
+
+
+def test_ed25519_signature_2020_vector_verifies(
+    loader: jsonld.ContextLoader, key: SigningKey
+) -> None:
+    document = load("Ed25519Signature2020", "signedEdSig.json")
+    did = key.public_key.did_key
+    result = ed25519_signature_2020.verify(document, issuer=did, loader=loader)
+    assert result.cryptosuite == "Ed25519Signature2020"
+    assert result.controller == did
+    assert result.created == datetime.fromisoformat("2023-02-24T23:36:38+00:00")
+    assert any("legacy suite" in w for w in result.warnings)
+    # The vector's issuer is not its key's controller (the vectors only test the signature).
+    with pytest.raises(VerificationMethodError, match="not by the issuer"):
+        ed25519_signature_2020.verify(document, loader=loader)
+    document["credentialSubject"]["alumniOf"] = "Another School"
+    with pytest.raises(SignatureError):
+        ed25519_signature_2020.verify(document, issuer=did, loader=loader)

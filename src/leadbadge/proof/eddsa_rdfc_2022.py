@@ -9,6 +9,9 @@ Specifications:
   a warning, and never produced.
 - VC Data Integrity 1.0, §4.2 "Add Proof", §4.4 "Verify Proof" and §4.5 "Verify Proof Sets and
   Chains" (``previousProof``).
+- W3C CCG "Ed25519 Signature 2020": the legacy proof type ``Ed25519Signature2020`` computes the
+  same signature over the same hashes; it is verified here too (when the caller allows it),
+  with a warning, and never produced.
 - Open Badges 3.0 §8.3 and 1EdTech's implementation guide: a ``verificationMethod`` of the form
   ``<issuer id>#<publicKeyMultibase>`` names the key in its fragment.
 
@@ -46,6 +49,7 @@ from leadbadge.proof._common import (
 __all__ = [
     "CRYPTOSUITE",
     "DEFAULT_ALLOWED",
+    "ED25519_SIGNATURE_2020",
     "LEGACY_CRYPTOSUITE",
     "PROOF_PURPOSE",
     "PROOF_TYPE",
@@ -68,8 +72,12 @@ PROOF_PURPOSE: Final = "assertionMethod"
 DEFAULT_ALLOWED: Final[frozenset[tuple[str, str]]] = frozenset(
     {(PROOF_TYPE, CRYPTOSUITE), (PROOF_TYPE, LEGACY_CRYPTOSUITE)}
 )
+#: The legacy Ed25519Signature2020 suite (W3C CCG): the same Ed25519 signature over the same
+#: hashes of the same RDFC-1.0 canonical forms, under its own proof type and no cryptosuite.
+#: Verified here, never produced; see :mod:`leadbadge.proof.ed25519_signature_2020`.
+ED25519_SIGNATURE_2020: Final = ("Ed25519Signature2020", "")
 # What this module can verify; an allowlist entry outside it is reported, never "verified".
-_IMPLEMENTED: Final = DEFAULT_ALLOWED
+_IMPLEMENTED: Final = DEFAULT_ALLOWED | {ED25519_SIGNATURE_2020}
 _SIGNATURE_BYTES = 64
 
 
@@ -242,7 +250,8 @@ def verify(
     verified: list[ProofVerification] = []
     hashes: dict[str, bytes] = {}
     for index, proof in enumerate(proofs):
-        kind = (_string(proof.get("type")), _string(proof.get("cryptosuite")))
+        # A proof type without a cryptosuite (Ed25519Signature2020) has "" in the pair.
+        kind = (_string(proof.get("type")), _string(proof.get("cryptosuite", "")))
         if kind not in accepted or kind not in _IMPLEMENTED:
             why = "its suite is not accepted" if kind not in accepted else "it is not supported"
             notes.append(f"Proof {index + 1} ({_describe(proof)}) was not checked: {why}.")
@@ -340,12 +349,17 @@ def _verify_one(
             f"The signature of the proof by {method_id} does not match the document: it was "
             "changed after signing or signed with another key."
         )
-    suite = str(proof["cryptosuite"])
+    suite = str(proof.get("cryptosuite") or proof["type"])
     warnings: tuple[str, ...] = ()
     if suite == LEGACY_CRYPTOSUITE:
         warnings = (
             f"The proof uses the legacy cryptosuite name {LEGACY_CRYPTOSUITE!r}; the current "
             f"name is {CRYPTOSUITE!r}.",
+        )
+    elif suite == ED25519_SIGNATURE_2020[0]:
+        warnings = (
+            f"The proof uses the legacy suite {suite}; the current one is {PROOF_TYPE} with "
+            f"the cryptosuite {CRYPTOSUITE!r}.",
         )
     return ProofVerification(
         verification_method=method_id,
