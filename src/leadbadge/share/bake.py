@@ -1,0 +1,354 @@
+"""Baked badges: put a credential into a PNG or SVG image, and take it out again.
+
+Open Badges 3.0 §5.3 "Baked Badge" (docformat): a PNG carries the credential in one ``iTXt``
+chunk with the keyword ``openbadgecredential``, uncompressed; an SVG in one
+``<openbadges:credential>`` element (namespace ``https://purl.imsglobal.org/ob/v3p0``) directly
+after the ``<svg>`` tag, the JSON in a CDATA section or a VC-JWT in its ``verify`` attribute.
+Baking again replaces the credential, never adds a second one.
+
+Images come from strangers, so reading is strict and bounded: every PNG chunk's length and CRC
+is checked, SVG is parsed with ``defusedxml`` (no entity declarations, no internal DTD subset,
+nothing fetched), and each refusal is one :class:`~leadbadge.errors.CredentialDocumentError`
+sentence. Nothing here decides whether the credential is any good.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final, Literal
+from xml.dom.minidom import Document, Element, Node, Text
+from xml.parsers.expat import ExpatError
+
+import defusedxml.minidom  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException
+
+from leadbadge.errors import CredentialDocumentError, InputError
+
+__all__ = [
+    "MAX_CREDENTIAL_BYTES",
+    "MAX_IMAGE_BYTES",
+    "OB3_NAMESPACE",
+    "PNG_KEYWORD",
+    "BakedCredential",
+    "ImageKind",
+    "bake",
+    "image_kind",
+    "unbake",
+]
+
+ImageKind = Literal["png", "svg"]
+#: OB 3.0: the iTXt keyword of a baked PNG.
+PNG_KEYWORD: Final = b"openbadgecredential"
+#: OB 3.0: the namespace of ``<openbadges:credential>`` in a baked SVG.
+OB3_NAMESPACE: Final = "https://purl.imsglobal.org/ob/v3p0"
+#: Largest image read or baked.
+MAX_IMAGE_BYTES: Final = 8 * 1024 * 1024
+#: Largest credential text an image may carry.
+MAX_CREDENTIAL_BYTES: Final = 4 * 1024 * 1024
+
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+_OB2_PNG_KEYWORD: Final = b"openbadges"
+_SVG_NAMESPACE: Final = "http://www.w3.org/2000/svg"
+_OB2_NAMESPACE: Final = "http://openbadges.org"
+_MAX_CHUNKS: Final = 10_000
+
+
+@dataclass(frozen=True)
+class BakedCredential:
+    """The credential text an image carried, and what kind of image it was."""
+
+    #: The JSON credential or the compact JWS, as baked.
+    text: str
+    image: ImageKind
+
+
+def _error(label: str, what: str) -> CredentialDocumentError:
+    subject = (
+        label if not label.startswith("<") else "The image" if label == "<image>" else "The input"
+    )
+    return CredentialDocumentError(f"{subject} {what}.", field="input")
+
+
+def image_kind(data: bytes) -> ImageKind | None:
+    """``png`` or ``svg`` from the first bytes, or None for anything else."""
+    if data.startswith(_PNG_SIGNATURE):
+        return "png"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") and b"<svg" in data[:65536]:
+        return "svg"
+    return None
+
+
+def unbake(data: bytes, *, label: str = "<image>") -> BakedCredential:
+    """The credential baked into a PNG or SVG image.
+
+    Raises :class:`CredentialDocumentError` naming what is wrong: not an image, an image with
+    no credential (or an Open Badges 2.0 one), a damaged or hostile image, several credentials.
+    """
+    if len(data) > MAX_IMAGE_BYTES:
+        raise _error(label, f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+    kind = image_kind(data)
+    if kind == "png":
+        return BakedCredential(_png_credential(data, label), "png")
+    if kind == "svg":
+        return BakedCredential(_svg_credential(data, label), "svg")
+    raise _error(label, "is neither a PNG nor an SVG image")
+
+
+def bake(image: bytes, credential: str, *, label: str = "<image>") -> bytes:
+    """``image`` (PNG or SVG bytes) with ``credential`` baked in, replacing any baked before.
+
+    ``credential`` is the JSON text of a credential or a compact JWS (VC-JWT). Raises
+    :class:`CredentialDocumentError` for an image that cannot be read and :class:`InputError`
+    for a credential that is neither.
+    """
+    text = credential.strip()
+    if not text:
+        raise InputError("There is no credential to bake.", field="credential")
+    is_jwt = not text.startswith("{")
+    if is_jwt and (text.count(".") != 2 or any(c.isspace() or c in "<>&\"'" for c in text)):
+        raise InputError(
+            "The credential to bake is neither JSON nor a compact JWS.", field="credential"
+        )
+    if len(text.encode("utf-8")) > MAX_CREDENTIAL_BYTES:
+        raise InputError("The credential is too large to bake into an image.", field="credential")
+    if len(image) > MAX_IMAGE_BYTES:
+        raise _error(label, f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+    kind = image_kind(image)
+    if kind == "png":
+        return _bake_png(image, text, label)
+    if kind == "svg":
+        return _bake_svg(image, text, is_jwt=is_jwt, label=label)
+    raise _error(label, "is neither a PNG nor an SVG image, so it cannot be baked")
+
+
+# --- PNG (PNG specification, 3rd edition: §5.3 chunk layout, §11.3.3.4 iTXt) ----------------
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    kind: bytes
+    data: bytes
+
+    def encode(self) -> bytes:
+        crc = zlib.crc32(self.kind + self.data) & 0xFFFFFFFF
+        return struct.pack(">I", len(self.data)) + self.kind + self.data + struct.pack(">I", crc)
+
+
+def _chunks(data: bytes, label: str) -> Iterator[_Chunk]:
+    """Every chunk up to and including IEND, each checked; what follows IEND is ignored."""
+    damaged = "is a damaged PNG image"
+    offset = len(_PNG_SIGNATURE)
+    for index in range(_MAX_CHUNKS):
+        if offset + 12 > len(data):
+            raise _error(label, f"{damaged} (it ends before its IEND chunk)")
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        if length > 0x7FFFFFFF or offset + 12 + length > len(data):
+            raise _error(label, f"{damaged} (a chunk is longer than the file)")
+        if not kind.isalpha() or not kind.isascii():
+            raise _error(label, f"{damaged} (a chunk has an invalid type)")
+        body = data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
+        if zlib.crc32(kind + body) & 0xFFFFFFFF != crc:
+            raise _error(label, f"{damaged} (the {kind.decode()} chunk's CRC does not match)")
+        if index == 0 and kind != b"IHDR":
+            raise _error(label, f"{damaged} (it does not start with IHDR)")
+        yield _Chunk(kind, body)
+        if kind == b"IEND":
+            return
+        offset += 12 + length
+    raise _error(label, "has too many PNG chunks to be a badge image")
+
+
+def _text_keyword(chunk: _Chunk) -> bytes | None:
+    if chunk.kind in (b"iTXt", b"tEXt", b"zTXt"):
+        return chunk.data.split(b"\0", 1)[0]
+    return None
+
+
+def _png_credential(data: bytes, label: str) -> str:
+    found: list[_Chunk] = []
+    for chunk in _chunks(data, label):
+        keyword = _text_keyword(chunk)
+        if keyword == _OB2_PNG_KEYWORD:
+            raise _error(
+                label,
+                "is a baked Open Badges 2.0 badge (keyword 'openbadges'); leadbadge reads Open "
+                "Badges 3.0 credentials",
+            )
+        if keyword == PNG_KEYWORD:
+            if chunk.kind != b"iTXt":
+                raise _error(
+                    label,
+                    f"carries its credential in a {chunk.kind.decode()} chunk; Open Badges 3.0 "
+                    "bakes it into an uncompressed iTXt chunk",
+                )
+            found.append(chunk)
+    if not found:
+        raise _error(label, "is a PNG image that carries no credential")
+    if len(found) > 1:
+        raise _error(
+            label,
+            f"has {len(found)} '{PNG_KEYWORD.decode()}' chunks; Open Badges 3.0 allows exactly "
+            "one, so which credential it carries is ambiguous",
+        )
+    return _itxt_text(found[0], label)
+
+
+def _itxt_text(chunk: _Chunk, label: str) -> str:
+    # keyword \0 compression-flag compression-method language-tag \0 translated-keyword \0 text
+    parts = chunk.data.split(b"\0", 1)
+    rest = parts[1] if len(parts) == 2 else b""
+    if len(rest) < 2:
+        raise _error(label, "has a damaged credential chunk")
+    flag, method, rest = rest[0], rest[1], rest[2:]
+    if flag != 0:
+        raise _error(
+            label,
+            "carries a compressed credential chunk; Open Badges 3.0 says compression MUST NOT "
+            "be used",
+        )
+    if method != 0:
+        raise _error(label, "has a damaged credential chunk (unknown compression method)")
+    fields = rest.split(b"\0", 2)
+    if len(fields) != 3:
+        raise _error(label, "has a damaged credential chunk")
+    text = fields[2]
+    if len(text) > MAX_CREDENTIAL_BYTES:
+        raise _error(label, "carries a credential larger than 4 MiB")
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _error(label, "carries a credential that is not UTF-8 text") from None
+
+
+def _bake_png(image: bytes, text: str, label: str) -> bytes:
+    chunks = list(_chunks(image, label))
+    if chunks[-1].kind != b"IEND":
+        raise _error(label, "is a damaged PNG image (it ends before its IEND chunk)")
+    kept = [c for c in chunks if _text_keyword(c) not in (PNG_KEYWORD, _OB2_PNG_KEYWORD)]
+    payload = PNG_KEYWORD + b"\0\0\0\0\0" + text.encode("utf-8")
+    # Right after IHDR: a reader that stops at the first matching chunk finds it at once.
+    ordered = [kept[0], _Chunk(b"iTXt", payload), *kept[1:]]
+    return _PNG_SIGNATURE + b"".join(c.encode() for c in ordered)
+
+
+# --- SVG -------------------------------------------------------------------------------------
+
+
+def _parse_svg(data: bytes, label: str) -> tuple[Document, Element]:
+    try:
+        document: Document = defusedxml.minidom.parseString(
+            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+    except DefusedXmlException:
+        raise _error(
+            label,
+            "is an XML document that declares entities or external references, which "
+            "leadbadge refuses to process",
+        ) from None
+    except ExpatError as error:
+        raise _error(label, f"is not well-formed XML ({error})") from None
+    except RecursionError:
+        raise _error(label, "is nested too deeply to be an image") from None
+    doctype = document.doctype
+    if doctype is not None and (doctype.internalSubset or "").strip():
+        # An internal subset can declare default attribute values, changing what a reader sees.
+        raise _error(
+            label, "has an internal DTD subset, which leadbadge refuses to process in an image"
+        )
+    root = document.documentElement
+    if root is None or root.localName != "svg" or root.namespaceURI != _SVG_NAMESPACE:
+        raise _error(label, "is XML, but not an SVG image")
+    return document, root
+
+
+def _credential_elements(document: Document, label: str) -> list[Element]:
+    found: list[Element] = []
+    for element in document.getElementsByTagName("*"):
+        name, namespace = element.localName, element.namespaceURI
+        if namespace == OB3_NAMESPACE and name == "credential":
+            found.append(element)
+        elif namespace == _OB2_NAMESPACE or (
+            element.prefix == "openbadges" and name == "assertion"
+        ):
+            raise _error(
+                label,
+                "is a baked Open Badges 2.0 badge (<openbadges:assertion>); leadbadge reads Open "
+                "Badges 3.0 credentials",
+            )
+        elif name == "credential" and element.prefix == "openbadges":
+            raise _error(
+                label,
+                f"has an <openbadges:credential> element in the namespace {namespace!r}, not "
+                f"{OB3_NAMESPACE}",
+            )
+    return found
+
+
+def _svg_credential(data: bytes, label: str) -> str:
+    document, _root = _parse_svg(data, label)
+    found = _credential_elements(document, label)
+    if not found:
+        raise _error(label, "is an SVG image that carries no credential")
+    if len(found) > 1:
+        raise _error(
+            label,
+            f"has {len(found)} <openbadges:credential> elements; Open Badges 3.0 allows only "
+            "one, so which credential it carries is ambiguous",
+        )
+    element = found[0]
+    body = "".join(
+        n.data
+        for n in element.childNodes
+        if n.nodeType in (Node.TEXT_NODE, Node.CDATA_SECTION_NODE)
+    ).strip()
+    jwt = element.getAttribute("verify").strip() if element.hasAttribute("verify") else ""
+    if jwt and body:
+        raise _error(
+            label,
+            "has a credential element with both a 'verify' attribute and content, so which "
+            "credential it carries is ambiguous",
+        )
+    text = jwt or body
+    if not text:
+        raise _error(label, "has an empty <openbadges:credential> element")
+    if len(text.encode("utf-8")) > MAX_CREDENTIAL_BYTES:
+        raise _error(label, "carries a credential larger than 4 MiB")
+    return text
+
+
+def _bake_svg(image: bytes, text: str, *, is_jwt: bool, label: str) -> bytes:
+    document, root = _parse_svg(image, label)
+    for old in _credential_elements(document, label):
+        parent = old.parentNode
+        if not isinstance(parent, Element):
+            continue  # the root itself is never a credential element
+        following = old.nextSibling
+        parent.removeChild(old)
+        if isinstance(following, Text) and not following.data.strip():
+            parent.removeChild(following)
+    bound = root.getAttribute("xmlns:openbadges") if root.hasAttribute("xmlns:openbadges") else None
+    if bound not in (None, OB3_NAMESPACE):
+        raise _error(label, f"binds the prefix 'openbadges' to {bound!r}, so it cannot be baked")
+    root.setAttribute("xmlns:openbadges", OB3_NAMESPACE)
+    element = document.createElementNS(OB3_NAMESPACE, "openbadges:credential")
+    if is_jwt:
+        element.setAttribute("verify", text)
+    else:
+        # A CDATA section cannot contain "]]>": split it there into adjacent sections.
+        pieces = text.split("]]>")
+        for i, piece in enumerate(pieces):
+            chunk = piece if i == len(pieces) - 1 else piece + "]]"
+            if i:
+                chunk = ">" + chunk
+            element.appendChild(document.createCDATASection(chunk))
+    root.insertBefore(document.createTextNode("\n"), root.firstChild)
+    root.insertBefore(element, root.firstChild)
+    root.insertBefore(document.createTextNode("\n"), root.firstChild)
+    out: bytes = document.toxml(encoding="utf-8")
+    return out
