@@ -1,27 +1,37 @@
 """Turn verifier input (bytes, text, a parsed object or a file) into one credential document.
 
-Decoding never decides trust: it only finds the credential and says which format it came in. JSON
-is read today; a VC-JWT, a baked PNG/SVG badge or any other image is recognised and refused with a
-sentence that says what it is, so nobody mistakes "unsupported" for "not a credential".
+Decoding never decides trust: it only finds the credential and says how it came. Accepted:
+
+- a JSON credential (embedded proof), or a VC-JWT (compact JWS, OB 3.0 §8.2);
+- a baked PNG or SVG badge (OB 3.0 "Baked Badge") carrying either;
+- a photo or scan of a QR code (PNG, JPEG…), or the text a QR code holds: a ``full`` payload
+  (``LB1:…``, the credential itself), a credential link (``https://…/c/<id>``), or a JSON
+  credential or VC-JWT written into the code as is.
+
+A ``full`` QR code may leave out the Achievement, and a link names a credential without carrying
+it: :class:`CredentialSources` says where decoding may look (pinned or local copies, or the
+issuer's site when the caller allows it). Whatever is found is checked against the digest the
+code carries, so where it came from does not matter. Anything else (an image without a
+credential, an Open Badges 2.0 badge, a PDF) is refused with one sentence saying what it is.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import re
-import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from leadbadge.errors import CredentialDocumentError
+from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.share import bake, jwt, qr
+from leadbadge.share.links import CredentialLink, parse_link
 
 __all__ = [
     "MAX_INPUT_BYTES",
     "MAX_NESTING",
+    "Container",
+    "CredentialSources",
     "DecodedCredential",
     "SourceFormat",
     "decode_credential",
@@ -33,23 +43,35 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024
 #: step (which may recurse) far from Python's recursion limit, wherever it is called from.
 MAX_NESTING = 128
 
-SourceFormat = Literal["json"]
+#: How the credential itself is encoded: JSON with an embedded proof, or a VC-JWT.
+SourceFormat = Literal["json", "jwt"]
+#: What carried it, when not a plain file: a baked PNG or SVG, or a QR code (its text or a photo).
+Container = Literal["png", "svg", "qr"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# OB 3.0 §5.3.1 bakes a credential into an iTXt chunk with this keyword; OB 2.0 used "openbadges".
-_PNG_BADGE_KEYWORDS = {b"openbadgecredential": "Open Badges 3.0", b"openbadges": "Open Badges 2.0"}
-# OB 3.0 §5.3.2 puts it in an <openbadges:credential> element; OB 2.0 used <openbadges:assertion>.
-_SVG_BADGE_ELEMENTS = {"credential": "Open Badges 3.0", "assertion": "Open Badges 2.0"}
-_SVG_BADGE_ELEMENT = re.compile(rb"<\s*(?:[A-Za-z_][\w.-]*:)?openbadges:(credential|assertion)\b")
-_SVG_ROOT = re.compile(rb"<svg[\s>]", re.IGNORECASE)
-_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
-_OTHER_BINARY = (
+_IMAGES = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
+)
+_OTHER_BINARY = (
     (b"%PDF-", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive"),
 )
+
+
+@dataclass(frozen=True)
+class CredentialSources:
+    """Where decoding may look for what a QR code does not carry itself.
+
+    ``achievements`` returns the issuer's published Achievement for an id (a ``full`` QR code
+    may leave it out); ``links`` returns the bytes of a copy of the credential a link names
+    (a local file, or a fetch from the issuer's site), or None. Both may be None: decoding then
+    says what is missing and how to supply it.
+    """
+
+    achievements: Callable[[str], Mapping[str, Any] | None] | None = None
+    links: Callable[[CredentialLink], bytes | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,33 +80,51 @@ class DecodedCredential:
 
     #: The credential as parsed JSON (a fresh copy the caller may not share with anyone).
     document: dict[str, Any]
-    #: How the credential was carried: ``"json"`` (later also ``"jwt"``, ``"png"``, ``"svg"``).
+    #: How the credential is encoded: ``"json"`` (embedded proof) or ``"jwt"`` (VC-JWT).
     source_format: SourceFormat
     #: A label for people: the file name, ``-`` for standard input, or ``<bytes>``/``<document>``.
     source: str
+    #: What carried it: ``"png"``/``"svg"`` (baked), ``"qr"``, or None for a plain file or text.
+    container: Container | None = None
+    #: The compact JWS, when ``source_format`` is ``"jwt"``.
+    jwt: str | None = None
+    #: The credential link it was reached through (a ``url`` QR code), already checked.
+    link: str | None = None
+
+    @property
+    def format_label(self) -> str:
+        """``json``, ``jwt``, or the container and the encoding: ``png+jwt``, ``qr+json``…"""
+        if self.container is None:
+            return self.source_format
+        return f"{self.container}+{self.source_format}"
 
 
 def decode_credential(
-    data: bytes | bytearray | str | Mapping[str, Any] | Path, *, source: str | None = None
+    data: bytes | bytearray | str | Mapping[str, Any] | Path,
+    *,
+    source: str | None = None,
+    sources: CredentialSources | None = None,
 ) -> DecodedCredential:
     """Find the one credential document in ``data``.
 
-    ``bytes`` are the raw input (a file's contents, standard input); ``str`` is the text of a
-    document (never a file name: pass a :class:`~pathlib.Path` to read a file); a mapping is an
-    already-parsed document. Raises :class:`~leadbadge.errors.CredentialDocumentError` with one
-    plain sentence when the input holds no credential we can read.
+    ``bytes`` are the raw input (a file's contents, standard input, an image); ``str`` is the
+    text of a document, a VC-JWT or a QR code's text (never a file name: pass a
+    :class:`~pathlib.Path` to read a file); a mapping is an already-parsed document. Raises
+    :class:`~leadbadge.errors.CredentialDocumentError` with one plain sentence when the input
+    holds no credential we can read.
     """
+    reader = _Reader(sources or CredentialSources())
     if isinstance(data, Path):
         label = source or str(data)
-        return _decode_bytes(_read_file(data, label), label)
+        return reader.from_bytes(_read_file(data, label), label)
     if isinstance(data, bytes | bytearray):
         label = source or "<bytes>"
-        return _decode_bytes(bytes(data), label)
+        return reader.from_bytes(bytes(data), label)
     if isinstance(data, str):
         label = source or "<text>"
         if len(data) > MAX_INPUT_BYTES:
             raise _error(label, f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
-        return _decode_text(data, label)
+        return reader.from_text(data, label, container=None)
     if isinstance(data, Mapping):
         label = source or "<document>"
         return DecodedCredential(_copy_json(data, label), "json", label)
@@ -116,32 +156,136 @@ def _read_file(path: Path, label: str) -> bytes:
     return raw
 
 
-def _decode_bytes(raw: bytes, label: str) -> DecodedCredential:
-    if len(raw) > MAX_INPUT_BYTES:
-        raise _error(label, f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
-    if raw.startswith(_PNG_SIGNATURE):
-        raise _png_error(raw, label)
-    for magic, what in _OTHER_BINARY:
-        if raw.startswith(magic):
-            raise _error(label, f"is {what}, not a credential")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _error(label, "is binary data, not a credential (JSON must be UTF-8)") from None
-    return _decode_text(text, label)
+class _Reader:
+    """One decoding: follows a container (image, QR code, link) at most one level deep."""
 
+    def __init__(self, sources: CredentialSources) -> None:
+        self.sources = sources
 
-def _decode_text(text: str, label: str) -> DecodedCredential:
-    stripped = text.strip().lstrip("\ufeff")
-    if not stripped:
-        raise _error(label, "is empty")
-    if stripped.startswith("<"):
-        raise _svg_error(stripped.encode("utf-8", "replace"), label)
-    if _looks_like_jwt(stripped):
-        raise _jwt_error(label)
-    return DecodedCredential(_parse_json(stripped, label), "json", label)
+    def from_bytes(self, raw: bytes, label: str) -> DecodedCredential:
+        if len(raw) > MAX_INPUT_BYTES:
+            raise _error(label, f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+        if raw.startswith(_PNG_SIGNATURE):
+            return self._png(raw, label)
+        for magic, _what in _IMAGES:
+            if raw.startswith(magic):
+                return self._photo(raw, label)
+        for magic, what in _OTHER_BINARY:
+            if raw.startswith(magic):
+                raise _error(label, f"is {what}, not a credential")
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _error(label, "is binary data, not a credential (JSON must be UTF-8)") from None
+        return self.from_text(text, label, container=None)
+
+    def from_text(
+        self, text: str, label: str, *, container: Container | None, link: str | None = None
+    ) -> DecodedCredential:
+        stripped = text.strip().lstrip("\ufeff")
+        if not stripped:
+            raise _error(label, "is empty")
+        if stripped.startswith("<"):
+            if container is not None:
+                raise _error(label, "holds XML or HTML, not a credential")
+            return self._svg(stripped.encode("utf-8"), label)
+        if stripped.startswith(qr.FULL_PREFIX):
+            if container not in (None, "qr") or link is not None:
+                raise _error(label, "holds a QR payload inside another container")
+            inner = qr.unpack_full(stripped, achievements=self.sources.achievements, label=label)
+            return self.from_text(inner, label, container="qr", link=link)
+        if stripped.startswith(("https://", "http://")) and container in (None, "qr"):
+            return self._link(stripped, label, parse_link(stripped))
+        if _looks_like_jwt(stripped):
+            return self._jwt(stripped, label, container, link)
+        document = _parse_json(stripped, label)
+        return DecodedCredential(document, "json", label, container=container, link=link)
+
+    # --- containers ------------------------------------------------------------------------
+
+    def _png(self, raw: bytes, label: str) -> DecodedCredential:
+        try:
+            baked = bake.unbake(raw, label=label)
+        except CredentialDocumentError as error:
+            if not error.message.endswith("carries no credential."):
+                raise
+            # Not baked: it may be a screenshot or scan of a QR code.
+            text = self._qr_text(raw, label, fallback=error)
+            return self.from_text(text, label, container="qr")
+        return self._baked(baked.text, label, "png")
+
+    def _svg(self, raw: bytes, label: str) -> DecodedCredential:
+        if bake.image_kind(raw) != "svg":
+            raise _error(label, "is XML or HTML, not a credential")
+        return self._baked(bake.unbake(raw, label=label).text, label, "svg")
+
+    def _baked(self, text: str, label: str, container: Container) -> DecodedCredential:
+        stripped = text.strip()
+        if _looks_like_jwt(stripped):
+            return self._jwt(stripped, label, container, None)
+        document = _parse_json(stripped, label)
+        return DecodedCredential(document, "json", label, container=container)
+
+    def _photo(self, raw: bytes, label: str) -> DecodedCredential:
+        return self.from_text(self._qr_text(raw, label, fallback=None), label, container="qr")
+
+    def _qr_text(self, raw: bytes, label: str, *, fallback: CredentialDocumentError | None) -> str:
+        try:
+            return qr.read_qr(raw, label=label)
+        except CredentialDocumentError as error:
+            if fallback is not None and "holds no QR code" in error.message:
+                raise _error(
+                    label, "is a PNG image that carries no credential (and no QR code)"
+                ) from None
+            raise
+
+    def _jwt(
+        self, token: str, label: str, container: Container | None, link: str | None
+    ) -> DecodedCredential:
+        try:
+            decoded = jwt.decode(token)
+        except InputError as error:
+            raise _error(label, f"holds a malformed VC-JWT ({error.message.rstrip('.')})") from None
+        document = _credential_object(decoded.document, label)
+        return DecodedCredential(
+            document, "jwt", label, container=container, jwt=decoded.token, link=link
+        )
+
+    def _link(self, url: str, label: str, parsed: CredentialLink | None) -> DecodedCredential:
+        if parsed is None:
+            raise _error(
+                label,
+                f"is the web address {url}, which is not a leadbadge credential link; open it "
+                "in a browser, or ask the holder for the credential file",
+            )
+        found = self.sources.links(parsed) if self.sources.links is not None else None
+        if found is None:
+            raise _error(
+                label,
+                f"is a link to the credential at {parsed.url}; give a copy of it "
+                "(--credentials FOLDER) or verify with --online to fetch it from the issuer",
+            )
+        decoded = self.from_bytes_once(found, label, link=parsed.url)
+        if not parsed.matches(decoded.document):
+            raise _error(
+                label,
+                f"is a link to {parsed.url}, but the credential found for it is not the one the "
+                "link commits to (its digest differs)",
+            )
+        return decoded
+
+    def from_bytes_once(self, raw: bytes, label: str, *, link: str) -> DecodedCredential:
+        # What a link (from a QR code) leads to is a credential file: JSON or a VC-JWT, never
+        # another link.
+        try:
+            text = raw.decode("utf-8").strip().lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise _error(label, "leads to binary data, not a credential") from None
+        if _looks_like_jwt(text):
+            return self._jwt(text, label, "qr", link)
+        return DecodedCredential(_parse_json(text, label), "json", label, container="qr", link=link)
 
 
 def _parse_json(text: str, label: str) -> dict[str, Any]:
@@ -182,7 +326,10 @@ def _credential_object(value: Any, label: str) -> dict[str, Any]:
     if _nesting(value) > MAX_NESTING:
         raise _error(label, "is nested too deeply to be a credential")
     if isinstance(value, str) and _looks_like_jwt(value.strip()):
-        raise _jwt_error(label)
+        raise _error(
+            label,
+            "is a JSON string holding a JWT; give the token itself, not quoted as JSON",
+        )
     if isinstance(value, list):
         raise _error(label, "holds a JSON array, not one credential object")
     if not isinstance(value, dict):
@@ -235,61 +382,4 @@ def _copy_json(data: Mapping[str, Any], label: str) -> dict[str, Any]:
 
 
 def _looks_like_jwt(text: str) -> bool:
-    if not _JWT.match(text):
-        return False
-    header = text.split(".", 1)[0]
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
-    except (binascii.Error, ValueError):
-        return False
-    return isinstance(decoded, dict) and "alg" in decoded
-
-
-def _jwt_error(label: str) -> CredentialDocumentError:
-    return _error(
-        label,
-        "is a JWT (a VC-JWT credential); leadbadge cannot verify JWT credentials yet, only "
-        "JSON credentials with an embedded proof",
-    )
-
-
-def _png_error(raw: bytes, label: str) -> CredentialDocumentError:
-    carrier = _png_badge_keyword(raw)
-    if carrier is None:
-        return _error(label, "is a PNG image that carries no credential")
-    return _error(
-        label,
-        f"is a baked {carrier} badge image; leadbadge cannot read credentials from images yet",
-    )
-
-
-def _png_badge_keyword(raw: bytes) -> str | None:
-    """The badge version named by an iTXt/tEXt chunk keyword, or None."""
-    offset = len(_PNG_SIGNATURE)
-    while offset + 8 <= len(raw):
-        (length,) = struct.unpack(">I", raw[offset : offset + 4])
-        kind = raw[offset + 4 : offset + 8]
-        body = raw[offset + 8 : offset + 8 + length]
-        if len(body) < length:
-            return None
-        if kind in (b"iTXt", b"tEXt", b"zTXt"):
-            keyword = body.split(b"\0", 1)[0]
-            if keyword in _PNG_BADGE_KEYWORDS:
-                return _PNG_BADGE_KEYWORDS[keyword]
-        if kind == b"IEND":
-            return None
-        offset += 12 + length
-    return None
-
-
-def _svg_error(raw: bytes, label: str) -> CredentialDocumentError:
-    if not _SVG_ROOT.search(raw):
-        return _error(label, "is XML or HTML, not a credential")
-    match = _SVG_BADGE_ELEMENT.search(raw)
-    if match is None:
-        return _error(label, "is an SVG image that carries no credential")
-    carrier = _SVG_BADGE_ELEMENTS[match.group(1).decode()]
-    return _error(
-        label,
-        f"is a baked {carrier} badge image; leadbadge cannot read credentials from images yet",
-    )
+    return jwt.looks_like_jwt(text)

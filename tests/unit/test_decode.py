@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from leadbadge.decode import MAX_INPUT_BYTES, MAX_NESTING, decode_credential
+from leadbadge.decode import MAX_INPUT_BYTES, MAX_NESTING, CredentialSources, decode_credential
 from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.share import links, qr
 from tests.conftest import interop_path
 
 CREDENTIAL: dict[str, Any] = {
@@ -180,7 +181,7 @@ def test_oversized_input_is_refused(tmp_path: Path) -> None:
 
 def test_plain_png_carries_no_credential() -> None:
     assert _message(_png(), source="photo.png") == (
-        "photo.png is a PNG image that carries no credential."
+        "photo.png is a PNG image that carries no credential (and no QR code)."
     )
 
 
@@ -189,25 +190,39 @@ def test_png_with_unrelated_text_chunk_carries_no_credential() -> None:
     assert "carries no credential" in _message(png)
 
 
-def test_baked_png_is_recognised_and_refused_for_now() -> None:
+def test_baked_png_gives_its_credential() -> None:
     itxt = _chunk(b"iTXt", b"openbadgecredential\0\0\0\0\0" + json.dumps(CREDENTIAL).encode())
-    message = _message(_png(itxt))
-    assert "baked Open Badges 3.0 badge image" in message
-    assert "cannot read credentials from images yet" in message
+    decoded = decode_credential(_png(itxt))
+    assert decoded.document == CREDENTIAL
+    assert (decoded.source_format, decoded.container, decoded.format_label) == (
+        "json",
+        "png",
+        "png+json",
+    )
 
 
 def test_baked_ob2_png_is_named_as_ob2() -> None:
     assert "Open Badges 2.0" in _message(_png(_chunk(b"iTXt", b"openbadges\0\0\0\0\0{}")))
 
 
-def test_truncated_png_is_still_an_image_without_credential() -> None:
-    assert "carries no credential" in _message(_png()[:20])
+def test_truncated_png_is_a_damaged_image() -> None:
+    assert "damaged PNG image" in _message(_png()[:20])
 
 
-def test_the_1edtech_baked_images_are_recognised() -> None:
-    for name in ("simple-json.png", "simple-jwt.png", "simple-json.svg", "simple-jwt_v1.svg"):
-        path = interop_path("1edtech-validator", "ob30", name)
-        assert "baked Open Badges 3.0 badge image" in _message(path)
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("simple-json.png", "png+json"),
+        ("simple-jwt.png", "png+jwt"),
+        ("simple-json.svg", "svg+json"),
+        ("simple-jwt_v1.svg", "svg+jwt"),
+    ],
+)
+def test_the_1edtech_baked_images_give_their_credentials(name: str, label: str) -> None:
+    decoded = decode_credential(interop_path("1edtech-validator", "ob30", name))
+    assert decoded.format_label == label
+    assert "VerifiableCredential" in decoded.document["type"]
+    assert (decoded.jwt is not None) == label.endswith("jwt")
 
 
 def test_svg_without_credential() -> None:
@@ -215,29 +230,41 @@ def test_svg_without_credential() -> None:
     assert _message(svg) == "The input is an SVG image that carries no credential."
 
 
-def test_baked_svg_is_recognised() -> None:
+def test_baked_svg_gives_its_credential_as_bytes_or_text() -> None:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
-        "<openbadges:credential><![CDATA[{}]]></openbadges:credential></svg>"
+        f"<openbadges:credential><![CDATA[{json.dumps(CREDENTIAL)}]]></openbadges:credential></svg>"
     )
-    assert "baked Open Badges 3.0" in _message(svg.encode())
+    for data in (svg, svg.encode()):
+        decoded = decode_credential(data)
+        assert decoded.document == CREDENTIAL
+        assert decoded.format_label == "svg+json"
 
 
 def test_html_is_not_a_credential() -> None:
     assert "XML or HTML" in _message(b"<!doctype html><html><body>hi</body></html>")
 
 
-def test_jwt_is_recognised_and_refused_for_now() -> None:
+def test_a_jwt_gives_its_credential_unverified() -> None:
     token = _jwt({"alg": "EdDSA", "typ": "vc+jwt"})
-    message = _message(token)
-    assert "is a JWT (a VC-JWT credential)" in message
-    assert "cannot verify JWT credentials yet" in message
-    assert "JWT" in _message(json.dumps(token))
+    decoded = decode_credential(token)
+    assert decoded.source_format == "jwt"
+    assert decoded.jwt == token
+    # The JWT claims are taken off a VC 2.0 payload (there is no credential here but {}).
+    assert decoded.document == {}
+    assert "holding a JWT" in _message(json.dumps(token))
 
 
-def test_the_1edtech_jwts_are_recognised() -> None:
+def test_the_1edtech_jwts_give_their_credentials() -> None:
     for name in ("simple.jwt", "velocity.jwt"):
-        assert "is a JWT" in _message(interop_path("1edtech-validator", "ob30", name))
+        decoded = decode_credential(interop_path("1edtech-validator", "ob30", name))
+        assert decoded.source_format == "jwt"
+        assert set(decoded.document["type"]) == {"VerifiableCredential", "OpenBadgeCredential"}
+
+
+def test_a_malformed_jwt_says_so() -> None:
+    header = base64.urlsafe_b64encode(b'{"alg":"RS256","alg":"x"}').rstrip(b"=").decode()
+    assert "malformed VC-JWT" in _message(f"{header}.e30.c2ln")
 
 
 def test_dotted_text_that_is_not_a_jwt_is_just_bad_json() -> None:
@@ -246,15 +273,36 @@ def test_dotted_text_that_is_not_a_jwt_is_just_bad_json() -> None:
 
 @pytest.mark.parametrize(
     ("magic", "what"),
-    [
-        (b"\xff\xd8\xff\xe0", "a JPEG image"),
-        (b"GIF89a", "a GIF image"),
-        (b"%PDF-1.7", "a PDF document"),
-        (b"PK\x03\x04", "a ZIP archive"),
-    ],
+    [(b"%PDF-1.7", "a PDF document"), (b"PK\x03\x04", "a ZIP archive")],
 )
 def test_other_files_are_named(magic: bytes, what: str) -> None:
     assert _message(magic + b"\x00" * 16) == f"The input is {what}, not a credential."
+
+
+@pytest.mark.parametrize("magic", [b"\xff\xd8\xff\xe0", b"GIF89a"])
+def test_photos_are_read_for_a_qr_code(magic: bytes) -> None:
+    assert "not an image leadbadge can read" in _message(magic + b"\x00" * 16)
+
+
+def test_qr_text_and_links() -> None:
+    full = qr.pack_full(CREDENTIAL, elide_achievement=False)
+    decoded = decode_credential(full)
+    assert decoded.document == CREDENTIAL
+    assert decoded.format_label == "qr+json"
+    link = "https://rcoe.example.org/leadership/c/" + "a" * 26
+    assert "give a copy of it (--credentials FOLDER) or verify with --online" in _message(link)
+    assert "not a leadbadge credential link" in _message("https://example.org/badge/1")
+
+
+def test_a_link_is_resolved_through_the_sources_and_checked() -> None:
+    link = links.link_for(CREDENTIAL, "https://rcoe.example.org/leadership")
+    body = json.dumps(CREDENTIAL).encode()
+    found = decode_credential(link, sources=CredentialSources(links=lambda _link: body))
+    assert found.document == CREDENTIAL
+    assert (found.link, found.format_label) == (link, "qr+json")
+    other = json.dumps({**CREDENTIAL, "id": "urn:uuid:other"}).encode()
+    message = _message(link, sources=CredentialSources(links=lambda _link: other))
+    assert "not the one the link commits to" in message
 
 
 def test_binary_garbage() -> None:

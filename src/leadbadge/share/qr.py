@@ -32,7 +32,7 @@ import qrcode
 import qrcode.constants
 import qrcode.exceptions
 import zxingcpp
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share.links import canonical_json
@@ -409,10 +409,16 @@ def read_qr(image: bytes, *, label: str = "<image>") -> str:
         raise CredentialDocumentError(
             f"{subject} is not an image leadbadge can read.", field="input"
         ) from None
-    found = zxingcpp.read_barcodes(
-        picture, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    )
-    texts = {_result_text(r) for r in found if r.valid}
+    texts: set[str] = set()
+    # As taken first; then with speckle (sensor noise, dust, paper texture) filtered out; then
+    # enlarged, for a code photographed from afar.
+    for attempt in (_as_is, _despeckled, _enlarged):
+        found = zxingcpp.read_barcodes(
+            attempt(picture), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        )
+        texts = {_result_text(r) for r in found if r.valid}
+        if texts:
+            break
     if not texts:
         raise CredentialDocumentError(
             f"{subject} holds no QR code that could be read; take a sharper, straighter photo "
@@ -425,6 +431,20 @@ def read_qr(image: bytes, *, label: str = "<image>") -> str:
             field="input",
         )
     return texts.pop()
+
+
+def _as_is(picture: Image.Image) -> Image.Image:
+    return picture
+
+
+def _despeckled(picture: Image.Image) -> Image.Image:
+    return picture.filter(ImageFilter.MedianFilter(3))
+
+
+def _enlarged(picture: Image.Image) -> Image.Image:
+    if picture.width * picture.height * 4 > MAX_IMAGE_PIXELS:
+        return picture
+    return picture.resize((picture.width * 2, picture.height * 2), Image.Resampling.BICUBIC)
 
 
 def _result_text(result: Any) -> str:
