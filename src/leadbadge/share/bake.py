@@ -54,6 +54,9 @@ _OB2_PNG_KEYWORD: Final = b"openbadges"
 _SVG_NAMESPACE: Final = "http://www.w3.org/2000/svg"
 _OB2_NAMESPACE: Final = "http://openbadges.org"
 _MAX_CHUNKS: Final = 10_000
+# Badge artwork nests a few levels; the bound keeps every later step (serializing a re-baked
+# image recurses) far from Python's recursion limit.
+_MAX_SVG_DEPTH: Final = 256
 
 
 @dataclass(frozen=True)
@@ -264,12 +267,38 @@ def _parse_svg(data: bytes, label: str) -> tuple[Document, Element]:
     root = document.documentElement
     if root is None or root.localName != "svg" or root.namespaceURI != _SVG_NAMESPACE:
         raise _error(label, "is XML, but not an SVG image")
+    if _depth(root) > _MAX_SVG_DEPTH:
+        raise _error(label, "is nested too deeply to be a badge image")
     return document, root
 
 
-def _credential_elements(document: Document, label: str) -> list[Element]:
+def _depth(root: Element) -> int:
+    """How deeply elements nest under ``root``, found without recursion."""
+    deepest = 0
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > _MAX_SVG_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in node.childNodes if isinstance(child, Element))
+    return deepest
+
+
+def _elements(root: Element) -> list[Element]:
+    """Every element under and including ``root``, in document order, without recursion."""
     found: list[Element] = []
-    for element in document.getElementsByTagName("*"):
+    stack: list[Element] = [root]
+    while stack:
+        element = stack.pop()
+        found.append(element)
+        stack.extend(reversed([c for c in element.childNodes if isinstance(c, Element)]))
+    return found
+
+
+def _credential_elements(root: Element, label: str) -> list[Element]:
+    found: list[Element] = []
+    for element in _elements(root):
         name, namespace = element.localName, element.namespaceURI
         if namespace == OB3_NAMESPACE and name == "credential":
             found.append(element)
@@ -291,8 +320,8 @@ def _credential_elements(document: Document, label: str) -> list[Element]:
 
 
 def _svg_credential(data: bytes, label: str) -> str:
-    document, _root = _parse_svg(data, label)
-    found = _credential_elements(document, label)
+    _document, root = _parse_svg(data, label)
+    found = _credential_elements(root, label)
     if not found:
         raise _error(label, "is an SVG image that carries no credential")
     if len(found) > 1:
@@ -324,7 +353,7 @@ def _svg_credential(data: bytes, label: str) -> str:
 
 def _bake_svg(image: bytes, text: str, *, is_jwt: bool, label: str) -> bytes:
     document, root = _parse_svg(image, label)
-    for old in _credential_elements(document, label):
+    for old in _credential_elements(root, label):
         parent = old.parentNode
         if not isinstance(parent, Element):
             continue  # the root itself is never a credential element

@@ -23,6 +23,7 @@ import copy
 import hashlib
 import io
 import json
+import warnings
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -396,16 +397,22 @@ def read_qr(image: bytes, *, label: str = "<image>") -> str:
     or holds several that differ.
     """
     subject = "The image" if label.startswith("<") else label
+    too_large = CredentialDocumentError(
+        f"{subject} has more than {max(1, MAX_IMAGE_PIXELS // 1_000_000)} million pixels; crop "
+        "or scale it down.",
+        field="input",
+    )
     try:
-        with Image.open(io.BytesIO(image)) as opened:
-            if opened.width * opened.height > MAX_IMAGE_PIXELS:
-                raise CredentialDocumentError(
-                    f"{subject} has more than {MAX_IMAGE_PIXELS // 1_000_000} million pixels; "
-                    "crop or scale it down.",
-                    field="input",
-                )
-            picture = ImageOps.exif_transpose(opened).convert("L")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            # Pillow warns (rather than refuses) below twice its own bound: refuse here too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(image)) as opened:
+                if opened.width * opened.height > MAX_IMAGE_PIXELS:
+                    raise too_large
+                picture = ImageOps.exif_transpose(opened).convert("L")
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise CredentialDocumentError(
             f"{subject} is not an image leadbadge can read.", field="input"
         ) from None

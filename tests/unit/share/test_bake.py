@@ -188,6 +188,14 @@ def test_svg_credentials_that_cannot_be_read(svg: bytes, expected: str) -> None:
     assert expected in _message(svg)
 
 
+def test_deeply_nested_svg_is_refused_without_a_crash() -> None:
+    deep = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 50_000 + b"</g>" * 50_000
+    deep += b"</svg>"
+    assert "nested too deeply" in _message(deep)
+    with pytest.raises(CredentialDocumentError, match="nested too deeply"):
+        bake(deep, CREDENTIAL)
+
+
 def test_a_doctype_without_an_internal_subset_is_read() -> None:
     # The 1EdTech fixtures declare the SVG 1.1 DTD by public id; it is never fetched.
     result = unbake(interop_path("1edtech-validator", "ob30", "simple-json.svg").read_bytes())

@@ -7,6 +7,8 @@ import hashlib
 import io
 import json
 import random
+import struct
+import zlib
 from typing import Any
 
 import pytest
@@ -215,7 +217,16 @@ def test_images_without_one_readable_code() -> None:
 
 
 def test_an_enormous_image_is_refused_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A PNG header claiming 12,000 by 12,000 pixels (a "decompression bomb"): refused unread.
+    ihdr = struct.pack(">IIBBBBB", 12_000, 12_000, 8, 0, 0, 0, 0)
+    header = b"IHDR" + ihdr
+    idat = b"IDAT" + zlib.compress(b"\0" * 1024)
+    bomb = b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(chunk) - 4) + chunk + struct.pack(">I", zlib.crc32(chunk))
+        for chunk in (header, idat, b"IEND")
+    )
+    with pytest.raises(CredentialDocumentError, match="more than 40 million pixels"):
+        read_qr(bomb)
     monkeypatch.setattr(qr, "MAX_IMAGE_PIXELS", 100)
-    png = make_qr("x").png(pixels_per_module=4)
     with pytest.raises(CredentialDocumentError, match="million pixels"):
-        read_qr(png)
+        read_qr(make_qr("x").png(pixels_per_module=4))
