@@ -113,6 +113,8 @@ def test_issue_format_jwt_signs_with_each_algorithm(issuer: dict[str, Path]) -> 
     result = _verify(issuer, *(str(issuer[n]) for n in ("json", "eddsa", "rs256", "es256")))
     assert result.exit_code == 0, result.output
     assert _verdicts(result) == ["valid"] * 4
+    # The token itself, given as the argument (pasted from an e-mail, say).
+    assert _verdicts(_verify(issuer, issuer["es256"].read_text().strip())) == ["valid"]
     did = json.loads((issuer["site"] / "leadership" / "did.json").read_text())
     types = [m["type"] for m in did["verificationMethod"]]
     assert types == ["Multikey", "JsonWebKey", "JsonWebKey"]
