@@ -22,7 +22,7 @@ from typing import Final, Literal
 from xml.dom.minidom import Document, Element, Node, Text
 from xml.parsers.expat import ExpatError
 
-import defusedxml.minidom  # type: ignore[import-untyped]
+import defusedxml.minidom
 from defusedxml import DefusedXmlException
 
 from leadbadge.errors import CredentialDocumentError, InputError
