@@ -1,26 +1,62 @@
 """The issuer's ledger: a SQLite record of every credential issued, with a versioned schema.
 
 The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` lists the steps from an empty
-file to the current schema, each applied in its own transaction, so a later version adds steps
-(status lists, status changes) and older ledgers are brought forward when opened. The database
-runs in WAL mode so a reader (``publish``, a report) never blocks an ``issue``.
+file to the current schema, each applied in its own transaction, so older ledgers are brought
+forward when opened. The database runs in WAL mode so a reader (``publish``, a report) never
+blocks an ``issue``.
+
+Status lists (schema version 2): every credential issued with :meth:`Ledger.issue` holds one
+index in a revocation list and one in a suspension list. An index is drawn at random (it must
+not reveal the order of issue) inside the same ``BEGIN IMMEDIATE`` transaction that records the
+signed credential, so two processes never draw the same index (the primary key of
+``status_entries`` would refuse it anyway), and a process that dies before the commit leaves
+neither the credential nor its indexes behind. Indexes are never freed: a list that fills up is
+followed by a new one. A credential's current status and every change to it (who, when, why)
+are recorded; the bits a published list carries are computed from the current statuses.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
 from leadbadge.errors import InputError, IssuerHomeError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Ledger", "LedgerEntry"]
+__all__ = [
+    "ACTIONS",
+    "DEFAULT_LIST_SIZE",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "Ledger",
+    "LedgerEntry",
+    "StatusAssignment",
+    "StatusChange",
+    "StatusListInfo",
+]
+
+#: Entries in a new status list: the minimum Bitstring Status List v1.0 allows (16 KiB).
+DEFAULT_LIST_SIZE: Final = 131_072
+#: A credential's status in the ledger.
+STATUSES: Final = ("active", "suspended", "revoked")
+#: What a status change does: the status it leads to and the statuses it may start from.
+ACTIONS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "revoke": ("revoked", ("active", "suspended")),
+    "suspend": ("suspended", ("active",)),
+    "unsuspend": ("active", ("suspended",)),
+}
+#: The status whose credentials have their bit set in a list of each purpose.
+_SET_BY_PURPOSE: Final = {"revocation": "revoked", "suspension": "suspended"}
+#: Random draws before the allocator lists the free indexes of a crowded list instead.
+_RANDOM_TRIES = 32
 
 #: Each entry takes the schema from version ``i`` to ``i + 1``; never edit a released step.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -36,10 +72,106 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX credentials_tier ON credentials (tier, issued_at)",
         "CREATE INDEX credentials_recipient ON credentials (recipient_hash)",
     ),
+    (
+        "ALTER TABLE credentials ADD COLUMN status TEXT NOT NULL DEFAULT 'active' "
+        "CHECK (status IN ('active', 'suspended', 'revoked'))",
+        "CREATE INDEX credentials_status ON credentials (status, issued_at)",
+        """CREATE TABLE status_lists (
+            n INTEGER PRIMARY KEY NOT NULL CHECK (n >= 1),
+            url TEXT NOT NULL UNIQUE,
+            purpose TEXT NOT NULL CHECK (purpose IN ('revocation', 'suspension')),
+            size INTEGER NOT NULL CHECK (size >= 131072 AND size % 8 = 0),
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE status_entries (
+            list_n INTEGER NOT NULL REFERENCES status_lists (n),
+            idx INTEGER NOT NULL CHECK (idx >= 0),
+            credential_id TEXT NOT NULL REFERENCES credentials (id),
+            purpose TEXT NOT NULL,
+            PRIMARY KEY (list_n, idx),
+            UNIQUE (credential_id, purpose)
+        ) WITHOUT ROWID""",
+        # An index lies inside its list and the entry has the list's purpose.
+        """CREATE TRIGGER status_entries_fit_their_list BEFORE INSERT ON status_entries
+        WHEN NOT EXISTS (SELECT 1 FROM status_lists
+                         WHERE n = NEW.list_n AND purpose = NEW.purpose AND NEW.idx < size)
+        BEGIN SELECT RAISE(ABORT, 'status entry outside its list'); END""",
+        # Indexes are never reassigned or freed.
+        """CREATE TRIGGER status_entries_are_permanent BEFORE UPDATE ON status_entries
+        BEGIN SELECT RAISE(ABORT, 'status entries never change'); END""",
+        """CREATE TRIGGER status_entries_are_kept BEFORE DELETE ON status_entries
+        BEGIN SELECT RAISE(ABORT, 'status entries are never deleted'); END""",
+        # Revocation is final (Bitstring Status List v1.0 §2.1: "not reversible").
+        """CREATE TRIGGER revocation_is_final BEFORE UPDATE OF status ON credentials
+        WHEN OLD.status = 'revoked' AND NEW.status <> 'revoked'
+        BEGIN SELECT RAISE(ABORT, 'revocation is final'); END""",
+        """CREATE TABLE status_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            credential_id TEXT NOT NULL REFERENCES credentials (id),
+            action TEXT NOT NULL CHECK (action IN ('revoke', 'suspend', 'unsuspend')),
+            from_status TEXT NOT NULL,
+            to_status TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT
+        )""",
+        "CREATE INDEX status_changes_credential ON status_changes (credential_id, seq)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _BUSY_TIMEOUT_MS = 10_000
-_SELECT = "SELECT id, tier, recipient_hash, issued_at, key_vm, document FROM credentials"
+_SELECT = "SELECT id, tier, recipient_hash, issued_at, key_vm, document, status FROM credentials"
+_SELECT_ASSIGNMENTS = (
+    "SELECT e.credential_id, e.purpose, e.list_n, l.url, e.idx FROM status_entries e "
+    "JOIN status_lists l ON l.n = e.list_n WHERE e.credential_id IN (SELECT id FROM credentials"
+)
+
+
+@dataclass(frozen=True)
+class StatusAssignment:
+    """One status list index held by a credential."""
+
+    purpose: str
+    #: The list's number (its URL ends in ``/status/<n>.json``).
+    list_n: int
+    list_url: str
+    index: int
+
+
+@dataclass(frozen=True)
+class StatusListInfo:
+    """One status list the ledger allocates from."""
+
+    n: int
+    url: str
+    purpose: str
+    #: Entries in the list (bits).
+    size: int
+    #: Indexes held by credentials.
+    allocated: int
+    #: Indexes whose bit is set now (revoked or suspended credentials).
+    set_count: int
+    created_at: str
+
+    @property
+    def full(self) -> bool:
+        return self.allocated >= self.size
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One recorded change of a credential's status."""
+
+    seq: int
+    credential_id: str
+    action: str
+    from_status: str
+    to_status: str
+    #: Who made the change (a name or account the administrator gave).
+    actor: str
+    #: When (XML Schema dateTime, UTC).
+    at: str
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -56,6 +188,10 @@ class LedgerEntry:
     key_vm: str
     #: The signed credential document.
     document: dict[str, Any]
+    #: ``active``, ``suspended`` or ``revoked``.
+    status: str = "active"
+    #: The status list indexes it holds (none for credentials issued without status).
+    assignments: tuple[StatusAssignment, ...] = ()
 
 
 class Ledger:
@@ -93,26 +229,83 @@ class Ledger:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def record(self, entry: LedgerEntry) -> None:
-        """Add one issued credential; an id already recorded raises :class:`InputError`."""
-        document = json.dumps(entry.document, ensure_ascii=False, separators=(",", ":"))
+        """Add one issued credential that holds no status index (see :meth:`issue`).
+
+        An id already recorded raises :class:`InputError`.
+        """
         try:
             with self._transaction():
-                self._db.execute(
-                    "INSERT INTO credentials (id, tier, recipient_hash, issued_at, key_vm, "
-                    "document) VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        entry.id,
-                        entry.tier,
-                        entry.recipient_hash,
-                        entry.issued_at,
-                        entry.key_vm,
-                        document,
-                    ),
-                )
+                self._insert(entry)
         except sqlite3.IntegrityError:
             raise InputError(
                 f"The ledger already records a credential with id {entry.id}.", field="id"
             ) from None
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+
+    def issue(
+        self,
+        build: Callable[[tuple[StatusAssignment, ...]], LedgerEntry],
+        *,
+        purposes: Sequence[str],
+        list_url: Callable[[int], str],
+        now: str,
+        list_size: int = DEFAULT_LIST_SIZE,
+    ) -> LedgerEntry:
+        """Draw a status index per purpose, have ``build`` sign the credential, record both.
+
+        Everything happens in one ``BEGIN IMMEDIATE`` transaction: the indexes exist only if the
+        credential ``build`` returns is recorded with them. ``build`` gets the assignments (in
+        the order of ``purposes``) and returns the entry to record; whatever it raises rolls
+        everything back. ``list_url(n)`` names a new list's URL; ``now`` dates a new list.
+        """
+        if list_size < DEFAULT_LIST_SIZE or list_size % 8:
+            raise InputError(
+                f"A status list has at least {DEFAULT_LIST_SIZE} entries, a multiple of 8.",
+                field="list_size",
+            )
+        try:
+            with self._transaction():
+                assignments = tuple(
+                    self._allocate(purpose, list_url, now, list_size) for purpose in purposes
+                )
+                entry = build(assignments)
+                self._insert(entry)
+                self._db.executemany(
+                    "INSERT INTO status_entries (list_n, idx, credential_id, purpose) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(a.list_n, a.index, entry.id, a.purpose) for a in assignments],
+                )
+        except sqlite3.IntegrityError:
+            raise InputError(
+                "The ledger already records a credential with this id.", field="id"
+            ) from None
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+        return LedgerEntry(
+            id=entry.id,
+            tier=entry.tier,
+            recipient_hash=entry.recipient_hash,
+            issued_at=entry.issued_at,
+            key_vm=entry.key_vm,
+            document=entry.document,
+            status="active",
+            assignments=assignments,
+        )
+
+    def ensure_lists(
+        self,
+        purposes: Sequence[str],
+        *,
+        list_url: Callable[[int], str],
+        now: str,
+        list_size: int = DEFAULT_LIST_SIZE,
+    ) -> None:
+        """Make sure each purpose has a list with free indexes (a new home gets its first lists)."""
+        try:
+            with self._transaction():
+                for purpose in purposes:
+                    self._open_list(purpose, list_url, now, list_size)
         except sqlite3.Error as exc:
             raise _damaged(self.path, exc) from None
 
@@ -121,11 +314,140 @@ class Ledger:
         rows = self._select(" WHERE id = ?", (credential_id,))
         return rows[0] if rows else None
 
-    def entries(self, *, tier: str | None = None) -> list[LedgerEntry]:
-        """Every entry (or every entry of one tier), oldest first."""
-        if tier is None:
-            return self._select("", ())
-        return self._select(" WHERE tier = ?", (tier,))
+    def entries(self, *, tier: str | None = None, status: str | None = None) -> list[LedgerEntry]:
+        """Every entry, oldest first; only those of one tier and/or one status if given."""
+        clauses, params = [], []
+        if tier is not None:
+            clauses.append("tier = ?")
+            params.append(tier)
+        if status is not None:
+            if status not in STATUSES:
+                raise InputError(
+                    f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.",
+                    field="status",
+                )
+            clauses.append("status = ?")
+            params.append(status)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self._select(where, params)
+
+    # --- status -------------------------------------------------------------------------------
+
+    def change_status(
+        self,
+        credential_id: str,
+        action: str,
+        *,
+        actor: str,
+        at: str,
+        reason: str | None = None,
+    ) -> StatusChange:
+        """Revoke, suspend or unsuspend a credential, and record who did it, when and why.
+
+        Raises :class:`InputError` for an id the ledger does not record, an unknown action, a
+        change that does not apply (suspending a suspended credential, unsuspending an active
+        one) and any change to a revoked credential: revocation is final.
+        """
+        if action not in ACTIONS:
+            raise InputError(f"Unknown status change {action!r}.", field="action")
+        if not isinstance(actor, str) or not actor.strip():
+            raise InputError("A status change must name who made it.", field="actor")
+        target, allowed_from = ACTIONS[action]
+        text = reason.strip() if isinstance(reason, str) and reason.strip() else None
+        try:
+            with self._transaction():
+                row = self._db.execute(
+                    "SELECT status FROM credentials WHERE id = ?", (credential_id,)
+                ).fetchone()
+                if row is None:
+                    raise InputError(
+                        f"The ledger records no credential with the id {credential_id}.",
+                        field="credential",
+                    )
+                current = str(row[0])
+                if current not in allowed_from:
+                    raise InputError(_refusal(credential_id, action, current), field="action")
+                self._db.execute(
+                    "UPDATE credentials SET status = ? WHERE id = ?", (target, credential_id)
+                )
+                cursor = self._db.execute(
+                    "INSERT INTO status_changes (credential_id, action, from_status, to_status, "
+                    "actor, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (credential_id, action, current, target, actor.strip(), at, text),
+                )
+                seq = int(cursor.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+        return StatusChange(seq, credential_id, action, current, target, actor.strip(), at, text)
+
+    def changes(self, credential_id: str | None = None) -> list[StatusChange]:
+        """Every recorded status change (of one credential if given), oldest first."""
+        query = (
+            "SELECT seq, credential_id, action, from_status, to_status, actor, at, reason "
+            "FROM status_changes"
+        )
+        params: tuple[Any, ...] = ()
+        if credential_id is not None:
+            query += " WHERE credential_id = ?"
+            params = (credential_id,)
+        rows = self._query(query + " ORDER BY seq", params)
+        return [StatusChange(*row) for row in rows]
+
+    def status_lists(self) -> list[StatusListInfo]:
+        """Every status list, in the order they were made."""
+        rows = self._query(
+            "SELECT l.n, l.url, l.purpose, l.size, "
+            "(SELECT count(*) FROM status_entries e WHERE e.list_n = l.n), "
+            "(SELECT count(*) FROM status_entries e JOIN credentials c ON c.id = e.credential_id "
+            " WHERE e.list_n = l.n AND c.status = CASE l.purpose "
+            "  WHEN 'revocation' THEN 'revoked' ELSE 'suspended' END), "
+            "l.created_at FROM status_lists l ORDER BY l.n",
+            (),
+        )
+        return [StatusListInfo(*row) for row in rows]
+
+    def set_indexes(self, list_n: int) -> list[int]:
+        """The indexes whose bit is set in list ``list_n`` now, ascending."""
+        rows = self._query("SELECT purpose FROM status_lists WHERE n = ?", (list_n,))
+        if not rows:
+            raise InputError(f"The ledger has no status list {list_n}.", field="list")
+        status = _SET_BY_PURPOSE[str(rows[0][0])]
+        rows = self._query(
+            "SELECT e.idx FROM status_entries e JOIN credentials c ON c.id = e.credential_id "
+            "WHERE e.list_n = ? AND c.status = ? ORDER BY e.idx",
+            (list_n, status),
+        )
+        return [int(r[0]) for r in rows]
+
+    def consistency_problems(self) -> list[str]:
+        """What is wrong with the records (empty when all is well), for audits and tests.
+
+        SQLite's integrity and foreign-key checks (no status entry without its credential and
+        list), and for every credential: the status entries its signed document carries are
+        exactly the indexes the ledger says it holds.
+        """
+        problems = [str(r[0]) for r in self._query("PRAGMA integrity_check", ()) if r[0] != "ok"]
+        problems += [
+            f"foreign key: {r[0]} row {r[1]} refers to a missing {r[2]}"
+            for r in self._query("PRAGMA foreign_key_check", ())
+        ]
+        for entry in self.entries():
+            carried = {
+                (
+                    item.get("statusPurpose"),
+                    item.get("statusListCredential"),
+                    str(item.get("statusListIndex")),
+                )
+                for item in _as_list(entry.document.get("credentialStatus"))
+                if isinstance(item, dict)
+            }
+            held = {(a.purpose, a.list_url, str(a.index)) for a in entry.assignments}
+            if carried != held:
+                problems.append(
+                    f"credential {entry.id} carries status entries {sorted(map(str, carried))} "
+                    f"but holds {sorted(map(str, held))}"
+                )
+        return problems
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM credentials").fetchone()[0])
@@ -144,6 +466,62 @@ class Ledger:
     ) -> None:
         self.close()
 
+    # --- internals ----------------------------------------------------------------------------
+
+    def _insert(self, entry: LedgerEntry) -> None:
+        document = json.dumps(entry.document, ensure_ascii=False, separators=(",", ":"))
+        self._db.execute(
+            "INSERT INTO credentials (id, tier, recipient_hash, issued_at, key_vm, document) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (entry.id, entry.tier, entry.recipient_hash, entry.issued_at, entry.key_vm, document),
+        )
+
+    def _open_list(
+        self, purpose: str, list_url: Callable[[int], str], now: str, size: int
+    ) -> tuple[int, str, int]:
+        """The oldest list of ``purpose`` with a free index, made if there is none."""
+        if purpose not in _SET_BY_PURPOSE:
+            raise InputError(f"Unknown status purpose {purpose!r}.", field="purpose")
+        row = self._db.execute(
+            "SELECT l.n, l.url, l.size FROM status_lists l WHERE l.purpose = ? AND "
+            "(SELECT count(*) FROM status_entries e WHERE e.list_n = l.n) < l.size "
+            "ORDER BY l.n LIMIT 1",
+            (purpose,),
+        ).fetchone()
+        if row is not None:
+            return int(row[0]), str(row[1]), int(row[2])
+        n = int(self._db.execute("SELECT coalesce(max(n), 0) + 1 FROM status_lists").fetchone()[0])
+        url = list_url(n)
+        self._db.execute(
+            "INSERT INTO status_lists (n, url, purpose, size, created_at) VALUES (?, ?, ?, ?, ?)",
+            (n, url, purpose, size, now),
+        )
+        return n, url, size
+
+    def _allocate(
+        self, purpose: str, list_url: Callable[[int], str], now: str, size: int
+    ) -> StatusAssignment:
+        """A random free index of an open list; called inside the issuing transaction."""
+        n, url, list_size = self._open_list(purpose, list_url, now, size)
+        taken = "SELECT 1 FROM status_entries WHERE list_n = ? AND idx = ?"
+        for _ in range(_RANDOM_TRIES):
+            index = secrets.randbelow(list_size)
+            if self._db.execute(taken, (n, index)).fetchone() is None:
+                return StatusAssignment(purpose, n, url, index)
+        # A crowded list: draw among the free indexes themselves, still at random.
+        used = {
+            int(r[0])
+            for r in self._db.execute("SELECT idx FROM status_entries WHERE list_n = ?", (n,))
+        }
+        free = [i for i in range(list_size) if i not in used]
+        return StatusAssignment(purpose, n, url, free[secrets.randbelow(len(free))])
+
+    def _query(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return list(self._db.execute(query, tuple(params)).fetchall())
+        except sqlite3.Error as exc:
+            raise _damaged(self.path, exc) from None
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
@@ -156,11 +534,15 @@ class Ledger:
         self._db.execute("COMMIT")
 
     def _select(self, where: str, params: Sequence[Any]) -> list[LedgerEntry]:
-        query = _SELECT + where + " ORDER BY issued_at, rowid"
-        try:
-            rows = self._db.execute(query, tuple(params)).fetchall()
-        except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+        rows = self._query(_SELECT + where + " ORDER BY issued_at, rowid", params)
+        held: dict[str, list[StatusAssignment]] = {}
+        # The status entries of the same selection, in one query; ``where`` is one of the fixed
+        # clauses built by the callers, with every value bound as a parameter.
+        query = _SELECT_ASSIGNMENTS + where + ") ORDER BY e.credential_id, e.purpose"
+        for credential_id, purpose, n, url, index in self._query(query, params):
+            held.setdefault(credential_id, []).append(
+                StatusAssignment(purpose, int(n), url, int(index))
+            )
         return [
             LedgerEntry(
                 id=r[0],
@@ -169,13 +551,30 @@ class Ledger:
                 issued_at=r[3],
                 key_vm=r[4],
                 document=json.loads(r[5]),
+                status=r[6],
+                assignments=tuple(held.get(r[0], ())),
             )
             for r in rows
         ]
 
 
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _refusal(credential_id: str, action: str, current: str) -> str:
+    if current == "revoked":
+        return f"The credential {credential_id} is revoked, and revocation is final."
+    if action == "suspend":
+        return f"The credential {credential_id} is already suspended."
+    return f"The credential {credential_id} is not suspended (it is {current})."
+
+
 def _prepare(db: sqlite3.Connection, path: Path) -> None:
     db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
     mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
         raise IssuerHomeError(
