@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from leadbadge.did import DidDocument, did_web_to_url, parse_did_document, resol
 from leadbadge.errors import DIDError, InvalidKeyError, LeadbadgeError, TrustStoreError
 from leadbadge.fetch import MAX_BYTES, check_url, fetch_json
 from leadbadge.keys import VerifyingKey
+from leadbadge.status import is_status_list_document
 
 HISTORY_TYPE = "LeadbadgeKeyHistory"
 HISTORY_VERSION = 1
@@ -54,6 +55,10 @@ class PublishedIssuer:
     achievements: Mapping[str, str]
     did_document: Mapping[str, Any] | None
     source: str
+    #: The status list URLs the key history names (``statusLists``), and the lists found or
+    #: fetched for them: (URL, document). Checked before pinning (``_trust_status``).
+    status_urls: tuple[str, ...] = ()
+    status_lists: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
 
 # --- small parsers -------------------------------------------------------------------------------
@@ -256,6 +261,14 @@ def _parse_history(doc: Mapping[str, Any], source: str) -> PublishedIssuer:
         _string(tier, "an achievement tier id"): _web_url(url_, f"achievements[{tier!r}]")
         for tier, url_ in achievements.items()
     }
+    raw_lists = doc.get("statusLists", [])
+    if not isinstance(raw_lists, list):
+        raise TrustStoreError("'statusLists' must be a list of URLs")
+    status_urls = tuple(
+        dict.fromkeys(_web_url(u, f"statusLists[{i}]") for i, u in enumerate(raw_lists))
+    )
+    if any(_origin(u) != _origin(url) for u in status_urls):
+        raise TrustStoreError("every status list must be on the issuer's own site ('url')")
     return PublishedIssuer(
         issuer=issuer,
         identities=identities,
@@ -265,6 +278,7 @@ def _parse_history(doc: Mapping[str, Any], source: str) -> PublishedIssuer:
         achievements=checked,
         did_document=None,
         source=source,
+        status_urls=status_urls,
     )
 
 
@@ -365,6 +379,8 @@ def with_document(history: PublishedIssuer, doc: Mapping[str, Any], where: str) 
         achievements=history.achievements,
         did_document=dict(doc),
         source=history.source,
+        status_urls=history.status_urls,
+        status_lists=history.status_lists,
     )
 
 
@@ -449,7 +465,41 @@ def _from_folder(folder: Path) -> PublishedIssuer:
     return _from_history_file(keys_file, roots=[folder])
 
 
+def _local_status_lists(
+    history: PublishedIssuer, root: Path | None, required: bool
+) -> tuple[tuple[str, Mapping[str, Any]], ...]:
+    """The status lists the history names, read from the published folder at ``root``.
+
+    In a published folder (``required``) a missing list is an error; beside a lone keys.json
+    the lists may simply not be at hand.
+    """
+    found = []
+    for url in history.status_urls:
+        segments = [unquote(p) for p in httpx.URL(url).path.split("/") if p]
+        if root is None or any(s in (".", "..") or "/" in s or "\\" in s for s in segments):
+            path = None
+        else:
+            path = root.joinpath(*segments)
+        if path is None or not path.is_file():
+            if required:
+                raise TrustStoreError(
+                    f"The key history names the status list {url}, but the published folder "
+                    f"does not hold it (expected {path})."
+                )
+            continue
+        found.append((url, _read_json_file(path)))
+    return tuple(found)
+
+
 def _from_history_file(keys_file: Path, roots: list[Path]) -> PublishedIssuer:
+    history = _history_file(keys_file, roots)
+    root = roots[0] if roots else None
+    derived = _site_root(keys_file, history.url) if history.url is not None else None
+    lists = _local_status_lists(history, derived or root, required=bool(roots))
+    return replace(history, status_lists=lists)
+
+
+def _history_file(keys_file: Path, roots: list[Path]) -> PublishedIssuer:
     doc = _read_json_file(keys_file)
     if _kind(doc, str(keys_file)) != "history":
         raise TrustStoreError(f"{keys_file} is not a leadbadge key history.")
@@ -511,11 +561,42 @@ def _from_url(url: str, client: httpx.Client | None) -> PublishedIssuer:
             f"The key history fetched from {url} says the issuer's site is {history.url}; "
             "fetch it from the issuer's own site."
         )
+    # Every status list the history names is fetched from the issuer's own site (checked by
+    # parse_history); one that cannot be fetched stops the pin, as a missing key would.
+    history = replace(
+        history, status_lists=tuple((u, _fetch(u, client)[0]) for u in history.status_urls)
+    )
     if not history.issuer.startswith("did:web:"):
         return history
     did_url = did_web_to_url(history.issuer)
     did_doc, _ = _fetch(did_url, client)
     return with_document(history, did_doc, did_url)
+
+
+def load_status_source(
+    source: str | os.PathLike[str], *, client: httpx.Client | None = None
+) -> tuple[Any, str, str | None]:
+    """A status list document from a file or an https URL: (document, where, fetched URL).
+
+    The fetched URL is the one asked for (credentials name lists by it), None for a file.
+    """
+    text = os.fspath(source)
+    if isinstance(source, str) and "://" in text:
+        url = str(check_url(text))
+        return _fetch(url, client)[0], url, url
+    path = Path(text).expanduser()
+    return _read_json_file(path), str(path.resolve()), None
+
+
+def is_status_source(source: str | os.PathLike[str]) -> bool:
+    """True when ``source`` (a file, not a folder) holds a status list rather than an issuer."""
+    text = os.fspath(source)
+    if "://" in text or text.startswith("did:"):
+        return False
+    path = Path(text).expanduser()
+    if not path.is_file():
+        return False
+    return is_status_list_document(_read_json_file(path))
 
 
 def load_published(

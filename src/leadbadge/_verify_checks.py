@@ -2,7 +2,8 @@
 
 Each check returns one :class:`~leadbadge.report.CheckResult` and names the section of the
 specification it implements. The checks that need keys or the trust store (proof, issuer key,
-issuer trust) live in :mod:`leadbadge.verify`, which runs everything in order.
+issuer trust) live in :mod:`leadbadge.verify`, the status check in
+:mod:`leadbadge._verify_status`; :mod:`leadbadge.verify` runs everything in order.
 """
 
 from __future__ import annotations
@@ -26,11 +27,10 @@ UNKNOWN, SKIPPED, NOT_APPLICABLE = (
 )
 
 # W3C problem type names: VC Data Model 2.0 §7.1 "Verification", VC Data Integrity 1.0 §2.2
-# "Processing errors", Bitstring Status List v1.0 §3.3 "Processing errors".
+# "Processing errors" (the status check's are in _verify_status).
 MALFORMED = "MALFORMED_VALUE_ERROR"
 PROOF_ERROR = "PROOF_VERIFICATION_ERROR"
 MALFORMED_PROOF = "MALFORMED_PROOF_ERROR"
-STATUS_RETRIEVAL = "STATUS_RETRIEVAL_ERROR"
 
 # OB 3.0 "OpenBadgeCredential Verification" and "EndorsementCredential Verification": the
 # credential types an Open Badges verifier reads.
@@ -366,39 +366,6 @@ def check_validity(doc: Mapping[str, Any], now: datetime, skew: timedelta) -> Ch
         return result("validity", PASS, f"Valid{since}, with no end date.", **detail)
     since = f"from {iso(start)} " if start else ""
     return result("validity", PASS, f"Valid {since}until {iso(end)}.", **detail)
-
-
-# --- status: VC Data Model 2.0 §4.10 Status; OB 3.0 "OpenBadgeCredential Verification" step 4.
-# --- No status list type is checked yet: an entry is reported, never assumed fine. ----------
-
-
-def check_status(doc: Mapping[str, Any]) -> CheckResult:
-    entries = as_list(doc.get("credentialStatus"))
-    if not entries:
-        return result(
-            "status",
-            NOT_APPLICABLE,
-            "The credential has no status entry, so there is no revocation list to check.",
-        )
-    types = sorted(
-        {
-            name
-            for entry in entries
-            if isinstance(entry, Mapping)
-            for name in as_list(entry.get("type"))
-            if isinstance(name, str)
-        }
-    )
-    return result(
-        "status",
-        UNKNOWN,
-        f"The credential has a status entry ({', '.join(types) or 'untyped'}) that leadbadge "
-        "cannot check yet, so it may have been revoked.",
-        action="Ask the issuer whether the credential is still in force.",
-        code="STATUS_UNCHECKABLE",
-        problem_type=STATUS_RETRIEVAL,
-        types=types or None,
-    )
 
 
 # --- recipient: OB 3.0 "Verify the Recipient Using an Identifier" (IdentityObject,

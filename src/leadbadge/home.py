@@ -1,6 +1,10 @@
 """The issuer home: a folder with the issuer's profile, encrypted signing keys, key history,
 framework and ledger (docs/issuing.md describes the layout).
 
+Status lists live at ``<issuer url>/status/<n>.json`` (:meth:`IssuerHome.status_list_url`); the
+purposes a credential carries entries for are an issuer setting (``statusPurposes`` in
+``issuer.json``: revocation and suspension unless the home was made with fewer, docs/status.md).
+
 ``keys/history.json`` is the source of truth for which key signs now and which keys signed before:
 a rotation writes the new key file first, then the history (the commit point), then
 ``issuer.json``, so an interrupted rotation leaves either the old state or the new one.
@@ -33,13 +37,20 @@ from leadbadge.errors import (
 )
 from leadbadge.framework import load_framework
 from leadbadge.keys import SigningKey, VerifyingKey
-from leadbadge.ledger import Ledger
+from leadbadge.ledger import Ledger, StatusChange
 from leadbadge.model import Framework, IssuerProfile
 
 if sys.platform != "win32":
     import fcntl
 
-__all__ = ["HOME_FORMAT", "IssuerHome", "KeyRecord", "check_issuer_url", "xsd_datetime"]
+__all__ = [
+    "DEFAULT_STATUS_PURPOSES",
+    "HOME_FORMAT",
+    "IssuerHome",
+    "KeyRecord",
+    "check_issuer_url",
+    "xsd_datetime",
+]
 
 #: The ``format`` of ``issuer.json`` this version writes and reads.
 HOME_FORMAT = 1
@@ -47,6 +58,8 @@ _ISSUER_FILE = "issuer.json"
 _HISTORY_FILE = "history.json"
 _LEDGER_FILE = "ledger.sqlite"
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+#: The status purposes a credential carries an entry for, unless the home says otherwise.
+DEFAULT_STATUS_PURPOSES: tuple[str, ...] = ("revocation", "suspension")
 
 
 def xsd_datetime(value: datetime) -> str:
@@ -191,12 +204,16 @@ class IssuerHome:
         framework: str | os.PathLike[str] | None = None,
         email: str | None = None,
         now: datetime | None = None,
+        status_purposes: tuple[str, ...] = DEFAULT_STATUS_PURPOSES,
     ) -> IssuerHome:
         """Make a new issuer home at ``path``: all of it, or nothing.
 
         ``path`` must not exist or be an empty folder. Everything is built in a hidden sibling
         folder and renamed into place, so a failure (a bad framework, a full disk) leaves no
         partial home. Without ``did_web`` the issuer id is the first key's did:key.
+        ``status_purposes`` are the status entries every credential will carry: revocation and
+        suspension by default, or revocation alone (one entry, as the OB 3.0 JSON schema wants).
+        The first status list of each purpose is made with the ledger.
         """
         target = Path(path)
         cls.check_new_location(target)
@@ -204,6 +221,7 @@ class IssuerHome:
             raise InputError("The issuer name must not be blank.", field="name")
         issuer_url = check_issuer_url(url)
         issuer_email = normalize_email(email, field_name="email") if email else None
+        purposes = _check_purposes(status_purposes)
         web = url_to_did_web(did_web) if did_web else None
         source = Path(framework) if framework is not None else None
         if source is not None:
@@ -220,7 +238,12 @@ class IssuerHome:
             key.save(keys_dir / "1.pem", passphrase)
             _fs.atomic_write_json(keys_dir / _HISTORY_FILE, [record.to_json()], mode=0o600)
             framework_file = _copy_framework(source, tmp)
-            Ledger.open(tmp / _LEDGER_FILE, create=True).close()
+            with Ledger.open(tmp / _LEDGER_FILE, create=True) as ledger:
+                ledger.ensure_lists(
+                    purposes,
+                    list_url=lambda n: _status_list_url(issuer_url, n),
+                    now=xsd_datetime(moment),
+                )
             profile = {"id": record.controller, "name": " ".join(name.split()), "url": issuer_url}
             if issuer_email:
                 profile["email"] = issuer_email
@@ -233,6 +256,7 @@ class IssuerHome:
                     "didWeb": web,
                     "created": xsd_datetime(moment),
                     "framework": framework_file,
+                    "statusPurposes": list(purposes),
                 },
                 mode=0o600,
             )
@@ -297,6 +321,13 @@ class IssuerHome:
         if framework_file not in ("framework.toml", "framework.json"):
             raise IssuerHomeError(f"{self.path / _ISSUER_FILE} names an unexpected framework.")
         self.framework_path = self.path / framework_file
+        raw_purposes = data.get("statusPurposes", list(DEFAULT_STATUS_PURPOSES))
+        try:
+            self.status_purposes = _check_purposes(raw_purposes)
+        except InputError:
+            raise IssuerHomeError(
+                f"{self.path / _ISSUER_FILE} names unknown status purposes.", path=self.path
+            ) from None
 
     def reload(self) -> None:
         """Read the home again (another process may have rotated the key)."""
@@ -334,6 +365,31 @@ class IssuerHome:
 
     def open_ledger(self) -> Ledger:
         return Ledger.open(self.ledger_path)
+
+    def status_list_url(self, n: int) -> str:
+        """Where status list ``n`` is published: ``<issuer url>/status/<n>.json``."""
+        return _status_list_url(self.profile.url, n)
+
+    def change_status(
+        self,
+        credential_id: str,
+        action: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> StatusChange:
+        """Revoke, suspend or unsuspend a credential in the ledger (no passphrase needed).
+
+        ``action`` is ``revoke``, ``suspend`` or ``unsuspend``; ``actor`` names who made the
+        change. Verifiers learn of it when the issuer publishes again (which signs the lists).
+        Raises :class:`InputError` for an unknown id or a change that does not apply, including
+        any change to a revoked credential: revocation is final.
+        """
+        with self.open_ledger() as ledger:
+            return ledger.change_status(
+                credential_id, action, actor=actor, reason=reason, at=xsd_datetime(_now(now))
+            )
 
     def signing_key(self, passphrase: str | bytes) -> SigningKey:
         """The current private key; raises :class:`WrongPassphraseError` on a wrong passphrase."""
@@ -390,6 +446,21 @@ class IssuerHome:
             _fs.atomic_write_json(self.path / _ISSUER_FILE, data, mode=0o600)
             self._load()
         return record
+
+
+def _status_list_url(issuer_url: str, n: int) -> str:
+    return f"{issuer_url.rstrip('/')}/status/{n}.json"
+
+
+def _check_purposes(value: Any) -> tuple[str, ...]:
+    """Revocation, optionally followed by suspension: the purposes leadbadge issues."""
+    purposes = tuple(value) if isinstance(value, list | tuple) else ()
+    if purposes not in (("revocation",), DEFAULT_STATUS_PURPOSES):
+        raise InputError(
+            "Status purposes are revocation and suspension, or revocation alone.",
+            field="status_purposes",
+        )
+    return purposes
 
 
 def _read_json(path: Path) -> Any:

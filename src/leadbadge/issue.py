@@ -1,8 +1,10 @@
 """Issuing: build a tier's credential, sign it with the issuer's current key, record it.
 
 ``Issuer`` is the recipe layer over the issuer home (:mod:`leadbadge.home`), the credential
-builder (:mod:`leadbadge.credential`), the eddsa-rdfc-2022 proof suite and the ledger. It never
-imports the verification side.
+builder (:mod:`leadbadge.credential`), the eddsa-rdfc-2022 proof suite and the ledger. Every
+credential gets a ``BitstringStatusListEntry`` per status purpose of the home, with indexes the
+ledger draws inside the transaction that records the signed credential. It never imports the
+verification side.
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from leadbadge.credential import EvidenceItem, Recipient, build_credential
 from leadbadge.errors import InputError, IssuerHomeError
-from leadbadge.home import IssuerHome, xsd_datetime
+from leadbadge.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
 from leadbadge.keys import SigningKey
-from leadbadge.ledger import LedgerEntry
+from leadbadge.ledger import LedgerEntry, StatusAssignment
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.publish import DEFAULT_STATUS_TTL, DEFAULT_STATUS_VALIDITY, publish
+from leadbadge.status import status_entry
 
 __all__ = ["Issuer", "SignedCredential"]
 
@@ -88,6 +93,7 @@ class Issuer:
         framework: str | os.PathLike[str] | None = None,
         email: str | None = None,
         now: datetime | None = None,
+        status_purposes: tuple[str, ...] = DEFAULT_STATUS_PURPOSES,
     ) -> Issuer:
         """Make a new issuer home (see :meth:`IssuerHome.create`) and open it."""
         IssuerHome.create(
@@ -99,6 +105,7 @@ class Issuer:
             framework=framework,
             email=email,
             now=now,
+            status_purposes=status_purposes,
         )
         return cls.open(path, passphrase=passphrase)
 
@@ -119,10 +126,12 @@ class Issuer:
     ) -> SignedCredential:
         """Build, sign (eddsa-rdfc-2022, current key) and record one credential for ``tier``.
 
-        ``now`` (default: the clock) is the proof's creation time and the default
-        ``valid_from``. Nothing is recorded unless signing succeeded, and nothing is returned
-        unless it was recorded. Raises :class:`UnknownTierError` for an unknown tier and
-        :class:`InputError` for any other invalid input.
+        The credential carries a ``BitstringStatusListEntry`` per status purpose of the home
+        (revocation and suspension by default), its indexes drawn at random by the ledger in
+        the transaction that records it. ``now`` (default: the clock) is the proof's creation
+        time and the default ``valid_from``. Nothing is recorded unless signing succeeded, and
+        nothing is returned unless it was recorded. Raises :class:`UnknownTierError` for an
+        unknown tier and :class:`InputError` for any other invalid input.
         """
         moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
         self.home.reload()
@@ -148,18 +157,47 @@ class Issuer:
             results=results or {},
             credits=credits,
         )
-        signed = eddsa_rdfc_2022.sign(
-            unsigned, self._key, verification_method=current.verification_method, created=moment
-        )
-        with self.home.open_ledger() as ledger:
-            ledger.record(
-                LedgerEntry(
-                    id=str(signed["id"]),
-                    tier=tier,
-                    recipient_hash=_recipient_hash(signed),
-                    issued_at=xsd_datetime(moment),
-                    key_vm=current.verification_method,
-                    document=signed,
-                )
+
+        def sign(assignments: tuple[StatusAssignment, ...]) -> LedgerEntry:
+            entries = [status_entry(a.list_url, a.purpose, a.index) for a in assignments]
+            # OB 3.0 allows one credentialStatus: a single purpose is written as one object.
+            document = dict(unsigned)
+            document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+            signed = eddsa_rdfc_2022.sign(
+                document, self._key, verification_method=current.verification_method, created=moment
             )
-        return SignedCredential(document=signed, tier=tier)
+            return LedgerEntry(
+                id=str(signed["id"]),
+                tier=tier,
+                recipient_hash=_recipient_hash(signed),
+                issued_at=xsd_datetime(moment),
+                key_vm=current.verification_method,
+                document=signed,
+            )
+
+        with self.home.open_ledger() as ledger:
+            recorded = ledger.issue(
+                sign,
+                purposes=self.home.status_purposes,
+                list_url=self.home.status_list_url,
+                now=xsd_datetime(moment),
+            )
+        return SignedCredential(document=recorded.document, tier=tier)
+
+    def publish(
+        self,
+        outdir: str | os.PathLike[str],
+        *,
+        now: datetime | None = None,
+        status_validity: timedelta = DEFAULT_STATUS_VALIDITY,
+        status_ttl: timedelta = DEFAULT_STATUS_TTL,
+    ) -> list[Path]:
+        """Write the issuer's site with freshly signed status lists (:func:`publish`)."""
+        return publish(
+            self.home,
+            outdir,
+            signing_key=self._key,
+            now=now,
+            status_validity=status_validity,
+            status_ttl=status_ttl,
+        )

@@ -1,10 +1,15 @@
-"""The static files an issuer hosts: its did:web document, profile, achievements and key history.
+"""The static files an issuer hosts: did:web document, profile, achievements, key history and
+signed status lists.
 
 Paths in the output folder are relative to a web site's root, so the folder can be copied to
 the server as it is: ``<url path>/issuer.json``, ``<url path>/achievements/<tier>.json``,
-``<url path>/keys.json`` and, for a did:web issuer, the DID document where did:web resolution
-looks for it (``/.well-known/did.json`` or ``/<path>/did.json``). Only public material is read;
-no passphrase is needed. docs/issuing.md says what to host where.
+``<url path>/keys.json``, ``<url path>/status/<n>.json`` and, for a did:web issuer, the DID
+document where did:web resolution looks for it (``/.well-known/did.json`` or
+``/<path>/did.json``). The status lists are ``BitstringStatusListCredential``s built from the
+ledger and signed with the issuer's current key at each publish, valid for
+:data:`DEFAULT_STATUS_VALIDITY` with a refresh hint (``ttl``) of :data:`DEFAULT_STATUS_TTL`: so
+publishing needs the signing key. docs/issuing.md says what to host where, docs/status.md how
+status works.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -21,10 +27,15 @@ from leadbadge import _fs
 from leadbadge.conformance import OB_CONTEXT_URL, VC_V2_CONTEXT_URL
 from leadbadge.credential import achievement_id, build_achievement
 from leadbadge.did import did_web_document, did_web_to_url
-from leadbadge.errors import InputError
+from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.home import IssuerHome, KeyRecord, xsd_datetime
+from leadbadge.keys import SigningKey
+from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.status import bitstring, build_list_credential
 
 __all__ = [
+    "DEFAULT_STATUS_TTL",
+    "DEFAULT_STATUS_VALIDITY",
     "KEY_HISTORY_TYPE",
     "KEY_HISTORY_VERSION",
     "PublishedFile",
@@ -32,7 +43,15 @@ __all__ = [
     "profile_document",
     "publish",
     "site_files",
+    "status_list_documents",
 ]
+
+#: How long a published status list stays valid (its ``validUntil`` after ``validFrom``).
+#: Verifiers also apply their own freshness rule (7 days by default, docs/status.md), so
+#: publish daily; this bound only ends the use of a list nobody refreshed.
+DEFAULT_STATUS_VALIDITY = timedelta(days=30)
+#: The ``ttl`` written into each list: how long a verifier may cache it before fetching again.
+DEFAULT_STATUS_TTL = timedelta(days=1)
 
 #: ``type`` and ``version`` of the published key history (``keys.json``).
 KEY_HISTORY_TYPE = "LeadbadgeKeyHistory"
@@ -47,7 +66,7 @@ class PublishedFile:
     #: Path segments below the site root, e.g. ``("leadership", "keys.json")``.
     path: tuple[str, ...]
     document: dict[str, Any]
-    #: What the file is: ``did``, ``profile``, ``achievement``, ``keys``.
+    #: What the file is: ``did``, ``profile``, ``achievement``, ``keys``, ``status``.
     kind: str
 
     @property
@@ -93,8 +112,11 @@ def _key_entry(record: KeyRecord) -> dict[str, Any]:
     }
 
 
-def key_history_document(home: IssuerHome, tier_ids: Sequence[str]) -> dict[str, Any]:
-    """``keys.json``: every key the issuer has used, with the period it was in use."""
+def key_history_document(
+    home: IssuerHome, tier_ids: Sequence[str], status_lists: Sequence[str] = ()
+) -> dict[str, Any]:
+    """``keys.json``: every key the issuer has used, with the period it was in use, the
+    achievement id of every tier and the URL of every status list (for verifiers to pin)."""
     return {
         "type": KEY_HISTORY_TYPE,
         "version": KEY_HISTORY_VERSION,
@@ -104,11 +126,69 @@ def key_history_document(home: IssuerHome, tier_ids: Sequence[str]) -> dict[str,
         "didWeb": home.did_web,
         "keys": [_key_entry(k) for k in home.keys],
         "achievements": {t: achievement_id(home.profile.url, t) for t in tier_ids},
+        "statusLists": list(status_lists),
     }
 
 
-def site_files(home: IssuerHome) -> list[PublishedFile]:
-    """Every file :func:`publish` writes, built in memory (nothing touches the disk)."""
+def status_list_documents(
+    home: IssuerHome,
+    signing_key: SigningKey,
+    *,
+    now: datetime | None = None,
+    validity: timedelta = DEFAULT_STATUS_VALIDITY,
+    ttl: timedelta = DEFAULT_STATUS_TTL,
+) -> list[dict[str, Any]]:
+    """Every status list of the ledger as a signed ``BitstringStatusListCredential``.
+
+    Each list carries the bits of the credentials that are revoked (revocation lists) or
+    suspended (suspension lists) now; ``validFrom`` and the proof's ``created`` are ``now``.
+    """
+    current = home.current_key
+    if signing_key.public_key != current.public_key:
+        raise IssuerHomeError("The signing key is not the issuer's current key.", path=home.path)
+    if not timedelta(hours=1) <= validity <= timedelta(days=366):
+        raise InputError("A status list is valid between an hour and a year.", field="validity")
+    if not timedelta(0) < ttl <= validity:
+        raise InputError("The ttl must be positive and within the validity.", field="ttl")
+    moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+    documents = []
+    with home.open_ledger() as ledger:
+        lists = [(info, ledger.set_indexes(info.n)) for info in ledger.status_lists()]
+    for info, indexes in lists:
+        unsigned = build_list_credential(
+            list_url=info.url,
+            issuer_id=home.issuer_id,
+            purpose=info.purpose,
+            bits=bitstring(info.size, indexes),
+            valid_from=moment,
+            valid_until=moment + validity,
+            ttl_ms=int(ttl.total_seconds() * 1000),
+        )
+        documents.append(
+            eddsa_rdfc_2022.sign(
+                unsigned,
+                signing_key,
+                verification_method=current.verification_method,
+                created=moment,
+            )
+        )
+    return documents
+
+
+def site_files(
+    home: IssuerHome,
+    *,
+    signing_key: SigningKey | None = None,
+    now: datetime | None = None,
+    status_validity: timedelta = DEFAULT_STATUS_VALIDITY,
+    status_ttl: timedelta = DEFAULT_STATUS_TTL,
+) -> list[PublishedFile]:
+    """Every file :func:`publish` writes, built in memory (nothing is written).
+
+    The status lists are signed with ``signing_key``; without it, a home that has status lists
+    is refused (:class:`InputError`): a site without its lists would leave every credential's
+    status unknown.
+    """
     framework = home.framework()
     base = _segments(urlsplit(home.profile.url).path)
     files: list[PublishedFile] = []
@@ -122,20 +202,58 @@ def site_files(home: IssuerHome) -> list[PublishedFile]:
         name = _segments(urlsplit(ach_id).path)[-1]
         document = {"@context": list(_CONTEXTS), **build_achievement(tier, home.profile.url)}
         files.append(PublishedFile((*base, "achievements", name), document, "achievement"))
-    history = key_history_document(home, framework.tier_ids())
+    with home.open_ledger() as ledger:
+        list_urls = [info.url for info in ledger.status_lists()]
+    history = key_history_document(home, framework.tier_ids(), list_urls)
     files.append(PublishedFile((*base, "keys.json"), history, "keys"))
+    if signing_key is None:
+        if list_urls:
+            raise InputError(
+                "Publishing signs the status lists: give the issuer's signing key "
+                "(the passphrase).",
+                field="signing_key",
+            )
+        return files
+    for document in status_list_documents(
+        home, signing_key, now=now, validity=status_validity, ttl=status_ttl
+    ):
+        where = _segments(urlsplit(document["id"]).path)
+        files.append(PublishedFile(where, document, "status"))
     return files
 
 
-def publish(home: IssuerHome, outdir: str | os.PathLike[str]) -> list[Path]:
+def publish(
+    home: IssuerHome,
+    outdir: str | os.PathLike[str],
+    *,
+    signing_key: SigningKey | None = None,
+    now: datetime | None = None,
+    status_validity: timedelta = DEFAULT_STATUS_VALIDITY,
+    status_ttl: timedelta = DEFAULT_STATUS_TTL,
+) -> list[Path]:
     """Write the issuer's site files under ``outdir`` (made if missing); returns their paths.
 
-    Everything is built before the first write, and each file is replaced atomically, so a
-    failure never leaves a half-written file; files already there from an earlier publish are
-    replaced, other files are left alone.
+    ``signing_key`` (the issuer's current key) signs the status lists; every status purpose of
+    the home gets a list first if it has none (a ledger from an older leadbadge). Everything is
+    built before the first write, and each file is replaced atomically, so a failure never
+    leaves a half-written file; files already there from an earlier publish are replaced, other
+    files are left alone.
     """
     root = Path(outdir)
-    files = site_files(home)
+    if signing_key is not None:
+        with home.open_ledger() as ledger:
+            ledger.ensure_lists(
+                home.status_purposes,
+                list_url=home.status_list_url,
+                now=xsd_datetime(now or datetime.now(UTC)),
+            )
+    files = site_files(
+        home,
+        signing_key=signing_key,
+        now=now,
+        status_validity=status_validity,
+        status_ttl=status_ttl,
+    )
     rendered = [
         (root.joinpath(*f.path), (json.dumps(f.document, indent=2, ensure_ascii=False) + "\n"))
         for f in files

@@ -5,11 +5,15 @@ A store is a folder (``TRUST/issuers/<sha256(issuer id)[:16]>.json``, one file p
 key history (``keys.json``), its did:web DID document, or both. Everything is validated before it
 is written; the network is used only there, and only for a URL (:mod:`leadbadge.fetch`).
 Lookups (:meth:`TrustStore.find_issuer`, :meth:`TrustStore.find_key`, :meth:`TrustStore.resolver`)
-read the folder only. docs/trust.md describes the layout and the rules for verifiers.
+read the folder only. Status lists are pinned beside issuers (``TRUST/status/``, module
+:mod:`leadbadge._trust_status`): with the issuer whose key history names them, or alone
+(:meth:`TrustStore.add_status_list`); :meth:`TrustStore.refresh` fetches again whatever was
+pinned from a URL. docs/trust.md describes the layout and the rules for verifiers.
 """
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -27,13 +31,23 @@ from leadbadge._trust_sources import (
     HistoryKey,
     PublishedIssuer,
     format_time,
+    is_status_source,
     load_published,
+    load_status_source,
     parse_entry_keys,
     parse_time,
 )
+from leadbadge._trust_status import (
+    PinnedStatusList,
+    check_status_document,
+    read_status_entry,
+    status_entry_name,
+    write_status_entry,
+)
 from leadbadge.did import VerificationMethod
-from leadbadge.errors import InputError, TrustStoreError, VerificationMethodError
+from leadbadge.errors import InputError, LeadbadgeError, TrustStoreError, VerificationMethodError
 from leadbadge.keys import VerifyingKey
+from leadbadge.status import is_status_list_document
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -41,8 +55,11 @@ __all__ = [
     "KeyResolver",
     "PinnedIssuer",
     "PinnedKey",
+    "PinnedStatusList",
+    "RefreshOutcome",
     "TrustStore",
     "default_trust_dir",
+    "fetch_status_list",
 ]
 
 #: Version of the store entry files this code writes and reads.
@@ -204,6 +221,20 @@ class AddResult:
     updated: bool
     #: Keys the replaced entry had that the new one no longer lists (worth a warning).
     dropped_keys: tuple[str, ...] = ()
+    #: The status lists pinned with the issuer (those its key history names).
+    status_lists: tuple[PinnedStatusList, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    """What :meth:`TrustStore.refresh` did with one pinned issuer or status list."""
+
+    #: ``issuer`` or ``status list``
+    kind: str
+    #: The URL (or DID) it was fetched from again.
+    source: str
+    #: None when it was pinned again; otherwise the sentence saying why not.
+    problem: str | None = None
 
 
 def _entry_name(issuer_id: str) -> str:
@@ -371,6 +402,13 @@ class TrustStore:
         replaced = [e for e in good if set(e.identities) & set(issuer.identities)]
         new_keys = {k.public_key for k in issuer.keys}
         dropped = tuple(k.id for old in replaced for k in old.keys if k.public_key not in new_keys)
+        fetched = "://" in published.source or published.source.startswith("did:")
+        lists = [
+            self._checked_status_list(
+                document, url, source=published.source, fetched=fetched, at=pinned_at, by=issuer
+            )
+            for url, document in published.status_lists
+        ]
         data = json.dumps(issuer.to_json(), indent=2, ensure_ascii=False) + "\n"
         try:
             self.issuers_dir.mkdir(parents=True, exist_ok=True)
@@ -378,11 +416,200 @@ class TrustStore:
             for old in replaced:
                 if old.path is not None and old.path != path:
                     old.path.unlink(missing_ok=True)
+            lists = [self._write_status_list(entry) for entry in lists]
         except OSError as error:
             raise TrustStoreError(
                 f"Could not write to the trust store {self.root} ({error.strerror})."
             ) from None
-        return AddResult(issuer=issuer, updated=bool(replaced), dropped_keys=dropped)
+        return AddResult(
+            issuer=issuer, updated=bool(replaced), dropped_keys=dropped, status_lists=tuple(lists)
+        )
+
+    # --- status lists ---------------------------------------------------------------------------
+
+    @property
+    def status_dir(self) -> Path:
+        return self.root / "status"
+
+    def add(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        url: str | None = None,
+        client: httpx.Client | None = None,
+        now: datetime | None = None,
+    ) -> AddResult | PinnedStatusList:
+        """Pin what ``source`` holds: a published issuer (:meth:`add_published`) or a status
+        list (:meth:`add_status_list`); ``url`` (lists only) names the URL it answers for."""
+        text = os.fspath(source)
+        if url is not None or is_status_source(source):
+            return self.add_status_list(source, url=url, client=client, now=now)
+        if "://" in text and not text.endswith("/"):
+            document, where, fetched = load_status_source(text, client=client)
+            if is_status_list_document(document):
+                return self._pin_status_list(
+                    document, fetched or where, source=where, fetched=True, now=now
+                )
+        return self.add_published(source, client=client, now=now)
+
+    def add_status_list(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        url: str | None = None,
+        client: httpx.Client | None = None,
+        now: datetime | None = None,
+    ) -> PinnedStatusList:
+        """Validate and pin one status list from a file or an https URL.
+
+        It is pinned under ``url``, else the URL it was fetched from, else its own ``id``: the
+        URL credentials name it by. Its issuer's keys come from the store when the issuer is
+        pinned; otherwise the list's own verification method must name its key (did:key, or
+        ``<issuer id>#<key>``). Raises :class:`TrustStoreError` (nothing written) or
+        :class:`NetworkError`.
+        """
+        document, where, fetched_url = load_status_source(source, client=client)
+        list_url = url or fetched_url or _document_id(document)
+        if list_url is None:
+            raise TrustStoreError(
+                f"The status list {where} has no id; give the URL credentials name it by."
+            )
+        fetched = fetched_url is not None and fetched_url == list_url
+        return self._pin_status_list(document, list_url, source=where, fetched=fetched, now=now)
+
+    def find_status_list(self, url: str) -> PinnedStatusList | None:
+        """The list pinned for ``url``, or None; a damaged file raises :class:`TrustStoreError`."""
+        path = self.status_dir / status_entry_name(url)
+        if not path.is_file():
+            return None
+        entry = read_status_entry(path)
+        return entry if entry.url == url else None
+
+    def status_lists(
+        self,
+    ) -> tuple[builtins.list[PinnedStatusList], builtins.list[TrustStoreError]]:
+        """Every pinned status list that reads cleanly, and one error per file that does not."""
+        try:
+            names = sorted(os.listdir(self.status_dir))
+        except (FileNotFoundError, NotADirectoryError):
+            return [], []
+        good: builtins.list[PinnedStatusList] = []
+        bad: builtins.list[TrustStoreError] = []
+        for name in names:
+            if not name.endswith(".json") or name.startswith("."):
+                continue
+            try:
+                good.append(read_status_entry(self.status_dir / name))
+            except TrustStoreError as error:
+                bad.append(error)
+        good.sort(key=lambda e: e.url)
+        return good, bad
+
+    def remove_status_list(self, url_or_name: str) -> str:
+        """Unpin the status list pinned for a URL (or by its file name); returns what went."""
+        name = url_or_name if url_or_name.endswith(".json") else url_or_name + ".json"
+        for path in (self.status_dir / status_entry_name(url_or_name), self.status_dir / name):
+            if "/" not in path.name and path.is_file():
+                self._unlink(path)
+                return url_or_name
+        raise TrustStoreError(f"No status list {url_or_name} is pinned in {self.root}.")
+
+    def refresh(
+        self, *, client: httpx.Client | None = None, now: datetime | None = None
+    ) -> builtins.list[RefreshOutcome]:
+        """Fetch again every issuer and status list that was pinned from a URL, and pin it.
+
+        One failure does not stop the others: each outcome says what happened. Pinned from a
+        local file, an entry is left as it is (there is nothing to fetch).
+        """
+        outcomes: builtins.list[RefreshOutcome] = []
+        done: set[str] = set()
+        issuers, _ = self.scan()
+        for issuer in issuers:
+            if "://" not in issuer.source and not issuer.source.startswith("did:"):
+                continue
+            try:
+                added = self.add_published(issuer.source, client=client, now=now)
+                done.update(entry.url for entry in added.status_lists)
+                outcomes.append(RefreshOutcome("issuer", issuer.source))
+            except LeadbadgeError as error:
+                outcomes.append(RefreshOutcome("issuer", issuer.source, error.message))
+        lists, _ = self.status_lists()
+        for entry in lists:
+            if not entry.fetched or entry.url in done:
+                continue
+            try:
+                self.add_status_list(entry.url, url=entry.url, client=client, now=now)
+                outcomes.append(RefreshOutcome("status list", entry.url))
+            except LeadbadgeError as error:
+                outcomes.append(RefreshOutcome("status list", entry.url, error.message))
+        return outcomes
+
+    def _pin_status_list(
+        self,
+        document: Any,
+        url: str,
+        *,
+        source: str,
+        fetched: bool,
+        now: datetime | None,
+    ) -> PinnedStatusList:
+        at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        entry = self._checked_status_list(document, url, source=source, fetched=fetched, at=at)
+        try:
+            return self._write_status_list(entry)
+        except OSError as error:
+            raise TrustStoreError(
+                f"Could not write to the trust store {self.root} ({error.strerror})."
+            ) from None
+
+    def _checked_status_list(
+        self,
+        document: Any,
+        url: str,
+        *,
+        source: str,
+        fetched: bool,
+        at: datetime,
+        by: PinnedIssuer | None = None,
+    ) -> PinnedStatusList:
+        """Validate a list (against ``by``, else its issuer as pinned here) before any write."""
+        issuer = by
+        if issuer is None:
+            named = _document_issuer(document)
+            issuer = self.find_issuer(named) if named is not None else None
+        kind, list_issuer, valid_from, valid_until = check_status_document(
+            document,
+            url,
+            resolver=_issuer_resolver(issuer) if issuer is not None else None,
+            expected_issuers=by.identities if by is not None else (),
+        )
+        return PinnedStatusList(
+            url=url,
+            kind=kind,
+            issuer=list_issuer,
+            document=document,
+            source=source,
+            fetched=fetched,
+            pinned_at=at,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+
+    def _write_status_list(self, entry: PinnedStatusList) -> PinnedStatusList:
+        path = write_status_entry(self.status_dir, entry)
+        return PinnedStatusList(
+            url=entry.url,
+            kind=entry.kind,
+            issuer=entry.issuer,
+            document=entry.document,
+            source=entry.source,
+            fetched=entry.fetched,
+            pinned_at=entry.pinned_at,
+            valid_from=entry.valid_from,
+            valid_until=entry.valid_until,
+            path=path,
+        )
 
     def remove(self, issuer_id: str) -> PinnedIssuer | str:
         """Unpin the issuer with this identity; returns what was removed.
@@ -412,7 +639,44 @@ class TrustStore:
         _fs.fsync_dir(path.parent)
 
 
+def fetch_status_list(url: str, *, client: httpx.Client | None = None) -> Any:
+    """Fetch a status list document from ``url`` (bounded, :mod:`leadbadge.fetch`) unpinned.
+
+    Raises :class:`NetworkError` when the fetch fails and :class:`TrustStoreError` when the
+    answer is not JSON; what the list says is the verifier's to check.
+    """
+    document, _, _ = load_status_source(str(url), client=client)
+    return document
+
+
 # --- matching ------------------------------------------------------------------------------------
+
+
+def _document_id(document: Any) -> str | None:
+    value = document.get("id") if isinstance(document, Mapping) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _document_issuer(document: Any) -> str | None:
+    issuer = document.get("issuer") if isinstance(document, Mapping) else None
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) and issuer else None
+
+
+def _issuer_resolver(issuer: PinnedIssuer) -> Callable[[str, str], VerificationMethod]:
+    """Keys for a status list's proof: only those pinned for its issuer."""
+
+    def resolve(vm_id: str, issuer_id: str, /) -> VerificationMethod:
+        key = _match_key(issuer, vm_id)
+        if key is None:
+            raise VerificationMethodError(
+                f"The key {vm_id} is not one of the keys pinned for {issuer.name or issuer.id}.",
+                verification_method=vm_id,
+            )
+        return key.verification_method(vm_id)
+
+    return resolve
 
 
 def _match_key(entry: PinnedIssuer, vm_id: str) -> PinnedKey | None:

@@ -4,21 +4,26 @@
 commented with the section of the specification it implements: the document checks from
 :mod:`leadbadge._verify_checks`, and here the proof, the issuer's key and the verifier's trust in
 the issuer. Checks are pure functions of the document, what the trust store holds, the policy
-and the clock, which the caller passes in. Nothing here reads the network: a credential verifies
-the same way with every socket closed. docs/verification.md explains every check, status and
-code to the people who read reports.
+and the clock, which the caller passes in. The status check (:mod:`leadbadge._verify_status`)
+is handed the status lists gathered beforehand: those given with the credential, those pinned in
+the trust store and, only under ``VerificationPolicy(status="online")``, those fetched for the
+occasion. Otherwise nothing here reads the network: a credential verifies the same way with
+every socket closed. docs/verification.md explains every check, status and code to the people
+who read reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+import httpx
+
 from leadbadge import _verify_checks as checks
-from leadbadge import conformance
+from leadbadge import _verify_status, conformance
 from leadbadge._verify_checks import (
     FAIL,
     MALFORMED_PROOF,
@@ -45,6 +50,7 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
+from leadbadge.keys import VerifyingKey
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.report import (
     CHECK_IDS,
@@ -53,14 +59,17 @@ from leadbadge.report import (
     VerificationReport,
     compute_verdict,
 )
-from leadbadge.trust import PinnedIssuer, PinnedKey, TrustStore
+from leadbadge.trust import PinnedIssuer, PinnedKey, TrustStore, fetch_status_list
 
-__all__ = ["DEFAULT_CLOCK_SKEW", "VerificationPolicy", "Verifier"]
+__all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy", "Verifier"]
 
 #: How far the verifier's clock may disagree with the issuer's before dates count against a
 #: credential: a validFrom this far in the future, or a validUntil this far in the past, passes.
 DEFAULT_CLOCK_SKEW = timedelta(minutes=5)
 _MAX_CLOCK_SKEW = timedelta(days=1)
+#: The oldest status list (by its ``validFrom``) taken as saying where a credential stands now;
+#: an older one leaves the status unknown (docs/status.md).
+DEFAULT_MAX_STATUS_AGE = timedelta(days=7)
 _PIN_IT = "Pin the issuer's published folder or DID document with `leadbadge trust add`."
 _SUITE_RESOLVER = eddsa_rdfc_2022.default_resolver()
 #: Checks that a failed proof leaves unchecked: unsigned content proves nothing.
@@ -74,14 +83,20 @@ class VerificationPolicy:
     ``allowed_proofs`` lists the (proof type, cryptosuite) pairs the verifier accepts, never
     chosen by the credential; ``max_clock_skew`` bounds how far dates may be off (at most a
     day); with ``require_trusted_issuer`` a credential whose issuer is not pinned in the trust
-    store is inconclusive, not valid. ``status="offline"`` never fetches a status list: a
-    credential that has ``credentialStatus`` reports its status as unknown.
+    store is inconclusive, not valid. Status lists come from the trust store (or with the
+    credential); ``status="online"`` also fetches a list that is not pinned. A list whose
+    ``validFrom`` is older than ``max_status_age`` does not say where the credential stands now,
+    and a credential whose list is missing or old has the status ``unknown`` (inconclusive)
+    unless ``unsafe_skip_status`` is set: then its status is still reported but no longer
+    required. A revoked or suspended credential is invalid either way.
     """
 
     allowed_proofs: frozenset[tuple[str, str]] = eddsa_rdfc_2022.DEFAULT_ALLOWED
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW
     require_trusted_issuer: bool = True
-    status: Literal["offline"] = "offline"
+    status: Literal["offline", "online"] = "offline"
+    max_status_age: timedelta = DEFAULT_MAX_STATUS_AGE
+    unsafe_skip_status: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_clock_skew, timedelta) or not (
@@ -91,15 +106,25 @@ class VerificationPolicy:
                 "max_clock_skew must be a timedelta between zero and one day.",
                 field="max_clock_skew",
             )
-        if self.status != "offline":
+        if self.status not in ("offline", "online"):
             raise InputError(
-                f"Status mode {self.status!r} is not supported; use 'offline'.", field="status"
+                f"Status mode {self.status!r} is not supported; use 'offline' or 'online'.",
+                field="status",
+            )
+        if not isinstance(self.max_status_age, timedelta) or not (
+            timedelta(minutes=1) <= self.max_status_age <= timedelta(days=3660)
+        ):
+            raise InputError(
+                "max_status_age must be a timedelta between a minute and ten years.",
+                field="max_status_age",
             )
         object.__setattr__(self, "allowed_proofs", frozenset(self.allowed_proofs))
 
     def required_checks(self, *, recipient_asked: bool) -> frozenset[str]:
         """The checks whose ``unknown`` makes the verdict inconclusive."""
         required = {"format", "jsonld", "schema", "proof", "issuer_key", "validity", "status"}
+        if self.unsafe_skip_status:
+            required.discard("status")
         if self.require_trusted_issuer:
             required.add("issuer_trust")
         if recipient_asked:
@@ -111,10 +136,17 @@ class Verifier:
     """Verifies credentials against a trust store under a policy; holds no per-call state."""
 
     def __init__(
-        self, trust_store: TrustStore | None = None, policy: VerificationPolicy | None = None
+        self,
+        trust_store: TrustStore | None = None,
+        policy: VerificationPolicy | None = None,
+        *,
+        status_client: httpx.Client | None = None,
     ) -> None:
         self.trust_store = trust_store
         self.policy = policy or VerificationPolicy()
+        #: The HTTP client status lists are fetched with under ``status="online"`` (default: a
+        #: new bounded client per fetch, :mod:`leadbadge.fetch`).
+        self.status_client = status_client
 
     def verify(
         self,
@@ -123,6 +155,7 @@ class Verifier:
         recipient: str | None = None,
         now: datetime | None = None,
         source: str | None = None,
+        status_lists: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationReport:
         """Check one credential and report every check and the verdict.
 
@@ -130,6 +163,9 @@ class Verifier:
         parsed document or a :class:`~pathlib.Path`). ``recipient`` is an e-mail address to
         match against the credential's identifiers. ``now`` is the instant validity is judged at
         (default: the current time). ``source`` names the input in the report.
+        ``status_lists`` are status list credentials handed in with the credential (a holder
+        may "staple" them, Bitstring Status List v1.0 §2.2), matched to its entries by ``id``;
+        they are checked exactly as pinned ones, and win over them.
 
         Raises :class:`~leadbadge.errors.CredentialDocumentError` when the input holds no
         readable credential, and :class:`~leadbadge.errors.InputError` for a malformed
@@ -143,7 +179,10 @@ class Verifier:
             # have hashed the address with its original case.
             email = recipient.strip()
         decoded = decode_credential(data, source=source)
-        run = _Run(decoded.document, when, self.policy, self.trust_store)
+        materials = self._status_materials(decoded.document, status_lists, when)
+        run = _Run(
+            decoded.document, when, self.policy, self.trust_store, status_materials=materials
+        )
         results = run.checks(email)
         required = self.policy.required_checks(recipient_asked=email is not None)
         return VerificationReport(
@@ -154,6 +193,48 @@ class Verifier:
             summary=run.summary(decoded.source_format),
             required=required,
         )
+
+
+    def _status_materials(
+        self, doc: Mapping[str, Any], given: Sequence[Mapping[str, Any]], when: datetime
+    ) -> dict[str, _verify_status.StatusMaterial]:
+        """The list for each status URL of ``doc``: given, pinned, or (online) fetched now."""
+        handed = {d.get("id"): d for d in given if isinstance(d, Mapping)}
+        materials: dict[str, _verify_status.StatusMaterial] = {}
+        for url in _verify_status.status_urls(doc):
+            if url in handed:
+                materials[url] = _verify_status.StatusMaterial(
+                    url, handed[url], "given with the credential"
+                )
+                continue
+            pinned = None
+            if self.trust_store is not None:
+                try:
+                    pinned = self.trust_store.find_status_list(url)
+                except TrustStoreError as error:
+                    materials[url] = _verify_status.StatusMaterial(
+                        url, None, "trust store", problem=error.message
+                    )
+                    continue
+            if pinned is not None:
+                materials[url] = _verify_status.StatusMaterial(
+                    url,
+                    pinned.document,
+                    f"trust store (pinned from {pinned.source} on {iso(pinned.pinned_at)})",
+                    pinned.pinned_at,
+                )
+            elif self.policy.status == "online":
+                try:
+                    document = fetch_status_list(url, client=self.status_client)
+                except LeadbadgeError as error:
+                    materials[url] = _verify_status.StatusMaterial(
+                        url, None, f"fetched from {url}", when, problem=error.message
+                    )
+                else:
+                    materials[url] = _verify_status.StatusMaterial(
+                        url, document, f"fetched from {url} on {iso(when)}", when
+                    )
+        return materials
 
 
 def _instant(now: datetime | None) -> datetime:
@@ -286,8 +367,11 @@ class _Run:
         now: datetime,
         policy: VerificationPolicy,
         trust_store: TrustStore | None,
+        *,
+        status_materials: Mapping[str, _verify_status.StatusMaterial] | None = None,
     ) -> None:
         self.doc = doc
+        self.status_materials = status_materials or {}
         self.now = now
         self.policy = policy
         self.trust_store = trust_store
@@ -321,8 +405,8 @@ class _Run:
             found["issuer_trust"] = self._issuer_trust()
             # VC Data Model 2.0 §4.9 (validFrom/validUntil), VC 1.1 §4.6-4.7.
             found["validity"] = checks.check_validity(doc, self.now, self.policy.max_clock_skew)
-            # VC Data Model 2.0 §4.10 credentialStatus.
-            found["status"] = checks.check_status(doc)
+            # VC Data Model 2.0 §4.10 credentialStatus; Bitstring Status List v1.0 §3.2.
+            found["status"] = self._status(found["proof"])
             # OB 3.0 "Verify the Recipient Using an Identifier".
             found["recipient"] = checks.check_recipient(doc, email)
         return tuple(found[cid] for cid in CHECK_IDS)
@@ -636,6 +720,35 @@ class _Run:
             signedAt=iso(signed_at),
             keyPeriod=period,
         )
+
+    # --- status: VC Data Model 2.0 §4.10, Bitstring Status List v1.0, 1EdTech Revocation List --
+
+    def _status(self, proof: CheckResult) -> CheckResult:
+        authority = _verify_status.list_authority(
+            trust_store=self.trust_store if self.trust_problem is None else None,
+            pinned=self.pinned,
+            credential_issuer=self.issuer_id,
+            credential_key=self._credential_key(proof),
+            allowed=self.policy.allowed_proofs,
+        )
+        return _verify_status.check_status(
+            self.doc,
+            materials=self.status_materials,
+            authority=authority,
+            now=self.now,
+            max_age=self.policy.max_status_age,
+            skew=self.policy.max_clock_skew,
+        )
+
+    def _credential_key(self, proof: CheckResult) -> VerifyingKey | None:
+        """The key that signed the credential, when the suite can name it without the store."""
+        vm = proof.detail.get("verificationMethod")
+        if proof.status not in (PASS, WARN) or not isinstance(vm, str) or self.issuer_id is None:
+            return None
+        try:
+            return _SUITE_RESOLVER(vm, self.issuer_id).public_key
+        except LeadbadgeError:
+            return None
 
     # --- issuer_trust: the verifier's own trust decision (leadbadge trust store) ----------
 

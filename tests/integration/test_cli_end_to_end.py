@@ -253,3 +253,8 @@ def test_demo_runs_with_no_arguments_and_shows_a_rejected_copy(tmp_path: Path) -
     assert result.out.count("valid") >= len(TIERS)
     assert "invalid" in result.out
     assert "tampered" in result.out
+    # One credential is revoked, the lists published and pinned again: it fails as revoked.
+    assert "(revoked)" in result.out
+    assert "(REVOKED)" in result.out
+    assert "Revoked credential: The issuer has revoked the credential" in result.out
+    assert (tmp_path / "demo" / "site" / "status" / "1.json").is_file()

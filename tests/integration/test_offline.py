@@ -5,9 +5,10 @@ lookup raise, so a verification that tried to fetch a context, a DID document or
 would fail loudly instead of passing quietly.
 
 End to end, through the library: make an issuer home, issue one credential per tier, publish,
-pin the published folder, then verify: valid; a tampered copy is invalid with the content checks
-skipped; an unpinned did:web issuer is inconclusive; a date after validUntil is invalid
-(expired); the right recipient passes and a wrong one fails.
+pin the published folder (keys and status lists), then verify: valid; a tampered copy is invalid
+with the content checks skipped; an unpinned did:web issuer is inconclusive; a date after
+validUntil is invalid (expired); the right recipient passes and a wrong one fails; a revoked
+credential is invalid once the new lists are published and pinned.
 """
 
 from __future__ import annotations
@@ -49,14 +50,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 
 def test_issuer_side_is_offline_too(tmp_path: Path) -> None:
     built = make_world(tmp_path, did_web=None)
-    assert Verifier(built.trust).verify(built.issue(), now=LATER).verdict is Verdict.VALID
+    doc = built.issue()
+    built.fresh_lists(LATER)
+    assert Verifier(built.trust).verify(doc, now=LATER).verdict is Verdict.VALID
+    built.issuer.home.change_status(doc["id"], "revoke", actor="registrar", now=LATER)
+    built.fresh_lists(LATER + timedelta(hours=1))
+    report = Verifier(built.trust).verify(doc, now=LATER + timedelta(hours=1))
+    assert report.verdict is Verdict.INVALID
+    assert report.check("status").code == "REVOKED"
 
 
 @pytest.mark.parametrize("tier", TIERS)
 def test_every_tier_verifies_valid_when_pinned(world: World, tier: str) -> None:
-    report = Verifier(world.trust).verify(
-        world.issue(tier), recipient="ana.ruiz@example.org", now=LATER
-    )
+    doc = world.issue(tier)
+    world.fresh_lists(LATER)
+    report = Verifier(world.trust).verify(doc, recipient="ana.ruiz@example.org", now=LATER)
     assert report.verdict is Verdict.VALID, [(c.id, c.status, c.message) for c in report.checks]
     assert report.summary is not None
     assert report.summary.tier == tier
@@ -90,6 +98,7 @@ def test_after_valid_until_is_expired(world: World) -> None:
 
 def test_recipient_right_passes_wrong_fails(world: World) -> None:
     doc = world.issue("building")
+    world.fresh_lists(LATER)
     verifier = Verifier(world.trust)
     right = verifier.verify(doc, recipient="Ana.Ruiz@example.org", now=LATER)
     assert right.check("recipient").status is CheckStatus.PASS
@@ -114,6 +123,7 @@ def test_trust_store_reads_are_offline(world: World) -> None:
 def test_cli_verify_offline(world: World, tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps(world.issue("teacher-leader")))
+    world.fresh_lists(datetime.fromisoformat("2027-06-01T00:00:00+00:00"))
     result = CliRunner().invoke(
         cli,
         ["verify", str(good), "--trust", str(world.trust.root), "--at", "2027-06-01", "--json"],

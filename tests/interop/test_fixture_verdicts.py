@@ -24,12 +24,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from leadbadge.errors import CredentialDocumentError
 from leadbadge.report import CheckStatus, Verdict, VerificationReport
+from leadbadge.trust import TrustStore
 from leadbadge.verify import VerificationPolicy, Verifier
 from tests.conftest import FIXED_NOW, INTEROP, interop_path
 
@@ -41,7 +43,6 @@ _SPEC = ("ob-spec-examples", "rendered-spec-v1.0.14", "manifest.json")
 _NEEDS_JWT = "needs VC-JWT (sharing issue)"
 _NEEDS_BAKED = "needs baked-badge extraction from PNG/SVG (sharing issue)"
 _NEEDS_ED25519_2020 = "needs Ed25519Signature2020 verification (legacy suite, not built)"
-_NEEDS_STATUS = "needs Bitstring Status List checking with a local list (status issue)"
 
 #: Manifest verdict POLICY, or a verdict we decided to differ from: what we report, and why.
 #: Every entry here is documented in docs/verification.md, "Official fixtures".
@@ -80,8 +81,6 @@ _POLICY: dict[str, tuple[str, str]] = {
 _MISSING: dict[str, str] = {
     "ob30/simple_v1.json": _NEEDS_ED25519_2020,
     "ob30/endorsement-err-schema-status-refresh.json": _NEEDS_ED25519_2020,
-    "ob30/bit-string-list/credential-status-revoked.json": _NEEDS_STATUS,
-    "ob30/bit-string-list/credential-status-revoked-blank-nodes.json": _NEEDS_STATUS,
 }
 
 #: Spec examples that carry a 1EdTechRevocationList status entry (interop/README.md).
@@ -136,8 +135,9 @@ EXPECTATIONS: dict[str, Expectation] = {
     "STATUS_UNCHECKABLE": Expectation(
         Verdict.INCONCLUSIVE, {"status": _one(_UNKNOWN, "STATUS_UNCHECKABLE")}
     ),
-    "REVOKED": Expectation(Verdict.INVALID, {"status": _one(_FAIL)}),
-    "SUSPENDED": Expectation(Verdict.INVALID, {"status": _one(_FAIL)}),
+    "REVOKED": Expectation(Verdict.INVALID, {"status": _one(_FAIL, "REVOKED")}),
+    "SUSPENDED": Expectation(Verdict.INVALID, {"status": _one(_FAIL, "SUSPENDED")}),
+    "STATUS_ERROR": Expectation(Verdict.INVALID, {"status": _one(_FAIL)}),
 }
 
 
@@ -202,12 +202,28 @@ def _1edtech_params() -> list[Any]:
     return params
 
 
-def _verifier() -> Verifier:
-    return Verifier(None, FIXTURE_POLICY)
+def _verifier(store: TrustStore | None = None) -> Verifier:
+    return Verifier(store, FIXTURE_POLICY)
+
+
+def _pinned_status_lists(entry: dict[str, Any], root: Path) -> TrustStore | None:
+    """A trust store holding the status lists the manifest says the fixture needs.
+
+    Each list is pinned from the fixture folder under the URL the credential names it by
+    (``statusListCredential``), as ``leadbadge trust add FILE --url URL`` does.
+    """
+    needed = [s for s in entry.get("status") or [] if s.get("statusListFile")]
+    if not needed:
+        return None
+    store = TrustStore.open(root)
+    for status in needed:
+        url = status["entry"]["statusListCredential"]
+        store.add_status_list(interop_path(*status["statusListFile"].split("/")), url=url)
+    return store
 
 
 @pytest.mark.parametrize("entry", _1edtech_params())
-def test_1edtech_validator_fixture(entry: dict[str, Any] | None) -> None:
+def test_1edtech_validator_fixture(entry: dict[str, Any] | None, tmp_path: Path) -> None:
     manifest_path = interop_path(*_1EDTECH)
     if entry is None:
         pytest.fail(f"{manifest_path} exists but was not readable at collection time")
@@ -219,7 +235,8 @@ def test_1edtech_validator_fixture(entry: dict[str, Any] | None) -> None:
         expect = _POLICY[name][0]
     assert expect in EXPECTATIONS, f"no mapping for manifest verdict {expect}"
     path = interop_path("1edtech-validator", name)
-    report = _verifier().verify(path, now=_evaluated_at(manifest))
+    store = _pinned_status_lists(entry, tmp_path / "trust")
+    report = _verifier(store).verify(path, now=_evaluated_at(manifest))
     _assert_matches(report, EXPECTATIONS[expect])
 
 

@@ -2,6 +2,10 @@
 
 Cases no honest issuer produces are made by editing a signed credential and, where the case
 needs a valid signature, signing it again with the issuer's own key (:meth:`World.resign`).
+
+Every credential carries status entries, so a verifier needs the issuer's status lists, and
+lists of a recent date: :meth:`World.fresh_lists` publishes them as of a given instant and pins
+them, as an issuer publishing daily and a verifier refreshing would.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from leadbadge.issue import Issuer
 from leadbadge.keys import SigningKey
 from leadbadge.model import Tier
 from leadbadge.proof import eddsa_rdfc_2022
-from leadbadge.publish import publish
+from leadbadge.publish import status_list_documents
 from leadbadge.trust import TrustStore
 from tests.conftest import FIXED_NOW
 
@@ -47,6 +51,8 @@ class World:
     site: Path
     trust: TrustStore
     empty_trust: TrustStore
+    #: (instant, status changes, lists) the pinned lists were last published for.
+    lists_state: tuple[datetime, int, int] | None = None
 
     def issue(self, tier: str = "initial", **kw: Any) -> dict[str, Any]:
         kw.setdefault("now", ISSUED)
@@ -64,6 +70,31 @@ class World:
         vm = next(k.verification_method for k in self.issuer.home.keys if k.n == n)
         return eddsa_rdfc_2022.sign(unsigned, self.key(n), verification_method=vm, created=created)
 
+    def publisher(self) -> Issuer:
+        """The issuer, opened again if its key was rotated since."""
+        self.issuer.home.reload()
+        if self.issuer.home.current_key.public_key != self.issuer._key.public_key:
+            self.issuer = Issuer.open(self.issuer.home.path, passphrase=PASSPHRASE)
+        return self.issuer
+
+    def list_documents(self, at: datetime) -> list[dict[str, Any]]:
+        """The issuer's status lists, signed as of ``at``."""
+        publisher = self.publisher()
+        return status_list_documents(publisher.home, publisher._key, now=at)
+
+    def fresh_lists(self, at: datetime) -> None:
+        """Publish the status lists as of ``at`` and pin them (the issuer entry is untouched)."""
+        with self.issuer.home.open_ledger() as ledger:
+            state = (at, len(ledger.changes()), len(ledger.status_lists()))
+            urls = [info.url for info in ledger.status_lists()]
+        if state == self.lists_state:
+            return
+        self.publisher().publish(self.site, now=at)
+        base = self.site.joinpath(*URL.split("/")[3:])
+        for url in urls:
+            self.trust.add_status_list(base / "status" / url.rsplit("/", 1)[-1], now=at)
+        self.lists_state = state
+
 
 def make_world(root: Path, *, did_web: str | None) -> World:
     issuer = Issuer.create(
@@ -74,7 +105,7 @@ def make_world(root: Path, *, did_web: str | None) -> World:
         did_web=did_web,
         now=FIXED_NOW,
     )
-    publish(issuer.home, root / "site")
+    issuer.publish(root / "site", now=FIXED_NOW)
     trust = TrustStore.open(root / "trust")
     trust.add_published(root / "site", now=FIXED_NOW)
     return World(issuer, root / "site", trust, TrustStore.open(root / "empty-trust"))

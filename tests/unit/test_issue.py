@@ -24,7 +24,6 @@ from leadbadge.issue import Issuer, SignedCredential
 from leadbadge.model import Tier
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.proof.eddsa_rdfc_2022 import default_resolver, verify
-from leadbadge.publish import publish
 from tests.conftest import FIXED_NOW
 
 PASSPHRASE = "correct horse battery staple"
@@ -89,7 +88,7 @@ def test_issue_signs_with_the_current_key_and_records(tmp_path: Path) -> None:
     assert entry.recipient_hash == doc["credentialSubject"]["identifier"][0]["identityHash"]
     assert entry.document == doc
 
-    publish(issuer.home, tmp_path / "site")
+    issuer.publish(tmp_path / "site", now=FIXED_NOW + timedelta(hours=2))
     checked = verify(doc, resolver=default_resolver(_published_did_documents(tmp_path / "site")))
     assert checked.verification_method == f"{DID}#key-1"
     assert checked.created == FIXED_NOW + timedelta(hours=1)
@@ -201,7 +200,7 @@ def test_did_web_rotation_keeps_old_credentials_verifying(tmp_path: Path) -> Non
     assert new["issuer"]["id"] == old["issuer"]["id"] == DID
 
     site = tmp_path / "site"
-    publish(issuer.home, site)
+    issuer.publish(site, now=FIXED_NOW + timedelta(days=3))
     resolver = default_resolver(_published_did_documents(site))
     history = json.loads((site / "leadership" / "keys.json").read_text())
     for doc, vm in ((old, f"{DID}#key-1"), (new, f"{DID}#key-2")):
@@ -218,7 +217,7 @@ def test_did_key_rotation_ties_both_identities_together(tmp_path: Path) -> None:
     new = _issue(issuer, now=FIXED_NOW + timedelta(days=2)).document
     assert old["issuer"]["id"] != new["issuer"]["id"]
 
-    publish(issuer.home, tmp_path / "site")
+    issuer.publish(tmp_path / "site", now=FIXED_NOW + timedelta(days=3))
     history = json.loads((tmp_path / "site" / "leadership" / "keys.json").read_text())
     assert [k["controller"] for k in history["keys"]] == [
         old["issuer"]["id"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -9,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from leadbadge import publish as publish_module
 from leadbadge.did import parse_did_document
-from leadbadge.errors import InputError
+from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.framework import default_framework
 from leadbadge.home import IssuerHome
 from leadbadge.jsonld import expand_strict
@@ -20,6 +20,8 @@ from leadbadge.publish import publish, site_files
 from tests.conftest import FIXED_NOW
 
 PASSPHRASE = "correct horse battery staple"
+# The module itself: the package also exposes the function under the same name.
+publish_module = importlib.import_module("leadbadge.publish")
 
 
 def _home(path: Path, *, url: str, did_web: str | None = None) -> IssuerHome:
@@ -32,6 +34,12 @@ def _home(path: Path, *, url: str, did_web: str | None = None) -> IssuerHome:
         email="badges@rcoe.example.org",
         now=FIXED_NOW,
     )
+
+
+def _publish(home: IssuerHome, out: Path, **kw: Any) -> list[Path]:
+    """Publish with the issuer's current key (it signs the status lists)."""
+    kw.setdefault("now", FIXED_NOW + timedelta(days=2))
+    return publish(home, out, signing_key=home.signing_key(PASSPHRASE), **kw)
 
 
 def _load(path: Path) -> Any:
@@ -49,7 +57,7 @@ def test_did_web_site_tree(tmp_path: Path) -> None:
         did_web="rcoe.example.org:leadership",
     )
     out = tmp_path / "site"
-    written = publish(home, out)
+    written = _publish(home, out)
     tiers = default_framework().tier_ids()
     expected = sorted(
         [
@@ -57,6 +65,8 @@ def test_did_web_site_tree(tmp_path: Path) -> None:
             "leadership/issuer.json",
             "leadership/keys.json",
             *[f"leadership/achievements/{t}.json" for t in tiers],
+            "leadership/status/1.json",
+            "leadership/status/2.json",
         ]
     )
     assert _tree(out) == expected
@@ -65,7 +75,7 @@ def test_did_web_site_tree(tmp_path: Path) -> None:
 
 def test_did_web_at_the_domain_root_goes_to_well_known(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="https://rcoe.example.org", did_web="rcoe.example.org")
-    publish(home, tmp_path / "site")
+    _publish(home, tmp_path / "site")
     assert (tmp_path / "site" / ".well-known" / "did.json").is_file()
     assert (tmp_path / "site" / "issuer.json").is_file()
     assert (tmp_path / "site" / "keys.json").is_file()
@@ -73,7 +83,7 @@ def test_did_web_at_the_domain_root_goes_to_well_known(tmp_path: Path) -> None:
 
 def test_did_key_issuer_has_no_did_document(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="http://localhost:8000/issuers/rcoe")
-    publish(home, tmp_path / "site")
+    _publish(home, tmp_path / "site")
     tree = _tree(tmp_path / "site")
     assert not any(name.endswith("did.json") for name in tree)
     assert "issuers/rcoe/keys.json" in tree
@@ -86,7 +96,7 @@ def test_key_history_shape(tmp_path: Path) -> None:
         did_web="rcoe.example.org:leadership",
     )
     home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
-    publish(home, tmp_path / "site")
+    _publish(home, tmp_path / "site")
     history = _load(tmp_path / "site" / "leadership" / "keys.json")
     did = "did:web:rcoe.example.org:leadership"
     assert history == {
@@ -116,13 +126,17 @@ def test_key_history_shape(tmp_path: Path) -> None:
             t: f"https://rcoe.example.org/leadership/achievements/{t}.json"
             for t in default_framework().tier_ids()
         },
+        "statusLists": [
+            "https://rcoe.example.org/leadership/status/1.json",
+            "https://rcoe.example.org/leadership/status/2.json",
+        ],
     }
 
 
 def test_did_document_lists_every_key_for_assertion(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="https://rcoe.example.org", did_web="rcoe.example.org")
     home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
-    publish(home, tmp_path / "site")
+    _publish(home, tmp_path / "site")
     raw = _load(tmp_path / "site" / ".well-known" / "did.json")
     doc = parse_did_document(raw, expected_did="did:web:rcoe.example.org")
     for record in home.keys:
@@ -135,7 +149,7 @@ def test_did_key_history_names_every_identity(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="https://rcoe.example.org")
     first = home.issuer_id
     home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
-    publish(home, tmp_path / "site")
+    _publish(home, tmp_path / "site")
     history = _load(tmp_path / "site" / "keys.json")
     assert history["issuer"] == home.issuer_id != first
     assert history["didWeb"] is None
@@ -149,7 +163,7 @@ def test_did_key_history_names_every_identity(tmp_path: Path) -> None:
 
 def test_profile_and_achievements_are_strict_json_ld(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="https://rcoe.example.org/leadership")
-    publish(home, tmp_path / "site")
+    _publish(home, tmp_path / "site")
     profile = _load(tmp_path / "site" / "leadership" / "issuer.json")
     assert profile["type"] == ["Profile"]
     assert profile["email"] == "badges@rcoe.example.org"
@@ -171,9 +185,9 @@ def test_publish_again_replaces_our_files_only(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>ours</p>")
-    publish(home, site)
+    _publish(home, site)
     home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
-    publish(home, site)
+    _publish(home, site)
     assert (site / "index.html").read_text() == "<p>ours</p>"
     assert len(_load(site / "keys.json")["keys"]) == 2
     assert not list(site.rglob("*.tmp"))
@@ -189,27 +203,42 @@ def test_nothing_is_written_when_building_fails(
 
     monkeypatch.setattr(publish_module, "key_history_document", broken)
     with pytest.raises(ValueError, match="boom"):
-        publish(home, tmp_path / "site")
+        _publish(home, tmp_path / "site")
     assert not (tmp_path / "site").exists()
 
 
-def test_site_files_needs_no_passphrase_and_touches_no_disk(tmp_path: Path) -> None:
+def test_site_files_touches_no_disk(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="https://rcoe.example.org", did_web="rcoe.example.org")
-    files = site_files(home)
+    files = site_files(home, signing_key=home.signing_key(PASSPHRASE), now=FIXED_NOW)
     assert [f.kind for f in files][:2] == ["did", "profile"]
     assert files[0].relative_path == ".well-known/did.json"
-    assert files[-1].relative_path == "keys.json"
+    assert [f.relative_path for f in files][-3:] == ["keys.json", "status/1.json", "status/2.json"]
+    assert [f.kind for f in files][-2:] == ["status", "status"]
     assert not (tmp_path / "site").exists()
+
+
+def test_publishing_without_the_signing_key_is_refused(tmp_path: Path) -> None:
+    # A new home has its first status lists: a site without them would leave every
+    # credential's status unknown, so the key that signs them is required.
+    home = _home(tmp_path / "home", url="https://rcoe.example.org")
+    with pytest.raises(InputError, match="signing key"):
+        publish(home, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    other = IssuerHome.create(
+        tmp_path / "other", name="Other", url="https://other.example", passphrase="x y z w"
+    )
+    with pytest.raises(IssuerHomeError, match="not the issuer's current key"):
+        publish(home, tmp_path / "site", signing_key=other.signing_key("x y z w"))
 
 
 def test_percent_encoded_url_path_becomes_plain_folder_names(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="https://rcoe.example.org/lead%20ership")
-    publish(home, tmp_path / "site")
+    _publish(home, tmp_path / "site")
     assert (tmp_path / "site" / "lead ership" / "keys.json").is_file()
 
 
 def test_url_path_that_would_escape_the_folder_is_refused(tmp_path: Path) -> None:
     home = _home(tmp_path / "home", url="https://rcoe.example.org/%2e%2e/x")
     with pytest.raises(InputError, match="cannot be a folder name"):
-        publish(home, tmp_path / "site")
+        _publish(home, tmp_path / "site")
     assert not (tmp_path / "site").exists()

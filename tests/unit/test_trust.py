@@ -725,14 +725,14 @@ def test_pins_what_publish_writes_before_and_after_a_rotation(
         did_web=did_web,
         now=START,
     )
-    publish(home, tmp_path / "site1")
+    publish(home, tmp_path / "site1", signing_key=home.signing_key("test passphrase"))
     first = store.add_published(tmp_path / "site1").issuer
     assert first.id == home.issuer_id
     assert first.did_document is not None if did_web else first.did_document is None
     assert set(first.achievements) == set(home.framework().tier_ids())
 
     home.rotate("test passphrase", now=FIXED_NOW)
-    publish(home, tmp_path / "site2")
+    publish(home, tmp_path / "site2", signing_key=home.signing_key("test passphrase"))
     result = store.add_published(tmp_path / "site2")
     assert result.updated
     assert result.dropped_keys == ()

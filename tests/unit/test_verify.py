@@ -19,7 +19,6 @@ from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.issue import Issuer
 from leadbadge.keys import SigningKey
 from leadbadge.proof import eddsa_rdfc_2022
-from leadbadge.publish import publish
 from leadbadge.report import (
     CHECK_IDS,
     CheckStatus,
@@ -66,21 +65,33 @@ def _statuses(report: VerificationReport) -> dict[str, CheckStatus]:
     return {c.id: c.status for c in report.checks}
 
 
-def _verify(world_trust: TrustStore | None, doc: Any, **kw: Any) -> VerificationReport:
+def _verify(subject: World | TrustStore | None, doc: Any, **kw: Any) -> VerificationReport:
+    """Verify at ``now`` (default LATER); a World's trust store gets lists of that date first."""
     kw.setdefault("now", LATER)
     policy = kw.pop("policy", None)
-    return Verifier(world_trust, policy).verify(doc, **kw)
+    if isinstance(subject, World):
+        subject.fresh_lists(kw["now"])
+        subject = subject.trust
+    return Verifier(subject, policy).verify(doc, **kw)
 
 
 # --- a credential from a pinned issuer -------------------------------------------------------
 
 
 def test_pinned_did_web_credential_is_valid_with_every_check_listed(web: World) -> None:
-    report = _verify(web.trust, web.issue(), recipient="ana.ruiz@example.org")
+    report = _verify(web, web.issue(), recipient="ana.ruiz@example.org")
     assert report.verdict is Verdict.VALID
     assert [c.id for c in report.checks] == list(CHECK_IDS)
-    assert set(_statuses(report).values()) == {P, NA}
-    assert _statuses(report)["status"] is NA
+    assert set(_statuses(report).values()) == {P}
+    status = report.check("status")
+    assert [(e["purpose"], e["result"], e["bit"]) for e in status.detail["entries"]] == [
+        ("revocation", "ok", 0),
+        ("suspension", "ok", 0),
+    ]
+    assert all(e["source"].startswith("trust store") for e in status.detail["entries"])
+    assert status.message == (
+        "Not revoked as of 2026-12-23T12:00:00Z; not suspended as of 2026-12-23T12:00:00Z."
+    )
     key = report.check("issuer_key")
     assert key.detail["source"] == "trust store"
     assert key.detail["verificationMethod"] == f"{DID_WEB}#key-1"
@@ -95,7 +106,7 @@ def test_pinned_did_web_credential_is_valid_with_every_check_listed(web: World) 
 
 def test_summary_names_issuer_tier_achievement_recipient_and_dates(web: World) -> None:
     doc = web.issue("building")
-    summary = _verify(web.trust, doc).summary
+    summary = _verify(web, doc).summary
     assert summary is not None
     assert summary.issuer_id == DID_WEB
     assert summary.issuer_name == "Riverside County Office of Education"
@@ -122,7 +133,7 @@ def test_every_input_form_gives_the_same_verdict(web: World, tmp_path: Path, for
         "path": tmp_path / "c.json",
     }[form]
     (tmp_path / "c.json").write_text(json.dumps(doc))
-    report = _verify(web.trust, data, source="my-label")
+    report = _verify(web, data, source="my-label")
     assert report.verdict is Verdict.VALID
     assert report.input == "my-label"
 
@@ -130,7 +141,7 @@ def test_every_input_form_gives_the_same_verdict(web: World, tmp_path: Path, for
 def test_the_callers_document_is_not_changed(web: World) -> None:
     doc = web.issue()
     before = copy.deepcopy(doc)
-    _verify(web.trust, doc)
+    _verify(web, doc)
     assert doc == before
 
 
@@ -140,7 +151,7 @@ def test_the_callers_document_is_not_changed(web: World) -> None:
 def test_tampered_credential_is_invalid_and_content_checks_are_skipped(web: World) -> None:
     doc = web.issue()
     doc["credentialSubject"]["achievement"]["name"] = "Superintendent"
-    report = _verify(web.trust, doc, recipient="ana.ruiz@example.org")
+    report = _verify(web, doc, recipient="ana.ruiz@example.org")
     assert report.verdict is Verdict.INVALID
     proof = report.check("proof")
     assert (proof.status, proof.code, proof.problem_type) == (
@@ -159,13 +170,13 @@ def test_tampered_credential_is_invalid_and_content_checks_are_skipped(web: Worl
 def test_recipient_not_asked_stays_not_applicable_after_a_failed_proof(web: World) -> None:
     doc = web.issue()
     doc["validUntil"] = "2099-01-01T00:00:00Z"
-    assert _statuses(_verify(web.trust, doc))["recipient"] is NA
+    assert _statuses(_verify(web, doc))["recipient"] is NA
 
 
 def test_missing_proof_is_no_proof(web: World) -> None:
     doc = web.issue()
     del doc["proof"]
-    report = _verify(web.trust, doc)
+    report = _verify(web, doc)
     assert report.verdict is Verdict.INVALID
     assert report.check("proof").code == "NO_PROOF"
     assert report.check("issuer_key").status is S
@@ -174,7 +185,7 @@ def test_missing_proof_is_no_proof(web: World) -> None:
 def test_unsupported_proof_is_unknown_never_pass(web: World) -> None:
     doc = web.issue()
     doc["proof"][0]["cryptosuite"] = "ecdsa-rdfc-2019"
-    report = _verify(web.trust, doc)
+    report = _verify(web, doc)
     assert report.verdict is Verdict.INCONCLUSIVE
     proof = report.check("proof")
     assert (proof.status, proof.code) == (U, "UNSUPPORTED_PROOF")
@@ -183,7 +194,7 @@ def test_unsupported_proof_is_unknown_never_pass(web: World) -> None:
 
 def test_a_suite_left_out_of_the_policy_is_not_checked(web: World) -> None:
     policy = VerificationPolicy(allowed_proofs=frozenset({("DataIntegrityProof", "eddsa-2022")}))
-    report = _verify(web.trust, web.issue(), policy=policy)
+    report = _verify(web, web.issue(), policy=policy)
     assert report.check("proof").code == "UNSUPPORTED_PROOF"
     assert report.verdict is Verdict.INCONCLUSIVE
 
@@ -191,7 +202,7 @@ def test_a_suite_left_out_of_the_policy_is_not_checked(web: World) -> None:
 def test_malformed_proof_value_fails(web: World) -> None:
     doc = web.issue()
     doc["proof"][0]["proofValue"] = "not-multibase"
-    report = _verify(web.trust, doc)
+    report = _verify(web, doc)
     assert report.check("proof").code == "MALFORMED_PROOF"
     assert report.check("issuer_key").status is S
     assert report.verdict is Verdict.INVALID
@@ -200,7 +211,7 @@ def test_malformed_proof_value_fails(web: World) -> None:
 def test_wrong_proof_purpose_fails_without_looking_up_a_key(web: World) -> None:
     doc = web.issue()
     doc["proof"][0]["proofPurpose"] = "authentication"
-    report = _verify(web.trust, doc)
+    report = _verify(web, doc)
     assert report.check("proof").code == "MALFORMED_PROOF"
     assert report.check("issuer_key").status is S
 
@@ -224,9 +235,9 @@ def test_expired_proof_fails(web: World) -> None:
     doc = _signed_with_options(
         web, unsigned, created="2026-11-23T13:00:00Z", expires="2026-12-01T00:00:00Z"
     )
-    report = _verify(web.trust, doc, now=FIXED_NOW + timedelta(days=3))
+    report = _verify(web, doc, now=FIXED_NOW + timedelta(days=3))
     assert report.check("proof").status is P
-    report = _verify(web.trust, doc, now=FIXED_NOW + timedelta(days=30))
+    report = _verify(web, doc, now=FIXED_NOW + timedelta(days=30))
     assert report.check("proof").code == "PROOF_EXPIRED"
     assert report.verdict is Verdict.INVALID
 
@@ -235,11 +246,11 @@ def test_signing_time_falls_back_to_valid_from_and_is_unknown_without_either(
     web: World,
 ) -> None:
     unsigned = {k: v for k, v in web.issue().items() if k != "proof"}
-    dated = _verify(web.trust, _signed_with_options(web, unsigned))
+    dated = _verify(web, _signed_with_options(web, unsigned))
     assert dated.check("issuer_key").detail["signedAt"] == unsigned["validFrom"]
     assert dated.verdict is Verdict.VALID
     del unsigned["validFrom"]
-    undated = _verify(web.trust, _signed_with_options(web, unsigned))
+    undated = _verify(web, _signed_with_options(web, unsigned))
     key = undated.check("issuer_key")
     assert (key.status, key.code) == (U, "KEY_PERIOD_UNKNOWN")
     assert undated.check("schema").status is F  # OB 3.0 requires validFrom
@@ -260,7 +271,7 @@ def test_legacy_suite_name_is_a_warning_and_still_valid() -> None:
 def test_undefined_term_fails_jsonld_and_the_signature_is_not_checked(web: World) -> None:
     doc = web.issue()
     doc["favouriteColour"] = "green"
-    report = _verify(web.trust, doc)
+    report = _verify(web, doc)
     jsonld = report.check("jsonld")
     assert (jsonld.status, jsonld.code) == (F, "MALFORMED")
     assert "favouriteColour" in jsonld.message
@@ -271,7 +282,7 @@ def test_undefined_term_fails_jsonld_and_the_signature_is_not_checked(web: World
 def test_context_not_shipped_is_unknown(web: World) -> None:
     doc = web.issue()
     doc["@context"] = [*doc["@context"], "https://w3id.org/citizenship/v4rc1"]
-    report = _verify(web.trust, doc)
+    report = _verify(web, doc)
     jsonld = report.check("jsonld")
     assert (jsonld.status, jsonld.code) == (U, "CONTEXT_UNAVAILABLE")
     assert jsonld.detail["url"] == "https://w3id.org/citizenship/v4rc1"
@@ -313,11 +324,11 @@ def test_a_non_badge_credential_is_a_format_warning() -> None:
 def test_subject_without_id_or_identifier_is_a_schema_warning(web: World) -> None:
     doc = web.issue()
     del doc["credentialSubject"]["identifier"]
-    report = _verify(web.trust, web.resign(doc))
+    report = _verify(web, web.resign(doc))
     schema = report.check("schema")
     assert (schema.status, schema.code) == (W, "NONCONFORMANT")
     assert report.verdict is Verdict.VALID
-    recipient = _verify(web.trust, web.resign(doc), recipient="ana.ruiz@example.org")
+    recipient = _verify(web, web.resign(doc), recipient="ana.ruiz@example.org")
     assert recipient.check("recipient").code == "NO_IDENTIFIER"
     assert recipient.verdict is Verdict.INCONCLUSIVE
 
@@ -325,7 +336,7 @@ def test_subject_without_id_or_identifier_is_a_schema_warning(web: World) -> Non
 def test_data_model_error_fails_schema(web: World) -> None:
     doc = web.issue()
     doc["credentialSubject"]["creditsEarned"] = "twelve"
-    report = _verify(web.trust, web.resign(doc))
+    report = _verify(web, web.resign(doc))
     schema = report.check("schema")
     assert (schema.status, schema.code) == (F, "NONCONFORMANT")
     assert "/credentialSubject/creditsEarned" in schema.message
@@ -365,11 +376,16 @@ def test_unpinned_did_key_issuer_proves_integrity_not_identity(didkey: World) ->
     assert report.check("issuer_trust").status is U
     assert report.verdict is Verdict.INCONCLUSIVE
     relaxed = VerificationPolicy(require_trusted_issuer=False)
-    assert _verify(didkey.empty_trust, doc, policy=relaxed).verdict is Verdict.VALID
+    # Its status lists, signed by the same did:key, handed in with it.
+    lists = didkey.list_documents(LATER)
+    assert _verify(didkey.empty_trust, doc, policy=relaxed).verdict is Verdict.INCONCLUSIVE
+    report = _verify(didkey.empty_trust, doc, policy=relaxed, status_lists=lists)
+    assert report.verdict is Verdict.VALID
+    assert report.check("status").detail["entries"][0]["source"] == "given with the credential"
 
 
 def test_pinned_did_key_issuer_is_valid(didkey: World) -> None:
-    report = _verify(didkey.trust, didkey.issue("district"))
+    report = _verify(didkey, didkey.issue("district"))
     assert report.verdict is Verdict.VALID
     assert report.check("issuer_key").detail["source"] == "trust store"
     assert report.check("issuer_trust").detail["tier"] == "district"
@@ -381,7 +397,7 @@ def test_key_not_in_the_pinned_history_is_wrong_key(web: World) -> None:
     forged = eddsa_rdfc_2022.sign(
         unsigned, stranger, verification_method=f"{DID_WEB}#key-9", created=ISSUED
     )
-    report = _verify(web.trust, forged)
+    report = _verify(web, forged)
     key = report.check("issuer_key")
     assert (key.status, key.code) == (F, "WRONG_KEY")
     assert report.check("proof").code == "WRONG_KEY"
@@ -397,7 +413,7 @@ def test_embedded_key_form_cannot_stand_in_for_a_pinned_issuer(web: World) -> No
         verification_method=f"{DID_WEB}#{stranger.public_key.multikey}",
         created=ISSUED,
     )
-    report = _verify(web.trust, forged)
+    report = _verify(web, forged)
     assert report.check("issuer_key").code == "WRONG_KEY"
     assert report.verdict is Verdict.INVALID
     # Unpinned, a did:web key can only come from the DID document: it is not taken from the
@@ -448,7 +464,7 @@ def test_proof_set_with_an_endorsers_proof_relies_on_the_issuers(web: World) -> 
         created=ISSUED,
     )
     assert len(doc["proof"]) == 2
-    report = _verify(web.trust, doc)
+    report = _verify(web, doc)
     proof = report.check("proof")
     assert (proof.status, proof.code) == (W, "OTHER_PROOFS")
     assert proof.detail["verificationMethod"] == f"{DID_WEB}#key-1"
@@ -469,7 +485,7 @@ def test_a_pinned_issuers_credential_signed_only_by_another_did_is_wrong_key(web
         unsigned, stranger, verification_method="did:web:evil.example#key-1", created=ISSUED
     )
     for forged in (by_did_key, by_did_web):
-        report = _verify(web.trust, forged)
+        report = _verify(web, forged)
         assert report.check("issuer_key").code == "WRONG_KEY", report.check("issuer_key")
         assert report.verdict is Verdict.INVALID
 
@@ -479,14 +495,14 @@ def test_rotation_keeps_old_credentials_valid_and_dates_the_old_key(tmp_path: Pa
     old = world.issue()
     rotated_at = FIXED_NOW + timedelta(days=2)
     world.issuer.home.rotate(PASSPHRASE, now=rotated_at)
-    publish(world.issuer.home, world.site)
+    world.publisher().publish(world.site, now=rotated_at)
     world.trust.add_published(world.site, now=rotated_at)
-    report = _verify(world.trust, old)
+    report = _verify(world, old)
     assert report.verdict is Verdict.VALID
     assert report.check("issuer_key").detail["keyPeriod"]["validUntil"] == "2026-11-25T12:00:00Z"
     # The retired key signing after its period: the signature is fine, the key was not in use.
     late = world.resign(old, created=rotated_at + timedelta(days=1), n=1)
-    report = _verify(world.trust, late)
+    report = _verify(world, late)
     assert report.check("proof").status is P
     key = report.check("issuer_key")
     assert (key.status, key.code) == (F, "WRONG_KEY")
@@ -500,7 +516,7 @@ def test_rotation_keeps_old_credentials_valid_and_dates_the_old_key(tmp_path: Pa
         evidence=evidence_for(fresh.framework.tier("initial")),
         now=rotated_at + timedelta(hours=1),
     )
-    assert _verify(world.trust, copy.deepcopy(new.document)).verdict is Verdict.VALID
+    assert _verify(world, copy.deepcopy(new.document)).verdict is Verdict.VALID
 
 
 def test_damaged_trust_store_entry_is_reported_not_raised(tmp_path: Path, web: World) -> None:
@@ -517,7 +533,7 @@ def test_damaged_trust_store_entry_is_reported_not_raised(tmp_path: Path, web: W
 def test_achievement_the_pinned_issuer_did_not_publish_is_a_warning(web: World) -> None:
     doc = web.issue()
     doc["credentialSubject"]["achievement"]["id"] = f"{URL}/achievements/superintendent.json"
-    report = _verify(web.trust, web.resign(doc))
+    report = _verify(web, web.resign(doc))
     trust = report.check("issuer_trust")
     assert (trust.status, trust.code) == (W, "UNKNOWN_ACHIEVEMENT")
     assert report.verdict is Verdict.VALID
@@ -529,16 +545,16 @@ def test_achievement_the_pinned_issuer_did_not_publish_is_a_warning(web: World) 
 def test_expired(web: World) -> None:
     doc = web.issue()
     end = datetime.fromisoformat(doc["validUntil"].replace("Z", "+00:00"))
-    report = _verify(web.trust, doc, now=end + timedelta(days=1))
+    report = _verify(web, doc, now=end + timedelta(days=1))
     validity = report.check("validity")
     assert (validity.status, validity.code) == (F, "EXPIRED")
     assert report.verdict is Verdict.INVALID
-    assert _verify(web.trust, doc, now=end).verdict is Verdict.VALID
+    assert _verify(web, doc, now=end).verdict is Verdict.VALID
 
 
 def test_not_yet_valid(web: World) -> None:
     doc = web.issue(valid_from=FIXED_NOW + timedelta(days=10))
-    report = _verify(web.trust, doc, now=FIXED_NOW + timedelta(days=1))
+    report = _verify(web, doc, now=FIXED_NOW + timedelta(days=1))
     assert report.check("validity").code == "NOT_YET_VALID"
     assert report.verdict is Verdict.INVALID
 
@@ -548,10 +564,10 @@ def test_clock_skew_is_bounded_and_configurable(web: World) -> None:
     doc = web.issue(valid_from=start)
     inside = start - DEFAULT_CLOCK_SKEW + timedelta(seconds=1)
     outside = start - DEFAULT_CLOCK_SKEW - timedelta(seconds=1)
-    assert _verify(web.trust, doc, now=inside).check("validity").status is P
-    assert _verify(web.trust, doc, now=outside).check("validity").status is F
+    assert _verify(web, doc, now=inside).check("validity").status is P
+    assert _verify(web, doc, now=outside).check("validity").status is F
     strict = VerificationPolicy(max_clock_skew=timedelta(0))
-    assert _verify(web.trust, doc, now=inside, policy=strict).check("validity").status is F
+    assert _verify(web, doc, now=inside, policy=strict).check("validity").status is F
 
 
 def test_vc_1_1_dates_are_read() -> None:
@@ -565,37 +581,39 @@ def test_vc_1_1_dates_are_read() -> None:
 def test_unreadable_date_fails_validity(web: World) -> None:
     doc = web.issue()
     doc["validUntil"] = "next year"
-    assert _verify(web.trust, web.resign(doc)).check("validity").code == "MALFORMED"
+    assert _verify(web, web.resign(doc)).check("validity").code == "MALFORMED"
 
 
 # --- status and recipient -----------------------------------------------------------------------
 
 
-def test_status_entry_is_unknown_until_status_lists_are_supported(web: World) -> None:
+def test_status_entry_whose_list_is_not_pinned_is_unknown(web: World) -> None:
     doc = web.issue()
     doc["credentialStatus"] = {
-        "id": f"{URL}/status/1#7",
+        "id": f"{URL}/status/99.json#7",
         "type": "BitstringStatusListEntry",
         "statusPurpose": "revocation",
         "statusListIndex": "7",
-        "statusListCredential": f"{URL}/status/1",
+        "statusListCredential": f"{URL}/status/99.json",
     }
-    report = _verify(web.trust, web.resign(doc))
+    report = _verify(web, web.resign(doc))
     status = report.check("status")
     assert (status.status, status.code) == (U, "STATUS_UNCHECKABLE")
-    assert status.detail["types"] == ["BitstringStatusListEntry"]
+    assert status.problem_type == "STATUS_RETRIEVAL_ERROR"
+    assert status.detail["entries"][0]["list"] == f"{URL}/status/99.json"
+    assert "trust add" in (status.action or "")
     assert report.verdict is Verdict.INCONCLUSIVE
 
 
 @pytest.mark.parametrize("email", ["ana.ruiz@example.org", "  ANA.RUIZ@example.org "])
 def test_right_recipient_passes(web: World, email: str) -> None:
-    report = _verify(web.trust, web.issue(), recipient=email)
+    report = _verify(web, web.issue(), recipient=email)
     assert report.check("recipient").status is P
     assert "recipient" in report.required
 
 
 def test_wrong_recipient_fails(web: World) -> None:
-    report = _verify(web.trust, web.issue(), recipient="mallory@example.org")
+    report = _verify(web, web.issue(), recipient="mallory@example.org")
     recipient = report.check("recipient")
     assert (recipient.status, recipient.code) == (F, "RECIPIENT_MISMATCH")
     assert report.verdict is Verdict.INVALID
@@ -603,7 +621,7 @@ def test_wrong_recipient_fails(web: World) -> None:
 
 def test_recipient_must_be_an_email_address(web: World) -> None:
     with pytest.raises(InputError) as info:
-        _verify(web.trust, web.issue(), recipient="not an address")
+        _verify(web, web.issue(), recipient="not an address")
     assert info.value.field == "recipient"
 
 
@@ -630,7 +648,9 @@ def test_policy_refuses_nonsense() -> None:
     with pytest.raises(InputError):
         VerificationPolicy(max_clock_skew=timedelta(seconds=-1))
     with pytest.raises(InputError):
-        VerificationPolicy(status="online")  # type: ignore[arg-type]
+        VerificationPolicy(status="sometimes")  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        VerificationPolicy(max_status_age=timedelta(0))
 
 
 def test_required_checks_follow_the_policy() -> None:
@@ -638,6 +658,8 @@ def test_required_checks_follow_the_policy() -> None:
     assert VerificationPolicy().required_checks(recipient_asked=False) == base | {"issuer_trust"}
     relaxed = VerificationPolicy(require_trusted_issuer=False)
     assert relaxed.required_checks(recipient_asked=True) == base | {"recipient"}
+    unsafe = VerificationPolicy(unsafe_skip_status=True)
+    assert unsafe.required_checks(recipient_asked=False) == base - {"status"} | {"issuer_trust"}
 
 
 def test_now_must_be_aware(web: World) -> None:
@@ -646,7 +668,7 @@ def test_now_must_be_aware(web: World) -> None:
 
 
 def test_json_report_shape(web: World) -> None:
-    report = _verify(web.trust, web.issue(), recipient="mallory@example.org")
+    report = _verify(web, web.issue(), recipient="mallory@example.org")
     data = json.loads(json.dumps(report.to_json()))
     assert set(data) == {"input", "verdict", "evaluatedAt", "credential", "checks"}
     assert data["verdict"] == "invalid"
@@ -669,7 +691,8 @@ def test_every_reason_code_is_documented() -> None:
 
     from tests.conftest import REPO_ROOT
 
-    sources = [REPO_ROOT / "src" / "leadbadge" / n for n in ("verify.py", "_verify_checks.py")]
+    names = ("verify.py", "_verify_checks.py", "_verify_status.py")
+    sources = [REPO_ROOT / "src" / "leadbadge" / n for n in names]
     pattern = re.compile(r'(?:code=|else )"([A-Z_]+)"')
     codes = {c for p in sources for c in pattern.findall(p.read_text())}
     assert {"EXPIRED", "WRONG_KEY", "KEY_UNRESOLVABLE", "NO_PROOF", "OTHER_PROOFS"} <= codes
@@ -686,11 +709,5 @@ def test_recipient_hashed_with_its_original_case_matches_as_typed(web: World) ->
         if identity["identityType"] == "emailAddress":
             identity["identityHash"] = identity_hash("Ana.Ruiz@Example.org", identity["salt"])
     resigned = web.resign(doc)
-    assert (
-        _verify(web.trust, resigned, recipient="Ana.Ruiz@Example.org").check("recipient").status
-        is P
-    )
-    assert (
-        _verify(web.trust, resigned, recipient="ana.ruiz@example.org").check("recipient").status
-        is F
-    )
+    assert _verify(web, resigned, recipient="Ana.Ruiz@Example.org").check("recipient").status is P
+    assert _verify(web, resigned, recipient="ana.ruiz@example.org").check("recipient").status is F

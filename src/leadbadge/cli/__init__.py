@@ -14,6 +14,8 @@ from leadbadge.cli._app import cli
 from leadbadge.cli import cmd_demo  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_framework  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_issuer  # noqa: F401  # isort: skip
+from leadbadge.cli import cmd_ledger  # noqa: F401  # isort: skip
+from leadbadge.cli import cmd_status  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_trust  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_verify  # noqa: F401  # isort: skip
 

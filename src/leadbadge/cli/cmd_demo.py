@@ -30,10 +30,12 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
     """Run the whole pathway end to end with a sample issuer and educator.
 
     Creates an issuer (did:web) with the default framework, issues one signed credential per
-    tier, publishes the issuer's static files, pins them in a fresh trust store, verifies every
-    credential offline, and shows a tampered copy being rejected. Needs no network and no input.
+    tier, publishes the issuer's static files and signed status lists, pins them in a fresh
+    trust store, verifies every credential offline, shows a tampered copy being rejected, then
+    revokes one credential, publishes and pins again, and shows it failing as revoked. Needs no
+    network and no input.
     """
-    from leadbadge import Issuer, Recipient, TrustStore, Verifier, publish
+    from leadbadge import Issuer, Recipient, TrustStore, Verifier
     from leadbadge.cli import _demo_data as sample
 
     out_dir = out_dir or Path(tempfile.mkdtemp(prefix="leadbadge-demo-"))
@@ -69,7 +71,7 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
     out.print(f"Issued {len(paths)} credentials to {sample.EDUCATOR_NAME} in {credentials_dir}")
 
     site = out_dir / "site"
-    publish(issuer.home, site)
+    issuer.publish(site)
     store = TrustStore.open(out_dir / "trust")
     store.add_published(site)
     out.print(f"Published the issuer's files to {site} and pinned them in {out_dir / 'trust'}")
@@ -83,20 +85,44 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
     tampered.write_text(json.dumps(tampered_doc, indent=2) + "\n", encoding="utf-8")
 
     verifier = Verifier(store)
+    before = {tid: verifier.verify(path).verdict.value for tid, _, path in paths}
+
+    # Revocation: the administrator revokes one credential, publishes again (the status lists
+    # are signed afresh) and the verifier pins the new lists.
+    revoked_tier, _, revoked_path = paths[2]
+    revoked_doc = json.loads(revoked_path.read_text(encoding="utf-8"))
+    issuer.home.change_status(
+        revoked_doc["id"],
+        "revoke",
+        actor="demo administrator",
+        reason="Awarded in error (demonstration).",
+    )
+    issuer.publish(site)
+    store.add_published(site)
+    out.print(
+        f"Revoked the {revoked_tier} credential ({revoked_doc['id']}), published the new status "
+        "lists and pinned them again"
+    )
+
     table = Table(title="Offline verification")
     table.add_column("credential", no_wrap=True)
     table.add_column("achievement")
     table.add_column("verdict", no_wrap=True)
     table.add_column("checks")
-    expected_ok = True
-    rows = [(tid, name, path, "valid") for tid, name, path in paths]
+    rows = []
+    for tid, name, path in paths:
+        revoked = tid == revoked_tier
+        rows.append(
+            (f"{tid} (revoked)" if revoked else tid, name, path, "invalid" if revoked else "valid")
+        )
+    expected_ok = all(verdict == "valid" for verdict in before.values())
     rows.append((f"{tier_id} (tampered)", document["name"], tampered, "invalid"))
     for label, name, path, expected in rows:
         report = verifier.verify(path, recipient=sample.EDUCATOR_EMAIL)
         verdict = report.verdict.value
         expected_ok &= verdict == expected
         notes = [
-            f"{c.id}: {c.status.value}"
+            f"{c.id}: {c.status.value}" + (f" ({c.code})" if c.code and c.id == "status" else "")
             for c in report.checks
             if c.status.value in ("fail", "unknown", "warn")
         ]
@@ -112,5 +138,7 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
     out.print(table)
     why = verifier.verify(tampered).check("proof")
     out.print(Text(f"Tampered copy: {why.message}"))
+    status = verifier.verify(revoked_path).check("status")
+    out.print(Text(f"Revoked credential: {status.message}"))
     out.print(f"Everything is in {out_dir}")
     ctx.exit(EXIT_OK if expected_ok else EXIT_INVALID)

@@ -1,4 +1,8 @@
-"""``leadbadge init``, ``issue``, ``publish`` and ``keys rotate``: the issuer's commands."""
+"""``leadbadge init``, ``issue``, ``publish`` and ``keys rotate``: the issuer's commands.
+
+``revoke``, ``suspend`` and ``unsuspend`` live in :mod:`leadbadge.cli.cmd_status`, the ledger
+reports in :mod:`leadbadge.cli.cmd_ledger`.
+"""
 
 from __future__ import annotations
 
@@ -81,6 +85,12 @@ def _framework_sentence(error: FrameworkError) -> str:
     help="The program's framework file (default: the framework shipped with leadbadge).",
 )
 @click.option("--email", help="A contact e-mail address for the issuer profile.")
+@click.option(
+    "--no-suspension",
+    is_flag=True,
+    help="Give credentials a revocation status entry only (one credentialStatus, as the OB 3.0 "
+    "JSON schema expects); they can then be revoked but not suspended.",
+)
 def init_command(
     *,
     directory: Path,
@@ -89,6 +99,7 @@ def init_command(
     did_web: str | None,
     framework_file: Path | None,
     email: str | None,
+    no_suspension: bool,
 ) -> None:
     """Create an issuer home in DIRECTORY: profile, encrypted signing key, framework, ledger.
 
@@ -119,6 +130,7 @@ def init_command(
             did_web=did_web,
             framework=framework_file,
             email=email,
+            status_purposes=("revocation",) if no_suspension else ("revocation", "suspension"),
         )
     except FrameworkError as error:
         raise click.ClickException(_framework_sentence(error)) from None
@@ -231,16 +243,35 @@ def issue_command(
     help="The issuer home made by 'leadbadge init'.",
 )
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
-def publish_command(issuer_dir: Path, outdir: Path) -> None:
+@click.option(
+    "--status-validity",
+    type=click.IntRange(1, 366),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="How long the signed status lists stay valid (their validUntil).",
+)
+def publish_command(issuer_dir: Path, outdir: Path, status_validity: int) -> None:
     """Write the files the issuer hosts into OUTDIR, laid out as on the web server.
 
-    No passphrase is needed: only public material is published.
+    The status lists are signed afresh each time, so publishing needs the passphrase
+    (LEADBADGE_PASSPHRASE, else asked for on the terminal). Publish after every revoke,
+    suspend or unsuspend, and at least weekly (daily is best): verifiers treat lists older
+    than a week as out of date.
     """
+    from datetime import timedelta
+
     from leadbadge.home import IssuerHome
     from leadbadge.publish import publish
 
     home = IssuerHome.open(issuer_dir)
-    written = publish(home, outdir)
+    passphrase = _passphrase(confirm=False)
+    written = publish(
+        home,
+        outdir,
+        signing_key=home.signing_key(passphrase),
+        status_validity=timedelta(days=status_validity),
+    )
     for path in written:
         click.echo(str(path))
     site = urlsplit(home.profile.url)

@@ -1,4 +1,5 @@
-"""``leadbadge trust add | list | remove``: the issuers this verifier trusts (docs/trust.md)."""
+"""``leadbadge trust add | list | remove | refresh``: the issuers and status lists this verifier
+trusts (docs/trust.md, docs/status.md)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from leadbadge.cli._app import cli
 from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, sentence
 
 if TYPE_CHECKING:
-    from leadbadge.trust import PinnedIssuer, TrustStore
+    from leadbadge.trust import PinnedIssuer, PinnedStatusList, TrustStore
 
 _trust_option = click.option(
     "--trust",
@@ -37,23 +38,42 @@ def _label(issuer: PinnedIssuer) -> str:
     return f"{issuer.name} ({issuer.id})" if issuer.name else issuer.id
 
 
+def _say_list(verb: str, entry: PinnedStatusList) -> None:
+    click.echo(f"{verb} the status list {entry.url} ({entry.kind}, issued by {entry.issuer}).")
+    if entry.valid_until is not None and entry.valid_until < entry.pinned_at:
+        _warn(f"The status list {entry.url} expired on {entry.valid_until:%Y-%m-%d}")
+
+
 @cli.group("trust")
 def trust_group() -> None:
-    """Pin the issuers you trust, list them and remove them."""
+    """Pin the issuers and status lists you trust, list, refresh and remove them."""
 
 
 @trust_group.command("add")
 @click.argument("source", metavar="FILE_OR_URL")
 @_trust_option
-def add(source: str, trust_dir: Path | None) -> None:
-    """Pin a published issuer (folder, keys.json, did.json, https URL or DID).
+@click.option(
+    "--url",
+    "list_url",
+    metavar="URL",
+    help="For a status list: the URL credentials name it by, when it is not the list's own id "
+    "or the URL it is fetched from.",
+)
+def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
+    """Pin a published issuer or a status list (folder, file, https URL or DID).
 
-    FILE_OR_URL is a folder written by 'leadbadge publish', its keys.json, a did.json DID
-    document, an https URL to one of those, or a did:web / did:key DID. Everything is checked
-    before it is pinned; pinning the same issuer again replaces its entry.
+    FILE_OR_URL is a folder written by 'leadbadge publish' (its issuer and status lists), its
+    keys.json, a did.json DID document, a status list (BitstringStatusListCredential or
+    1EdTech revocation list), an https URL to one of those, or a did:web / did:key DID.
+    Everything is checked before it is pinned; pinning again replaces the entry.
     """
+    from leadbadge.trust import PinnedStatusList
+
     store = _open(trust_dir)
-    result = store.add_published(source)
+    result = store.add(source, url=list_url)
+    if isinstance(result, PinnedStatusList):
+        _say_list("Pinned", result)
+        return
     issuer = result.issuer
     count = len(issuer.keys)
     verb = "Updated" if result.updated else "Added"
@@ -69,6 +89,31 @@ def add(source: str, trust_dir: Path | None) -> None:
         )
     for vm_id in result.dropped_keys:
         _warn(f"The key {vm_id} was pinned before but is no longer published; it is unpinned")
+    for entry in result.status_lists:
+        _say_list("Pinned", entry)
+
+
+@trust_group.command("refresh")
+@_trust_option
+@click.pass_context
+def refresh(ctx: click.Context, trust_dir: Path | None) -> None:
+    """Fetch again every issuer and status list that was pinned from a URL.
+
+    Each one is checked as when it was first pinned. One that cannot be fetched or checked
+    keeps its old entry and is named on stderr; the command then exits 3.
+    """
+    store = _open(trust_dir)
+    outcomes = store.refresh()
+    if not outcomes:
+        click.echo(f"Nothing in {store.root} was pinned from a URL; nothing to refresh.")
+    failed = 0
+    for outcome in outcomes:
+        if outcome.problem is None:
+            click.echo(f"Refreshed the {outcome.kind} {outcome.source}.")
+        else:
+            failed += 1
+            _warn(f"Could not refresh the {outcome.kind} {outcome.source}: {outcome.problem}")
+    ctx.exit(EXIT_USAGE if failed else EXIT_OK)
 
 
 @trust_group.command("list")
@@ -89,9 +134,15 @@ def list_(ctx: click.Context, trust_dir: Path | None, as_json: bool) -> None:
         click.echo(f"No issuers are pinned in {store.root}.")
     else:
         _print_table(issuers)
-    for error in damaged:
+    lists, damaged_lists = store.status_lists()
+    if lists and not as_json:
+        click.echo("Status lists:")
+        for entry in lists:
+            dated = f", from {entry.valid_from:%Y-%m-%d}" if entry.valid_from else ""
+            click.echo(f"  {entry.url} ({entry.kind}{dated}, pinned {entry.pinned_at:%Y-%m-%d})")
+    for error in [*damaged, *damaged_lists]:
         _warn(error.message)
-    ctx.exit(EXIT_USAGE if damaged else EXIT_OK)
+    ctx.exit(EXIT_USAGE if damaged or damaged_lists else EXIT_OK)
 
 
 def _print_table(issuers: list[PinnedIssuer]) -> None:
@@ -116,11 +167,22 @@ def _print_table(issuers: list[PinnedIssuer]) -> None:
 @click.argument("issuer_id", metavar="ID")
 @_trust_option
 def remove(issuer_id: str, trust_dir: Path | None) -> None:
-    """Unpin an issuer.
+    """Unpin an issuer or a status list.
 
-    ID is any issuer id the issuer has used, or the file name of a damaged entry.
+    ID is any issuer id the issuer has used, a status list's URL, or the file name of a damaged
+    entry.
     """
+    from leadbadge.errors import TrustStoreError
+
     store = _open(trust_dir)
-    removed = store.remove(issuer_id)
+    try:
+        removed: PinnedIssuer | str = store.remove(issuer_id)
+    except TrustStoreError:
+        try:
+            removed = f"the status list {store.remove_status_list(issuer_id)}"
+        except TrustStoreError:
+            raise TrustStoreError(
+                f"Nothing pinned in {store.root} is called {issuer_id}."
+            ) from None
     what = removed if isinstance(removed, str) else _label(removed)
     click.echo(f"Removed {what} from {store.root}.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,32 @@ def _parse_at(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+_DURATION = re.compile(r"^(\d+)\s*([dhm]?)$")
+
+
+def _parse_duration(value: str) -> timedelta:
+    """``--max-status-age``: a whole number of days (``d``, the default unit), hours or minutes."""
+    match = _DURATION.match(value.strip().lower())
+    if match is None or int(match[1]) == 0:
+        raise click.BadParameter(
+            f"{value!r} is not a duration like 7d, 36h or 90m", param_hint="'--max-status-age'"
+        )
+    unit = {"": "days", "d": "days", "h": "hours", "m": "minutes"}[match[2]]
+    return timedelta(**{unit: int(match[1])})
+
+
+def _read_status_list(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise click.BadParameter(
+            f"{path} is not a readable JSON file", param_hint="'--status-list'"
+        ) from None
+    if not isinstance(document, dict):
+        raise click.BadParameter(f"{path} is not a JSON object", param_hint="'--status-list'")
+    return document
+
+
 def _worst(codes: list[int]) -> int:
     return max(codes, key=_SEVERITY.index) if codes else EXIT_OK
 
@@ -85,6 +111,34 @@ def _worst(codes: list[int]) -> int:
     metavar="DATETIME",
     help="Judge validity as of this instant, e.g. 2031-01-01T00:00:00Z (default: now).",
 )
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Fetch a status list that is not pinned, over HTTPS. Keys are never fetched here.",
+)
+@click.option(
+    "--status-list",
+    "status_list_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A status list credential handed in with the credential (matched by its id); "
+    "repeatable. It is checked like a pinned one.",
+)
+@click.option(
+    "--max-status-age",
+    metavar="DURATION",
+    default="7d",
+    show_default=True,
+    help="The oldest status list taken as current: 7d, 36h, 90m. An older list leaves the "
+    "status unknown (verdict inconclusive).",
+)
+@click.option(
+    "--unsafe-skip-status",
+    is_flag=True,
+    help="UNSAFE: do not let a missing or out-of-date status list make the verdict "
+    "inconclusive; a revoked or suspended credential is still invalid.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def verify_command(
@@ -94,6 +148,10 @@ def verify_command(
     trust_dir: Path | None,
     recipient: str | None,
     at: str | None,
+    online: bool,
+    status_list_files: tuple[Path, ...],
+    max_status_age: str,
+    unsafe_skip_status: bool,
     as_json: bool,
 ) -> None:
     """Verify each INPUT (a credential file, or - for standard input) offline.
@@ -105,14 +163,20 @@ def verify_command(
     from leadbadge.decode import MAX_INPUT_BYTES
     from leadbadge.errors import LeadbadgeError
     from leadbadge.trust import TrustStore
-    from leadbadge.verify import Verifier
+    from leadbadge.verify import VerificationPolicy, Verifier
 
     if inputs.count("-") > 1:
         raise click.UsageError("Standard input ('-') can be read only once.")
     now = _parse_at(at)
     if recipient is not None:
         recipient = normalize_email(recipient, field_name="recipient")
-    verifier = Verifier(TrustStore.open(trust_dir))
+    policy = VerificationPolicy(
+        status="online" if online else "offline",
+        max_status_age=_parse_duration(max_status_age),
+        unsafe_skip_status=unsafe_skip_status,
+    )
+    given = [_read_status_list(path) for path in status_list_files]
+    verifier = Verifier(TrustStore.open(trust_dir), policy)
 
     codes: list[int] = []
     outputs: list[dict[str, Any]] = []
@@ -122,9 +186,13 @@ def verify_command(
             if name == "-":
                 with click.open_file("-", "rb") as stdin:
                     data = stdin.read(MAX_INPUT_BYTES + 1)
-                report = verifier.verify(data, recipient=recipient, now=now, source="-")
+                report = verifier.verify(
+                    data, recipient=recipient, now=now, source="-", status_lists=given
+                )
             else:
-                report = verifier.verify(Path(name), recipient=recipient, now=now, source=name)
+                report = verifier.verify(
+                    Path(name), recipient=recipient, now=now, source=name, status_lists=given
+                )
         except LeadbadgeError as error:
             say_error(sentence(error.message))
             codes.append(EXIT_USAGE)

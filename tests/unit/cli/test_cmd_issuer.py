@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -350,13 +351,44 @@ def test_issue_help_documents_the_evidence_syntax() -> None:
 # --- publish and rotate ------------------------------------------------------------------------
 
 
-def test_publish_needs_no_passphrase(home: Path, tmp_path: Path) -> None:
-    result = _run(["publish", "--issuer", str(home), str(tmp_path / "site")], env=NO_PASSPHRASE)
+def test_publish_signs_the_status_lists_with_the_passphrase(home: Path, tmp_path: Path) -> None:
+    result = _run(["publish", "--issuer", str(home), str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     listed = result.stdout.split()
-    assert str(tmp_path / "site" / "leadership" / "keys.json") in listed
-    assert str(tmp_path / "site" / "leadership" / "did.json") in listed
+    for name in ("keys.json", "did.json", "status/1.json", "status/2.json"):
+        assert str(tmp_path / "site" / "leadership" / name) in listed
     assert "Host everything under" in result.stderr
+    status_list = json.loads((tmp_path / "site" / "leadership" / "status" / "1.json").read_text())
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status_list["proof"][0]["verificationMethod"] == f"{DID}#key-1"
+
+
+def test_publish_without_a_passphrase_off_a_terminal_is_refused(home: Path, tmp_path: Path) -> None:
+    result = _run(["publish", "--issuer", str(home), str(tmp_path / "site")], env=NO_PASSPHRASE)
+    assert result.exit_code == 3
+    assert "No passphrase" in _one_sentence(result)
+    assert not (tmp_path / "site").exists()
+
+
+def test_publish_status_validity_sets_valid_until(home: Path, tmp_path: Path) -> None:
+    args = ["publish", "--issuer", str(home), str(tmp_path / "site"), "--status-validity", "7"]
+    assert _run(args).exit_code == 0
+    status_list = json.loads((tmp_path / "site" / "leadership" / "status" / "2.json").read_text())
+    start = datetime.fromisoformat(status_list["validFrom"].replace("Z", "+00:00"))
+    end = datetime.fromisoformat(status_list["validUntil"].replace("Z", "+00:00"))
+    assert end - start == timedelta(days=7)
+    assert status_list["credentialSubject"]["ttl"] == 86_400_000
+
+
+def test_init_without_suspension_gives_one_status_entry(tmp_path: Path) -> None:
+    home = tmp_path / "strict"
+    _init(home, "--no-suspension")
+    issued = _run(_issue_args(home))
+    assert issued.exit_code == 0, issued.output
+    status = json.loads(issued.stdout)["credentialStatus"]
+    assert isinstance(status, dict)
+    assert status["statusPurpose"] == "revocation"
+    assert json.loads((home / "issuer.json").read_text())["statusPurposes"] == ["revocation"]
 
 
 def test_rotate_keeps_old_credentials_verifying(home: Path, tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ def test_dropped_keys_are_warned_about(tmp_path: Path, trust: str) -> None:
         (["trust", "add", "{missing}"], "does not exist."),
         (["trust", "add", "http://rcoe.example.org/keys.json"], "only https URLs are fetched"),
         (["trust", "add", "{bad}"], "is invalid: 'name' must be a non-empty string."),
-        (["trust", "remove", "did:web:nobody.example.org"], "No issuer with the id"),
+        (["trust", "remove", "did:web:nobody.example.org"], "Nothing pinned in"),
     ],
 )
 def test_bad_input_is_one_sentence_and_exit_3(

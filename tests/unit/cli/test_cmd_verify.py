@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
 from leadbadge.report import CHECK_IDS
+from leadbadge.trust import TrustStore
 from tests.unit._issued import DID_WEB, World, make_world
 
 AT = "2026-12-23T12:00:00Z"
@@ -19,7 +20,10 @@ AT = "2026-12-23T12:00:00Z"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return make_world(tmp_path_factory.mktemp("cli-verify"), did_web=DID_WEB)
+    built = make_world(tmp_path_factory.mktemp("cli-verify"), did_web=DID_WEB)
+    # The status lists every credential points to, as published and pinned on the day of AT.
+    built.fresh_lists(datetime.fromisoformat(AT.replace("Z", "+00:00")))
+    return built
 
 
 @pytest.fixture
@@ -154,11 +158,14 @@ def test_several_inputs_exit_with_the_worst_and_json_is_an_array(
 def test_invalid_is_worse_than_inconclusive(
     world: World, files: dict[str, Path], tmp_path: Path
 ) -> None:
-    result = CliRunner().invoke(
-        cli,
-        ["verify", str(files["good"]), str(files["tampered"]), "--trust", str(tmp_path / "none")],
-    )
+    # The issuer pinned from its DID document alone: its key is known, its status lists are
+    # not, so the good credential is inconclusive and the tampered one invalid.
+    store = TrustStore.open(tmp_path / "keys-only")
+    store.add_published(world.site / "leadership" / "did.json")
+    args = ["verify", str(files["good"]), str(files["tampered"]), "--at", AT, "--json"]
+    result = CliRunner().invoke(cli, [*args, "--trust", str(store.root)])
     assert result.exit_code == 1
+    assert [r["verdict"] for r in json.loads(result.output)] == ["inconclusive", "invalid"]
 
 
 def test_unreadable_input_counts_as_3_and_the_others_are_still_reported(

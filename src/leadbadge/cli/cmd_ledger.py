@@ -1,0 +1,228 @@
+"""``leadbadge ledger list | show | export``: what the issuer has issued, for the administrator.
+
+Read-only reports over the issuer ledger: every credential with its tier, recipient, date and
+current status, one credential with its status list entries and every status change, and a
+CSV export for spreadsheets. The ledger holds recipients' names: so do these reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from leadbadge.cli._app import cli
+from leadbadge.cli._common import console
+from leadbadge.cli.cmd_status import credential_id
+
+if TYPE_CHECKING:
+    from leadbadge.ledger import LedgerEntry, StatusChange
+
+_issuer_option = click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)
+CSV_COLUMNS = (
+    "id",
+    "tier",
+    "recipient_name",
+    "recipient_hash",
+    "issued_at",
+    "key",
+    "status",
+    "revocation_list",
+    "revocation_index",
+    "suspension_list",
+    "suspension_index",
+    "last_change_at",
+    "last_change_by",
+    "last_change_reason",
+)
+# A spreadsheet runs a cell that starts like a formula; a leading quote keeps it text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def recipient_name(document: Mapping[str, Any]) -> str | None:
+    """The recipient's name as the credential states it (an IdentityObject of type name)."""
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, Mapping):
+        return None
+    for item in subject.get("identifier") or []:
+        if isinstance(item, Mapping) and item.get("identityType") == "name":
+            value = item.get("identityHash")
+            return value if isinstance(value, str) else None
+    name = subject.get("name")
+    return name if isinstance(name, str) else None
+
+
+def _entry_json(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "tier": entry.tier,
+        "recipientName": recipient_name(entry.document),
+        "recipientHash": entry.recipient_hash,
+        "issuedAt": entry.issued_at,
+        "key": entry.key_vm,
+        "status": entry.status,
+        "statusEntries": [
+            {"purpose": a.purpose, "list": a.list_url, "index": a.index} for a in entry.assignments
+        ],
+    }
+
+
+def _change_json(change: StatusChange) -> dict[str, Any]:
+    return {
+        "action": change.action,
+        "from": change.from_status,
+        "to": change.to_status,
+        "by": change.actor,
+        "at": change.at,
+        "reason": change.reason,
+    }
+
+
+@cli.group("ledger")
+def ledger_group() -> None:
+    """Report what the issuer has issued: list, show one credential, export to CSV."""
+
+
+@ledger_group.command("list")
+@_issuer_option
+@click.option("--tier", help="Only credentials of this tier.")
+@click.option(
+    "--status",
+    type=click.Choice(["active", "suspended", "revoked"]),
+    help="Only credentials with this status.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json: bool) -> None:
+    """List issued credentials, oldest first."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from leadbadge.home import IssuerHome
+
+    with IssuerHome.open(issuer_dir).open_ledger() as ledger:
+        entries = ledger.entries(tier=tier, status=status)
+    if as_json:
+        click.echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo("No credentials match.")
+        return
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for column in ("tier", "recipient", "issued", "status"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        table.add_row(
+            Text(entry.id),
+            Text(entry.tier),
+            Text(recipient_name(entry.document) or "—"),
+            entry.issued_at,
+            Text(
+                entry.status, style={"revoked": "red", "suspended": "yellow"}.get(entry.status, "")
+            ),
+        )
+    console().print(table)
+    click.echo(f"{len(entries)} credential{'s' if len(entries) != 1 else ''}.")
+
+
+@ledger_group.command("show")
+@_issuer_option
+@click.argument("credential", metavar="CREDENTIAL_ID_OR_FILE")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, with the signed document.")
+def show_command(issuer_dir: Path, credential: str, as_json: bool) -> None:
+    """Show one credential: its record, status list entries and every status change."""
+    from leadbadge.errors import InputError
+    from leadbadge.home import IssuerHome
+
+    target = credential_id(credential)
+    with IssuerHome.open(issuer_dir).open_ledger() as ledger:
+        entry = ledger.get(target)
+        changes = ledger.changes(target)
+    if entry is None:
+        raise InputError(f"The ledger records no credential with the id {target}.")
+    if as_json:
+        data = {**_entry_json(entry), "changes": [_change_json(c) for c in changes]}
+        data["document"] = entry.document
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Credential  {entry.id}")
+    click.echo(f"Tier        {entry.tier}")
+    click.echo(f"Recipient   {recipient_name(entry.document) or '—'} ({entry.recipient_hash})")
+    click.echo(f"Issued      {entry.issued_at} with {entry.key_vm}")
+    click.echo(f"Status      {entry.status}")
+    for assignment in entry.assignments:
+        click.echo(f"  {assignment.purpose:<11} index {assignment.index} in {assignment.list_url}")
+    if not entry.assignments:
+        click.echo("  (issued without status entries)")
+    click.echo("Changes" if changes else "Changes     none")
+    for change in changes:
+        why = f": {change.reason}" if change.reason else ""
+        click.echo(f"  {change.at}  {change.action} by {change.actor}{why}")
+
+
+@ledger_group.command("export")
+@_issuer_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CSV to this file (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+def export_command(issuer_dir: Path, output: Path | None, force: bool) -> None:
+    """Export every credential to CSV (UTF-8, one row per credential, a header row first).
+
+    Columns: id, tier, recipient_name, recipient_hash, issued_at, key, status, the revocation
+    and suspension list and index, and the last status change (when, by whom, why). A cell
+    that a spreadsheet would run as a formula starts with a quote.
+    """
+    from leadbadge import _fs
+    from leadbadge.home import IssuerHome
+
+    with IssuerHome.open(issuer_dir).open_ledger() as ledger:
+        entries = ledger.entries()
+        last: dict[str, StatusChange] = {c.credential_id: c for c in ledger.changes()}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in entries:
+        held = {a.purpose: a for a in entry.assignments}
+        change = last.get(entry.id)
+        row = [
+            entry.id,
+            entry.tier,
+            recipient_name(entry.document) or "",
+            entry.recipient_hash,
+            entry.issued_at,
+            entry.key_vm,
+            entry.status,
+            held["revocation"].list_url if "revocation" in held else "",
+            held["revocation"].index if "revocation" in held else "",
+            held["suspension"].list_url if "suspension" in held else "",
+            held["suspension"].index if "suspension" in held else "",
+            change.at if change else "",
+            change.actor if change else "",
+            (change.reason or "") if change else "",
+        ]
+        writer.writerow([_cell(value) for value in row])
+    if output is None:
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    _fs.atomic_write_text(output, buffer.getvalue(), overwrite=force)
+    click.echo(f"Wrote {len(entries)} credentials to {output}.", err=True)
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
