@@ -223,3 +223,32 @@ def test_the_rendered_spec_examples_validate(variant: str) -> None:
 )
 def test_the_registered_date_time_format_check(value: str, ok: bool) -> None:
     assert _is_rfc3339_date_time(value) is ok
+
+
+# --- credentialStatus: OB 3.0 allows one ([0..1]); leadbadge's default carries two ---------------
+
+_LIST = "https://leadership.example.org/status/{}.json"
+
+
+def _with_status(purposes: tuple[str, ...]) -> dict[str, Any]:
+    from leadbadge.status import status_entry
+
+    credential = _credential("initial", credential_schema=False)
+    entries = [status_entry(_LIST.format(n), p, 4242 + n) for n, p in enumerate(purposes, 1)]
+    credential["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+    return credential
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_single_revocation_entry_validates(variant: str) -> None:
+    # What an issuer home made with `leadbadge init --no-suspension` issues.
+    assert _errors(variant, _with_status(("revocation",))) == []
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_two_status_entries_break_the_ob_cardinality(variant: str) -> None:
+    # VC 2.0 and Bitstring Status List v1.0 allow several entries; both official OB schemas
+    # allow one object only. docs/status.md says so and how to issue the single form.
+    errors = _errors(variant, _with_status(("revocation", "suspension")))
+    assert errors
+    assert all(e.startswith("credentialStatus:") for e in errors)
