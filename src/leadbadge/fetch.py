@@ -38,8 +38,10 @@ TIMEOUT_SECONDS = 10.0
 #: Bound on the whole fetch, redirects and body included, in seconds.
 DEADLINE_SECONDS = 30.0
 
-_ACCEPT = "application/json, application/did+json, application/ld+json;q=0.9"
-_JSON_TYPES = frozenset({"application/json", "text/json"})
+_ACCEPT = "application/json, application/did+json, application/vc, application/ld+json;q=0.9"
+# application/vc: a verifiable credential secured with an embedded proof, as a status list
+# credential may be served (Bitstring Status List v1.0 §4); it is JSON.
+_JSON_TYPES = frozenset({"application/json", "text/json", "application/vc"})
 
 
 @dataclass(frozen=True)

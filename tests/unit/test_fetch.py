@@ -38,7 +38,12 @@ def test_fetches_json_body_and_names_the_final_url() -> None:
 
 @pytest.mark.parametrize(
     "content_type",
-    ["application/did+json", "application/ld+json; charset=utf-8", "application/did+ld+json"],
+    [
+        "application/did+json",
+        "application/ld+json; charset=utf-8",
+        "application/did+ld+json",
+        "application/vc",
+    ],
 )
 def test_accepts_json_media_types(content_type: str) -> None:
     def handler(_request: httpx.Request) -> httpx.Response:
