@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,13 @@ from urllib.parse import unquote
 import httpx
 
 from leadbadge.did import DidDocument, did_web_to_url, parse_did_document, resolve_did_key
-from leadbadge.errors import DIDError, InvalidKeyError, LeadbadgeError, TrustStoreError
+from leadbadge.errors import (
+    DIDError,
+    InvalidKeyError,
+    LeadbadgeError,
+    NetworkError,
+    TrustStoreError,
+)
 from leadbadge.fetch import MAX_BYTES, check_url, fetch_json
 from leadbadge.keys import VerifyingKey
 from leadbadge.status import is_status_list_document
@@ -55,6 +61,9 @@ class PublishedIssuer:
     achievements: Mapping[str, str]
     did_document: Mapping[str, Any] | None
     source: str
+    #: Achievement id -> the published Achievement, for those found beside the key history
+    #: (a ``full`` QR code may leave the Achievement out; whoever reads it puts this back).
+    achievement_documents: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: The status list URLs the key history names (``statusLists``), and the lists found or
     #: fetched for them: (URL, document). Checked before pinning (``_trust_status``).
     status_urls: tuple[str, ...] = ()
@@ -379,6 +388,7 @@ def with_document(history: PublishedIssuer, doc: Mapping[str, Any], where: str) 
         achievements=history.achievements,
         did_document=dict(doc),
         source=history.source,
+        achievement_documents=history.achievement_documents,
         status_urls=history.status_urls,
         status_lists=history.status_lists,
     )
@@ -445,6 +455,56 @@ def _site_root(keys_file: Path, url: str) -> Path | None:
     return folder.parents[len(url_parts) - 1] if url_parts else folder
 
 
+def _achievement(doc: Any, achievement_id: str) -> Mapping[str, Any] | None:
+    """A published Achievement document, if it is one and has the id it is published under."""
+    if isinstance(doc, Mapping) and doc.get("id") == achievement_id:
+        kinds = doc.get("type")
+        if "Achievement" in (kinds if isinstance(kinds, list) else [kinds]):
+            return doc
+    return None
+
+
+def _local_achievements(history: PublishedIssuer, root: Path) -> dict[str, Mapping[str, Any]]:
+    """The history's Achievements found in the published folder (site root ``root``)."""
+    found: dict[str, Mapping[str, Any]] = {}
+    site = _origin(history.url or "")
+    for url in history.achievements.values():
+        if _origin(url) != site:
+            continue
+        segments = [unquote(p) for p in httpx.URL(url).path.split("/") if p]
+        if any(s in (".", "..") or "/" in s or "\\" in s for s in segments):
+            continue
+        path = root.joinpath(*segments)
+        if not path.is_file():
+            continue
+        try:
+            document = _achievement(_read_json_file(path), url)
+        except TrustStoreError:
+            continue  # only needed to read full QR codes; the keys are what is pinned
+        if document is not None:
+            found[url] = document
+    return found
+
+
+def _fetched_achievements(
+    history: PublishedIssuer, client: httpx.Client | None
+) -> dict[str, Mapping[str, Any]]:
+    """The history's Achievements fetched from the issuer's own site; one that cannot be
+    fetched is left out (it is only needed to read ``full`` QR codes)."""
+    found: dict[str, Mapping[str, Any]] = {}
+    site = _origin(history.url or "")
+    for url in history.achievements.values():
+        if _origin(url) != site:
+            continue
+        try:
+            document = _achievement(_fetch(url, client)[0], url)
+        except (NetworkError, TrustStoreError):
+            continue
+        if document is not None:
+            found[url] = document
+    return found
+
+
 def _from_folder(folder: Path) -> PublishedIssuer:
     keys_file = folder / "keys.json"
     if not keys_file.is_file():
@@ -504,10 +564,12 @@ def _history_file(keys_file: Path, roots: list[Path]) -> PublishedIssuer:
     if _kind(doc, str(keys_file)) != "history":
         raise TrustStoreError(f"{keys_file} is not a leadbadge key history.")
     history = parse_history(doc, str(keys_file.resolve()))
+    derived = _site_root(keys_file, history.url) if history.url is not None else None
+    if derived is not None:
+        history = replace(history, achievement_documents=_local_achievements(history, derived))
     did_web = history.issuer if history.issuer.startswith("did:web:") else None
     if did_web is None or history.url is None:
         return history
-    derived = _site_root(keys_file, history.url)
     searched = [*roots, *([derived] if derived is not None else [])]
     for root in searched:
         did_file = _did_path(root, did_web)
@@ -566,11 +628,12 @@ def _from_url(url: str, client: httpx.Client | None) -> PublishedIssuer:
     history = replace(
         history, status_lists=tuple((u, _fetch(u, client)[0]) for u in history.status_urls)
     )
-    if not history.issuer.startswith("did:web:"):
-        return history
-    did_url = did_web_to_url(history.issuer)
-    did_doc, _ = _fetch(did_url, client)
-    return with_document(history, did_doc, did_url)
+    if history.issuer.startswith("did:web:"):
+        did_url = did_web_to_url(history.issuer)
+        did_doc, _ = _fetch(did_url, client)
+        history = with_document(history, did_doc, did_url)
+    # Last, and only nice to have: the Achievements (for full QR codes that leave them out).
+    return replace(history, achievement_documents=_fetched_achievements(history, client))
 
 
 def load_status_source(

@@ -29,8 +29,10 @@ from leadbadge.credential import achievement_id, build_achievement
 from leadbadge.did import did_web_document, did_web_to_url
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.home import IssuerHome, KeyRecord, xsd_datetime
+from leadbadge.issuer_jose import with_jose_methods
 from leadbadge.keys import SigningKey
 from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.share.pages import credential_pages
 from leadbadge.status import bitstring, build_list_credential
 
 __all__ = [
@@ -194,6 +196,8 @@ def site_files(
     files: list[PublishedFile] = []
     if home.did_web is not None:
         document = did_web_document(home.did_web, [(f"key-{k.n}", k.public_key) for k in home.keys])
+        # The issuer's JOSE keys (RS256, ES256) for VC-JWT, as JsonWebKey assertion methods.
+        document = with_jose_methods(document, home)
         where = _segments(urlsplit(did_web_to_url(home.did_web)).path)
         files.append(PublishedFile(where, document, "did"))
     files.append(PublishedFile((*base, "issuer.json"), profile_document(home), "profile"))
@@ -258,9 +262,20 @@ def publish(
         (root.joinpath(*f.path), (json.dumps(f.document, indent=2, ensure_ascii=False) + "\n"))
         for f in files
     ]
+    # What credential links serve (docs/sharing.md): c/<id>/credential.json and index.html.
+    with home.open_ledger() as ledger:
+        documents = [entry.document for entry in ledger.entries()]
+    pages = [
+        (root.joinpath(*parts), data)
+        for parts, data in credential_pages(documents, home.profile.url)
+    ]
     written = []
     for path, text in rendered:
         path.parent.mkdir(parents=True, exist_ok=True)
         _fs.atomic_write_text(path, text)
+        written.append(path)
+    for path, data in pages:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _fs.atomic_write_bytes(path, data)
         written.append(path)
     return written

@@ -416,6 +416,7 @@ class TrustStore:
             for old in replaced:
                 if old.path is not None and old.path != path:
                     old.path.unlink(missing_ok=True)
+            self._pin_achievements(published)
             lists = [self._write_status_list(entry) for entry in lists]
         except OSError as error:
             raise TrustStoreError(
@@ -610,6 +611,39 @@ class TrustStore:
             valid_until=entry.valid_until,
             path=path,
         )
+
+    # --- published Achievements (for full QR codes that leave theirs out) ---------------------
+
+    def _pin_achievements(self, published: PublishedIssuer) -> None:
+        folder = self.root / "achievements"
+        for achievement_id, document in published.achievement_documents.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            record = {"id": achievement_id, "issuer": published.issuer, "document": document}
+            data = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+            _fs.atomic_write_bytes(folder / _entry_name(achievement_id), data.encode("utf-8"))
+
+    def find_achievement(self, achievement_id: str) -> dict[str, Any] | None:
+        """The published Achievement with this id, as pinned with its issuer, or None.
+
+        Only a copy: whoever puts it into a credential checks it against the digest the
+        credential's QR code carries, and the signature then covers it.
+        """
+        path = self.root / "achievements" / _entry_name(achievement_id)
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(_MAX_ENTRY_BYTES + 1)
+            record = json.loads(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        if (
+            len(raw) > _MAX_ENTRY_BYTES
+            or not isinstance(record, dict)
+            or record.get("id") != achievement_id
+            or not isinstance(record.get("document"), dict)
+        ):
+            return None
+        document: dict[str, Any] = record["document"]
+        return document
 
     def remove(self, issuer_id: str) -> PinnedIssuer | str:
         """Unpin the issuer with this identity; returns what was removed.

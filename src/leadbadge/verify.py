@@ -38,7 +38,7 @@ from leadbadge._verify_checks import (
     result,
 )
 from leadbadge.credential import normalize_email, tier_id_from_achievement_id
-from leadbadge.decode import decode_credential
+from leadbadge.decode import CredentialSources, decode_credential
 from leadbadge.did import VerificationMethod
 from leadbadge.errors import (
     CanonicalizationLimitError,
@@ -50,8 +50,9 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
+from leadbadge.jwk import PublicJwk
 from leadbadge.keys import VerifyingKey
-from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.proof import ed25519_signature_2020, eddsa_rdfc_2022, vc_jwt
 from leadbadge.report import (
     CHECK_IDS,
     CheckResult,
@@ -81,17 +82,22 @@ class VerificationPolicy:
     """What the verifier requires before it calls a credential valid.
 
     ``allowed_proofs`` lists the (proof type, cryptosuite) pairs the verifier accepts, never
-    chosen by the credential; ``max_clock_skew`` bounds how far dates may be off (at most a
-    day); with ``require_trusted_issuer`` a credential whose issuer is not pinned in the trust
-    store is inconclusive, not valid. Status lists come from the trust store (or with the
-    credential); ``status="online"`` also fetches a list that is not pinned. A list whose
-    ``validFrom`` is older than ``max_status_age`` does not say where the credential stands now,
-    and a credential whose list is missing or old has the status ``unknown`` (inconclusive)
-    unless ``unsafe_skip_status`` is set: then its status is still reported but no longer
-    required. A revoked or suspended credential is invalid either way.
+    chosen by the credential (``Ed25519Signature2020`` has no cryptosuite: ``""``);
+    ``allowed_jwt_algorithms`` the JWS algorithms it accepts for VC-JWT credentials (``none``
+    and MAC algorithms are refused whatever it says); ``max_clock_skew`` bounds how far dates
+    may be off (at most a day); with ``require_trusted_issuer`` a credential whose issuer is
+    not pinned in the trust store is inconclusive, not valid. Status lists come from the trust
+    store (or with the credential); ``status="online"`` also fetches a list that is not
+    pinned. A list whose ``validFrom`` is older than ``max_status_age`` does not say where the
+    credential stands now, and a credential whose list is missing or old has the status
+    ``unknown`` (inconclusive) unless ``unsafe_skip_status`` is set: then its status is still
+    reported but no longer required. A revoked or suspended credential is invalid either way.
     """
 
-    allowed_proofs: frozenset[tuple[str, str]] = eddsa_rdfc_2022.DEFAULT_ALLOWED
+    allowed_proofs: frozenset[tuple[str, str]] = eddsa_rdfc_2022.DEFAULT_ALLOWED | {
+        ed25519_signature_2020.ALLOWED
+    }
+    allowed_jwt_algorithms: frozenset[str] = vc_jwt.DEFAULT_ALGORITHMS
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW
     require_trusted_issuer: bool = True
     status: Literal["offline", "online"] = "offline"
@@ -119,6 +125,7 @@ class VerificationPolicy:
                 field="max_status_age",
             )
         object.__setattr__(self, "allowed_proofs", frozenset(self.allowed_proofs))
+        object.__setattr__(self, "allowed_jwt_algorithms", frozenset(self.allowed_jwt_algorithms))
 
     def required_checks(self, *, recipient_asked: bool) -> frozenset[str]:
         """The checks whose ``unknown`` makes the verdict inconclusive."""
@@ -133,13 +140,19 @@ class VerificationPolicy:
 
 
 class Verifier:
-    """Verifies credentials against a trust store under a policy; holds no per-call state."""
+    """Verifies credentials against a trust store under a policy; holds no per-call state.
+
+    ``sources`` says where decoding may find what a QR code does not carry (a left-out
+    Achievement, the credential a link names); by default only the Achievements pinned in the
+    trust store, so nothing is fetched (:mod:`leadbadge.share.sources` builds others).
+    """
 
     def __init__(
         self,
         trust_store: TrustStore | None = None,
         policy: VerificationPolicy | None = None,
         *,
+        sources: CredentialSources | None = None,
         status_client: httpx.Client | None = None,
     ) -> None:
         self.trust_store = trust_store
@@ -147,6 +160,9 @@ class Verifier:
         #: The HTTP client status lists are fetched with under ``status="online"`` (default: a
         #: new bounded client per fetch, :mod:`leadbadge.fetch`).
         self.status_client = status_client
+        if sources is None and trust_store is not None:
+            sources = CredentialSources(achievements=trust_store.find_achievement)
+        self.sources = sources
 
     def verify(
         self,
@@ -178,10 +194,15 @@ class Verifier:
             # As typed: matches_identity also tries the lower-case form, and another issuer may
             # have hashed the address with its original case.
             email = recipient.strip()
-        decoded = decode_credential(data, source=source)
+        decoded = decode_credential(data, source=source, sources=self.sources)
         materials = self._status_materials(decoded.document, status_lists, when)
         run = _Run(
-            decoded.document, when, self.policy, self.trust_store, status_materials=materials
+            decoded.document,
+            when,
+            self.policy,
+            self.trust_store,
+            jwt=decoded.jwt,
+            status_materials=materials,
         )
         results = run.checks(email)
         required = self.policy.required_checks(recipient_asked=email is not None)
@@ -190,10 +211,9 @@ class Verifier:
             verdict=compute_verdict(results, required),
             checks=results,
             evaluated_at=when,
-            summary=run.summary(decoded.source_format),
+            summary=run.summary(decoded.format_label),
             required=required,
         )
-
 
     def _status_materials(
         self, doc: Mapping[str, Any], given: Sequence[Mapping[str, Any]], when: datetime
@@ -358,6 +378,54 @@ class _KeyLookup:
         return VerificationMethodError(message, verification_method=vm_id)
 
 
+class _JwtKeys:
+    """The ``kid`` resolver for a VC-JWT: Ed25519 keys by the rules of :class:`_KeyLookup`, and
+    a pinned did:web issuer's JsonWebKeys (RSA, P-256) from its pinned DID document."""
+
+    def __init__(self, lookup: _KeyLookup) -> None:
+        self.lookup = lookup
+        #: The JsonWebKey found in the pinned DID document, when the kid named one.
+        self.jose: vc_jwt.JwtKey | None = None
+
+    def __call__(self, kid: str, issuer: str, /) -> vc_jwt.JwtKey:
+        try:
+            method = self.lookup(kid, issuer)
+        except VerificationMethodError:
+            jose = self._from_did_document(kid)
+            if jose is None:
+                raise
+            self.lookup.refusal = None
+            self.jose = jose
+            return jose
+        return vc_jwt.JwtKey(
+            kid, method.controller, PublicJwk.from_verifying_key(method.public_key)
+        )
+
+    def _from_did_document(self, kid: str) -> vc_jwt.JwtKey | None:
+        pinned = self.lookup.pinned
+        if pinned is None or pinned.did_document is None:
+            return None
+        if not pinned.has_identity(kid.partition("#")[0]):
+            return None
+        try:
+            return vc_jwt.did_document_key(pinned.did_document, kid)
+        except VerificationMethodError:
+            return None
+
+
+def _assertion_ids(document: Mapping[str, Any] | None) -> list[str]:
+    """The absolute ids a DID document lists under ``assertionMethod``."""
+    if document is None:
+        return []
+    doc_id = str(document.get("id", ""))
+    ids = []
+    for item in as_list(document.get("assertionMethod")):
+        ref = item.get("id") if isinstance(item, Mapping) else item
+        if isinstance(ref, str):
+            ids.append(doc_id + ref if ref.startswith("#") else ref)
+    return ids
+
+
 class _Run:
     """One verification: the document, what the trust store says about its issuer, the checks."""
 
@@ -368,10 +436,13 @@ class _Run:
         policy: VerificationPolicy,
         trust_store: TrustStore | None,
         *,
+        jwt: str | None = None,
         status_materials: Mapping[str, _verify_status.StatusMaterial] | None = None,
     ) -> None:
         self.doc = doc
         self.status_materials = status_materials or {}
+        #: The compact JWS the credential came in, when it is a VC-JWT (its proof).
+        self.jwt = jwt
         self.now = now
         self.policy = policy
         self.trust_store = trust_store
@@ -415,6 +486,10 @@ class _Run:
     # --- issuer_key: Controlled Identifiers 1.0 §3.3 "Retrieve Verification Method" --------
 
     def _proof_and_key(self, strict: CheckResult) -> tuple[CheckResult, CheckResult]:
+        if self.jwt is not None:
+            # OB 3.0 §8.2: a VC-JWT's proof is its JWS signature, over the token's bytes (an
+            # embedded proof inside it is covered by that signature and not relied on).
+            return self._jwt_proof_and_key(self.jwt)
         proofs = as_list(self.doc.get("proof"))
         if not proofs:
             return (
@@ -548,7 +623,10 @@ class _Run:
             )
             return proof, key
         if verified.warnings:
-            legacy = verified.cryptosuite == eddsa_rdfc_2022.LEGACY_CRYPTOSUITE
+            legacy = verified.cryptosuite in (
+                eddsa_rdfc_2022.LEGACY_CRYPTOSUITE,
+                ed25519_signature_2020.PROOF_TYPE,
+            )
             proof = result(
                 "proof",
                 WARN,
@@ -638,6 +716,17 @@ class _Run:
         proof_failed: bool = False,
     ) -> CheckResult:
         vm = verified.verification_method if verified is not None else lookup.vm_id
+        created = verified.created if verified is not None else None
+        return self._key_result_at(lookup, vm, created, proof_failed=proof_failed)
+
+    def _key_result_at(
+        self,
+        lookup: _KeyLookup,
+        vm: str | None,
+        created: datetime | None,
+        *,
+        proof_failed: bool = False,
+    ) -> CheckResult:
         found = lookup.source(vm)
         if found is None:
             if lookup.refusal is not None:
@@ -671,7 +760,6 @@ class _Run:
                 source="embedded in the credential (integrity only)",
             )
         assert pinned_key is not None  # noqa: S101 - found together with source "trust_store"
-        created = verified.created if verified is not None else None
         signed_at = created or checks.parse_date(
             self.doc.get("validFrom") or self.doc.get("issuanceDate")
         )
@@ -719,6 +807,193 @@ class _Run:
             source="trust store",
             signedAt=iso(signed_at),
             keyPeriod=period,
+        )
+
+    # --- proof and issuer_key of a VC-JWT: OB 3.0 §8.2.6 "Verify a Credential"; RFC 7515 §5.2
+    # --- (signature), RFC 8725 §3.1 (the algorithm comes from the key and the policy) ---------
+
+    def _jwt_proof_and_key(self, token: str) -> tuple[CheckResult, CheckResult]:
+        lookup = _KeyLookup(self.trust_store, self.pinned, self.issuer_id)
+        if self.trust_problem is not None:
+            lookup.pinned = None
+        keys = _JwtKeys(lookup)
+        try:
+            verified = vc_jwt.verify(
+                token, resolver=keys, allowed=self.policy.allowed_jwt_algorithms
+            )
+        except SignatureError:
+            return (
+                result(
+                    "proof",
+                    FAIL,
+                    "The VC-JWT signature does not match the token: it was changed after signing "
+                    "or signed with another key.",
+                    action="Treat the credential as forged; ask the holder for the file the "
+                    "issuer sent.",
+                    code="INVALID_SIGNATURE",
+                    problem_type=PROOF_ERROR,
+                    kid=lookup.vm_id,
+                ),
+                self._jwt_key_result(lookup, keys, None),
+            )
+        except UnsupportedProofError as error:
+            return (
+                result(
+                    "proof",
+                    UNKNOWN,
+                    f"The VC-JWT cannot be checked: {clause(error.message)}",
+                    action="Ask the issuer for the credential signed with RS256, ES256 or EdDSA.",
+                    code="UNSUPPORTED_PROOF",
+                    problem_type=PROOF_ERROR,
+                ),
+                result(
+                    "issuer_key",
+                    UNKNOWN,
+                    "The issuer's key was not looked up: the JWS algorithm is not accepted.",
+                    code="UNSUPPORTED_PROOF",
+                ),
+            )
+        except VerificationMethodError as error:
+            if lookup.vm_id is None:
+                # No kid to look up: the header names no key at all (or no issuer to tie to).
+                return (
+                    result(
+                        "proof",
+                        UNKNOWN,
+                        f"The VC-JWT cannot be checked: {clause(error.message)}",
+                        action="Ask the issuer for a token whose header names its key (kid).",
+                        code="KEY_UNRESOLVABLE",
+                        problem_type=PROOF_ERROR,
+                    ),
+                    result(
+                        "issuer_key",
+                        UNKNOWN,
+                        f"No key could be found: {clause(error.message)}",
+                        action=_PIN_IT,
+                        code="KEY_UNRESOLVABLE",
+                    ),
+                )
+            return self._key_refused(lookup, error)
+        except LeadbadgeError as error:
+            return (
+                result(
+                    "proof",
+                    FAIL,
+                    f"The VC-JWT is not valid: {clause(error.message)}",
+                    action="Treat the credential as unverified and ask the issuer to reissue it.",
+                    code="MALFORMED_PROOF",
+                    problem_type=MALFORMED_PROOF,
+                ),
+                result("issuer_key", SKIPPED, "No key was relied on: the token was refused."),
+            )
+        key = self._jwt_key_result(lookup, keys, verified)
+        detail: dict[str, Any] = {
+            "format": "VC-JWT",
+            "alg": verified.alg,
+            "kid": verified.kid,
+            "jwkThumbprint": verified.key.thumbprint,
+            "signedAt": iso(verified.signed_at) if verified.signed_at else None,
+            "vcClaim": True if verified.form == "vc1" else None,
+        }
+        if key.status is FAIL:
+            proof = result(
+                "proof",
+                FAIL,
+                "The VC-JWT was not signed with a key of the credential's issuer.",
+                action=key.action,
+                code="WRONG_KEY",
+                problem_type=PROOF_ERROR,
+                **detail,
+            )
+            return proof, key
+        if verified.warnings:
+            proof = result(
+                "proof",
+                WARN,
+                f"The VC-JWT signature ({verified.alg}) matches the credential. "
+                f"{verified.warnings[0]}",
+                action="It still verifies; the issuer should follow OB 3.0 §8.2 in new tokens.",
+                code="JWT_CLAIMS",
+                warnings=list(verified.warnings),
+                **detail,
+            )
+            return proof, key
+        message = f"The VC-JWT signature ({verified.alg}) matches the credential."
+        return result("proof", PASS, message, **detail), key
+
+    def _jwt_key_result(
+        self, lookup: _KeyLookup, keys: _JwtKeys, verified: vc_jwt.JwtVerification | None
+    ) -> CheckResult:
+        signed_at = verified.signed_at if verified is not None else None
+        if verified is not None and verified.kid is None:
+            return self._jwk_only_key_result(lookup, verified)
+        if keys.jose is not None and verified is not None:
+            return self._jose_key_result(keys.jose, signed_at)
+        return self._key_result_at(lookup, verified.kid if verified else lookup.vm_id, signed_at)
+
+    def _jose_key_result(self, key: vc_jwt.JwtKey, signed_at: datetime | None) -> CheckResult:
+        when = signed_at or checks.parse_date(
+            self.doc.get("validFrom") or self.doc.get("issuanceDate")
+        )
+        period = {"validUntil": iso(key.valid_until)} if key.valid_until else None
+        if key.valid_until is not None and (when is None or when > key.valid_until):
+            return result(
+                "issuer_key",
+                FAIL if when is not None else UNKNOWN,
+                f"The key {key.id} was retired on {iso(key.valid_until)}"
+                + (f", before the token says it was signed ({iso(when)})." if when else "."),
+                action="Treat the credential as forged, or ask the issuer about its keys.",
+                code="WRONG_KEY" if when is not None else "KEY_PERIOD_UNKNOWN",
+                problem_type=PROOF_ERROR if when is not None else None,
+                verificationMethod=key.id,
+                keyPeriod=period,
+            )
+        return result(
+            "issuer_key",
+            PASS,
+            f"The key ({key.key.describe()}) is in the issuer's pinned DID document.",
+            verificationMethod=key.id,
+            source="trust store (DID document)",
+            signedAt=iso(when) if when else None,
+            keyPeriod=period,
+        )
+
+    def _jwk_only_key_result(
+        self, lookup: _KeyLookup, verified: vc_jwt.JwtVerification
+    ) -> CheckResult:
+        # OB 3.0 §8.2.3: without a kid the key travels in the token. For a pinned issuer it must
+        # be one of the pinned keys; otherwise it proves integrity, not who signed.
+        pinned = lookup.pinned
+        if pinned is None:
+            return result(
+                "issuer_key",
+                PASS,
+                "The key is carried in the token's header (jwk); this proves the credential is "
+                "unchanged, not who issued it.",
+                jwkThumbprint=verified.key.thumbprint,
+                source="carried in the token (integrity only)",
+            )
+        for pinned_key in pinned.keys:
+            if PublicJwk.from_verifying_key(pinned_key.public_key) == verified.key:
+                lookup.found[pinned_key.id] = ("trust_store", pinned_key)
+                return self._key_result_at(lookup, pinned_key.id, verified.signed_at)
+        for method_id in _assertion_ids(pinned.did_document):
+            try:
+                jose = vc_jwt.did_document_key(pinned.did_document or {}, method_id)
+            except VerificationMethodError:
+                continue
+            if jose.key == verified.key:
+                return self._jose_key_result(jose, verified.signed_at)
+        return result(
+            "issuer_key",
+            FAIL,
+            f"The token carries a key that is not one of the keys pinned for the issuer "
+            f"{pinned.name or pinned.id}.",
+            action="Treat the credential as forged, or, if the issuer has added a key since you "
+            "pinned it, pin its published folder again.",
+            code="WRONG_KEY",
+            problem_type=PROOF_ERROR,
+            jwkThumbprint=verified.key.thumbprint,
         )
 
     # --- status: VC Data Model 2.0 §4.10, Bitstring Status List v1.0, 1EdTech Revocation List --

@@ -29,7 +29,6 @@ from typing import Any
 
 import pytest
 
-from leadbadge.errors import CredentialDocumentError
 from leadbadge.report import CheckStatus, Verdict, VerificationReport
 from leadbadge.trust import TrustStore
 from leadbadge.verify import VerificationPolicy, Verifier
@@ -39,10 +38,6 @@ FIXTURE_POLICY = VerificationPolicy(require_trusted_issuer=False)
 
 _1EDTECH = ("1edtech-validator", "MANIFEST.json")
 _SPEC = ("ob-spec-examples", "rendered-spec-v1.0.14", "manifest.json")
-
-_NEEDS_JWT = "needs VC-JWT (sharing issue)"
-_NEEDS_BAKED = "needs baked-badge extraction from PNG/SVG (sharing issue)"
-_NEEDS_ED25519_2020 = "needs Ed25519Signature2020 verification (legacy suite, not built)"
 
 #: Manifest verdict POLICY, or a verdict we decided to differ from: what we report, and why.
 #: Every entry here is documented in docs/verification.md, "Official fixtures".
@@ -69,6 +64,13 @@ _POLICY: dict[str, tuple[str, str]] = {
         "extensions context, which it does not list: an undefined term, so invalid (it is also "
         "expired); the manifest computed KEY_UNRESOLVABLE first",
     ),
+    "ob30/simple.jwt": (
+        "MALFORMED",
+        "a VC 1.1 vc-claim JWT whose header names no key (KEY_UNRESOLVABLE, as the manifest "
+        "computed), but whose credential also breaks the data model (an OpenBadgeCredential "
+        "subject without an achievement) under a context leadbadge does not ship: no key could "
+        "make it valid, so invalid",
+    ),
     "ob30/simple-err-proof-method-no-scheme.json": (
         "MALFORMED",
         "a verificationMethod without a scheme is not a URL (Data Integrity §2.1), so it would "
@@ -78,10 +80,7 @@ _POLICY: dict[str, tuple[str, str]] = {
 }
 
 #: Manifest entries whose expected verdict needs something not built yet.
-_MISSING: dict[str, str] = {
-    "ob30/simple_v1.json": _NEEDS_ED25519_2020,
-    "ob30/endorsement-err-schema-status-refresh.json": _NEEDS_ED25519_2020,
-}
+_MISSING: dict[str, str] = {}
 
 #: Spec examples that carry a 1EdTechRevocationList status entry (interop/README.md).
 _SPEC_WITH_STATUS = frozenset(
@@ -184,17 +183,7 @@ def _1edtech_params() -> list[Any]:
     for entry in manifest["entries"]:
         name = entry["file"]
         marks: list[pytest.MarkDecorator] = []
-        if entry["kind"] == "vc-jwt":
-            marks.append(
-                pytest.mark.xfail(strict=True, raises=CredentialDocumentError, reason=_NEEDS_JWT)
-            )
-        elif entry["kind"] in ("baked-png", "baked-svg"):
-            formats = {e.get("format") for e in entry.get("embedded", [])}
-            reason = _NEEDS_BAKED + (f"; then {_NEEDS_JWT}" if "jwt" in formats else "")
-            marks.append(
-                pytest.mark.xfail(strict=True, raises=CredentialDocumentError, reason=reason)
-            )
-        elif name in _MISSING:
+        if name in _MISSING:
             marks.append(
                 pytest.mark.xfail(strict=True, raises=AssertionError, reason=_MISSING[name])
             )
@@ -259,16 +248,7 @@ def _spec_params() -> list[Any]:
     params = []
     for entry in manifest:
         params.append(pytest.param(entry, "json", id=f"{entry['name']}.eddsa"))
-        params.append(
-            pytest.param(
-                entry,
-                "jwt",
-                id=f"{entry['name']}.jwt",
-                marks=pytest.mark.xfail(
-                    strict=True, raises=CredentialDocumentError, reason=_NEEDS_JWT
-                ),
-            )
-        )
+        params.append(pytest.param(entry, "jwt", id=f"{entry['name']}.jwt"))
     return params
 
 
@@ -283,6 +263,16 @@ def test_spec_example(entry: dict[str, Any] | None, form: str) -> None:
     report = _verifier().verify(folder / file, now=_evaluated_at(None))
     expect = "STATUS_UNCHECKABLE" if name in _SPEC_WITH_STATUS else "VALID"
     _assert_matches(report, EXPECTATIONS[expect])
+    if form == "jwt":
+        # The manifest records that every JWT signature verifies with the header's jwk (RS256);
+        # the examples lack nbf, which OB 3.0 §8.2.4 requires: a warning, not a failure.
+        assert entry["jwtSignatureVerifiesWithHeaderJwk"] is True
+        proof = report.check("proof")
+        assert proof.detail["alg"] == entry["jwtAlg"] == "RS256", _describe(report)
+        assert proof.status is CheckStatus.WARN
+        assert proof.code == "JWT_CLAIMS"
+        assert "nbf" in proof.message
+        assert "integrity only" in report.check("issuer_key").detail["source"]
     if form == "json":
         # The manifest records that every eddsa proof verifies, with the key in the fragment.
         assert entry["eddsaProofVerifies"] is True

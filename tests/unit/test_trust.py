@@ -618,7 +618,13 @@ def test_pins_a_did_web_issuer_from_its_url(store: TrustStore) -> None:
     pinned = store.add_published(f"{URL}/", client=client).issuer
     assert pinned.source == f"{URL}/keys.json"
     assert pinned.did_document == issuer.did_document()
-    assert seen == [f"{URL}/keys.json", "https://rcoe.example.org/.well-known/did.json"]
+    # Then the Achievements, for full QR codes (not served here: left out, not an error).
+    achievements = [f"{URL}/achievements/{tier}.json" for tier in ("initial", "clear")]
+    assert seen == [
+        f"{URL}/keys.json",
+        "https://rcoe.example.org/.well-known/did.json",
+        *achievements,
+    ]
 
     by_did = store.add_published("did:web:rcoe.example.org", client=client)
     assert by_did.updated

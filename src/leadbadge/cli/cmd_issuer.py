@@ -9,12 +9,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
 
 from leadbadge.cli._app import cli
 from leadbadge.errors import FrameworkError, InputError
+
+if TYPE_CHECKING:
+    from leadbadge.home import IssuerHome
+    from leadbadge.issuer_jose import JoseKeyRecord
+    from leadbadge.jwk import JoseAlgorithm
 
 PASSPHRASE_ENV = "LEADBADGE_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 
@@ -175,6 +181,23 @@ def init_command(
     help="Write the credential to this file (default: standard output).",
 )
 @click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "jwt"]),
+    default="json",
+    show_default=True,
+    help="json: the credential with its eddsa-rdfc-2022 proof; jwt: that credential signed "
+    "again as a VC-JWT (OB 3.0 §8.2).",
+)
+@click.option(
+    "--alg",
+    type=click.Choice(["EdDSA", "RS256", "ES256"]),
+    default="EdDSA",
+    show_default=True,
+    help="The VC-JWT algorithm: EdDSA uses the issuer's signing key; RS256 and ES256 need a key "
+    "made with 'leadbadge keys add'.",
+)
 def issue_command(
     *,
     issuer_dir: Path,
@@ -187,10 +210,13 @@ def issue_command(
     valid_from: str | None,
     output: Path | None,
     force: bool,
+    output_format: str,
+    alg: str,
 ) -> None:
     """Sign one credential for TIER (eddsa-rdfc-2022) and record it in the issuer home.
 
-    The passphrase comes from LEADBADGE_PASSPHRASE, else it is asked for on the terminal.
+    With --format jwt the signed credential is also signed as a VC-JWT (--alg). The passphrase
+    comes from LEADBADGE_PASSPHRASE, else it is asked for on the terminal.
     """
     from leadbadge import _fs
     from leadbadge.cli import _issue_input
@@ -211,12 +237,25 @@ def issue_command(
     start = _issue_input.parse_valid_from(valid_from) if valid_from else None
     if output is not None and not force and os.path.lexists(output):
         raise click.ClickException(f"{output} exists; use --force to replace it.")
+    if output_format == "json" and alg != "EdDSA":
+        raise click.UsageError("--alg is for --format jwt.")
+    jose_record = _jose_record(home, alg) if output_format == "jwt" and alg != "EdDSA" else None
     passphrase = _passphrase(confirm=False)
-    issuer = Issuer(home, home.signing_key(passphrase), framework)
+    signing_key = home.signing_key(passphrase)
+    issuer = Issuer(home, signing_key, framework)
+    jose_key = None
+    if jose_record is not None:
+        from leadbadge.issuer_jose import jose_signing_key
+
+        jose_key = jose_signing_key(home, jose_record, passphrase)
     credential = issuer.issue(
         tier, recipient, evidence=items, results=result_map, credits=credits, valid_from=start
     )
     text = credential.to_json() + "\n"
+    if output_format == "jwt":
+        from leadbadge.issuer_jose import credential_jwt
+
+        text = credential_jwt(home, credential.document, jose_key or signing_key) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -229,6 +268,19 @@ def issue_command(
             ) from None
         _say(f"Wrote {output}.")
     _say(f"Issued {credential.id} ({tier}) to {recipient.name}; recorded in the ledger.")
+
+
+def _jose_record(home: IssuerHome, alg: str) -> JoseKeyRecord:
+    from leadbadge.issuer_jose import current_jose_key
+
+    record = current_jose_key(home, alg)
+    if record is None:
+        kind = "rsa" if alg == "RS256" else "ec"
+        raise click.ClickException(
+            f"The issuer has no {alg} key; add one with 'leadbadge keys add --issuer "
+            f"{home.path} --type {kind}', publish, and issue again."
+        )
+    return record
 
 
 # --- publish ---------------------------------------------------------------------------------
@@ -290,6 +342,47 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int) -> Non
 @cli.group("keys")
 def keys_group() -> None:
     """Manage the issuer's signing keys."""
+
+
+@keys_group.command("add")
+@click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)
+@click.option(
+    "--type",
+    "key_type",
+    required=True,
+    type=click.Choice(["rsa", "ec"]),
+    help="rsa: an RSA 2048-bit key for RS256 VC-JWTs (OB 3.0's conformance minimum); ec: a P-256 "
+    "key for ES256.",
+)
+def keys_add_command(issuer_dir: Path, key_type: str) -> None:
+    """Add a JOSE key for signing VC-JWTs with RS256 or ES256 (did:web issuers).
+
+    The key is encrypted with the issuer's passphrase (which must open its current signing key)
+    and replaces an earlier key of the same type, which stays valid for what it signed. Publish
+    again afterwards: the DID document lists the key.
+    """
+    from leadbadge.home import IssuerHome
+    from leadbadge.issuer_jose import add_jose_key
+
+    home = IssuerHome.open(issuer_dir)
+    alg: JoseAlgorithm = "RS256" if key_type == "rsa" else "ES256"
+    if home.did_web is None:
+        raise click.ClickException(
+            "RS256 and ES256 keys need a did:web issuer, whose DID document publishes them; "
+            "sign VC-JWTs with EdDSA (issue --format jwt) instead."
+        )
+    record = add_jose_key(home, alg, _passphrase(confirm=False))
+    click.echo(f"New {alg} key: {record.verification_method}")
+    click.echo(
+        f"Next: leadbadge publish --issuer {issuer_dir} SITE_FOLDER, host it, then issue with "
+        f"--format jwt --alg {alg}."
+    )
 
 
 @keys_group.command("rotate")

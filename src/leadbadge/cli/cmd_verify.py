@@ -63,6 +63,24 @@ def _parse_at(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+def _is_qr_text(name: str) -> bool:
+    """An argument that is a credential's text (a link or full payload a QR code holds, or a
+    VC-JWT), not a file name."""
+    from leadbadge.share.jwt import looks_like_jwt
+    from leadbadge.share.qr import FULL_PREFIX
+
+    if not name.startswith(("https://", "http://", FULL_PREFIX)) and not looks_like_jwt(name):
+        return False
+    try:
+        return not Path(name).exists()
+    except OSError:  # too long to be a file name
+        return True
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 _DURATION = re.compile(r"^(\d+)\s*([dhm]?)$")
 
 
@@ -112,9 +130,20 @@ def _worst(codes: list[int]) -> int:
     help="Judge validity as of this instant, e.g. 2031-01-01T00:00:00Z (default: now).",
 )
 @click.option(
+    "--credentials",
+    "credential_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FOLDER",
+    help="A folder (or file) with copies of credentials that QR code links name, or a "
+    "published site folder; repeatable.",
+)
+@click.option(
     "--online",
     is_flag=True,
-    help="Fetch a status list that is not pinned, over HTTPS. Keys are never fetched here.",
+    help="Fetch what a QR code leaves out (the linked credential, an Achievement) from the "
+    "issuer's site over HTTPS, and status lists that are not pinned. Keys are never fetched "
+    "here.",
 )
 @click.option(
     "--status-list",
@@ -148,13 +177,16 @@ def verify_command(
     trust_dir: Path | None,
     recipient: str | None,
     at: str | None,
+    credential_dirs: tuple[Path, ...],
     online: bool,
     status_list_files: tuple[Path, ...],
     max_status_age: str,
     unsafe_skip_status: bool,
     as_json: bool,
 ) -> None:
-    """Verify each INPUT (a credential file, or - for standard input) offline.
+    """Verify each INPUT offline: a credential file (JSON or VC-JWT), a baked PNG or SVG badge,
+    a photo or scan of a QR code, the text of a QR code (a link https://…/c/… or LB1:…), or -
+    for standard input.
 
     Exit code: 0 valid, 1 invalid, 2 inconclusive, 3 usage error or unreadable input; with
     several inputs, the worst of them.
@@ -170,13 +202,17 @@ def verify_command(
     now = _parse_at(at)
     if recipient is not None:
         recipient = normalize_email(recipient, field_name="recipient")
+    from leadbadge.share.sources import credential_sources
+
+    store = TrustStore.open(trust_dir)
+    sources = credential_sources(trust_store=store, folders=credential_dirs, online=online)
     policy = VerificationPolicy(
         status="online" if online else "offline",
         max_status_age=_parse_duration(max_status_age),
         unsafe_skip_status=unsafe_skip_status,
     )
     given = [_read_status_list(path) for path in status_list_files]
-    verifier = Verifier(TrustStore.open(trust_dir), policy)
+    verifier = Verifier(store, policy, sources=sources)
 
     codes: list[int] = []
     outputs: list[dict[str, Any]] = []
@@ -188,6 +224,10 @@ def verify_command(
                     data = stdin.read(MAX_INPUT_BYTES + 1)
                 report = verifier.verify(
                     data, recipient=recipient, now=now, source="-", status_lists=given
+                )
+            elif _is_qr_text(name):
+                report = verifier.verify(
+                    name, recipient=recipient, now=now, source=_short(name), status_lists=given
                 )
             else:
                 report = verifier.verify(

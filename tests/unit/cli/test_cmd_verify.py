@@ -189,7 +189,9 @@ def test_unreadable_single_input_is_one_sentence_exit_3(world: World, tmp_path: 
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
     result = _run(world, str(png))
     assert result.exit_code == 3
-    assert result.stderr.strip() == f"leadbadge: {png} is a PNG image that carries no credential."
+    assert result.stderr.strip() == (
+        f"leadbadge: {png} is a damaged PNG image (a chunk has an invalid type)."
+    )
     assert result.stdout == ""
 
 
