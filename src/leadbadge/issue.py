@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,8 +21,9 @@ from leadbadge.credential import EvidenceItem, Recipient, build_credential
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
 from leadbadge.keys import SigningKey
-from leadbadge.ledger import LedgerEntry, StatusAssignment
+from leadbadge.ledger import LedgerEntry, PrerequisiteOverride, StatusAssignment
 from leadbadge.model import Framework, IssuerProfile
+from leadbadge.prerequisites import HeldTier, held_in_ledger, missing_prerequisites
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.publish import DEFAULT_STATUS_TTL, DEFAULT_STATUS_VALIDITY, publish
 from leadbadge.status import status_entry
@@ -123,6 +124,8 @@ class Issuer:
         credits: float | None = None,
         valid_from: datetime | None = None,
         now: datetime | None = None,
+        prerequisites: Iterable[HeldTier] | None = None,
+        override_prerequisites: str | None = None,
     ) -> SignedCredential:
         """Build, sign (eddsa-rdfc-2022, current key) and record one credential for ``tier``.
 
@@ -132,8 +135,20 @@ class Issuer:
         time and the default ``valid_from``. Nothing is recorded unless signing succeeded, and
         nothing is returned unless it was recorded. Raises :class:`UnknownTierError` for an
         unknown tier and :class:`InputError` for any other invalid input.
+
+        With ``prerequisites`` (tiers held by credentials from other issuers, already verified;
+        may be empty) or ``override_prerequisites``, the tier's prerequisites are checked at
+        ``now``: each must be held by an active ledger entry for the recipient's e-mail or by a
+        given :class:`HeldTier`, valid at ``now``. Missing ones raise :class:`InputError` naming
+        them, unless ``override_prerequisites`` gives the reason to issue anyway, which the
+        ledger records with the credential (:meth:`Ledger.prerequisite_overrides`).
         """
         moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+        override = None
+        if prerequisites is not None or override_prerequisites is not None:
+            override = self._check_prerequisites(
+                tier, recipient, prerequisites or (), override_prerequisites, moment
+            )
         self.home.reload()
         current = self.home.current_key
         if current.public_key != self._key.public_key:
@@ -181,8 +196,43 @@ class Issuer:
                 purposes=self.home.status_purposes,
                 list_url=self.home.status_list_url,
                 now=xsd_datetime(moment),
+                override=override,
             )
         return SignedCredential(document=recorded.document, tier=tier)
+
+    def held_tiers(self, email: str) -> list[HeldTier]:
+        """The tiers ``email`` holds by this issuer's active ledger entries (any validity)."""
+        with self.home.open_ledger() as ledger:
+            entries = ledger.entries(status="active")
+        return held_in_ledger(entries, email, issuer_id=self.home.issuer_id)
+
+    def _check_prerequisites(
+        self,
+        tier: str,
+        recipient: Recipient,
+        presented: Iterable[HeldTier],
+        reason: str | None,
+        moment: datetime,
+    ) -> PrerequisiteOverride | None:
+        wanted = self.framework.tier(tier)
+        if reason is not None and not reason.strip():
+            raise InputError(
+                "An override of prerequisites must give a reason.", field="override_prerequisites"
+            )
+        missing = missing_prerequisites(
+            wanted, [*self.held_tiers(recipient.email), *presented], moment
+        )
+        if not missing:
+            return None
+        if reason is None:
+            names = ", ".join(repr(m) for m in missing)
+            plural = "s" if len(missing) > 1 else ""
+            raise InputError(
+                f"The recipient does not hold the prerequisite tier{plural} {names} for {tier!r} "
+                "(a current credential, not revoked, suspended or expired).",
+                field="prerequisites",
+            )
+        return PrerequisiteOverride(missing=missing, reason=reason.strip(), at=xsd_datetime(moment))
 
     def publish(
         self,

@@ -38,6 +38,7 @@ __all__ = [
     "STATUSES",
     "Ledger",
     "LedgerEntry",
+    "PrerequisiteOverride",
     "StatusAssignment",
     "StatusChange",
     "StatusListInfo",
@@ -117,6 +118,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX status_changes_credential ON status_changes (credential_id, seq)",
     ),
+    (
+        # A credential issued although prerequisites were missing: what and why, kept for good.
+        """CREATE TABLE prerequisite_overrides (
+            credential_id TEXT PRIMARY KEY NOT NULL REFERENCES credentials (id),
+            missing TEXT NOT NULL CHECK (json_valid(missing)),
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            at TEXT NOT NULL
+        )""",
+        """CREATE TRIGGER prerequisite_overrides_are_kept BEFORE DELETE ON prerequisite_overrides
+        BEGIN SELECT RAISE(ABORT, 'prerequisite overrides are never deleted'); END""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _BUSY_TIMEOUT_MS = 10_000
@@ -172,6 +184,20 @@ class StatusChange:
     #: When (XML Schema dateTime, UTC).
     at: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class PrerequisiteOverride:
+    """A credential issued although the recipient lacked prerequisite tiers, and why."""
+
+    #: The prerequisite tiers the recipient did not hold.
+    missing: tuple[str, ...]
+    #: The administrator's reason (required, never empty).
+    reason: str
+    #: When (XML Schema dateTime, UTC).
+    at: str
+    #: The credential it let through (set once recorded).
+    credential_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +277,7 @@ class Ledger:
         list_url: Callable[[int], str],
         now: str,
         list_size: int = DEFAULT_LIST_SIZE,
+        override: PrerequisiteOverride | None = None,
     ) -> LedgerEntry:
         """Draw a status index per purpose, have ``build`` sign the credential, record both.
 
@@ -258,7 +285,11 @@ class Ledger:
         credential ``build`` returns is recorded with them. ``build`` gets the assignments (in
         the order of ``purposes``) and returns the entry to record; whatever it raises rolls
         everything back. ``list_url(n)`` names a new list's URL; ``now`` dates a new list.
+        ``override`` records, in the same transaction, that the credential was issued although
+        prerequisites were missing (see :meth:`prerequisite_overrides`).
         """
+        if override is not None and not override.reason.strip():
+            raise InputError("A prerequisite override must give a reason.", field="override")
         if list_size < DEFAULT_LIST_SIZE or list_size % 8:
             raise InputError(
                 f"A status list has at least {DEFAULT_LIST_SIZE} entries, a multiple of 8.",
@@ -276,6 +307,17 @@ class Ledger:
                     "VALUES (?, ?, ?, ?)",
                     [(a.list_n, a.index, entry.id, a.purpose) for a in assignments],
                 )
+                if override is not None:
+                    self._db.execute(
+                        "INSERT INTO prerequisite_overrides (credential_id, missing, reason, at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (
+                            entry.id,
+                            json.dumps(list(override.missing)),
+                            override.reason.strip(),
+                            override.at,
+                        ),
+                    )
         except sqlite3.IntegrityError:
             raise InputError(
                 "The ledger already records a credential with this id.", field="id"
@@ -330,6 +372,23 @@ class Ledger:
             params.append(status)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         return self._select(where, params)
+
+    def prerequisite_overrides(
+        self, credential_id: str | None = None
+    ) -> list[PrerequisiteOverride]:
+        """Every credential issued with missing prerequisites (or that one's), oldest first."""
+        query = "SELECT credential_id, missing, reason, at FROM prerequisite_overrides"
+        params: tuple[Any, ...] = ()
+        if credential_id is not None:
+            query += " WHERE credential_id = ?"
+            params = (credential_id,)
+        rows = self._query(query + " ORDER BY at, credential_id", params)
+        return [
+            PrerequisiteOverride(
+                missing=tuple(json.loads(missing)), reason=reason, at=at, credential_id=cid
+            )
+            for cid, missing, reason, at in rows
+        ]
 
     # --- status -------------------------------------------------------------------------------
 

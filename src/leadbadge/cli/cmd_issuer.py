@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from leadbadge.home import IssuerHome
     from leadbadge.issuer_jose import JoseKeyRecord
     from leadbadge.jwk import JoseAlgorithm
+    from leadbadge.prerequisites import HeldTier
 
 PASSPHRASE_ENV = "LEADBADGE_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 
@@ -198,6 +199,27 @@ def init_command(
     help="The VC-JWT algorithm: EdDSA uses the issuer's signing key; RS256 and ES256 need a key "
     "made with 'leadbadge keys add'.",
 )
+@click.option(
+    "--prerequisite",
+    "prerequisite_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A credential from another issuer that the candidate presents for a prerequisite "
+    "tier; verified fully against the trust store (--trust); repeatable.",
+)
+@click.option(
+    "--trust",
+    "trust_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Trust store for --prerequisite (default: $LEADBADGE_TRUST, else the per-user folder).",
+)
+@click.option(
+    "--override-prerequisites",
+    metavar="REASON",
+    help="Issue even though prerequisite tiers are missing; the reason is recorded in the ledger.",
+)
 def issue_command(
     *,
     issuer_dir: Path,
@@ -212,8 +234,15 @@ def issue_command(
     force: bool,
     output_format: str,
     alg: str,
+    prerequisite_files: tuple[Path, ...],
+    trust_dir: Path | None,
+    override_prerequisites: str | None,
 ) -> None:
     """Sign one credential for TIER (eddsa-rdfc-2022) and record it in the issuer home.
+
+    The recipient must hold TIER's prerequisite tiers now: by a credential in this issuer's
+    ledger, or by one presented with --prerequisite. --override-prerequisites REASON issues
+    without them and records the reason.
 
     With --format jwt the signed credential is also signed as a VC-JWT (--alg). The passphrase
     comes from LEADBADGE_PASSPHRASE, else it is asked for on the terminal.
@@ -240,6 +269,9 @@ def issue_command(
     if output_format == "json" and alg != "EdDSA":
         raise click.UsageError("--alg is for --format jwt.")
     jose_record = _jose_record(home, alg) if output_format == "jwt" and alg != "EdDSA" else None
+    if override_prerequisites is not None and not override_prerequisites.strip():
+        raise click.UsageError("--override-prerequisites needs a reason.")
+    presented = _presented(prerequisite_files, trust_dir, recipient.email)
     passphrase = _passphrase(confirm=False)
     signing_key = home.signing_key(passphrase)
     issuer = Issuer(home, signing_key, framework)
@@ -249,8 +281,21 @@ def issue_command(
 
         jose_key = jose_signing_key(home, jose_record, passphrase)
     credential = issuer.issue(
-        tier, recipient, evidence=items, results=result_map, credits=credits, valid_from=start
+        tier,
+        recipient,
+        evidence=items,
+        results=result_map,
+        credits=credits,
+        valid_from=start,
+        prerequisites=presented,
+        override_prerequisites=override_prerequisites,
     )
+    if override_prerequisites is not None:
+        with home.open_ledger() as ledger:
+            recorded = ledger.prerequisite_overrides(credential.id)
+        if recorded:
+            missing = ", ".join(recorded[0].missing)
+            _say(f"Issued without the prerequisite tier(s) {missing}; the override is recorded.")
     text = credential.to_json() + "\n"
     if output_format == "jwt":
         from leadbadge.issuer_jose import credential_jwt
@@ -268,6 +313,17 @@ def issue_command(
             ) from None
         _say(f"Wrote {output}.")
     _say(f"Issued {credential.id} ({tier}) to {recipient.name}; recorded in the ledger.")
+
+
+def _presented(files: tuple[Path, ...], trust_dir: Path | None, email: str) -> list[HeldTier]:
+    """The prerequisite tiers the presented credentials establish, each verified fully."""
+    if not files:
+        return []
+    from leadbadge.pathway import verify_presented
+    from leadbadge.trust import TrustStore
+    from leadbadge.verify import Verifier
+
+    return verify_presented(Verifier(TrustStore.open(trust_dir)), files, email=email)
 
 
 def _jose_record(home: IssuerHome, alg: str) -> JoseKeyRecord:

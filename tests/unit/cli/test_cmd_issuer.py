@@ -234,6 +234,7 @@ def test_issue_with_an_evidence_file(home: Path, tmp_path: Path) -> None:
             *("issue", "--issuer", str(home), "building", "--email", "a@example.org"),
             *("--name", "A", "--evidence", f"@{path}"),
             *("--valid-from", "2027-01-04T08:30:00-08:00"),
+            *("--override-prerequisites", "Initial certification checked on paper"),
         ]
     )
     assert result.exit_code == 0, result.output

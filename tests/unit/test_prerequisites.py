@@ -1,0 +1,149 @@
+"""Prerequisites at issue time: from the issuer's own ledger or presented from another issuer."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from leadbadge.credential import Recipient
+from leadbadge.errors import InputError
+from leadbadge.pathway import verify_presented
+from leadbadge.verify import Verifier
+from tests.unit._issued import ANA, ISSUED, World, evidence_for, make_world
+
+LATER = ISSUED + timedelta(days=2)
+
+
+@pytest.fixture
+def own(tmp_path: Path) -> World:
+    return make_world(tmp_path / "own", did_web=None)
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> World:
+    return make_world(tmp_path / "other", did_web="did:web:other.example.org:leadership")
+
+
+def _building(world: World, **kw: object) -> dict[str, object]:
+    evidence = evidence_for(world.issuer.framework.tier("building"))
+    kw.setdefault("now", LATER)
+    kw.setdefault("prerequisites", ())
+    return world.issuer.issue("building", ANA, evidence=evidence, **kw).document  # type: ignore[arg-type]
+
+
+def test_building_is_refused_without_initial(own: World) -> None:
+    with pytest.raises(InputError, match="prerequisite tier 'initial' for 'building'") as caught:
+        _building(own)
+    assert caught.value.field == "prerequisites"
+    with own.issuer.home.open_ledger() as ledger:
+        assert ledger.entries() == []
+
+
+def test_building_is_allowed_with_an_initial_from_the_own_ledger(own: World) -> None:
+    initial = own.issue("initial")
+    doc = _building(own)
+    held = own.issuer.held_tiers("ana.ruiz@example.org")
+    assert [(h.tier, h.credential_id, h.source) for h in held] == [
+        ("initial", initial["id"], "ledger"),
+        ("building", doc["id"], "ledger"),
+    ]
+    assert doc["credentialSubject"]["achievement"]["id"].endswith("/building.json")  # type: ignore[index]
+
+
+def test_the_own_ledger_counts_only_the_same_recipient(own: World) -> None:
+    own.issuer.issue(
+        "initial",
+        Recipient(email="someone.else@example.org"),
+        evidence=evidence_for(own.issuer.framework.tier("initial")),
+        now=ISSUED,
+    )
+    with pytest.raises(InputError, match="'initial'"):
+        _building(own)
+
+
+@pytest.mark.parametrize("action", ["revoke", "suspend"])
+def test_a_revoked_or_suspended_initial_does_not_count(own: World, action: str) -> None:
+    initial = own.issue("initial")
+    with own.issuer.home.open_ledger() as ledger:
+        ledger.change_status(initial["id"], action, actor="registrar", at="2026-11-23T14:00:00Z")
+    with pytest.raises(InputError, match="'initial'"):
+        _building(own)
+
+
+def test_an_expired_initial_does_not_count(own: World) -> None:
+    own.issue("initial")
+    years = own.issuer.framework.tier("initial").validity_years
+    with pytest.raises(InputError, match="'initial'"):
+        _building(own, now=ISSUED + timedelta(days=366 * years))
+
+
+def test_an_override_issues_and_is_recorded(own: World) -> None:
+    with pytest.raises(InputError, match="reason"):
+        _building(own, override_prerequisites="  ")
+    doc = _building(own, override_prerequisites="Initial held in another state, checked by hand")
+    with own.issuer.home.open_ledger() as ledger:
+        [override] = ledger.prerequisite_overrides()
+        assert ledger.prerequisite_overrides(str(doc["id"])) == [override]
+    assert override.credential_id == doc["id"]
+    assert override.missing == ("initial",)
+    assert override.reason == "Initial held in another state, checked by hand"
+    assert override.at == "2026-11-25T13:00:00Z"
+
+
+def test_no_override_is_recorded_when_nothing_was_missing(own: World) -> None:
+    own.issue("initial")
+    _building(own, override_prerequisites="not needed")
+    with own.issuer.home.open_ledger() as ledger:
+        assert ledger.prerequisite_overrides() == []
+
+
+def test_an_initial_presented_from_another_pinned_issuer(
+    own: World, other: World, tmp_path: Path
+) -> None:
+    presented = tmp_path / "initial.json"
+    presented.write_text(json.dumps(other.issue("initial")))
+    other.fresh_lists(LATER)
+    held = verify_presented(
+        Verifier(other.trust), [presented], email="ana.ruiz@example.org", now=LATER
+    )
+    assert [(h.tier, h.issuer_id, h.source) for h in held] == [
+        ("initial", other.issuer.home.issuer_id, "presented")
+    ]
+    doc = _building(own, prerequisites=held)
+    assert doc["issuer"]["id"] == own.issuer.home.issuer_id  # type: ignore[index]
+
+
+def test_a_presented_initial_must_verify_and_name_the_recipient(
+    other: World, tmp_path: Path
+) -> None:
+    presented = tmp_path / "initial.json"
+    presented.write_text(json.dumps(other.issue("initial")))
+    other.fresh_lists(LATER)
+    with pytest.raises(InputError, match="inconclusive"):  # the issuer is not pinned
+        verify_presented(Verifier(other.empty_trust), [presented], email=ANA.email, now=LATER)
+    with pytest.raises(InputError, match="invalid"):
+        verify_presented(Verifier(other.trust), [presented], email="ben@example.org", now=LATER)
+
+
+def test_a_revoked_presented_initial_is_refused(other: World, tmp_path: Path) -> None:
+    doc = other.issue("initial")
+    presented = tmp_path / "initial.json"
+    presented.write_text(json.dumps(doc))
+    with other.issuer.home.open_ledger() as ledger:
+        ledger.change_status(doc["id"], "revoke", actor="registrar", at="2026-11-24T00:00:00Z")
+    other.fresh_lists(LATER)
+    with pytest.raises(InputError, match="is invalid"):
+        verify_presented(Verifier(other.trust), [presented], email=ANA.email, now=LATER)
+
+
+def test_an_expired_presented_initial_is_refused(other: World, tmp_path: Path) -> None:
+    presented = tmp_path / "initial.json"
+    presented.write_text(json.dumps(other.issue("initial")))
+    years = other.issuer.framework.tier("initial").validity_years
+    at = ISSUED + timedelta(days=366 * years)
+    other.fresh_lists(at)
+    with pytest.raises(InputError, match="is invalid"):
+        verify_presented(Verifier(other.trust), [presented], email=ANA.email, now=at)
