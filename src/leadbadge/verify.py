@@ -52,6 +52,8 @@ from leadbadge.errors import (
 )
 from leadbadge.jwk import PublicJwk
 from leadbadge.keys import VerifyingKey
+from leadbadge.model import Framework
+from leadbadge.pathway import PathwayReport, verify_pathway
 from leadbadge.proof import ed25519_signature_2020, eddsa_rdfc_2022, vc_jwt
 from leadbadge.report import (
     CHECK_IDS,
@@ -214,6 +216,23 @@ class Verifier:
             summary=run.summary(decoded.format_label),
             required=required,
         )
+
+    def verify_pathway(
+        self,
+        inputs: Sequence[Path | str | Mapping[str, Any]],
+        *,
+        framework: Framework | None = None,
+        recipient: str | None = None,
+        now: datetime | None = None,
+    ) -> PathwayReport:
+        """Verify a set of credentials of one person and judge their pathway.
+
+        Each is verified fully (:meth:`verify`); the report says whether one recipient holds
+        them all and, per tier, whether its prerequisites were held when it was awarded, as a
+        tree from the tiers without prerequisites up (:mod:`leadbadge.pathway`, docs/pathways.md).
+        ``framework`` defaults to leadbadge's default framework.
+        """
+        return verify_pathway(self, inputs, framework=framework, recipient=recipient, now=now)
 
     def _status_materials(
         self, doc: Mapping[str, Any], given: Sequence[Mapping[str, Any]], when: datetime

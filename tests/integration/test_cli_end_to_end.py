@@ -253,6 +253,8 @@ def test_demo_runs_with_no_arguments_and_shows_a_rejected_copy(tmp_path: Path) -
     assert result.out.count("valid") >= len(TIERS)
     assert "invalid" in result.out
     assert "tampered" in result.out
+    assert "PATHWAY VALID" in result.out
+    assert "prerequisite initial: held" in result.out
     # One credential is revoked, the lists published and pinned again: it fails as revoked.
     assert "(revoked)" in result.out
     assert "(REVOKED)" in result.out

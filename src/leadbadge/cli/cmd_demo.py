@@ -37,6 +37,7 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
     """
     from leadbadge import Issuer, Recipient, TrustStore, Verifier
     from leadbadge.cli import _demo_data as sample
+    from leadbadge.cli._pathway_view import print_pathway
 
     out_dir = out_dir or Path(tempfile.mkdtemp(prefix="leadbadge-demo-"))
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -86,6 +87,13 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
 
     verifier = Verifier(store)
     before = {tid: verifier.verify(path).verdict.value for tid, _, path in paths}
+    # The pathway: one educator, each tier's prerequisites held when it was awarded.
+    pathway = verifier.verify_pathway(
+        [path for _, _, path in paths],
+        framework=issuer.framework,
+        recipient=sample.EDUCATOR_EMAIL,
+    )
+    print_pathway(out, pathway)
 
     # Revocation: the administrator revokes one credential, publishes again (the status lists
     # are signed afresh) and the verifier pins the new lists.
@@ -116,6 +124,7 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
             (f"{tid} (revoked)" if revoked else tid, name, path, "invalid" if revoked else "valid")
         )
     expected_ok = all(verdict == "valid" for verdict in before.values())
+    expected_ok &= pathway.verdict.value == "valid"
     rows.append((f"{tier_id} (tampered)", document["name"], tampered, "invalid"))
     for label, name, path, expected in rows:
         report = verifier.verify(path, recipient=sample.EDUCATOR_EMAIL)

@@ -168,6 +168,19 @@ def _worst(codes: list[int]) -> int:
     help="UNSAFE: do not let a missing or out-of-date status list make the verdict "
     "inconclusive; a revoked or suspended credential is still invalid.",
 )
+@click.option(
+    "--pathway",
+    is_flag=True,
+    help="Verify the INPUTs as one person's pathway: one recipient, and per tier whether its "
+    "prerequisites were held when it was awarded, as a tree (docs/pathways.md).",
+)
+@click.option(
+    "--framework",
+    "framework_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="With --pathway: the framework whose tiers and prerequisites apply (default: "
+    "leadbadge's default framework).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def verify_command(
@@ -182,6 +195,8 @@ def verify_command(
     status_list_files: tuple[Path, ...],
     max_status_age: str,
     unsafe_skip_status: bool,
+    pathway: bool,
+    framework_file: Path | None,
     as_json: bool,
 ) -> None:
     """Verify each INPUT offline: a credential file (JSON or VC-JWT), a baked PNG or SVG badge,
@@ -213,6 +228,22 @@ def verify_command(
     )
     given = [_read_status_list(path) for path in status_list_files]
     verifier = Verifier(store, policy, sources=sources)
+    if framework_file is not None and not pathway:
+        raise click.UsageError("--framework is for --pathway.")
+    if pathway:
+        from leadbadge.cli._pathway_view import run_pathway
+
+        ctx.exit(
+            run_pathway(
+                verifier,
+                inputs,
+                framework_file=framework_file,
+                recipient=recipient,
+                now=now,
+                as_json=as_json,
+                out=console(),
+            )
+        )
 
     codes: list[int] = []
     outputs: list[dict[str, Any]] = []
