@@ -126,6 +126,7 @@ class Issuer:
         now: datetime | None = None,
         prerequisites: Iterable[HeldTier] | None = None,
         override_prerequisites: str | None = None,
+        batch_key: str | None = None,
     ) -> SignedCredential:
         """Build, sign (eddsa-rdfc-2022, current key) and record one credential for ``tier``.
 
@@ -134,7 +135,9 @@ class Issuer:
         the transaction that records it. ``now`` (default: the clock) is the proof's creation
         time and the default ``valid_from``. Nothing is recorded unless signing succeeded, and
         nothing is returned unless it was recorded. Raises :class:`UnknownTierError` for an
-        unknown tier and :class:`InputError` for any other invalid input.
+        unknown tier and :class:`InputError` for any other invalid input. ``batch_key`` records
+        the roster row the credential is issued for (:meth:`Ledger.issue`); a key already
+        recorded raises :class:`InputError` with ``field="batch_key"`` and signs nothing.
 
         With ``prerequisites`` (tiers held by credentials from other issuers, already verified;
         may be empty) or ``override_prerequisites``, the tier's prerequisites are checked at
@@ -149,6 +152,20 @@ class Issuer:
             override = self._check_prerequisites(
                 tier, recipient, prerequisites or (), override_prerequisites, moment
             )
+        self._check_key_at(moment)
+        unsigned = build_credential(
+            self.framework,
+            tier,
+            self.home.profile,
+            recipient,
+            valid_from=valid_from or moment,
+            evidence=evidence,
+            results=results or {},
+            credits=credits,
+        )
+        return self._sign_and_record(unsigned, tier, moment, override=override, batch_key=batch_key)
+
+    def _check_key_at(self, moment: datetime) -> None:
         self.home.reload()
         current = self.home.current_key
         if current.public_key != self._key.public_key:
@@ -162,16 +179,19 @@ class Issuer:
                 f"sign at {xsd_datetime(moment)}.",
                 field="now",
             )
-        unsigned = build_credential(
-            self.framework,
-            tier,
-            self.home.profile,
-            recipient,
-            valid_from=valid_from or moment,
-            evidence=evidence,
-            results=results or {},
-            credits=credits,
-        )
+
+    def _sign_and_record(
+        self,
+        unsigned: Mapping[str, Any],
+        tier: str,
+        moment: datetime,
+        *,
+        override: PrerequisiteOverride | None = None,
+        batch_key: str | None = None,
+        supersedes: str | None = None,
+    ) -> SignedCredential:
+        """Sign ``unsigned`` with status entries the ledger draws, and record it (see issue)."""
+        current = self.home.current_key
 
         def sign(assignments: tuple[StatusAssignment, ...]) -> LedgerEntry:
             entries = [status_entry(a.list_url, a.purpose, a.index) for a in assignments]
@@ -197,6 +217,8 @@ class Issuer:
                 list_url=self.home.status_list_url,
                 now=xsd_datetime(moment),
                 override=override,
+                batch_key=batch_key,
+                supersedes=supersedes,
             )
         return SignedCredential(document=recorded.document, tier=tier)
 

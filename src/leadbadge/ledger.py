@@ -7,12 +7,13 @@ blocks an ``issue``.
 
 Status lists (schema version 2): every credential issued with :meth:`Ledger.issue` holds one
 index in a revocation list and one in a suspension list. An index is drawn at random (it must
-not reveal the order of issue) inside the same ``BEGIN IMMEDIATE`` transaction that records the
-signed credential, so two processes never draw the same index (the primary key of
-``status_entries`` would refuse it anyway), and a process that dies before the commit leaves
-neither the credential nor its indexes behind. Indexes are never freed: a list that fills up is
-followed by a new one. A credential's current status and every change to it (who, when, why)
-are recorded; the bits a published list carries are computed from the current statuses.
+not reveal the order of issue) among the free ones, and the ``BEGIN IMMEDIATE`` transaction
+that records the signed credential checks it is still free, so two processes never hold the
+same index (the primary key of ``status_entries`` would refuse it anyway), and a process that
+dies before the commit leaves neither the credential nor its indexes behind. Indexes are never
+freed: a list that fills up is followed by a new one. A credential's current status and every
+change to it (who, when, why) are recorded; the bits a published list carries are computed from
+the current statuses.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ ACTIONS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
 _SET_BY_PURPOSE: Final = {"revocation": "revoked", "suspension": "suspended"}
 #: Random draws before the allocator lists the free indexes of a crowded list instead.
 _RANDOM_TRIES = 32
+#: Signatures made with drawn indexes before issuing falls back to signing under the lock.
+_DRAW_TRIES = 3
 
 #: Each entry takes the schema from version ``i`` to ``i + 1``; never edit a released step.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -129,10 +132,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TRIGGER prerequisite_overrides_are_kept BEFORE DELETE ON prerequisite_overrides
         BEGIN SELECT RAISE(ABORT, 'prerequisite overrides are never deleted'); END""",
     ),
+    (
+        # A roster row issued by ``issue-batch``: its key is recorded in the transaction that
+        # records the credential, so a batch run again issues only the rows not yet recorded.
+        """CREATE TABLE batch_rows (
+            batch_key TEXT PRIMARY KEY NOT NULL,
+            credential_id TEXT NOT NULL UNIQUE REFERENCES credentials (id)
+        ) WITHOUT ROWID""",
+    ),
+    (
+        # A renewed credential names the credential that replaced it; it is not revoked.
+        "ALTER TABLE credentials ADD COLUMN superseded_by TEXT REFERENCES credentials (id)",
+        "CREATE UNIQUE INDEX credentials_superseded_by ON credentials (superseded_by) "
+        "WHERE superseded_by IS NOT NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _BUSY_TIMEOUT_MS = 10_000
-_SELECT = "SELECT id, tier, recipient_hash, issued_at, key_vm, document, status FROM credentials"
+_SELECT = (
+    "SELECT id, tier, recipient_hash, issued_at, key_vm, document, status, superseded_by "
+    "FROM credentials"
+)
 _SELECT_ASSIGNMENTS = (
     "SELECT e.credential_id, e.purpose, e.list_n, l.url, e.idx FROM status_entries e "
     "JOIN status_lists l ON l.n = e.list_n WHERE e.credential_id IN (SELECT id FROM credentials"
@@ -201,6 +221,15 @@ class PrerequisiteOverride:
 
 
 @dataclass(frozen=True)
+class _Extras:
+    """What :meth:`Ledger.issue` records with a credential besides its status indexes."""
+
+    override: PrerequisiteOverride | None = None
+    batch_key: str | None = None
+    supersedes: str | None = None
+
+
+@dataclass(frozen=True)
 class LedgerEntry:
     """One issued credential as the ledger records it."""
 
@@ -218,6 +247,8 @@ class LedgerEntry:
     status: str = "active"
     #: The status list indexes it holds (none for credentials issued without status).
     assignments: tuple[StatusAssignment, ...] = ()
+    #: The id of the credential that renewed this one, if it was renewed.
+    superseded_by: str | None = None
 
 
 class Ledger:
@@ -278,16 +309,28 @@ class Ledger:
         now: str,
         list_size: int = DEFAULT_LIST_SIZE,
         override: PrerequisiteOverride | None = None,
+        batch_key: str | None = None,
+        supersedes: str | None = None,
     ) -> LedgerEntry:
         """Draw a status index per purpose, have ``build`` sign the credential, record both.
 
-        Everything happens in one ``BEGIN IMMEDIATE`` transaction: the indexes exist only if the
-        credential ``build`` returns is recorded with them. ``build`` gets the assignments (in
+        The indexes are drawn at random among the free ones, ``build`` signs (without holding
+        the write lock, so several processes sign at once), and one ``BEGIN IMMEDIATE``
+        transaction records the credential with its indexes if they are still free, or ``build``
+        is called again with new ones. When a purpose needs a new list, drawing, signing and
+        recording all happen under the lock. Either way the indexes exist only if the credential
+        ``build`` returns is recorded with them. ``build`` gets the assignments (in
         the order of ``purposes``) and returns the entry to record; whatever it raises rolls
         everything back. ``list_url(n)`` names a new list's URL; ``now`` dates a new list.
         ``override`` records, in the same transaction, that the credential was issued although
         prerequisites were missing (see :meth:`prerequisite_overrides`).
+        With ``batch_key`` (a roster row's key) the key is recorded with the credential; a key
+        already recorded raises :class:`InputError` with ``field="batch_key"`` before anything
+        is signed. With ``supersedes`` (the id of the credential this one renews) that credential
+        is marked superseded by this one; it must be recorded, active and not superseded yet,
+        else :class:`InputError` with ``field="supersedes"``.
         """
+        extras = _Extras(override, batch_key, supersedes)
         if override is not None and not override.reason.strip():
             raise InputError("A prerequisite override must give a reason.", field="override")
         if list_size < DEFAULT_LIST_SIZE or list_size % 8:
@@ -296,34 +339,23 @@ class Ledger:
                 field="list_size",
             )
         try:
-            with self._transaction():
-                assignments = tuple(
-                    self._allocate(purpose, list_url, now, list_size) for purpose in purposes
-                )
-                entry = build(assignments)
-                self._insert(entry)
-                self._db.executemany(
-                    "INSERT INTO status_entries (list_n, idx, credential_id, purpose) "
-                    "VALUES (?, ?, ?, ?)",
-                    [(a.list_n, a.index, entry.id, a.purpose) for a in assignments],
-                )
-                if override is not None:
-                    self._db.execute(
-                        "INSERT INTO prerequisite_overrides (credential_id, missing, reason, at) "
-                        "VALUES (?, ?, ?, ?)",
-                        (
-                            entry.id,
-                            json.dumps(list(override.missing)),
-                            override.reason.strip(),
-                            override.at,
-                        ),
+            done = self._issue_drawn_first(build, purposes, extras)
+            if done is None:
+                with self._transaction():
+                    self._precheck(extras)
+                    assignments = tuple(
+                        self._allocate(purpose, list_url, now, list_size) for purpose in purposes
                     )
+                    entry = build(assignments)
+                    self._record_issued(entry, assignments, extras)
+                done = entry, assignments
         except sqlite3.IntegrityError:
             raise InputError(
                 "The ledger already records a credential with this id.", field="id"
             ) from None
         except sqlite3.Error as exc:
             raise _damaged(self.path, exc) from None
+        entry, assignments = done
         return LedgerEntry(
             id=entry.id,
             tier=entry.tier,
@@ -334,6 +366,100 @@ class Ledger:
             status="active",
             assignments=assignments,
         )
+
+    def _issue_drawn_first(
+        self,
+        build: Callable[[tuple[StatusAssignment, ...]], LedgerEntry],
+        purposes: Sequence[str],
+        extras: _Extras,
+    ) -> tuple[LedgerEntry, tuple[StatusAssignment, ...]] | None:
+        """Draw the indexes, sign without the write lock, then record them if still free.
+
+        Signing is the slow part of issuing: holding the lock only to check and record lets
+        several processes sign at once. An index another process took meanwhile means signing
+        again with new ones. None when a purpose has no list with room (a new list is made
+        under the lock) or the draws kept being taken.
+        """
+        for _ in range(_DRAW_TRIES):
+            self._precheck(extras)
+            drawn = []
+            for purpose in purposes:
+                found = self._find_open_list(purpose)
+                one = self._draw(purpose, *found) if found is not None else None
+                if one is None:
+                    return None
+                drawn.append(one)
+            assignments = tuple(drawn)
+            entry = build(assignments)
+            with self._transaction():
+                self._precheck(extras)
+                if all(self._is_free(a) for a in assignments):
+                    self._record_issued(entry, assignments, extras)
+                    return entry, assignments
+        return None
+
+    def _is_free(self, assignment: StatusAssignment) -> bool:
+        taken = self._db.execute(
+            "SELECT 1 FROM status_entries WHERE list_n = ? AND idx = ?",
+            (assignment.list_n, assignment.index),
+        ).fetchone()
+        return taken is None
+
+    def _precheck(self, extras: _Extras) -> None:
+        """Refuse before signing (and again under the lock) what the extras do not allow."""
+        if extras.batch_key is not None:
+            self._check_batch_key(extras.batch_key)
+        if extras.supersedes is not None:
+            row = self._db.execute(
+                "SELECT status, superseded_by FROM credentials WHERE id = ?", (extras.supersedes,)
+            ).fetchone()
+            if row is None:
+                raise InputError(
+                    f"The ledger records no credential with the id {extras.supersedes}.",
+                    field="supersedes",
+                )
+            if row[1] is not None:
+                raise InputError(
+                    f"The credential {extras.supersedes} was already renewed by {row[1]}.",
+                    field="supersedes",
+                )
+            if row[0] != "active":
+                raise InputError(
+                    f"The credential {extras.supersedes} is {row[0]}; only an active credential "
+                    "can be renewed.",
+                    field="supersedes",
+                )
+
+    def _record_issued(
+        self, entry: LedgerEntry, assignments: tuple[StatusAssignment, ...], extras: _Extras
+    ) -> None:
+        override, batch_key = extras.override, extras.batch_key
+        self._insert(entry)
+        self._db.executemany(
+            "INSERT INTO status_entries (list_n, idx, credential_id, purpose) VALUES (?, ?, ?, ?)",
+            [(a.list_n, a.index, entry.id, a.purpose) for a in assignments],
+        )
+        if batch_key is not None:
+            self._db.execute(
+                "INSERT INTO batch_rows (batch_key, credential_id) VALUES (?, ?)",
+                (batch_key, entry.id),
+            )
+        if override is not None:
+            self._db.execute(
+                "INSERT INTO prerequisite_overrides (credential_id, missing, reason, at) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    entry.id,
+                    json.dumps(list(override.missing)),
+                    override.reason.strip(),
+                    override.at,
+                ),
+            )
+        if extras.supersedes is not None:
+            self._db.execute(
+                "UPDATE credentials SET superseded_by = ? WHERE id = ?",
+                (entry.id, extras.supersedes),
+            )
 
     def ensure_lists(
         self,
@@ -350,6 +476,11 @@ class Ledger:
                     self._open_list(purpose, list_url, now, list_size)
         except sqlite3.Error as exc:
             raise _damaged(self.path, exc) from None
+
+    def batch_keys(self) -> dict[str, str]:
+        """Every recorded roster row key and the id of the credential issued for it."""
+        rows = self._query("SELECT batch_key, credential_id FROM batch_rows", ())
+        return {str(k): str(c) for k, c in rows}
 
     def get(self, credential_id: str) -> LedgerEntry | None:
         """The entry for ``credential_id``, or None."""
@@ -535,10 +666,19 @@ class Ledger:
             (entry.id, entry.tier, entry.recipient_hash, entry.issued_at, entry.key_vm, document),
         )
 
-    def _open_list(
-        self, purpose: str, list_url: Callable[[int], str], now: str, size: int
-    ) -> tuple[int, str, int]:
-        """The oldest list of ``purpose`` with a free index, made if there is none."""
+    def _check_batch_key(self, batch_key: str) -> None:
+        if not isinstance(batch_key, str) or not batch_key:
+            raise InputError("A batch row key must be a non-empty text.", field="batch_key")
+        row = self._db.execute(
+            "SELECT credential_id FROM batch_rows WHERE batch_key = ?", (batch_key,)
+        ).fetchone()
+        if row is not None:
+            raise InputError(
+                f"The roster row {batch_key} is already issued as {row[0]}.", field="batch_key"
+            )
+
+    def _find_open_list(self, purpose: str) -> tuple[int, str, int] | None:
+        """The oldest list of ``purpose`` with a free index, if there is one."""
         if purpose not in _SET_BY_PURPOSE:
             raise InputError(f"Unknown status purpose {purpose!r}.", field="purpose")
         row = self._db.execute(
@@ -547,8 +687,15 @@ class Ledger:
             "ORDER BY l.n LIMIT 1",
             (purpose,),
         ).fetchone()
-        if row is not None:
-            return int(row[0]), str(row[1]), int(row[2])
+        return None if row is None else (int(row[0]), str(row[1]), int(row[2]))
+
+    def _open_list(
+        self, purpose: str, list_url: Callable[[int], str], now: str, size: int
+    ) -> tuple[int, str, int]:
+        """The oldest list of ``purpose`` with a free index, made if there is none."""
+        found = self._find_open_list(purpose)
+        if found is not None:
+            return found
         n = int(self._db.execute("SELECT coalesce(max(n), 0) + 1 FROM status_lists").fetchone()[0])
         url = list_url(n)
         self._db.execute(
@@ -561,7 +708,13 @@ class Ledger:
         self, purpose: str, list_url: Callable[[int], str], now: str, size: int
     ) -> StatusAssignment:
         """A random free index of an open list; called inside the issuing transaction."""
-        n, url, list_size = self._open_list(purpose, list_url, now, size)
+        drawn = self._draw(purpose, *self._open_list(purpose, list_url, now, size))
+        if drawn is None:
+            raise IssuerHomeError(f"The ledger {self.path} lost a free index.", path=self.path)
+        return drawn
+
+    def _draw(self, purpose: str, n: int, url: str, list_size: int) -> StatusAssignment | None:
+        """A random index of list ``n`` that no credential holds now (None if it is full)."""
         taken = "SELECT 1 FROM status_entries WHERE list_n = ? AND idx = ?"
         for _ in range(_RANDOM_TRIES):
             index = secrets.randbelow(list_size)
@@ -573,6 +726,8 @@ class Ledger:
             for r in self._db.execute("SELECT idx FROM status_entries WHERE list_n = ?", (n,))
         }
         free = [i for i in range(list_size) if i not in used]
+        if not free:
+            return None
         return StatusAssignment(purpose, n, url, free[secrets.randbelow(len(free))])
 
     def _query(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -611,6 +766,7 @@ class Ledger:
                 key_vm=r[4],
                 document=json.loads(r[5]),
                 status=r[6],
+                superseded_by=r[7],
                 assignments=tuple(held.get(r[0], ())),
             )
             for r in rows

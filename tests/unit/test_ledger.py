@@ -45,6 +45,7 @@ def test_create_sets_wal_and_current_schema(tmp_path: Path) -> None:
         "key_vm",
         "document",
         "status",
+        "superseded_by",
     ]
 
 

@@ -1,0 +1,86 @@
+"""Benchmark batch issuance: credentials per second for an N-row roster on this machine.
+
+Usage: ``python benchmarks/bench_batch.py --rows 10000 [--jobs N]``. Makes a throw-away issuer
+home and a roster of ``initial`` tier rows (every evidence requirement with its fields and
+hours), then times the two phases of ``leadbadge issue-batch``: checking every row (each
+credential built unsigned) and issuing (signing with ``--jobs`` processes, default the number
+of cores, recording in the ledger, writing one JSON file per credential). Prints both and the
+end-to-end rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from leadbadge.batch import EVIDENCE_SEPARATOR, issue_batch, read_roster
+from leadbadge.framework import default_framework
+from leadbadge.issue import Issuer
+
+PASSPHRASE = "benchmark passphrase"  # noqa: S105 - a throw-away home
+
+
+def _evidence() -> str:
+    parts = []
+    for requirement in default_framework().tier("initial").evidence:
+        fields = {name: f"{name} of {requirement.id}" for name in requirement.records}
+        if requirement.min_hours is not None:
+            fields["hours"] = f"{requirement.min_hours:g}"
+        parts.append(f"{requirement.id}: " + "; ".join(f"{k}={v}" for k, v in fields.items()))
+    return f" {EVIDENCE_SEPARATOR} ".join(parts)
+
+
+def _roster(path: Path, rows: int) -> None:
+    evidence = _evidence()
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "tier", "email", "name", "evidence"])
+        for n in range(rows):
+            writer.writerow(
+                [f"b-{n:06d}", "initial", f"leader{n}@example.org", f"Leader {n}", evidence]
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=None, help="default: the number of cores")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        issuer = Issuer.create(
+            root / "home",
+            name="Benchmark Academy",
+            url="https://bench.example.org/lead",
+            passphrase=PASSPHRASE,
+            now=datetime.now(UTC),
+        )
+        _roster(root / "roster.csv", args.rows)
+        started = time.perf_counter()
+        roster = read_roster(root / "roster.csv", issuer.framework, issuer.profile)
+        checked = time.perf_counter()
+        assert not roster.problems, roster.problems[:3]
+        results = issue_batch(
+            issuer.home.path, roster, root / "out", passphrase=PASSPHRASE, jobs=args.jobs
+        )
+        finished = time.perf_counter()
+        assert len(results) == args.rows
+        assert all(r.status == "issued" for r in results)
+    jobs = args.jobs or os.cpu_count()
+    check_s, issue_s, total_s = checked - started, finished - checked, finished - started
+    print(f"{args.rows} rows, {jobs} processes on {os.cpu_count()} cores")
+    print(f"check every row: {check_s:.1f} s ({args.rows / check_s:.0f} rows/s)")
+    print(
+        f"issue:           {issue_s:.1f} s ({args.rows / issue_s:.1f} credentials/s, "
+        f"{issue_s * 1000 * (jobs or 1) / args.rows:.1f} ms per credential per process)"
+    )
+    print(f"end to end:      {total_s:.1f} s ({args.rows / total_s:.1f} credentials/s)")
+
+
+if __name__ == "__main__":
+    main()

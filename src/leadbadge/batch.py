@@ -1,0 +1,494 @@
+"""Batch issuance: check a whole roster first, then issue its rows on every core, resumably.
+
+A roster is a CSV file, one credential a row (docs/batch.md). :func:`read_roster` checks every
+row the way ``leadbadge issue`` checks its options and builds each credential unsigned as a dry
+run, so one pass names every bad row and column. :func:`issue_batch` then signs the rows in a
+pool of processes; each row's key is recorded in the ledger in the transaction that records its
+credential, so a run interrupted at any point and started again issues exactly the rows not yet
+recorded and rewrites any credential file that was lost with the interruption.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+from typing import Any, Final
+
+from leadbadge import _fs
+
+# The evidence, results and date syntax is the one ``leadbadge issue`` reads.
+from leadbadge.cli import _issue_input
+from leadbadge.credential import (
+    EvidenceItem,
+    Recipient,
+    build_credential,
+    credential_matches_email,
+)
+from leadbadge.errors import InputError, LeadbadgeError
+from leadbadge.home import IssuerHome
+from leadbadge.issue import Issuer
+from leadbadge.model import Framework, IssuerProfile
+from leadbadge.share.bake import bake
+from leadbadge.share.links import link_for
+from leadbadge.share.qr import make_qr
+
+__all__ = [
+    "EVIDENCE_SEPARATOR",
+    "REQUIRED_COLUMNS",
+    "ROSTER_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "BatchResult",
+    "Roster",
+    "RosterProblem",
+    "RosterRow",
+    "issue_batch",
+    "read_roster",
+    "write_summary",
+]
+
+#: The columns a roster may have, besides ``evidence_1``, ``evidence_2``…
+ROSTER_COLUMNS: Final = (
+    "id",
+    "tier",
+    "email",
+    "name",
+    "credits",
+    "evidence",
+    "results",
+    "valid_from",
+)
+REQUIRED_COLUMNS: Final = ("tier", "email", "name")
+#: Separates several evidence items in one cell.
+EVIDENCE_SEPARATOR: Final = "||"
+SUMMARY_COLUMNS: Final = ("row", "key", "email", "tier", "credential_id", "file", "status")
+_EVIDENCE_COLUMN = re.compile(r"^evidence_[1-9][0-9]*$")
+_ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_COLUMN_OF_FIELD: Final = {"email": "email", "name": "name", "credits": "credits"}
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """A bad roster row: the row (the header is row 1), the column and what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One checked roster row, ready to issue."""
+
+    row: int
+    #: The stable key the ledger records: the ``id`` column, else ``row-`` and a digest.
+    key: str
+    tier: str
+    recipient: Recipient
+    evidence: tuple[EvidenceItem, ...] = ()
+    results: Mapping[str, str] = field(default_factory=dict, hash=False)
+    credits: float | None = None
+    valid_from: datetime | None = None
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.key}.json"
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A roster as read: its good rows and every problem found (nothing is issued if any)."""
+
+    rows: tuple[RosterRow, ...]
+    problems: tuple[RosterProblem, ...]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One summary line: what became of a roster row."""
+
+    row: int
+    key: str
+    email: str
+    tier: str
+    credential_id: str
+    #: The credential file's name in the output folder.
+    file: str
+    #: ``issued`` (by this run) or ``already-issued`` (by an earlier one).
+    status: str
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_roster(
+    path: str | os.PathLike[str],
+    framework: Framework,
+    issuer: IssuerProfile,
+    *,
+    now: datetime | None = None,
+) -> Roster:
+    """Read and check every row of the roster CSV at ``path`` (UTF-8, a header row).
+
+    Each row is checked as ``leadbadge issue`` checks its options (tier, e-mail, evidence
+    covering the tier's requirements with their fields and hours, results, credits, date) and
+    its credential is built unsigned against ``issuer``; every problem is collected. Raises
+    :class:`InputError` only if the file cannot be read as CSV at all.
+    """
+    source = Path(path)
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh, strict=True)
+            header = [name.strip() for name in reader.fieldnames or []]
+            reader.fieldnames = header
+            raw_rows = [(n, dict(r)) for n, r in enumerate(reader, start=2)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).split("\n")[0]
+        raise InputError(
+            f"The roster {source} cannot be read ({reason}).", field="roster"
+        ) from None
+    problems = _header_problems(header)
+    if problems:
+        return Roster(rows=(), problems=tuple(problems))
+    rows: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    moment = now or datetime.now(UTC)
+    for number, raw in raw_rows:
+        if None in raw:
+            problems.append(
+                RosterProblem(number, "(row)", "The row has more cells than the header.")
+            )
+            continue
+        cells = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(cells.values()):
+            continue
+        found = _check_row(number, cells, framework, issuer, moment)
+        if isinstance(found, RosterProblem):
+            problems.append(found)
+            continue
+        column = "id" if cells.get("id") else "(row)"
+        if found.key in seen:
+            problems.append(
+                RosterProblem(
+                    number, column, f"It repeats row {seen[found.key]} (key {found.key})."
+                )
+            )
+            continue
+        seen[found.key] = number
+        rows.append(found)
+    return Roster(rows=tuple(rows), problems=tuple(problems))
+
+
+def _header_problems(header: Sequence[str]) -> list[RosterProblem]:
+    problems = [
+        RosterProblem(1, name, "The roster has no such column; see docs/batch.md.")
+        for name in header
+        if name not in ROSTER_COLUMNS and not _EVIDENCE_COLUMN.match(name)
+    ]
+    problems += [
+        RosterProblem(1, name, "The roster lacks this required column.")
+        for name in REQUIRED_COLUMNS
+        if name not in header
+    ]
+    if len(set(header)) != len(header):
+        problems.append(RosterProblem(1, "(header)", "A column is named twice."))
+    return problems
+
+
+def _check_row(
+    number: int,
+    cells: Mapping[str, str],
+    framework: Framework,
+    issuer: IssuerProfile,
+    moment: datetime,
+) -> RosterRow | RosterProblem:
+    column = "tier"
+    try:
+        tier = framework.find_tier(cells["tier"])
+        if tier is None:
+            known = ", ".join(framework.tier_ids())
+            return RosterProblem(number, column, f"Unknown tier {cells['tier']!r}; known: {known}.")
+        column = "email"
+        recipient = Recipient(email=cells["email"], name=cells["name"] or None)
+        if recipient.name is None:
+            return RosterProblem(number, "name", "The recipient's name is empty.")
+        items: list[EvidenceItem] = []
+        for column in _evidence_columns(cells):
+            values = [v.strip() for v in cells[column].split(EVIDENCE_SEPARATOR) if v.strip()]
+            if any(v.startswith("@") for v in values):
+                return RosterProblem(number, column, "Evidence files (@FILE) are not read here.")
+            items += _issue_input.parse_evidence(tier, values)
+        column = "evidence"
+        _issue_input.check_evidence_covers_tier(tier, items)
+        column = "results"
+        parts = [p for p in cells.get("results", "").split(";") if p.strip()]
+        results = _issue_input.parse_results(tier, parts)
+        column = "credits"
+        credits = _credits(cells.get("credits", ""))
+        column = "valid_from"
+        text = cells.get("valid_from", "")
+        valid_from = _issue_input.parse_valid_from(text) if text else None
+        column = "(row)"
+        build_credential(
+            framework,
+            tier.id,
+            issuer,
+            recipient,
+            valid_from=valid_from or moment,
+            evidence=items,
+            results=results,
+            credits=credits,
+        )
+    except LeadbadgeError as error:
+        where = getattr(error, "field", None)
+        if column == "(row)" and isinstance(where, str):
+            column = _COLUMN_OF_FIELD.get(where, "evidence" if "evidence" in where else where)
+        return RosterProblem(number, column, error.message)
+    key = cells.get("id", "")
+    if key and not _ROW_ID.match(key):
+        return RosterProblem(
+            number, "id", "An id is letters, digits, '.', '_' or '-' (128 at most)."
+        )
+    return RosterRow(
+        row=number,
+        key=key or _digest(tier.id, recipient, cells),
+        tier=tier.id,
+        recipient=recipient,
+        evidence=tuple(items),
+        results=results,
+        credits=credits,
+        valid_from=valid_from,
+    )
+
+
+def _evidence_columns(cells: Mapping[str, str]) -> list[str]:
+    numbered = sorted(
+        (c for c in cells if _EVIDENCE_COLUMN.match(c)), key=lambda c: int(c.split("_")[1])
+    )
+    return [c for c in ["evidence", *numbered] if cells.get(c)]
+
+
+def _credits(text: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a number of credits.", field="credits") from None
+
+
+def _digest(tier: str, recipient: Recipient, cells: Mapping[str, str]) -> str:
+    """A key for a row without an id: the same person, tier and content give the same key."""
+    content = {k: v for k, v in cells.items() if k not in ("id", "tier", "email", "name")}
+    material = json.dumps(
+        [tier, recipient.email, recipient.name, sorted(content.items())], ensure_ascii=False
+    )
+    return "row-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+# --- issuing -------------------------------------------------------------------------------
+
+
+def issue_batch(
+    issuer_dir: str | os.PathLike[str],
+    roster: Roster,
+    outdir: str | os.PathLike[str],
+    *,
+    passphrase: str,
+    jobs: int | None = None,
+    now: datetime | None = None,
+    baked_image: bytes | None = None,
+    qr_base_url: str | None = None,
+    progress: Callable[[BatchResult], None] | None = None,
+) -> list[BatchResult]:
+    """Issue every roster row not yet recorded, write its files, and return one result a row.
+
+    Refuses (:class:`InputError`) a roster with problems, before anything is issued. ``jobs``
+    processes (default: the number of cores) each open the issuer with ``passphrase``, handed
+    to them through the pool's initializer (a pipe), never the command line or environment.
+    Each credential is written to ``outdir`` as ``<key>.json`` (atomically), with
+    ``<key>.png`` baked into ``baked_image`` (a PNG or SVG) if given and a ``<key>.qr.png``
+    QR code of its link under ``qr_base_url`` if given. ``progress`` is called in this process
+    as each row is done. Results are in roster order.
+    """
+    if roster.problems:
+        raise InputError(
+            f"The roster has {len(roster.problems)} problem(s); nothing was issued.",
+            field="roster",
+        )
+    home = IssuerHome.open(issuer_dir)
+    target = Path(outdir)
+    target.mkdir(parents=True, exist_ok=True)
+    options = _Options(str(target), now, baked_image, qr_base_url)
+    results: dict[str, BatchResult] = {}
+    pending = []
+    with home.open_ledger() as ledger:
+        recorded = ledger.batch_keys()
+        _check_recorded(roster.rows, recorded, ledger)
+        for row in roster.rows:
+            if row.key not in recorded:
+                pending.append(row)
+                continue
+            entry = ledger.get(recorded[row.key])
+            assert entry is not None  # noqa: S101 - batch_rows refers to credentials
+            results[row.key] = _write_files(row, entry.document, options, "already-issued")
+            if progress:
+                progress(results[row.key])
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    for result in _run(str(home.path), passphrase, pending, options, workers):
+        results[result.key] = result
+        if progress:
+            progress(result)
+    return [results[row.key] for row in roster.rows]
+
+
+def write_summary(outdir: str | os.PathLike[str], results: Iterable[BatchResult]) -> Path:
+    """Write ``summary.csv`` (:data:`SUMMARY_COLUMNS`) in ``outdir`` atomically."""
+    path = Path(outdir) / "summary.csv"
+    lines: list[list[Any]] = [list(SUMMARY_COLUMNS)]
+    lines += [[r.row, r.key, r.email, r.tier, r.credential_id, r.file, r.status] for r in results]
+    buffer = StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    _fs.atomic_write_text(path, buffer.getvalue())
+    return path
+
+
+@dataclass(frozen=True)
+class _Options:
+    outdir: str
+    now: datetime | None
+    baked_image: bytes | None
+    qr_base_url: str | None
+
+
+def _check_recorded(rows: Sequence[RosterRow], recorded: Mapping[str, str], ledger: Any) -> None:
+    """Refuse a roster whose ids the ledger records for another tier or person."""
+    clashes = []
+    for row in rows:
+        if row.key in recorded:
+            entry = ledger.get(recorded[row.key])
+            if (
+                entry is None
+                or entry.tier != row.tier
+                or not credential_matches_email(entry.document, row.recipient.email)
+            ):
+                clashes.append(f"row {row.row} (key {row.key})")
+    if clashes:
+        raise InputError(
+            "The ledger records these roster keys for another tier or person; give them new "
+            f"ids: {', '.join(clashes[:10])}{' …' if len(clashes) > 10 else ''}.",
+            field="id",
+        )
+
+
+def _run(
+    home: str, passphrase: str, rows: Sequence[RosterRow], options: _Options, workers: int
+) -> Iterable[BatchResult]:
+    if not rows:
+        return
+    if workers == 1:
+        _init_worker(home, passphrase, options)
+        for row in rows:
+            yield _issue_row(row)
+        return
+    # spawn: a fresh interpreter per worker, none of this process's threads or open files.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(home, passphrase, options),
+    ) as pool:
+        futures = [pool.submit(_issue_row, row) for row in rows]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(home: str, passphrase: str, options: _Options) -> None:
+    _WORKER["issuer"] = Issuer.open(home, passphrase=passphrase)
+    _WORKER["options"] = options
+
+
+def _issue_row(row: RosterRow) -> BatchResult:
+    issuer = _WORKER["issuer"]
+    options: _Options = _WORKER["options"]
+    try:
+        signed = issuer.issue(
+            row.tier,
+            row.recipient,
+            evidence=row.evidence,
+            results=row.results,
+            credits=row.credits,
+            valid_from=row.valid_from,
+            now=options.now,
+            batch_key=row.key,
+        )
+    except InputError as error:
+        if error.field != "batch_key":
+            raise
+        # Another run recorded this row after this one read the ledger.
+        with issuer.home.open_ledger() as ledger:
+            entry = ledger.get(ledger.batch_keys()[row.key])
+        if entry is None:
+            raise
+        return _write_files(row, entry.document, options, "already-issued")
+    return _write_files(row, signed.document, options, "issued")
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _write_files(
+    row: RosterRow, document: Mapping[str, Any], options: _Options, status: str
+) -> BatchResult:
+    folder = Path(options.outdir)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    written = folder / row.file_name
+    # A file from an earlier run is left alone when it already holds this credential.
+    fresh = not _holds(written, text)
+    if fresh:
+        _fs.atomic_write_text(written, text)
+    if options.baked_image is not None:
+        suffix = ".png" if options.baked_image.startswith(b"\x89PNG") else ".svg"
+        baked = folder / f"{row.key}{suffix}"
+        if fresh or not baked.exists():
+            image = bake(options.baked_image, text, label=f"row {row.row}")
+            _fs.atomic_write_bytes(baked, image)
+    if options.qr_base_url is not None:
+        code_path = folder / f"{row.key}.qr.png"
+        if fresh or not code_path.exists():
+            code = make_qr(link_for(document, options.qr_base_url))
+            _fs.atomic_write_bytes(code_path, code.png())
+    return BatchResult(
+        row=row.row,
+        key=row.key,
+        email=row.recipient.email,
+        tier=row.tier,
+        credential_id=str(document["id"]),
+        file=row.file_name,
+        status=status,
+    )

@@ -1,0 +1,127 @@
+"""``leadbadge issue-batch``: issue a roster (CSV), every row checked first, resumably."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from leadbadge.cli._app import cli
+from leadbadge.cli._common import EXIT_USAGE, say_error
+from leadbadge.cli.cmd_issuer import _passphrase
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from leadbadge.batch import BatchResult, Roster
+
+
+@cli.command("issue-batch")
+@click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder for the credentials and summary.csv (made if missing).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Signing processes (default: the number of cores).",
+)
+@click.option(
+    "--baked",
+    "baked",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="IMAGE",
+    help="Also bake each credential into a copy of this PNG or SVG badge image.",
+)
+@click.option(
+    "--qr",
+    is_flag=True,
+    help="Also write a QR code (PNG) of each credential's link on the issuer's site.",
+)
+def issue_batch_command(
+    *,
+    issuer_dir: Path,
+    roster: Path,
+    outdir: Path,
+    jobs: int | None,
+    baked: Path | None,
+    qr: bool,
+) -> None:
+    """Issue one credential per row of ROSTER (CSV) and write them to -o with summary.csv.
+
+    Every row is checked first; if any is bad, all bad rows are listed (row and column) and
+    nothing is issued. Rows already issued by an earlier run (the ledger records each row's key)
+    are not issued again, so an interrupted run is simply run again. The passphrase comes from
+    LEADBADGE_PASSPHRASE, else it is asked for once on the terminal.
+    """
+    from leadbadge.batch import issue_batch, read_roster, write_summary
+    from leadbadge.home import IssuerHome
+
+    home = IssuerHome.open(issuer_dir)
+    checked = read_roster(roster, home.framework(), home.profile)
+    if checked.problems:
+        _report_problems(roster, checked)
+        sys.exit(EXIT_USAGE)
+    image = baked.read_bytes() if baked is not None else None
+    passphrase = _passphrase(confirm=False)
+    # Unlock once here, so a wrong passphrase is one sentence before any worker starts.
+    home.signing_key(passphrase)
+    results = _issue_with_progress(
+        lambda progress: issue_batch(
+            issuer_dir,
+            checked,
+            outdir,
+            passphrase=passphrase,
+            jobs=jobs,
+            baked_image=image,
+            qr_base_url=home.profile.url if qr else None,
+            progress=progress,
+        ),
+        total=len(checked.rows),
+    )
+    summary = write_summary(outdir, results)
+    issued = sum(1 for r in results if r.status == "issued")
+    click.echo(
+        f"Issued {issued} credential(s); {len(results) - issued} were already issued. "
+        f"Summary: {summary}.",
+        err=True,
+    )
+
+
+def _report_problems(roster: Path, checked: Roster) -> None:
+    rows = sorted({p.row for p in checked.problems})
+    say_error(
+        f"{roster} has {len(checked.problems)} problem(s) in {len(rows)} row(s); "
+        "nothing was issued: fix them and run again."
+    )
+    for problem in checked.problems:
+        click.echo(f"  {problem}", err=True)
+
+
+def _issue_with_progress(
+    run: Callable[[Callable[[BatchResult], None] | None], list[BatchResult]], *, total: int
+) -> list[BatchResult]:
+    if not sys.stderr.isatty():
+        return run(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from leadbadge.cli._common import console
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Issuing", total=total)
+        return run(lambda _result: bar.advance(task))
