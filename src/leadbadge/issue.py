@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from leadbadge import renewal
 from leadbadge.credential import EvidenceItem, Recipient, build_credential
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
@@ -164,6 +165,56 @@ class Issuer:
             credits=credits,
         )
         return self._sign_and_record(unsigned, tier, moment, override=override, batch_key=batch_key)
+
+    def renew(
+        self,
+        credential: Mapping[str, Any] | str,
+        *,
+        evidence: Sequence[EvidenceItem] = (),
+        valid_from: datetime | None = None,
+        now: datetime | None = None,
+    ) -> SignedCredential:
+        """Issue the renewal of ``credential`` (its document or id), recorded in this ledger.
+
+        The new credential is for the same tier and the same recipient IdentityObjects (e-mail
+        hash and salt, name), keeps the original ``awardedDate`` and credits, is valid from
+        ``valid_from`` (default ``now``) for the tier's validity years, carries ``evidence`` for
+        the tier's renewal requirements and an Evidence item naming the renewed credential
+        (:func:`leadbadge.renewal.renewal_reference`). The ledger marks the original superseded
+        by it in the same transaction. Raises :class:`InputError` when the credential is not
+        this issuer's, is revoked, suspended or already renewed, or the evidence does not meet
+        the renewal requirements (naming what is missing).
+        """
+        moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+        wanted = credential if isinstance(credential, str) else str(credential.get("id"))
+        with self.home.open_ledger() as ledger:
+            entry = ledger.get(wanted)
+        if entry is None:
+            raise InputError(
+                f"This issuer's ledger records no credential {wanted}; renew it with the issuer "
+                "that issued it.",
+                field="credential",
+            )
+        original = entry.document
+        tier = self.framework.tier(entry.tier)
+        renewal.check_renewal_hours(tier, evidence)
+        awarded = original.get("awardedDate") or original.get("validFrom")
+        earned = original.get("credentialSubject", {}).get("creditsEarned")
+        unsigned = build_credential(
+            renewal.renewal_framework(self.framework, tier.id),
+            tier.id,
+            self.home.profile,
+            # The issuer knows only the e-mail's hash: the identity is carried over below.
+            Recipient(email="renewal@example.org"),
+            valid_from=valid_from or moment,
+            evidence=evidence,
+            credits=float(earned) if isinstance(earned, int | float) else None,
+            awarded=datetime.fromisoformat(str(awarded)) if awarded else None,
+        )
+        unsigned = renewal.with_identity_of(unsigned, original)
+        unsigned["evidence"] = [*unsigned.get("evidence", []), renewal.renewal_reference(original)]
+        self._check_key_at(moment)
+        return self._sign_and_record(unsigned, tier.id, moment, supersedes=entry.id)
 
     def _check_key_at(self, moment: datetime) -> None:
         self.home.reload()

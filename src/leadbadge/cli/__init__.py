@@ -17,6 +17,7 @@ from leadbadge.cli import cmd_framework  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_issuer  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_ledger  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_status  # noqa: F401  # isort: skip
+from leadbadge.cli import cmd_renew  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_share  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_trust  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_verify  # noqa: F401  # isort: skip

@@ -1,0 +1,146 @@
+"""``leadbadge renew`` and ``leadbadge ledger expiring``: renewing credentials over a career."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from leadbadge.cli._app import cli
+from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say
+from leadbadge.cli.cmd_ledger import ledger_group, recipient_name
+from leadbadge.cli.cmd_status import credential_id
+from leadbadge.cli.cmd_verify import _parse_duration
+from leadbadge.errors import InputError
+
+_issuer_option = click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)
+
+
+@cli.command("renew")
+@_issuer_option
+@click.argument("credential")
+@click.option("--evidence", multiple=True, metavar="TEXT_OR_URL", help=_EVIDENCE_HELP)
+@click.option(
+    "--valid-from",
+    metavar="DATETIME",
+    help="Start of the new validity period, ISO 8601 with a time zone (default: now).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the renewed credential to this file (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+def renew_command(
+    *,
+    issuer_dir: Path,
+    credential: str,
+    evidence: tuple[str, ...],
+    valid_from: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Issue the renewal of CREDENTIAL (a file or an id this issuer issued).
+
+    The new credential has the same tier and recipient, keeps the original awardedDate, starts
+    a new validity period and names the credential it renews; the evidence must meet the tier's
+    renewal requirements (e.g. professional-learning hours). The original is marked superseded
+    in the ledger (not revoked).
+    """
+    from leadbadge import _fs
+    from leadbadge.cli import _issue_input
+    from leadbadge.home import IssuerHome
+    from leadbadge.issue import Issuer
+    from leadbadge.renewal import renewal_tier
+
+    home = IssuerHome.open(issuer_dir)
+    framework = home.framework()
+    wanted = credential_id(credential)
+    with home.open_ledger() as ledger:
+        entry = ledger.get(wanted)
+    if entry is None:
+        raise click.ClickException(
+            f"This issuer's ledger records no credential {wanted}; renew it with the issuer that "
+            "issued it."
+        )
+    tier = renewal_tier(framework.tier(entry.tier))
+    items = _issue_input.parse_evidence(tier, evidence)
+    _issue_input.check_evidence_covers_tier(tier, items)
+    start = _issue_input.parse_valid_from(valid_from) if valid_from else None
+    if output is not None and not force and os.path.lexists(output):
+        raise click.ClickException(f"{output} exists; use --force to replace it.")
+    issuer = Issuer(home, home.signing_key(_passphrase(confirm=False)), framework)
+    renewed = issuer.renew(entry.id, evidence=items, valid_from=start)
+    text = renewed.to_json() + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            _fs.atomic_write_text(output, text, overwrite=force)
+        except InputError:
+            raise click.ClickException(
+                f"{output} appeared while the credential was being written; it is recorded in "
+                f"the ledger as {renewed.id}, use --force to write it."
+            ) from None
+        _say(f"Wrote {output}.")
+    _say(f"Renewed {entry.id} as {renewed.id} ({entry.tier}); the original is superseded.")
+
+
+@ledger_group.command("expiring")
+@_issuer_option
+@click.option(
+    "--within",
+    default="90d",
+    show_default=True,
+    help="The window from now: 90d, 36h, 90m.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
+    """List credentials due for renewal: validUntil within the window, not revoked, suspended
+    or already renewed; soonest first."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from leadbadge.cli._common import console
+    from leadbadge.home import IssuerHome, xsd_datetime
+    from leadbadge.renewal import due_for_renewal
+
+    window = _parse_duration(within)
+    with IssuerHome.open(issuer_dir).open_ledger() as ledger:
+        entries = ledger.entries(status="active")
+    due = due_for_renewal(entries, now=datetime.now(UTC), within=window)
+    if as_json:
+        rows = [
+            {
+                "id": e.id,
+                "tier": e.tier,
+                "recipientName": recipient_name(e.document),
+                "recipientHash": e.recipient_hash,
+                "validUntil": xsd_datetime(end),
+            }
+            for e, end in due
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not due:
+        click.echo(f"No credential is due for renewal within {within}.")
+        return
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for column in ("tier", "recipient", "valid until"):
+        table.add_column(column, overflow="fold")
+    for entry, end in due:
+        name = recipient_name(entry.document) or "—"
+        table.add_row(Text(entry.id), Text(entry.tier), Text(name), xsd_datetime(end))
+    console().print(table)
+    click.echo(f"{len(due)} credential{'s' if len(due) != 1 else ''} due for renewal.")
