@@ -37,6 +37,7 @@ from leadbadge.credential import (
 from leadbadge.errors import InputError, LeadbadgeError
 from leadbadge.home import IssuerHome
 from leadbadge.issue import Issuer
+from leadbadge.ledger import LedgerEntry
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.share.bake import bake
 from leadbadge.share.links import link_for
@@ -336,16 +337,17 @@ def issue_batch(
     pending = []
     with home.open_ledger() as ledger:
         recorded = ledger.batch_keys()
-        _check_recorded(roster.rows, recorded, ledger)
-        for row in roster.rows:
-            if row.key not in recorded:
-                pending.append(row)
-                continue
-            entry = ledger.get(recorded[row.key])
-            assert entry is not None  # noqa: S101 - batch_rows refers to credentials
-            results[row.key] = _write_files(row, entry.document, options, "already-issued")
-            if progress:
-                progress(results[row.key])
+        # One query for every entry rather than one a row: a resumed run may find thousands.
+        issued = {e.id: e for e in ledger.entries()} if recorded else {}
+    _check_recorded(roster.rows, recorded, issued)
+    for row in roster.rows:
+        if row.key not in recorded:
+            pending.append(row)
+            continue
+        document = issued[recorded[row.key]].document
+        results[row.key] = _write_files(row, document, options, "already-issued")
+        if progress:
+            progress(results[row.key])
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     for result in _run(str(home.path), passphrase, pending, options, workers):
         results[result.key] = result
@@ -373,12 +375,14 @@ class _Options:
     qr_base_url: str | None
 
 
-def _check_recorded(rows: Sequence[RosterRow], recorded: Mapping[str, str], ledger: Any) -> None:
+def _check_recorded(
+    rows: Sequence[RosterRow], recorded: Mapping[str, str], issued: Mapping[str, LedgerEntry]
+) -> None:
     """Refuse a roster whose ids the ledger records for another tier or person."""
     clashes = []
     for row in rows:
         if row.key in recorded:
-            entry = ledger.get(recorded[row.key])
+            entry = issued.get(recorded[row.key])
             if (
                 entry is None
                 or entry.tier != row.tier
