@@ -27,7 +27,7 @@ from typing import Any, Final
 from leadbadge import _fs
 
 # The evidence, results and date syntax is the one ``leadbadge issue`` reads.
-from leadbadge.cli import _issue_input
+from leadbadge import issue_input as _issue_input
 from leadbadge.credential import (
     EvidenceItem,
     Recipient,

@@ -248,7 +248,7 @@ def issue_command(
     comes from LEADBADGE_PASSPHRASE, else it is asked for on the terminal.
     """
     from leadbadge import _fs
-    from leadbadge.cli import _issue_input
+    from leadbadge import issue_input as _issue_input
     from leadbadge.credential import Recipient
     from leadbadge.home import IssuerHome
     from leadbadge.issue import Issuer

@@ -58,7 +58,7 @@ def renew_command(
     in the ledger (not revoked).
     """
     from leadbadge import _fs
-    from leadbadge.cli import _issue_input
+    from leadbadge import issue_input as _issue_input
     from leadbadge.home import IssuerHome
     from leadbadge.issue import Issuer
     from leadbadge.renewal import renewal_tier

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from leadbadge.cli._issue_input import (
+from leadbadge.credential import EvidenceItem
+from leadbadge.errors import InputError
+from leadbadge.framework import default_framework
+from leadbadge.issue_input import (
     check_evidence_covers_tier,
     parse_evidence,
     parse_results,
     parse_valid_from,
 )
-from leadbadge.credential import EvidenceItem
-from leadbadge.errors import InputError
-from leadbadge.framework import default_framework
 from leadbadge.model import Tier
 
 
