@@ -146,16 +146,17 @@ class KeyRecord:
             verification_method=vm,
             controller=controller,
             public_key=key,
-            valid_from=_parse_time(data.get("validFrom"), f"{where}.validFrom"),
+            valid_from=parse_time(data.get("validFrom"), f"{where}.validFrom"),
             valid_until=(
                 None
                 if data.get("validUntil") is None
-                else _parse_time(data.get("validUntil"), f"{where}.validUntil")
+                else parse_time(data.get("validUntil"), f"{where}.validUntil")
             ),
         )
 
 
-def _parse_time(value: object, where: str) -> datetime:
+def parse_time(value: object, where: str) -> datetime:
+    """A date-time with a time zone from the home's files; IssuerHomeError naming ``where``."""
     parsed = None
     if isinstance(value, str) and "T" in value:
         with contextlib.suppress(ValueError):
@@ -315,7 +316,7 @@ class IssuerHome:
                 f"{self.path / _ISSUER_FILE} has no valid issuer name and URL.", path=self.path
             ) from None
         self.did_web: str | None = web
-        self.created = _parse_time(data.get("created"), "issuer.json created")
+        self.created = parse_time(data.get("created"), "issuer.json created")
         self.keys = history
         framework_file = data.get("framework", "framework.toml")
         if framework_file not in ("framework.toml", "framework.json"):

@@ -13,7 +13,6 @@ a key named nowhere proves nothing about who signed. docs/issuing.md describes t
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any, Final
 
 from leadbadge import _fs
 from leadbadge.errors import InputError, InvalidKeyError, IssuerHomeError
-from leadbadge.home import IssuerHome, xsd_datetime
+from leadbadge.home import IssuerHome, parse_time, xsd_datetime
 from leadbadge.jwk import JoseAlgorithm, JoseSigningKey, PublicJwk
 from leadbadge.keys import SigningKey
 from leadbadge.proof import vc_jwt
@@ -98,23 +97,13 @@ class JoseKeyRecord:
             verification_method=vm,
             controller=controller,
             public_key=key,
-            valid_from=_time(data.get("validFrom"), f"{where}.validFrom"),
+            valid_from=parse_time(data.get("validFrom"), f"{where}.validFrom"),
             valid_until=(
                 None
                 if data.get("validUntil") is None
-                else _time(data.get("validUntil"), f"{where}.validUntil")
+                else parse_time(data.get("validUntil"), f"{where}.validUntil")
             ),
         )
-
-
-def _time(value: Any, where: str) -> datetime:
-    parsed = None
-    if isinstance(value, str) and "T" in value:
-        with contextlib.suppress(ValueError):
-            parsed = datetime.fromisoformat(value)
-    if parsed is None or parsed.tzinfo is None:
-        raise IssuerHomeError(f"{where} is not a date-time with a time zone.")
-    return parsed
 
 
 def _file(home: IssuerHome) -> Path:

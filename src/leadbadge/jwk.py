@@ -28,20 +28,25 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
 
-from leadbadge.errors import InputError, InvalidKeyError, WrongPassphraseError
+from leadbadge.errors import InputError, InvalidKeyError
 from leadbadge.keys import SigningKey, VerifyingKey
 
 # The Ed25519 key files' own format and checks: encrypted PKCS#8 (PBKDF2 600,000 rounds,
 # AES-256-CBC), one PEM block, a bounded work factor, mode 0600, never clobbering a file.
-from leadbadge.keys import _check_encrypted_pem, _encrypt_pkcs8, _write_private_file  # isort: skip
+from leadbadge.keys import (  # isort: skip
+    _encrypt_pkcs8,
+    _load_private_key_file,
+    _passphrase_bytes,
+    _write_private_file,
+)
 
 __all__ = [
     "ALGORITHMS",
@@ -60,7 +65,6 @@ _PRIVATE_MEMBERS: Final = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _MIN_RSA_BITS = 2048
 _MAX_RSA_BITS = 8192
 _NEW_RSA_BITS = 2048
-_MAX_KEY_FILE_BYTES = 64 * 1024
 
 
 def algorithm_for_key_type(kty: str) -> JoseAlgorithm | None:
@@ -281,13 +285,6 @@ class PublicJwk:
         return f"PublicJwk({self.describe()}, thumbprint={self._thumbprint!r})"
 
 
-def _passphrase(passphrase: str | bytes) -> bytes:
-    data = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
-    if not isinstance(data, bytes) or not data:
-        raise InputError("An empty passphrase cannot protect a key file.", field="passphrase")
-    return data
-
-
 class JoseSigningKey:
     """A private key that signs JWS: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA).
 
@@ -349,7 +346,7 @@ class JoseSigningKey:
         if isinstance(key, SigningKey):
             key.save(path, passphrase, overwrite=overwrite)
             return
-        secret = _passphrase(passphrase)
+        secret = _passphrase_bytes(passphrase)
         target = Path(path)
         if not target.parent.is_dir():
             raise InputError(f"The folder for the key file {target} does not exist.", field="path")
@@ -368,32 +365,8 @@ class JoseSigningKey:
         Raises :class:`WrongPassphraseError`, :class:`InvalidKeyError` (not an encrypted key of
         a usable type) or :class:`InputError` (``path``: cannot be read).
         """
-        secret = _passphrase(passphrase)
         source = Path(path)
-        try:
-            with source.open("rb") as fh:
-                data = fh.read(_MAX_KEY_FILE_BYTES + 1)
-        except FileNotFoundError:
-            raise InputError(f"The key file {source} does not exist.", field="path") from None
-        except OSError as exc:
-            raise InputError(
-                f"The key file {source} cannot be read ({exc.strerror}).", field="path"
-            ) from None
-        if len(data) > _MAX_KEY_FILE_BYTES:
-            raise InvalidKeyError(f"The file {source} is too large to be a key file.")
-        _check_encrypted_pem(data, source)
-        try:
-            key = serialization.load_pem_private_key(data, password=secret)
-        except TypeError:
-            raise InvalidKeyError(
-                f"The key file {source} is not encrypted; refusing to use it."
-            ) from None
-        except UnsupportedAlgorithm:
-            raise InvalidKeyError(
-                f"The key file {source} uses an encryption or key type this system cannot read."
-            ) from None
-        except ValueError:
-            raise WrongPassphraseError(source) from None
+        key = _load_private_key_file(source, passphrase)
         if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             if isinstance(key, ec.EllipticCurvePrivateKey) and not isinstance(
                 key.curve, ec.SECP256R1

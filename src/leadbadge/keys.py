@@ -344,6 +344,42 @@ def _passphrase_bytes(passphrase: str | bytes) -> bytes:
     return data
 
 
+def _load_private_key_file(source: Path, passphrase: str | bytes) -> Any:
+    """The private key in an encrypted PKCS#8 PEM file, of whatever type it holds.
+
+    Raises :class:`WrongPassphraseError` if the passphrase does not open it,
+    :class:`InvalidKeyError` if the file is not an encrypted private key we can read, and
+    :class:`InputError` (field ``path``) if it cannot be read.
+    """
+    secret = _passphrase_bytes(passphrase)
+    try:
+        with source.open("rb") as fh:
+            data = fh.read(_MAX_KEY_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"The key file {source} does not exist.", field="path") from None
+    except OSError as exc:
+        raise InputError(
+            f"The key file {source} cannot be read ({exc.strerror}).", field="path"
+        ) from None
+    if len(data) > _MAX_KEY_FILE_BYTES:
+        raise InvalidKeyError(f"The file {source} is too large to be a key file.")
+    _check_encrypted_pem(data, source)
+    try:
+        return serialization.load_pem_private_key(data, password=secret)
+    except TypeError:
+        raise InvalidKeyError(
+            f"The key file {source} is not encrypted; refusing to use it."
+        ) from None
+    except UnsupportedAlgorithm:
+        raise InvalidKeyError(
+            f"The key file {source} uses an encryption or key type this system cannot read."
+        ) from None
+    except ValueError:
+        # The container parsed (checked above), so failing to decrypt means the key
+        # derived from the passphrase is wrong (or the ciphertext was altered).
+        raise WrongPassphraseError(source) from None
+
+
 class SigningKey:
     """An Ed25519 private key. Its ``repr`` shows only the public key."""
 
@@ -436,34 +472,8 @@ class SigningKey:
         :class:`InvalidKeyError` if the file is not an encrypted Ed25519 private key, and
         :class:`InputError` (field ``path``) if it cannot be read.
         """
-        secret = _passphrase_bytes(passphrase)
         source = Path(path)
-        try:
-            with source.open("rb") as fh:
-                data = fh.read(_MAX_KEY_FILE_BYTES + 1)
-        except FileNotFoundError:
-            raise InputError(f"The key file {source} does not exist.", field="path") from None
-        except OSError as exc:
-            raise InputError(
-                f"The key file {source} cannot be read ({exc.strerror}).", field="path"
-            ) from None
-        if len(data) > _MAX_KEY_FILE_BYTES:
-            raise InvalidKeyError(f"The file {source} is too large to be a key file.")
-        _check_encrypted_pem(data, source)
-        try:
-            key = serialization.load_pem_private_key(data, password=secret)
-        except TypeError:
-            raise InvalidKeyError(
-                f"The key file {source} is not encrypted; refusing to use it."
-            ) from None
-        except UnsupportedAlgorithm:
-            raise InvalidKeyError(
-                f"The key file {source} uses an encryption or key type this system cannot read."
-            ) from None
-        except ValueError:
-            # The container parsed (checked above), so failing to decrypt means the key
-            # derived from the passphrase is wrong (or the ciphertext was altered).
-            raise WrongPassphraseError(source) from None
+        key = _load_private_key_file(source, passphrase)
         if not isinstance(key, Ed25519PrivateKey):
             raise InvalidKeyError(f"The key file {source} does not hold an Ed25519 key.")
         return cls(key)
