@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.console import Console
 
@@ -29,3 +31,13 @@ def sentence(text: str) -> str:
     """Make ``text`` a single sentence that ends with a full stop."""
     text = " ".join(text.split())
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+#: ``--issuer DIR``: the issuer home every issuing and ledger command works on.
+issuer_option = click.option(
+    "--issuer",
+    "issuer_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The issuer home made by 'leadbadge init'.",
+)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import EXIT_USAGE, say_error
+from leadbadge.cli._common import EXIT_USAGE, issuer_option, say_error
 from leadbadge.cli.cmd_issuer import _passphrase
 
 if TYPE_CHECKING:
@@ -19,13 +19,7 @@ if TYPE_CHECKING:
 
 
 @cli.command("issue-batch")
-@click.option(
-    "--issuer",
-    "issuer_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The issuer home made by 'leadbadge init'.",
-)
+@issuer_option
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import click
 
 from leadbadge.cli._app import cli
+from leadbadge.cli._common import issuer_option
 from leadbadge.errors import FrameworkError, InputError
 
 if TYPE_CHECKING:
@@ -151,13 +152,7 @@ def init_command(
 
 
 @cli.command("issue")
-@click.option(
-    "--issuer",
-    "issuer_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The issuer home made by 'leadbadge init'.",
-)
+@issuer_option
 @click.argument("tier")
 @click.option("--email", required=True, help="The recipient's e-mail address (stored hashed).")
 @click.option("--name", required=True, help="The recipient's name.")
@@ -343,13 +338,7 @@ def _jose_record(home: IssuerHome, alg: str) -> JoseKeyRecord:
 
 
 @cli.command("publish")
-@click.option(
-    "--issuer",
-    "issuer_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The issuer home made by 'leadbadge init'.",
-)
+@issuer_option
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--status-validity",
@@ -401,13 +390,7 @@ def keys_group() -> None:
 
 
 @keys_group.command("add")
-@click.option(
-    "--issuer",
-    "issuer_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The issuer home made by 'leadbadge init'.",
-)
+@issuer_option
 @click.option(
     "--type",
     "key_type",
@@ -442,13 +425,7 @@ def keys_add_command(issuer_dir: Path, key_type: str) -> None:
 
 
 @keys_group.command("rotate")
-@click.option(
-    "--issuer",
-    "issuer_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The issuer home made by 'leadbadge init'.",
-)
+@issuer_option
 def rotate_command(issuer_dir: Path) -> None:
     """Make a new signing key; the old one stays in the key history, valid until now.
 

@@ -17,19 +17,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import console
+from leadbadge.cli._common import console, issuer_option
 from leadbadge.cli.cmd_status import credential_id
 
 if TYPE_CHECKING:
     from leadbadge.ledger import LedgerEntry, StatusChange
 
-_issuer_option = click.option(
-    "--issuer",
-    "issuer_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The issuer home made by 'leadbadge init'.",
-)
 CSV_COLUMNS = (
     "id",
     "tier",
@@ -95,7 +88,7 @@ def ledger_group() -> None:
 
 
 @ledger_group.command("list")
-@_issuer_option
+@issuer_option
 @click.option("--tier", help="Only credentials of this tier.")
 @click.option(
     "--status",
@@ -137,7 +130,7 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
 
 
 @ledger_group.command("show")
-@_issuer_option
+@issuer_option
 @click.argument("credential", metavar="CREDENTIAL_ID_OR_FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with the signed document.")
 def show_command(issuer_dir: Path, credential: str, as_json: bool) -> None:
@@ -172,7 +165,7 @@ def show_command(issuer_dir: Path, credential: str, as_json: bool) -> None:
 
 
 @ledger_group.command("export")
-@_issuer_option
+@issuer_option
 @click.option(
     "-o",
     "--output",

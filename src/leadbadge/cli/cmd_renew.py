@@ -10,23 +10,16 @@ from pathlib import Path
 import click
 
 from leadbadge.cli._app import cli
+from leadbadge.cli._common import issuer_option
 from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say
 from leadbadge.cli.cmd_ledger import ledger_group, recipient_name
 from leadbadge.cli.cmd_status import credential_id
 from leadbadge.cli.cmd_verify import _parse_duration
 from leadbadge.errors import InputError
 
-_issuer_option = click.option(
-    "--issuer",
-    "issuer_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The issuer home made by 'leadbadge init'.",
-)
-
 
 @cli.command("renew")
-@_issuer_option
+@issuer_option
 @click.argument("credential")
 @click.option("--evidence", multiple=True, metavar="TEXT_OR_URL", help=_EVIDENCE_HELP)
 @click.option(
@@ -97,7 +90,7 @@ def renew_command(
 
 
 @ledger_group.command("expiring")
-@_issuer_option
+@issuer_option
 @click.option(
     "--within",
     default="90d",

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from leadbadge.cli._app import cli
+from leadbadge.cli._common import issuer_option
 
 _DONE = {"revoke": "Revoked", "suspend": "Suspended", "unsuspend": "Unsuspended"}
 _HELP = {
@@ -45,13 +46,7 @@ def _actor(given: str | None) -> str:
 
 
 def _make(action: str) -> click.Command:
-    @click.option(
-        "--issuer",
-        "issuer_dir",
-        required=True,
-        type=click.Path(file_okay=False, path_type=Path),
-        help="The issuer home made by 'leadbadge init'.",
-    )
+    @issuer_option
     @click.argument("credential", metavar="CREDENTIAL_ID_OR_FILE")
     @click.option("--reason", help="Why, for the ledger's record (never published).")
     @click.option("--by", "actor", help="Who makes the change (default: your login name).")
