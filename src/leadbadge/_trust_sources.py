@@ -33,6 +33,8 @@ from leadbadge.status import is_status_list_document
 
 HISTORY_TYPE = "LeadbadgeKeyHistory"
 HISTORY_VERSION = 1
+#: An authority's accreditation registry holds an endorsement (~2.5 KB) per program and tier.
+REGISTRY_MAX_BYTES = 16 * 1024 * 1024
 # Bounds on searching a folder for keys.json, so a mistaken argument (a home folder) ends quickly.
 _MAX_SEARCH_DEPTH = 8
 _MAX_SEARCH_ENTRIES = 20_000
@@ -68,6 +70,10 @@ class PublishedIssuer:
     #: fetched for them: (URL, document). Checked before pinning (``_trust_status``).
     status_urls: tuple[str, ...] = ()
     status_lists: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    #: The accreditation registry an authority's key history names (``accreditations``), and
+    #: the registry document read or fetched for it (checked before pinning: ``trust``).
+    accreditations_url: str | None = None
+    accreditations: Mapping[str, Any] | None = None
 
 
 # --- small parsers -------------------------------------------------------------------------------
@@ -278,6 +284,11 @@ def _parse_history(doc: Mapping[str, Any], source: str) -> PublishedIssuer:
     )
     if any(_origin(u) != _origin(url) for u in status_urls):
         raise TrustStoreError("every status list must be on the issuer's own site ('url')")
+    registry = doc.get("accreditations")
+    if registry is not None:
+        registry = _web_url(registry, "'accreditations'")
+        if _origin(registry) != _origin(url):
+            raise TrustStoreError("'accreditations' must be on the issuer's own site ('url')")
     return PublishedIssuer(
         issuer=issuer,
         identities=identities,
@@ -288,6 +299,7 @@ def _parse_history(doc: Mapping[str, Any], source: str) -> PublishedIssuer:
         did_document=None,
         source=source,
         status_urls=status_urls,
+        accreditations_url=registry,
     )
 
 
@@ -391,6 +403,8 @@ def with_document(history: PublishedIssuer, doc: Mapping[str, Any], where: str) 
         achievement_documents=history.achievement_documents,
         status_urls=history.status_urls,
         status_lists=history.status_lists,
+        accreditations_url=history.accreditations_url,
+        accreditations=history.accreditations,
     )
 
 
@@ -408,16 +422,16 @@ def _kind(doc: Any, where: str) -> str:
 # --- local files ---------------------------------------------------------------------------------
 
 
-def _read_json_file(path: Path) -> Any:
+def _read_json_file(path: Path, max_bytes: int = MAX_BYTES) -> Any:
     try:
         with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise TrustStoreError(f"{path} does not exist.") from None
     except OSError as error:
         raise TrustStoreError(f"{path} cannot be read ({error.strerror}).") from None
-    if len(data) > MAX_BYTES:
-        raise TrustStoreError(f"{path} is larger than the {MAX_BYTES // 1024} KiB limit.")
+    if len(data) > max_bytes:
+        raise TrustStoreError(f"{path} is larger than the {max_bytes // 1024} KiB limit.")
     return parse_json(data, str(path))
 
 
@@ -525,6 +539,14 @@ def _from_folder(folder: Path) -> PublishedIssuer:
     return _from_history_file(keys_file, roots=[folder])
 
 
+def _local_path(root: Path | None, url: str) -> Path | None:
+    """Where the file published at ``url`` sits in a published folder with site root ``root``."""
+    segments = [unquote(p) for p in httpx.URL(url).path.split("/") if p]
+    if root is None or any(s in (".", "..") or "/" in s or "\\" in s for s in segments):
+        return None
+    return root.joinpath(*segments)
+
+
 def _local_status_lists(
     history: PublishedIssuer, root: Path | None, required: bool
 ) -> tuple[tuple[str, Mapping[str, Any]], ...]:
@@ -535,11 +557,7 @@ def _local_status_lists(
     """
     found = []
     for url in history.status_urls:
-        segments = [unquote(p) for p in httpx.URL(url).path.split("/") if p]
-        if root is None or any(s in (".", "..") or "/" in s or "\\" in s for s in segments):
-            path = None
-        else:
-            path = root.joinpath(*segments)
+        path = _local_path(root, url)
         if path is None or not path.is_file():
             if required:
                 raise TrustStoreError(
@@ -551,12 +569,36 @@ def _local_status_lists(
     return tuple(found)
 
 
+def _local_registry(
+    history: PublishedIssuer, root: Path | None, required: bool
+) -> Mapping[str, Any] | None:
+    """The accreditation registry the history names, from the published folder at ``root``."""
+    url = history.accreditations_url
+    if url is None:
+        return None
+    path = _local_path(root, url)
+    if path is None or not path.is_file():
+        if not required:
+            return None
+        # Unlike a status list, a registry is never needed to check the issuer's own
+        # credentials, but pinning without it would silently drop its accreditations.
+        raise TrustStoreError(
+            f"The key history names the accreditation registry {url}, but it is not beside it "
+            f"(expected {path}); pin the whole published folder."
+        )
+    document = _read_json_file(path, REGISTRY_MAX_BYTES)
+    if not isinstance(document, Mapping):
+        raise TrustStoreError(f"The accreditation registry {path} is not a JSON object.")
+    return document
+
+
 def _from_history_file(keys_file: Path, roots: list[Path]) -> PublishedIssuer:
     history = _history_file(keys_file, roots)
     root = roots[0] if roots else None
     derived = _site_root(keys_file, history.url) if history.url is not None else None
     lists = _local_status_lists(history, derived or root, required=bool(roots))
-    return replace(history, status_lists=lists)
+    registry = _local_registry(history, derived or root, required=bool(roots))
+    return replace(history, status_lists=lists, accreditations=registry)
 
 
 def _history_file(keys_file: Path, roots: list[Path]) -> PublishedIssuer:
@@ -628,6 +670,16 @@ def _from_url(url: str, client: httpx.Client | None) -> PublishedIssuer:
     history = replace(
         history, status_lists=tuple((u, _fetch(u, client)[0]) for u in history.status_urls)
     )
+    if history.accreditations_url is not None:
+        fetched = fetch_json(
+            history.accreditations_url, client=client, max_bytes=REGISTRY_MAX_BYTES
+        )
+        registry = parse_json(fetched.body, fetched.url)
+        if not isinstance(registry, Mapping):
+            raise TrustStoreError(
+                f"The accreditation registry {history.accreditations_url} is not a JSON object."
+            )
+        history = replace(history, accreditations=registry)
     if history.issuer.startswith("did:web:"):
         did_url = did_web_to_url(history.issuer)
         did_doc, _ = _fetch(did_url, client)

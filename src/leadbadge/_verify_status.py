@@ -26,7 +26,6 @@ from leadbadge.errors import (
     JsonLdError,
     LeadbadgeError,
     SignatureError,
-    TrustStoreError,
     UnsupportedProofError,
     VerificationMethodError,
 )
@@ -152,11 +151,9 @@ def list_authority(
 
         def resolve(vm_id: str, issuer_id: str, /) -> Any:
             if pinned is not None and trust_store is not None:
-                try:
-                    key = trust_store.find_key(vm_id, issuer_id)
-                except TrustStoreError as error:
-                    refusal.append(ListProofResult(UNKNOWN, error.message, "TRUST_STORE_ERROR", {}))
-                    raise VerificationMethodError(error.message) from None
+                # The pinned entry's own keys (for an accredited program: as its authority
+                # vouches for them), never another issuer's.
+                key = pinned.find_key(vm_id)
                 if key is None:
                     why = (
                         f"The status list is signed with {vm_id}, a key not pinned for its issuer."
@@ -239,7 +236,7 @@ def list_authority(
                 "STATUS_LIST_MALFORMED",
             )
         if pinned is not None and trust_store is not None and verified.created is not None:
-            key = trust_store.find_key(verified.verification_method, list_issuer)
+            key = pinned.find_key(verified.verification_method)
             if key is not None and not key.valid_at(verified.created):
                 return ListProofResult(
                     FAIL,

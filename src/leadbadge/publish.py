@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from leadbadge import _accreditations as acc
 from leadbadge import _fs
 from leadbadge.conformance import OB_CONTEXT_URL, VC_V2_CONTEXT_URL
 from leadbadge.credential import achievement_id, build_achievement
@@ -68,8 +69,11 @@ class PublishedFile:
     #: Path segments below the site root, e.g. ``("leadership", "keys.json")``.
     path: tuple[str, ...]
     document: dict[str, Any]
-    #: What the file is: ``did``, ``profile``, ``achievement``, ``keys``, ``status``.
+    #: What the file is: ``did``, ``profile``, ``achievement``, ``keys``, ``status``,
+    #: ``accreditations`` (the registry) or ``snapshot`` (a program key history it names).
     kind: str
+    #: The exact bytes to write, when they matter (a snapshot is hashed byte for byte).
+    data: bytes | None = None
 
     @property
     def relative_path(self) -> str:
@@ -115,11 +119,15 @@ def _key_entry(record: KeyRecord) -> dict[str, Any]:
 
 
 def key_history_document(
-    home: IssuerHome, tier_ids: Sequence[str], status_lists: Sequence[str] = ()
+    home: IssuerHome,
+    tier_ids: Sequence[str],
+    status_lists: Sequence[str] = (),
+    accreditations: str | None = None,
 ) -> dict[str, Any]:
     """``keys.json``: every key the issuer has used, with the period it was in use, the
-    achievement id of every tier and the URL of every status list (for verifiers to pin)."""
-    return {
+    achievement id of every tier, the URL of every status list and, for an authority that
+    accredits programs, the URL of its ``accreditations.json`` (for verifiers to pin)."""
+    document = {
         "type": KEY_HISTORY_TYPE,
         "version": KEY_HISTORY_VERSION,
         "issuer": home.issuer_id,
@@ -130,6 +138,9 @@ def key_history_document(
         "achievements": {t: achievement_id(home.profile.url, t) for t in tier_ids},
         "statusLists": list(status_lists),
     }
+    if accreditations is not None:
+        document["accreditations"] = accreditations
+    return document
 
 
 def status_list_documents(
@@ -208,7 +219,12 @@ def site_files(
         files.append(PublishedFile((*base, "achievements", name), document, "achievement"))
     with home.open_ledger() as ledger:
         list_urls = [info.url for info in ledger.status_lists()]
-    history = key_history_document(home, framework.tier_ids(), list_urls)
+        endorsements = [e.document for e in ledger.entries() if acc.is_endorsement(e.document)]
+    registry_url = None
+    if endorsements:
+        registry_url = f"{home.profile.url.rstrip('/')}/accreditations.json"
+        files.extend(_accreditation_files(home, base, endorsements))
+    history = key_history_document(home, framework.tier_ids(), list_urls, registry_url)
     files.append(PublishedFile((*base, "keys.json"), history, "keys"))
     if signing_key is None:
         if list_urls:
@@ -223,6 +239,41 @@ def site_files(
     ):
         where = _segments(urlsplit(document["id"]).path)
         files.append(PublishedFile(where, document, "status"))
+    return files
+
+
+def _accreditation_files(
+    home: IssuerHome, base: tuple[str, ...], endorsements: Sequence[dict[str, Any]]
+) -> list[PublishedFile]:
+    """``accreditations.json`` and the program key snapshots its endorsements name."""
+    folder = home.path / "accreditations"
+    snapshots: dict[str, tuple[str, dict[str, Any]]] = {}
+    raw: dict[str, bytes] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        data = path.read_bytes()
+        if acc.snapshot_file_name(data) != path.name:
+            raise IssuerHomeError(
+                f"The program key snapshot {path} was changed after it was written.",
+                path=home.path,
+            )
+        digest = acc.digest_sri(data)
+        snapshots[digest] = (
+            f"{home.profile.url.rstrip('/')}/accreditations/{path.name}",
+            json.loads(data),
+        )
+        raw[digest] = data
+    registry = acc.registry_document(home.issuer_id, endorsements, snapshots)
+    files = [PublishedFile((*base, "accreditations.json"), registry, "accreditations")]
+    for program in registry["programs"]:
+        name = _segments(urlsplit(program["id"]).path)[-1]
+        files.append(
+            PublishedFile(
+                (*base, "accreditations", name),
+                program["keyHistory"],
+                "snapshot",
+                data=raw[program["digestSRI"]],
+            )
+        )
     return files
 
 
@@ -259,20 +310,27 @@ def publish(
         status_ttl=status_ttl,
     )
     rendered = [
-        (root.joinpath(*f.path), (json.dumps(f.document, indent=2, ensure_ascii=False) + "\n"))
+        (
+            root.joinpath(*f.path),
+            f.data
+            if f.data is not None
+            else (json.dumps(f.document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        )
         for f in files
     ]
     # What credential links serve (docs/sharing.md): c/<id>/credential.json and index.html.
     with home.open_ledger() as ledger:
-        documents = [entry.document for entry in ledger.entries()]
+        documents = [
+            entry.document for entry in ledger.entries() if not acc.is_endorsement(entry.document)
+        ]
     pages = [
         (root.joinpath(*parts), data)
         for parts, data in credential_pages(documents, home.profile.url)
     ]
     written = []
-    for path, text in rendered:
+    for path, data in rendered:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _fs.atomic_write_text(path, text)
+        _fs.atomic_write_bytes(path, data)
         written.append(path)
     for path, data in pages:
         path.parent.mkdir(parents=True, exist_ok=True)

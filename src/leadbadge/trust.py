@@ -26,7 +26,14 @@ from typing import Any
 import httpx
 import platformdirs
 
+from leadbadge import _accreditations as acc
 from leadbadge import _fs
+from leadbadge._trust_accreditation import (
+    PinnedAccreditations,
+    check_registry,
+    read_accreditations,
+    write_accreditations,
+)
 from leadbadge._trust_sources import (
     HistoryKey,
     PublishedIssuer,
@@ -51,6 +58,8 @@ from leadbadge.status import is_status_list_document
 
 __all__ = [
     "ENTRY_FORMAT",
+    "Accreditation",
+    "AccreditationEndorsement",
     "AddResult",
     "KeyResolver",
     "PinnedIssuer",
@@ -142,9 +151,17 @@ class PinnedIssuer:
     pinned_at: datetime
     #: The entry file in the store.
     path: Path | None = field(default=None, compare=False)
+    #: For a program known through an accreditation: the authority whose registry vouches for
+    #: these keys (the program itself is not pinned).
+    via: PinnedIssuer | None = field(default=None, compare=False)
 
     def has_identity(self, issuer_id: str) -> bool:
         return issuer_id in self.identities
+
+    def find_key(self, vm_id: str) -> PinnedKey | None:
+        """The key a proof's ``verificationMethod`` names, by the rules of
+        :meth:`TrustStore.find_key`, among this entry's keys."""
+        return _match_key(self, vm_id)
 
     def tier_of(self, achievement_id: str) -> str | None:
         """The tier whose published Achievement has this id, if any."""
@@ -190,6 +207,7 @@ def _build_issuer(
     source: str,
     pinned_at: datetime,
     path: Path | None = None,
+    via: PinnedIssuer | None = None,
 ) -> PinnedIssuer:
     issuer = PinnedIssuer(
         id=issuer_id,
@@ -202,6 +220,7 @@ def _build_issuer(
         source=source,
         pinned_at=pinned_at,
         path=path,
+        via=via,
     )
     pinned = tuple(
         PinnedKey(k.id, k.controller, k.public_key, k.valid_from, k.valid_until, issuer)
@@ -210,6 +229,32 @@ def _build_issuer(
     # Keys point back at their issuer; the tuple is set once, before anyone sees the object.
     object.__setattr__(issuer, "keys", pinned)
     return issuer
+
+
+@dataclass(frozen=True)
+class AccreditationEndorsement:
+    """One endorsement of a program's Achievement, as an authority's pinned registry holds it."""
+
+    document: Mapping[str, Any]
+    #: The endorsed Achievement's id, and its tier in the program's key history (if named).
+    achievement: str
+    tier: str | None
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    """What one pinned authority says about one program (looked up by the program's id)."""
+
+    authority: PinnedIssuer
+    #: The program's keys and Achievements as the authority's newest endorsement vouches for
+    #: them; ``via`` is the authority.
+    program: PinnedIssuer
+    endorsements: tuple[AccreditationEndorsement, ...]
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers endorsed (in any state: the verifier judges validity and status)."""
+        return tuple(dict.fromkeys(e.tier or e.achievement for e in self.endorsements))
 
 
 @dataclass(frozen=True)
@@ -223,6 +268,8 @@ class AddResult:
     dropped_keys: tuple[str, ...] = ()
     #: The status lists pinned with the issuer (those its key history names).
     status_lists: tuple[PinnedStatusList, ...] = ()
+    #: The accreditation registry pinned with an authority (None when it publishes none).
+    accreditations: PinnedAccreditations | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +297,7 @@ class TrustStore:
         # Parsed entries by file, reused while the file is unchanged (same inode, size and
         # mtime): checking every key again on each lookup costs ~1 ms per entry.
         self._cache: dict[Path, tuple[tuple[int, int, int], PinnedIssuer]] = {}
+        self._registry_cache: dict[Path, tuple[tuple[int, int, int], PinnedAccreditations]] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> TrustStore:
@@ -409,6 +457,15 @@ class TrustStore:
             )
             for url, document in published.status_lists
         ]
+        registry = None
+        if published.accreditations is not None:
+            registry = check_registry(
+                published.accreditations,
+                identities=issuer.identities,
+                source=published.accreditations_url or published.source,
+                pinned_at=pinned_at,
+                resolver=_issuer_resolver(issuer),
+            )
         data = json.dumps(issuer.to_json(), indent=2, ensure_ascii=False) + "\n"
         try:
             self.issuers_dir.mkdir(parents=True, exist_ok=True)
@@ -416,15 +473,66 @@ class TrustStore:
             for old in replaced:
                 if old.path is not None and old.path != path:
                     old.path.unlink(missing_ok=True)
+                    self._registry_path(old.id).unlink(missing_ok=True)
             self._pin_achievements(published)
             lists = [self._write_status_list(entry) for entry in lists]
+            registry_path = self._registry_path(issuer.id)
+            if registry is not None:
+                registry = write_accreditations(registry_path, registry)
+            else:
+                # Pinned again without a registry: it accredits nothing any more.
+                registry_path.unlink(missing_ok=True)
         except OSError as error:
             raise TrustStoreError(
                 f"Could not write to the trust store {self.root} ({error.strerror})."
             ) from None
         return AddResult(
-            issuer=issuer, updated=bool(replaced), dropped_keys=dropped, status_lists=tuple(lists)
+            issuer=issuer,
+            updated=bool(replaced),
+            dropped_keys=dropped,
+            status_lists=tuple(lists),
+            accreditations=registry,
         )
+
+    # --- accreditations -----------------------------------------------------------------------
+
+    def _registry_path(self, authority_id: str) -> Path:
+        return self.root / "accreditations" / _entry_name(authority_id)
+
+    def registry(self, authority: PinnedIssuer) -> PinnedAccreditations | None:
+        """The accreditation registry pinned with ``authority``, or None."""
+        path = self._registry_path(authority.id)
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise TrustStoreError(f"{path} cannot be read ({error.strerror}).") from None
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        cached = self._registry_cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        entry = read_accreditations(path, authority.identities)
+        self._registry_cache[path] = (stamp, entry)
+        return entry
+
+    def find_accreditations(self, issuer_id: str) -> builtins.list[Accreditation]:
+        """What every pinned authority's registry says about the program ``issuer_id``.
+
+        One :class:`Accreditation` per authority that endorsed the program, with the program's
+        keys as that authority's newest endorsement of it vouches for them. Signatures,
+        validity and status of the endorsements are not judged here (the verifier does).
+        """
+        found = []
+        authorities, _ = self.scan()
+        for authority in authorities:
+            registry = self.registry(authority)
+            if registry is None:
+                continue
+            accreditation = _accreditation_of(authority, registry, issuer_id)
+            if accreditation is not None:
+                found.append(accreditation)
+        return found
 
     # --- status lists ---------------------------------------------------------------------------
 
@@ -579,6 +687,10 @@ class TrustStore:
         if issuer is None:
             named = _document_issuer(document)
             issuer = self.find_issuer(named) if named is not None else None
+            if issuer is None and named is not None:
+                # A program known through an accreditation: its keys as the authority vouches.
+                accredited = self.find_accreditations(named)
+                issuer = accredited[0].program if accredited else None
         kind, list_issuer, valid_from, valid_until = check_status_document(
             document,
             url,
@@ -655,6 +767,9 @@ class TrustStore:
         for entry in good:
             if entry.has_identity(issuer_id) and entry.path is not None:
                 self._unlink(entry.path)
+                registry = self._registry_path(entry.id)
+                if registry.exists():
+                    self._unlink(registry)
                 return entry
         wanted = issuer_id if issuer_id.endswith(".json") else issuer_id + ".json"
         for error in bad:
@@ -681,6 +796,43 @@ def fetch_status_list(url: str, *, client: httpx.Client | None = None) -> Any:
     """
     document, _, _ = load_status_source(str(url), client=client)
     return document
+
+
+def _accreditation_of(
+    authority: PinnedIssuer, registry: PinnedAccreditations, issuer_id: str
+) -> Accreditation | None:
+    newest: tuple[str, Any] | None = None
+    endorsements = []
+    for document in registry.endorsements:
+        for _, digest in acc.related_digests(document):
+            program = registry.snapshot(digest)
+            if program is None or issuer_id not in program.history.identities:
+                continue
+            achievement = acc.endorsed_subject(document) or ""
+            tier = next(
+                (t for t, a in program.history.achievements.items() if a == achievement), None
+            )
+            endorsements.append(AccreditationEndorsement(document, achievement, tier))
+            since = str(document.get("validFrom") or "")
+            if newest is None or since > newest[0]:
+                newest = (since, program.history)
+            break
+    if newest is None:
+        return None
+    history = newest[1]
+    vouched = _build_issuer(
+        issuer_id=history.issuer,
+        identities=history.identities,
+        name=history.name,
+        url=history.url,
+        keys=history.keys,
+        achievements=history.achievements,
+        did_document=None,
+        source=f"the accreditation registry of {authority.name or authority.id}",
+        pinned_at=registry.pinned_at,
+        via=authority,
+    )
+    return Accreditation(authority, vouched, tuple(endorsements))
 
 
 # --- matching ------------------------------------------------------------------------------------

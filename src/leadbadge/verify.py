@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import httpx
 
+from leadbadge import _verify_accreditation, _verify_status, conformance
 from leadbadge import _verify_checks as checks
-from leadbadge import _verify_status, conformance
 from leadbadge._verify_checks import (
     FAIL,
     MALFORMED_PROOF,
@@ -62,7 +62,7 @@ from leadbadge.report import (
     VerificationReport,
     compute_verdict,
 )
-from leadbadge.trust import PinnedIssuer, PinnedKey, TrustStore, fetch_status_list
+from leadbadge.trust import Accreditation, PinnedIssuer, PinnedKey, TrustStore, fetch_status_list
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy", "Verifier"]
 
@@ -205,6 +205,7 @@ class Verifier:
             self.trust_store,
             jwt=decoded.jwt,
             status_materials=materials,
+            endorsements=lambda doc: self._verify_endorsement(doc, when),
         )
         results = run.checks(email)
         required = self.policy.required_checks(recipient_asked=email is not None)
@@ -233,6 +234,28 @@ class Verifier:
         ``framework`` defaults to leadbadge's default framework.
         """
         return verify_pathway(self, inputs, framework=framework, recipient=recipient, now=now)
+
+    def _verify_endorsement(self, doc: Mapping[str, Any], when: datetime) -> VerificationReport:
+        """An endorsement a credential relies on or carries, verified on its own (OB 3.0
+        "EndorsementCredential Verification"); its own endorsements are not followed."""
+        document = dict(doc)
+        run = _Run(
+            document,
+            when,
+            self.policy,
+            self.trust_store,
+            status_materials=self._status_materials(document, (), when),
+        )
+        results = run.checks(None)
+        required = self.policy.required_checks(recipient_asked=False)
+        return VerificationReport(
+            input=str(document.get("id") or "endorsement"),
+            verdict=compute_verdict(results, required),
+            checks=results,
+            evaluated_at=when,
+            summary=run.summary("JSON-LD"),
+            required=required,
+        )
 
     def _status_materials(
         self, doc: Mapping[str, Any], given: Sequence[Mapping[str, Any]], when: datetime
@@ -346,10 +369,8 @@ class _KeyLookup:
     def _pinned(
         self, vm_id: str, issuer_id: str, pinned: PinnedIssuer, store: TrustStore
     ) -> VerificationMethod:
-        try:
-            key = store.find_key(vm_id, self.issuer_id)
-        except TrustStoreError as error:
-            raise self._unresolvable(vm_id, clause(error.message)) from None
+        # Only the pinned entry's keys (for an accredited program: as its authority vouches).
+        key = pinned.find_key(vm_id)
         if key is not None:
             self.found[vm_id] = ("trust_store", key)
             return key.verification_method(vm_id)
@@ -457,8 +478,14 @@ class _Run:
         *,
         jwt: str | None = None,
         status_materials: Mapping[str, _verify_status.StatusMaterial] | None = None,
+        endorsements: _verify_accreditation.VerifyEndorsement | None = None,
     ) -> None:
         self.doc = doc
+        #: Verifies an endorsement on its own; None for an endorsement being verified (its
+        #: own endorsements and accreditations are not followed).
+        self.endorsements = endorsements
+        #: For a program not pinned itself: what pinned authorities say about it.
+        self.accreditations: list[Accreditation] = []
         self.status_materials = status_materials or {}
         #: The compact JWS the credential came in, when it is a VC-JWT (its proof).
         self.jwt = jwt
@@ -471,6 +498,11 @@ class _Run:
         if trust_store is not None and self.issuer_id is not None:
             try:
                 self.pinned = trust_store.find_issuer(self.issuer_id)
+                if self.pinned is None and endorsements is not None:
+                    self.accreditations = trust_store.find_accreditations(self.issuer_id)
+                    if self.accreditations:
+                        # The program's keys as the authority vouches for them.
+                        self.pinned = self.accreditations[0].program
             except TrustStoreError as error:
                 self.trust_problem = clause(error.message)
 
@@ -491,8 +523,9 @@ class _Run:
         else:
             # VC Data Model 2.0 §4 and the OB 3.0 data model.
             found["schema"] = checks.check_schema(shape)
-            # The verifier's own decision: is the issuer pinned in its trust store?
-            found["issuer_trust"] = self._issuer_trust()
+            # The verifier's own decision: is the issuer pinned in its trust store, or
+            # accredited by an authority that is? OB 3.0 "Verify EndorsementCredentials".
+            found["issuer_trust"] = self._issuer_trust(found["proof"])
             # VC Data Model 2.0 §4.9 (validFrom/validUntil), VC 1.1 §4.6-4.7.
             found["validity"] = checks.check_validity(doc, self.now, self.policy.max_clock_skew)
             # VC Data Model 2.0 §4.10 credentialStatus; Bitstring Status List v1.0 §3.2.
@@ -818,12 +851,16 @@ class _Run:
                 signedAt=iso(signed_at),
                 keyPeriod=period,
             )
+        via = pinned_key.issuer.via
         return result(
             "issuer_key",
             PASS,
-            f"The key is pinned for this issuer and was in use on {iso(signed_at)}.",
+            f"The key is pinned for this issuer and was in use on {iso(signed_at)}."
+            if via is None
+            else f"The key is the program's, as the accreditation registry of "
+            f"{via.name or via.id} vouches for it, and was in use on {iso(signed_at)}.",
             verificationMethod=vm,
-            source="trust store",
+            source="trust store" if via is None else pinned_key.issuer.source,
             signedAt=iso(signed_at),
             keyPeriod=period,
         )
@@ -1046,7 +1083,28 @@ class _Run:
 
     # --- issuer_trust: the verifier's own trust decision (leadbadge trust store) ----------
 
-    def _issuer_trust(self) -> CheckResult:
+    def _issuer_trust(self, proof: CheckResult) -> CheckResult:
+        trust = self._pinned_trust(proof)
+        if self.endorsements is None:
+            return trust
+        return _verify_accreditation.with_embedded(trust, self.doc, self.endorsements)
+
+    def _signed_at(self, proof: CheckResult) -> datetime | None:
+        """When the credential says it was signed: its proof's time, else its validFrom."""
+        for name in ("created", "signedAt"):
+            when = checks.parse_date(proof.detail.get(name))
+            if when is not None:
+                return when
+        return checks.parse_date(self.doc.get("validFrom") or self.doc.get("issuanceDate"))
+
+    def _pinned_trust(self, proof: CheckResult) -> CheckResult:
+        if self.accreditations and self.endorsements is not None and self.trust_problem is None:
+            return _verify_accreditation.judge_accreditation(
+                self.accreditations,
+                achievement=checks.achievement_id(self.doc),
+                signed_at=self._signed_at(proof),
+                verify=self.endorsements,
+            )
         if self.trust_problem is not None:
             return result(
                 "issuer_trust",
