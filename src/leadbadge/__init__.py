@@ -33,6 +33,7 @@ from leadbadge.errors import (
 
 if TYPE_CHECKING:
     from leadbadge.credential import EvidenceItem, Recipient, build_credential
+    from leadbadge.endorse import Endorsement, endorse
     from leadbadge.framework import default_framework, load_framework
     from leadbadge.home import IssuerHome
     from leadbadge.issue import Issuer, SignedCredential
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
         VerificationFailedError,
         VerificationReport,
     )
-    from leadbadge.trust import TrustStore
+    from leadbadge.trust import Accreditation, TrustStore
     from leadbadge.verify import VerificationPolicy, Verifier
 
 __version__ = "0.1.0"
@@ -55,9 +56,11 @@ __version__ = "0.1.0"
 # The rest of the public API loads on first use, so `leadbadge --help` does not pay for
 # JSON-LD, cryptography and HTTP imports it does not need.
 _LAZY: dict[str, str] = {
+    "Accreditation": "leadbadge.trust",
     "CheckResult": "leadbadge.report",
     "CheckStatus": "leadbadge.report",
     "CredentialSummary": "leadbadge.report",
+    "Endorsement": "leadbadge.endorse",
     "EvidenceItem": "leadbadge.credential",
     "Framework": "leadbadge.model",
     "Issuer": "leadbadge.issue",
@@ -76,11 +79,13 @@ _LAZY: dict[str, str] = {
     "VerifyingKey": "leadbadge.keys",
     "build_credential": "leadbadge.credential",
     "default_framework": "leadbadge.framework",
+    "endorse": "leadbadge.endorse",
     "load_framework": "leadbadge.framework",
     "publish": "leadbadge.publish",
 }
 
 __all__ = [
+    "Accreditation",
     "CanonicalizationLimitError",
     "CheckResult",
     "CheckStatus",
@@ -88,6 +93,7 @@ __all__ = [
     "CredentialDocumentError",
     "CredentialSummary",
     "DIDError",
+    "Endorsement",
     "EvidenceItem",
     "FileExistsRefusedError",
     "Framework",
@@ -126,6 +132,7 @@ __all__ = [
     "__version__",
     "build_credential",
     "default_framework",
+    "endorse",
     "load_framework",
     "publish",
 ]
