@@ -13,6 +13,7 @@ from leadbadge.cli._app import cli
 # Command modules register themselves on ``cli`` when imported.
 from leadbadge.cli import cmd_batch  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_demo  # noqa: F401  # isort: skip
+from leadbadge.cli import cmd_endorse  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_framework  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_issuer  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_ledger  # noqa: F401  # isort: skip
