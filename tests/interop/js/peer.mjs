@@ -7,6 +7,9 @@
 //   node peer.mjs sign [--key FILE] [--created ISO] < credential(s) > signed credential(s)
 //                      (or the keygen JSON in the PEER_KEY environment variable)
 //   node peer.mjs verify [--now ISO] < credential(s)  -> {verified, error, errors} per credential
+//   node peer.mjs verify [--now ISO] --status-lists FILE < credential(s)
+//                      (FILE: a JSON array of BitstringStatusListCredentials; credentials with
+//                       credentialStatus are then checked against them, see statusChecker)
 //
 // stdin holds one JSON credential or a JSON array of them; the output mirrors that shape, so a
 // caller can send a whole batch through one node process. Exit status: 0 when the command ran
@@ -14,6 +17,7 @@
 
 import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
+import {gunzipSync} from 'node:zlib';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
@@ -193,19 +197,73 @@ function describeError(error) {
   return nested.length ? nested.concat(details) : own.concat(details);
 }
 
-async function verify(credentials, {now}) {
+function idOf(value) {
+  return typeof value === 'string' ? value : value?.id;
+}
+
+function statusError(message) {
+  return {verified: false, error: new Error(message)};
+}
+
+// Bitstring Status List v1.0 §3.2, for the entries leadbadge writes (statusSize 1): each list is
+// one of those handed in (nothing is fetched), must verify with this same stack, be issued by the
+// credential's issuer and have the entry's purpose; bit 0 is the most significant bit of the
+// first byte of the GZIP-compressed, multibase base64url `encodedList`.
+function statusChecker(lists, now) {
+  const byUrl = new Map(lists.map(list => [list.id, list]));
+  return async ({credential}) => {
+    for(const entry of [].concat(credential.credentialStatus)) {
+      if(entry?.type !== 'BitstringStatusListEntry') {
+        return statusError(`unsupported status entry type ${JSON.stringify(entry?.type)}`);
+      }
+      const list = byUrl.get(entry.statusListCredential);
+      if(!list) {
+        return statusError(`no status list ${entry.statusListCredential} was given`);
+      }
+      const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+      const checked = await vc.verifyCredential({credential: list, suite, documentLoader, now});
+      if(!checked.verified) {
+        return {verified: false, error: checked.error ?? new Error('the status list does not verify')};
+      }
+      if(idOf(list.issuer) !== idOf(credential.issuer)) {
+        return statusError('the status list is not issued by the credential\'s issuer');
+      }
+      const subject = list.credentialSubject;
+      if(subject?.type !== 'BitstringStatusList' ||
+        subject.statusPurpose !== entry.statusPurpose) {
+        return statusError(`the status list is not a ${entry.statusPurpose} list`);
+      }
+      if(typeof subject.encodedList !== 'string' || !subject.encodedList.startsWith('u')) {
+        return statusError('the status list is not multibase base64url');
+      }
+      const bits = gunzipSync(Buffer.from(subject.encodedList.slice(1), 'base64url'));
+      const index = Number(entry.statusListIndex);
+      if(!Number.isInteger(index) || index < 0 || index >= bits.length * 8) {
+        return statusError(`status list index ${entry.statusListIndex} is out of range`);
+      }
+      if((bits[index >> 3] >> (7 - (index & 7))) & 1) {
+        return statusError(`the credential's ${entry.statusPurpose} status is set`);
+      }
+    }
+    return {verified: true};
+  };
+}
+
+async function verify(credentials, {now, statusLists}) {
   const results = [];
+  const checkStatus = statusLists === undefined ? undefined : statusChecker(statusLists, now);
   for(const credential of credentials) {
     const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
     let result;
     try {
-      result = await vc.verifyCredential({credential, suite, documentLoader, now});
+      result = await vc.verifyCredential({credential, suite, documentLoader, now, checkStatus});
     } catch(error) {
       result = {verified: false, error};
     }
     const errors = [];
     if(!result.verified) {
       errors.push(...describeError(result.error));
+      errors.push(...describeError(result.statusResult?.error));
       for(const r of result.results || []) {
         errors.push(...describeError(r.error));
       }
@@ -220,6 +278,17 @@ async function verify(credentials, {now}) {
   return results;
 }
 
+function readStatusLists(path) {
+  if(path === undefined) {
+    return undefined;
+  }
+  const lists = JSON.parse(readFileSync(path, 'utf8'));
+  if(!Array.isArray(lists) || !lists.every(l => l && typeof l === 'object')) {
+    throw new UsageError('--status-lists must name a JSON array of status list credentials');
+  }
+  return lists;
+}
+
 async function main(argv) {
   const [command, ...rest] = argv;
   const {values} = parseArgs({
@@ -228,7 +297,8 @@ async function main(argv) {
       seed: {type: 'string'},
       key: {type: 'string'},
       created: {type: 'string'},
-      now: {type: 'string'}
+      now: {type: 'string'},
+      'status-lists': {type: 'string'}
     },
     strict: true
   });
@@ -244,7 +314,10 @@ async function main(argv) {
     }
     const results = command === 'sign' ?
       await sign(credentials, {keyPath: values.key, created: parseDate(values.created, '--created')}) :
-      await verify(credentials, {now: parseDate(values.now, '--now')});
+      await verify(credentials, {
+        now: parseDate(values.now, '--now'),
+        statusLists: readStatusLists(values['status-lists'])
+      });
     output = batch ? results : results[0];
   } else {
     throw new UsageError('usage: peer.mjs keygen|sign|verify (see the header of peer.mjs)');
