@@ -56,9 +56,26 @@ def recipient_name(document: Mapping[str, Any]) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def is_endorsement(entry: LedgerEntry) -> bool:
+    """True for an accreditation (``leadbadge endorse``): an EndorsementCredential whose ledger
+    tier is the endorsed tier and whose recipient column holds the program's issuer id."""
+    from leadbadge._accreditations import is_endorsement as _is_endorsement
+
+    return _is_endorsement(entry.document)
+
+
+def recipient_label(entry: LedgerEntry) -> str:
+    """The recipient column of a report: the person's name, or the program an endorsement
+    accredits."""
+    if is_endorsement(entry):
+        return f"endorsement of {entry.recipient_hash}"
+    return recipient_name(entry.document) or "—"
+
+
 def _entry_json(entry: LedgerEntry) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": entry.id,
+        "kind": "endorsement" if is_endorsement(entry) else "credential",
         "tier": entry.tier,
         "recipientName": recipient_name(entry.document),
         "recipientHash": entry.recipient_hash,
@@ -69,6 +86,12 @@ def _entry_json(entry: LedgerEntry) -> dict[str, Any]:
             {"purpose": a.purpose, "list": a.list_url, "index": a.index} for a in entry.assignments
         ],
     }
+    if data["kind"] == "endorsement":
+        from leadbadge._accreditations import endorsed_subject
+
+        data["program"] = entry.recipient_hash
+        data["achievement"] = endorsed_subject(entry.document)
+    return data
 
 
 def _change_json(change: StatusChange) -> dict[str, Any]:
@@ -84,7 +107,11 @@ def _change_json(change: StatusChange) -> dict[str, Any]:
 
 @cli.group("ledger")
 def ledger_group() -> None:
-    """Report what the issuer has issued: list, show one credential, export to CSV."""
+    """Report what the issuer has issued: list, show one credential, export to CSV.
+
+    An authority's accreditations (``leadbadge endorse``) are in its ledger too, marked as
+    endorsements: the tier endorsed, and the program's issuer id for a recipient.
+    """
 
 
 @ledger_group.command("list")
@@ -97,7 +124,7 @@ def ledger_group() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json: bool) -> None:
-    """List issued credentials, oldest first."""
+    """List issued credentials (and endorsements), oldest first."""
     from rich.table import Table
     from rich.text import Text
 
@@ -119,7 +146,7 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
         table.add_row(
             Text(entry.id),
             Text(entry.tier),
-            Text(recipient_name(entry.document) or "—"),
+            Text(recipient_label(entry)),
             entry.issued_at,
             Text(
                 entry.status, style={"revoked": "red", "suspended": "yellow"}.get(entry.status, "")
@@ -149,9 +176,17 @@ def show_command(issuer_dir: Path, credential: str, as_json: bool) -> None:
         data["document"] = entry.document
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"Credential  {entry.id}")
-    click.echo(f"Tier        {entry.tier}")
-    click.echo(f"Recipient   {recipient_name(entry.document) or '—'} ({entry.recipient_hash})")
+    if is_endorsement(entry):
+        from leadbadge._accreditations import endorsed_subject
+
+        click.echo(f"Endorsement {entry.id} (EndorsementCredential: an accreditation)")
+        click.echo(f"Tier        {entry.tier}")
+        click.echo(f"Program     {entry.recipient_hash}")
+        click.echo(f"Achievement {endorsed_subject(entry.document) or '—'}")
+    else:
+        click.echo(f"Credential  {entry.id}")
+        click.echo(f"Tier        {entry.tier}")
+        click.echo(f"Recipient   {recipient_name(entry.document) or '—'} ({entry.recipient_hash})")
     click.echo(f"Issued      {entry.issued_at} with {entry.key_vm}")
     click.echo(f"Status      {entry.status}")
     for assignment in entry.assignments:

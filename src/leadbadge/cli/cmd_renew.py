@@ -12,7 +12,7 @@ import click
 from leadbadge.cli._app import cli
 from leadbadge.cli._common import issuer_option
 from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say
-from leadbadge.cli.cmd_ledger import ledger_group, recipient_name
+from leadbadge.cli.cmd_ledger import is_endorsement, ledger_group, recipient_label, recipient_name
 from leadbadge.cli.cmd_status import credential_id
 from leadbadge.cli.cmd_verify import _parse_duration
 from leadbadge.errors import InputError
@@ -66,6 +66,12 @@ def renew_command(
             f"This issuer's ledger records no credential {wanted}; renew it with the issuer that "
             "issued it."
         )
+    if is_endorsement(entry):
+        raise click.ClickException(
+            f"{entry.id} is an accreditation (an EndorsementCredential of the program "
+            f"{entry.recipient_hash}), which is not renewed; endorse the program again with "
+            f"'leadbadge endorse --issuer {issuer_dir} --program SITE --tier {entry.tier}'."
+        )
     tier = renewal_tier(framework.tier(entry.tier))
     items = _issue_input.parse_evidence(tier, evidence)
     _issue_input.check_evidence_covers_tier(tier, items)
@@ -116,6 +122,7 @@ def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
         rows = [
             {
                 "id": e.id,
+                "kind": "endorsement" if is_endorsement(e) else "credential",
                 "tier": e.tier,
                 "recipientName": recipient_name(e.document),
                 "recipientHash": e.recipient_hash,
@@ -133,7 +140,12 @@ def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
     for column in ("tier", "recipient", "valid until"):
         table.add_column(column, overflow="fold")
     for entry, end in due:
-        name = recipient_name(entry.document) or "—"
+        name = recipient_label(entry)
         table.add_row(Text(entry.id), Text(entry.tier), Text(name), xsd_datetime(end))
     console().print(table)
     click.echo(f"{len(due)} credential{'s' if len(due) != 1 else ''} due for renewal.")
+    if any(is_endorsement(entry) for entry, _ in due):
+        click.echo(
+            "Accreditations (endorsement of …) are not renewed: endorse the program again with "
+            "'leadbadge endorse'."
+        )

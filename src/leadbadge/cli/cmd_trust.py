@@ -13,6 +13,7 @@ from leadbadge.cli._app import cli
 from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, sentence
 
 if TYPE_CHECKING:
+    from leadbadge._trust_accreditation import PinnedAccreditations
     from leadbadge.trust import PinnedIssuer, PinnedStatusList, TrustStore
 
 _trust_option = click.option(
@@ -36,6 +37,28 @@ def _warn(message: str) -> None:
 
 def _label(issuer: PinnedIssuer) -> str:
     return f"{issuer.name} ({issuer.id})" if issuer.name else issuer.id
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _program_count(registry: PinnedAccreditations) -> int:
+    """Programs the registry vouches for: snapshots sharing an issuer identity are one program
+    (a program that rotated its key and was endorsed again has a snapshot per key history)."""
+    seen: list[set[str]] = []
+    for program in registry.programs:
+        identities = set(program.history.identities)
+        if not any(identities & known for known in seen):
+            seen.append(identities)
+    return len(seen)
+
+
+def _accreditations_text(registry: PinnedAccreditations) -> str:
+    return (
+        f"{_plural(len(registry.endorsements), 'accreditation')} of "
+        f"{_plural(_program_count(registry), 'program')}"
+    )
 
 
 def _say_list(verb: str, entry: PinnedStatusList) -> None:
@@ -75,13 +98,12 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
         _say_list("Pinned", result)
         return
     issuer = result.issuer
-    count = len(issuer.keys)
     verb = "Updated" if result.updated else "Added"
+    held = _plural(len(issuer.keys), "key")
+    if result.accreditations is not None:
+        held += f" and {_accreditations_text(result.accreditations)}"
     # Plain echo, not rich: ids such as did:key:… must not be read as markup or :emoji: codes.
-    click.echo(
-        f"{verb} {_label(issuer)}: {count} key{'s' if count != 1 else ''} from "
-        f"{issuer.source}, in {store.root}."
-    )
+    click.echo(f"{verb} {_label(issuer)}: {held} from {issuer.source}, in {store.root}.")
     if not any(key.has_period for key in issuer.keys):
         _warn(
             "The source gives no key history, so these keys are accepted for credentials "
@@ -121,19 +143,34 @@ def refresh(ctx: click.Context, trust_dir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of the entries.")
 @click.pass_context
 def list_(ctx: click.Context, trust_dir: Path | None, as_json: bool) -> None:
-    """List the pinned issuers.
+    """List the pinned issuers and status lists.
 
-    A damaged entry is named on stderr and the command exits 3; the others are still listed.
+    For an authority, the accreditation registry pinned with it: how many accreditations
+    (endorsements) of how many programs it holds. A damaged entry is named on stderr and the
+    command exits 3; the others are still listed.
     """
+    from leadbadge.errors import TrustStoreError
+
     store = _open(trust_dir)
     issuers, damaged = store.scan()
+    registries: dict[str, PinnedAccreditations | None] = {}
+    for issuer in issuers:
+        try:
+            registries[issuer.id] = store.registry(issuer)
+        except TrustStoreError as problem:
+            registries[issuer.id] = None
+            damaged.append(problem)
     if as_json:
-        entries = [issuer.to_json() | {"file": str(issuer.path)} for issuer in issuers]
+        entries = [
+            issuer.to_json()
+            | {"file": str(issuer.path), "accreditations": _registry_json(registries[issuer.id])}
+            for issuer in issuers
+        ]
         click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
     elif not issuers:
         click.echo(f"No issuers are pinned in {store.root}.")
     else:
-        _print_table(issuers)
+        _print_table(issuers, registries)
     lists, damaged_lists = store.status_lists()
     if lists and not as_json:
         click.echo("Status lists:")
@@ -145,21 +182,38 @@ def list_(ctx: click.Context, trust_dir: Path | None, as_json: bool) -> None:
     ctx.exit(EXIT_USAGE if damaged or damaged_lists else EXIT_OK)
 
 
-def _print_table(issuers: list[PinnedIssuer]) -> None:
+def _registry_json(registry: PinnedAccreditations | None) -> dict[str, object] | None:
+    """An authority's pinned registry in ``trust list --json``; None for other issuers."""
+    if registry is None:
+        return None
+    return {
+        "programs": _program_count(registry),
+        "endorsements": len(registry.endorsements),
+        "source": registry.source,
+        "file": str(registry.path),
+    }
+
+
+def _print_table(
+    issuers: list[PinnedIssuer], registries: dict[str, PinnedAccreditations | None]
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
     table = Table()
-    for column in ("issuer", "name", "keys", "source", "pinned"):
+    columns = ["issuer", "name", "keys", "source", "pinned"]
+    accrediting = any(registries.values())
+    if accrediting:
+        columns.insert(3, "accredits")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for issuer in issuers:
-        table.add_row(
-            Text(issuer.id),
-            Text(issuer.name or "—"),
-            str(len(issuer.keys)),
-            Text(issuer.source),
-            issuer.pinned_at.strftime("%Y-%m-%d"),
-        )
+        row: list[str | Text] = [Text(issuer.id), Text(issuer.name or "—"), str(len(issuer.keys))]
+        if accrediting:
+            registry = registries.get(issuer.id)
+            row.append(_accreditations_text(registry) if registry is not None else "—")
+        row += [Text(issuer.source), issuer.pinned_at.strftime("%Y-%m-%d")]
+        table.add_row(*row)
     console().print(table)
 
 
