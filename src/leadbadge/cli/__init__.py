@@ -14,6 +14,7 @@ from leadbadge.cli._app import cli
 from leadbadge.cli import cmd_batch  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_demo  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_endorse  # noqa: F401  # isort: skip
+from leadbadge.cli import cmd_endorsements  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_framework  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_issuer  # noqa: F401  # isort: skip
 from leadbadge.cli import cmd_ledger  # noqa: F401  # isort: skip
