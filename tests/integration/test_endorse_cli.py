@@ -214,3 +214,31 @@ def test_a_missing_program_folder_is_one_sentence_exit_3(world: World) -> None:
     assert result.err.strip() == (
         f"leadbadge: The program's published folder cannot be used: {missing} does not exist."
     )
+
+
+def test_the_demo_shows_the_pathway_tree_and_an_accreditation(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = run_script(["demo", "--out", str(out)], {**os.environ, "COLUMNS": "300"})
+    assert result.code == 0, result.out + result.err
+    assert "PATHWAY VALID" in result.out
+    assert "prerequisite building: held" in result.out
+    assert f"Accreditation: {AUTHORITY} (did:web:credentialing.state.example) accredits" in (
+        result.out
+    )
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in result.out.splitlines()
+        if "(Marcus Chen)" in line
+    }
+    assert set(rows) == {
+        "initial (Marcus Chen)",
+        "building (Marcus Chen)",
+        "district (Marcus Chen)",
+    }
+    for tier in ("initial", "building"):
+        assert "│ valid " in rows[f"{tier} (Marcus Chen)"]
+        assert f"accredited by {AUTHORITY} for '{tier}'" in rows[f"{tier} (Marcus Chen)"]
+    assert "│ invalid " in rows["district (Marcus Chen)"]
+    assert "fail (NOT_ACCREDITED)" in rows["district (Marcus Chen)"]
+    registry = next((out / "state-site").rglob("accreditations.json"))
+    assert len(json.loads(registry.read_text())["endorsements"]) == 2

@@ -10,6 +10,19 @@ ISSUER_DID_WEB = "leadership.riverside.example"
 EDUCATOR_NAME = "Ana Ruiz"
 EDUCATOR_EMAIL = "ana.ruiz@example.org"
 
+#: The accreditation scene: a state authority accredits a district's own, smaller program for
+#: some tiers; a verifier who pins only the authority trusts exactly those.
+AUTHORITY_NAME = "State Commission on Educator Credentialing"
+AUTHORITY_URL = "https://credentialing.state.example/accreditation"
+AUTHORITY_DID_WEB = "credentialing.state.example"
+PROGRAM_NAME = "Lakeside Unified School District Leadership Program"
+PROGRAM_URL = "https://lakeside-usd.example/leadership"
+ACCREDITED_TIERS = ("initial", "building")
+#: What the district program issues: the accredited tiers, and one it is not accredited for.
+PROGRAM_TIERS = ("initial", "building", "district")
+PROGRAM_EDUCATOR_NAME = "Marcus Chen"
+PROGRAM_EDUCATOR_EMAIL = "marcus.chen@example.org"
+
 #: Values for the evidence fields the default framework records; other fields get a generic note.
 _FIELD_VALUES: dict[str, str] = {
     "site": "Lincoln Middle School",

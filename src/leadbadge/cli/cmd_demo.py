@@ -1,4 +1,5 @@
-"""``leadbadge demo``: issue, publish, pin and verify one credential per tier, offline."""
+"""``leadbadge demo``: issue, publish, pin and verify one credential per tier, offline; then an
+accreditation by a state authority."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import secrets
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
@@ -14,6 +16,9 @@ from rich.text import Text
 
 from leadbadge.cli._app import cli
 from leadbadge.cli._common import EXIT_INVALID, EXIT_OK, console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _VERDICT_STYLE = {"valid": "green", "invalid": "red", "inconclusive": "yellow"}
 
@@ -32,8 +37,10 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
     Creates an issuer (did:web) with the default framework, issues one signed credential per
     tier, publishes the issuer's static files and signed status lists, pins them in a fresh
     trust store, verifies every credential offline, shows a tampered copy being rejected, then
-    revokes one credential, publishes and pins again, and shows it failing as revoked. Needs no
-    network and no input.
+    revokes one credential, publishes and pins again, and shows it failing as revoked. Last, a
+    state authority accredits a district's own program for two tiers, and a verifier who pins
+    only the authority accepts that program's credentials for those tiers and not for a third.
+    Needs no network and no input.
     """
     from leadbadge import Issuer, Recipient, TrustStore, Verifier
     from leadbadge.cli import _demo_data as sample
@@ -149,5 +156,93 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
     out.print(Text(f"Tampered copy: {why.message}"))
     status = verifier.verify(revoked_path).check("status")
     out.print(Text(f"Revoked credential: {status.message}"))
+    expected_ok &= _accreditation(out, out_dir)
     out.print(f"Everything is in {out_dir}")
     ctx.exit(EXIT_OK if expected_ok else EXIT_INVALID)
+
+
+def _accreditation(out: Console, out_dir: Path) -> bool:
+    """A state authority accredits a district's program for some tiers; a verifier who pins
+    only the authority accepts exactly those. True when every verdict is the expected one."""
+    from leadbadge import Issuer, Recipient, TrustStore, Verifier, endorse
+    from leadbadge.cli import _demo_data as sample
+    from leadbadge.home import IssuerHome
+    from leadbadge.publish import publish
+
+    passphrase = secrets.token_urlsafe(24)
+    # Endorsements carry one status entry (revocation), as OB 3.0 allows one credentialStatus.
+    authority = IssuerHome.create(
+        out_dir / "state-authority",
+        name=sample.AUTHORITY_NAME,
+        url=sample.AUTHORITY_URL,
+        did_web=sample.AUTHORITY_DID_WEB,
+        passphrase=passphrase,
+        status_purposes=("revocation",),
+    )
+    authority_key = authority.signing_key(passphrase)
+    program = Issuer.create(
+        out_dir / "district-program",
+        name=sample.PROGRAM_NAME,
+        url=sample.PROGRAM_URL,
+        passphrase=secrets.token_urlsafe(24),
+        status_purposes=("revocation",),
+    )
+    program_site = out_dir / "district-site"
+    program.publish(program_site)
+    done = endorse(authority, authority_key, program_site, sample.ACCREDITED_TIERS)
+    authority_site = out_dir / "state-site"
+    publish(authority, authority_site, signing_key=authority_key)
+    tiers = " and ".join(e.tier for e in done)
+    out.print()
+    out.print(
+        Text(
+            f"Accreditation: {sample.AUTHORITY_NAME} ({authority.issuer_id}) accredits "
+            f"{sample.PROGRAM_NAME} for {tiers} with {len(done)} signed EndorsementCredentials "
+            f"(valid until {done[0].document['validUntil']}), published in {authority_site}"
+        )
+    )
+
+    recipient = Recipient(email=sample.PROGRAM_EDUCATOR_EMAIL, name=sample.PROGRAM_EDUCATOR_NAME)
+    folder = out_dir / "district-credentials"
+    folder.mkdir()
+    paths = []
+    for tier_id in sample.PROGRAM_TIERS:
+        tier = program.framework.tier(tier_id)
+        signed = program.issue(
+            tier_id,
+            recipient,
+            evidence=sample.sample_evidence(tier),
+            results=sample.sample_results(tier),
+        )
+        path = folder / f"{tier_id}.json"
+        path.write_text(signed.to_json() + "\n", encoding="utf-8")
+        paths.append((tier_id, path))
+
+    # The verifier pins the authority (its keys and accreditation registry) and the program's
+    # status lists, not the program: its keys come from the registry's snapshot.
+    store = TrustStore.open(out_dir / "trust-state")
+    store.add_published(authority_site)
+    for status_list in sorted(program_site.rglob("status/*.json")):
+        store.add_status_list(status_list)
+    verifier = Verifier(store)
+    table = Table(title=f"A verifier who pins only the {sample.AUTHORITY_NAME}")
+    table.add_column("credential", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("issuer trust")
+    ok = True
+    for tier_id, path in paths:
+        report = verifier.verify(path, recipient=sample.PROGRAM_EDUCATOR_EMAIL)
+        verdict = report.verdict.value
+        trust = report.check("issuer_trust")
+        if tier_id in sample.ACCREDITED_TIERS:
+            ok &= verdict == "valid"
+        else:
+            ok &= verdict == "invalid" and trust.code == "NOT_ACCREDITED"
+        label = f"{trust.status.value}" + (f" ({trust.code})" if trust.code else "")
+        table.add_row(
+            Text(f"{tier_id} ({sample.PROGRAM_EDUCATOR_NAME})"),
+            Text(verdict, style=_VERDICT_STYLE.get(verdict, "")),
+            Text(f"{label}: {trust.message}"),
+        )
+    out.print(table)
+    return ok
