@@ -8,6 +8,7 @@ processing accepts the result. docs/credentials.md describes the output field by
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import math
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from leadbadge import _accreditations as acc
 from leadbadge.conformance import (
     OB_CONTEXT_URL,
     OB_EXTENSIONS_CONTEXT_URL,
@@ -203,12 +205,17 @@ def achievement_id(issuer_url: str, tier_id: str) -> str:
     return f"{issuer_url.rstrip('/')}/achievements/{quote(tier_id, safe='')}.json"
 
 
-def build_achievement(tier: Tier, issuer_url: str) -> dict[str, Any]:
+def build_achievement(
+    tier: Tier, issuer_url: str, *, endorsements: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
     """The tier's Achievement (without ``@context``), exactly as every credential embeds it.
 
-    This is what an issuer publishes at :func:`achievement_id`.
+    This is what an issuer publishes at :func:`achievement_id`. ``endorsements`` are signed
+    EndorsementCredentials of this Achievement (OB 3.0 ``Achievement.endorsement``), carried as
+    they are; :class:`InputError` for one that is not.
     """
-    return _achievement(tier, achievement_id(issuer_url, tier.id))
+    achievement = achievement_id(issuer_url, tier.id)
+    return _achievement(tier, achievement, _endorsements(endorsements, achievement))
 
 
 def tier_id_from_achievement_id(issuer_url: str, achievement: str) -> str | None:
@@ -259,7 +266,9 @@ def build_credential(
     awarded_at = _utc(awarded, "awarded") if awarded is not None else start
     earned = _credits(tier, credits)
     evidence_nodes = _evidence(tier, evidence)
-    achievement = _achievement(tier, achievement_id(issuer.url, tier.id))
+    ach_id = achievement_id(issuer.url, tier.id)
+    endorsements = _endorsements(issuer.achievement_endorsements.get(ach_id, ()), ach_id)
+    achievement = _achievement(tier, ach_id, endorsements)
     result_nodes = _results(tier, achievement["id"], results or {})
     credential_id = _credential_id(credential_id)
     salt = _salt(salt)
@@ -618,7 +627,29 @@ def _result_description(achievement: str, competency: Competency) -> dict[str, A
     )
 
 
-def _achievement(tier: Tier, achievement: str) -> dict[str, Any]:
+def _endorsements(documents: Sequence[Mapping[str, Any]], achievement: str) -> list[dict[str, Any]]:
+    """Copies of signed EndorsementCredentials of ``achievement``, in the order given."""
+    copies = []
+    for index, document in enumerate(documents):
+        where = f"achievement.endorsement[{index}]"
+        if not acc.is_endorsement(document):
+            raise InputError(
+                "An Achievement endorsement must be an EndorsementCredential.", field=where
+            )
+        if acc.endorsed_subject(document) != achievement:
+            raise InputError(
+                f"The endorsement {document.get('id')} does not endorse {achievement}.",
+                field=where,
+            )
+        if not document.get("proof"):
+            raise InputError(f"The endorsement {document.get('id')} is not signed.", field=where)
+        copies.append(copy.deepcopy(dict(document)))
+    return copies
+
+
+def _achievement(
+    tier: Tier, achievement: str, endorsements: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
     """The tier's Achievement: the same for every credential of the tier from this issuer."""
     return _compact(
         {
@@ -634,6 +665,7 @@ def _achievement(tier: Tier, achievement: str) -> dict[str, Any]:
             "tag": list(tier.tags),
             "alignment": [_alignment(a) for a in tier.alignments],
             "resultDescription": [_result_description(achievement, c) for c in tier.competencies],
+            "endorsement": list(endorsements),
         }
     )
 

@@ -5,6 +5,11 @@ Status lists live at ``<issuer url>/status/<n>.json`` (:meth:`IssuerHome.status_
 purposes a credential carries entries for are an issuer setting (``statusPurposes`` in
 ``issuer.json``: revocation and suspension unless the home was made with fewer, docs/status.md).
 
+Endorsements the issuer has received for its Achievements (OB 3.0 ``EndorsementCredential``s,
+e.g. an accrediting authority's, :mod:`leadbadge.endorse`) are kept in ``endorsements/``, one file
+each (:meth:`IssuerHome.add_endorsement`); :attr:`IssuerHome.profile` carries them by Achievement
+id, so every credential and published Achievement of that tier embeds them.
+
 ``keys/history.json`` is the source of truth for which key signs now and which keys signed before:
 a rotation writes the new key file first, then the history (the commit point), then
 ``issuer.json``, so an interrupted rotation leaves either the old state or the new one.
@@ -13,6 +18,7 @@ a rotation writes the new key file first, then the history (the commit point), t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -26,16 +32,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from leadbadge import _accreditations as acc
 from leadbadge import _fs, _resources
-from leadbadge.credential import normalize_email
+from leadbadge.conformance import check_credential_shape
+from leadbadge.credential import achievement_id, normalize_email, tier_id_from_achievement_id
 from leadbadge.did import url_to_did_web
 from leadbadge.errors import (
     FrameworkError,
     InputError,
     InvalidKeyError,
     IssuerHomeError,
+    JsonLdError,
 )
 from leadbadge.framework import load_framework
+from leadbadge.jsonld import expand_strict
 from leadbadge.keys import SigningKey, VerifyingKey
 from leadbadge.ledger import Ledger, StatusChange
 from leadbadge.model import Framework, IssuerProfile
@@ -46,6 +56,8 @@ if sys.platform != "win32":
 __all__ = [
     "DEFAULT_STATUS_PURPOSES",
     "HOME_FORMAT",
+    "MAX_ACHIEVEMENT_ENDORSEMENTS",
+    "HeldEndorsement",
     "IssuerHome",
     "KeyRecord",
     "check_issuer_url",
@@ -57,6 +69,10 @@ HOME_FORMAT = 1
 _ISSUER_FILE = "issuer.json"
 _HISTORY_FILE = "history.json"
 _LEDGER_FILE = "ledger.sqlite"
+_ENDORSEMENTS_DIR = "endorsements"
+_MAX_ENDORSEMENT_BYTES = 256 * 1024
+#: The most endorsements one Achievement carries: as many as a verifier checks per credential.
+MAX_ACHIEVEMENT_ENDORSEMENTS = 8
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 #: The status purposes a credential carries an entry for, unless the home says otherwise.
 DEFAULT_STATUS_PURPOSES: tuple[str, ...] = ("revocation", "suspension")
@@ -164,6 +180,58 @@ def parse_time(value: object, where: str) -> datetime:
     if parsed is None or parsed.tzinfo is None:
         raise IssuerHomeError(f"{where} is not a date-time with a time zone.")
     return parsed
+
+
+@dataclass(frozen=True)
+class HeldEndorsement:
+    """An EndorsementCredential the issuer keeps and embeds in one of its Achievements."""
+
+    #: The signed document, as received.
+    document: dict[str, Any]
+    #: The endorsed Achievement's id, and the tier it is the Achievement of.
+    achievement: str
+    tier: str | None
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return str(self.document["id"])
+
+    @property
+    def endorser(self) -> str | None:
+        """The endorser's (issuer's) id."""
+        issuer = self.document.get("issuer")
+        value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        return value if isinstance(value, str) else None
+
+    @property
+    def endorser_name(self) -> str | None:
+        issuer = self.document.get("issuer")
+        name = issuer.get("name") if isinstance(issuer, Mapping) else None
+        return name if isinstance(name, str) else None
+
+    @property
+    def valid_from(self) -> datetime | None:
+        return _document_time(self.document.get("validFrom"))
+
+    @property
+    def valid_until(self) -> datetime | None:
+        return _document_time(self.document.get("validUntil"))
+
+
+def _document_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _endorsement_file_name(endorsement_id: str) -> str:
+    """Named by its id, so adding an endorsement again replaces the copy kept."""
+    return hashlib.sha256(endorsement_id.encode("utf-8")).hexdigest()[:32] + ".json"
 
 
 def _key_record(n: int, key: VerifyingKey, did_web: str | None, now: datetime) -> KeyRecord:
@@ -305,11 +373,17 @@ class IssuerHome:
                 path=self.path,
             )
         try:
+            url = check_issuer_url(str(profile["url"]))
+            self.held_endorsements = self._read_endorsements(url)
+            by_achievement: dict[str, list[dict[str, Any]]] = {}
+            for held in self.held_endorsements:
+                by_achievement.setdefault(held.achievement, []).append(held.document)
             self.profile = IssuerProfile(
                 id=current.controller,
                 name=str(profile["name"]),
-                url=check_issuer_url(str(profile["url"])),
+                url=url,
                 email=str(profile["email"]) if profile.get("email") else None,
+                achievement_endorsements={k: tuple(v) for k, v in by_achievement.items()},
             )
         except (KeyError, InputError):
             raise IssuerHomeError(
@@ -403,6 +477,122 @@ class IssuerHome:
             )
         return key
 
+    # --- endorsements of the issuer's Achievements ------------------------------------------
+
+    @property
+    def endorsements_path(self) -> Path:
+        return self.path / _ENDORSEMENTS_DIR
+
+    def _read_endorsements(self, issuer_url: str) -> list[HeldEndorsement]:
+        """The endorsements kept in the home, oldest first (by validFrom, then id)."""
+        folder = self.endorsements_path
+        held = []
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            document = _read_json(path)
+            subject = acc.endorsed_subject(document) if isinstance(document, Mapping) else None
+            if (
+                subject is None
+                or not acc.is_endorsement(document)
+                or not isinstance(document.get("id"), str)
+                or not document.get("proof")
+            ):
+                raise IssuerHomeError(
+                    f"{path} is not a signed EndorsementCredential; remove it.", path=self.path
+                )
+            tier = tier_id_from_achievement_id(issuer_url, subject)
+            held.append(HeldEndorsement(document, subject, tier, path))
+        return sorted(held, key=lambda h: (str(h.document.get("validFrom") or ""), h.id))
+
+    def check_endorsement(
+        self, document: Mapping[str, Any], *, now: datetime | None = None
+    ) -> HeldEndorsement:
+        """What :meth:`add_endorsement` would keep, checked as it checks it; nothing is written.
+
+        Raises :class:`InputError` for a document that is not an EndorsementCredential, is not
+        signed, endorses something other than the Achievement of a tier of this issuer's
+        framework, is this issuer's own, has expired at ``now``, would not pass strict JSON-LD
+        processing, or would make the Achievement carry more than
+        :data:`MAX_ACHIEVEMENT_ENDORSEMENTS`. The endorser's signature is not checked here.
+        """
+        doc = _checked_endorsement(document)
+        subject = acc.endorsed_subject(doc)
+        tier = tier_id_from_achievement_id(self.profile.url, subject) if subject else None
+        framework = self.framework()
+        if tier is None or framework.find_tier(tier) is None:
+            tiers = ", ".join(framework.tier_ids())
+            raise InputError(
+                f"The endorsement endorses {subject}, which is not the Achievement of a tier of "
+                f"this issuer ({self.profile.url}/achievements/<tier>.json for {tiers}).",
+                field="credentialSubject",
+            )
+        path = self.endorsements_path / _endorsement_file_name(str(doc["id"]))
+        held = HeldEndorsement(doc, achievement_id(self.profile.url, tier), tier, path)
+        if held.endorser in self.identities:
+            raise InputError("An issuer cannot endorse its own Achievements.", field="issuer")
+        until = held.valid_until
+        if until is not None and until <= _now(now):
+            raise InputError(
+                f"The endorsement expired on {xsd_datetime(until)}; ask the endorser for a "
+                "current one.",
+                field="validUntil",
+            )
+        others = [
+            h
+            for h in self.held_endorsements
+            if h.achievement == held.achievement and h.id != held.id
+        ]
+        if len(others) >= MAX_ACHIEVEMENT_ENDORSEMENTS:
+            raise InputError(
+                f"The Achievement for {tier!r} already carries {len(others)} endorsements, the "
+                "most a verifier checks; remove one first.",
+                field="endorsement",
+            )
+        return held
+
+    def add_endorsement(
+        self, document: Mapping[str, Any], *, now: datetime | None = None
+    ) -> HeldEndorsement:
+        """Keep a signed EndorsementCredential of one of this issuer's Achievements.
+
+        From then on every credential of that tier, and the Achievement :mod:`leadbadge.publish`
+        writes, carries it in ``achievement.endorsement`` (OB 3.0). Adding an endorsement with
+        the same id again replaces the copy kept. The endorser's signature is not checked here:
+        verify the endorsement first (``Verifier.verify`` with a trust store that pins the
+        endorser) unless it comes straight from a trusted authority. Raises :class:`InputError`
+        as :meth:`check_endorsement` does; nothing is written then.
+        """
+        held = self.check_endorsement(document, now=now)
+        folder = self.endorsements_path
+        try:
+            folder.mkdir(exist_ok=True)
+            _fs.atomic_write_json(held.path, held.document)
+        except OSError as error:
+            raise IssuerHomeError(
+                f"Could not keep the endorsement in {folder} ({error.strerror}).", path=self.path
+            ) from None
+        self._load()
+        return next(h for h in self.held_endorsements if h.id == held.id)
+
+    def remove_endorsement(self, endorsement_id: str) -> HeldEndorsement:
+        """Stop embedding an endorsement (by id); credentials already issued keep theirs.
+
+        Raises :class:`InputError` when the home keeps no endorsement with this id.
+        """
+        found = next((h for h in self.held_endorsements if h.id == endorsement_id), None)
+        if found is None:
+            raise InputError(
+                f"This issuer keeps no endorsement {endorsement_id}.", field="endorsement"
+            )
+        try:
+            found.path.unlink(missing_ok=True)
+            _fs.fsync_dir(found.path.parent)
+        except OSError as error:
+            raise IssuerHomeError(
+                f"Could not remove {found.path} ({error.strerror}).", path=self.path
+            ) from None
+        self._load()
+        return found
+
     # --- rotation --------------------------------------------------------------------------
 
     def rotate(self, passphrase: str | bytes, *, now: datetime | None = None) -> KeyRecord:
@@ -447,6 +637,48 @@ class IssuerHome:
             _fs.atomic_write_json(self.path / _ISSUER_FILE, data, mode=0o600)
             self._load()
         return record
+
+
+def _checked_endorsement(document: Any) -> dict[str, Any]:
+    """A copy of ``document`` if it is a signed EndorsementCredential fit to embed."""
+    if not isinstance(document, Mapping):
+        raise InputError("An endorsement must be a JSON object.", field="endorsement")
+    try:
+        # A plain copy; refuses what JSON cannot hold.
+        doc: dict[str, Any] = json.loads(json.dumps(document))
+    except (TypeError, ValueError):
+        raise InputError("An endorsement must be plain JSON.", field="endorsement") from None
+    if not acc.is_endorsement(doc) or acc.endorsed_subject(doc) is None:
+        raise InputError(
+            "The document is not an OB 3.0 EndorsementCredential with an EndorsementSubject.",
+            field="type",
+        )
+    if not isinstance(doc.get("id"), str) or not doc["id"]:
+        raise InputError("The endorsement has no id.", field="id")
+    if not doc.get("proof"):
+        raise InputError("The endorsement is not signed: it has no proof.", field="proof")
+    if len(json.dumps(doc).encode("utf-8")) > _MAX_ENDORSEMENT_BYTES:
+        raise InputError(
+            f"The endorsement is larger than {_MAX_ENDORSEMENT_BYTES // 1024} KiB.",
+            field="endorsement",
+        )
+    problems = [p for p in check_credential_shape(doc) if p.severity == "error"]
+    if problems:
+        first = problems[0]
+        raise InputError(
+            f"The endorsement breaks the data model at {first.path or '/'}: {first.message}",
+            field=first.path,
+        )
+    # Every credential of the tier will carry it under its signature: a term strict JSON-LD
+    # refuses there would make all of them fail verification.
+    try:
+        expand_strict(doc)
+    except JsonLdError as error:
+        raise InputError(
+            f"The endorsement is refused by strict JSON-LD processing: {error.message}",
+            field="endorsement",
+        ) from None
+    return doc
 
 
 def _status_list_url(issuer_url: str, n: int) -> str:

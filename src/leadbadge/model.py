@@ -6,7 +6,9 @@ check their input, everything downstream trusts them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from leadbadge.errors import UnknownTierError
 
@@ -166,3 +168,9 @@ class IssuerProfile:
     email: str | None = None
     description: str | None = None
     image: str | None = None
+    #: Signed OB 3.0 EndorsementCredentials of the issuer's Achievements, by Achievement id:
+    #: the Achievement of that id carries them in ``endorsement`` (in credentials and as
+    #: published). Not hashed: the documents are dicts.
+    achievement_endorsements: Mapping[str, tuple[Mapping[str, Any], ...]] = field(
+        default_factory=dict, hash=False
+    )

@@ -215,7 +215,10 @@ def site_files(
     for tier in framework.tiers:
         ach_id = achievement_id(home.profile.url, tier.id)
         name = _segments(urlsplit(ach_id).path)[-1]
-        document = {"@context": list(_CONTEXTS), **build_achievement(tier, home.profile.url)}
+        # With the endorsements the issuer keeps, exactly as its credentials embed them.
+        held = home.profile.achievement_endorsements.get(ach_id, ())
+        achievement = build_achievement(tier, home.profile.url, endorsements=held)
+        document = {"@context": list(_CONTEXTS), **achievement}
         files.append(PublishedFile((*base, "achievements", name), document, "achievement"))
     with home.open_ledger() as ledger:
         list_urls = [info.url for info in ledger.status_lists()]

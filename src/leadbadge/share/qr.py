@@ -11,7 +11,10 @@
   published Achievement word for word: the header then carries the Achievement's id (kept in the
   credential) and the first 16 bytes of the SHA-256 of its RFC 8785 canonical JSON, and whoever
   reads the QR puts the Achievement back from a pinned or local copy and checks it against that
-  digest. The signature is then verified over exactly the document the issuer signed.
+  digest. The signature is then verified over exactly the document the issuer signed. An
+  Achievement's endorsements are part of it: when the copy at hand carries endorsements the
+  issuer added after the credential was signed, the copy without some of them is tried too,
+  and only the one matching the digest is used.
 
 Reading QR codes from photos and scans uses ``zxing-cpp``; rendering uses ``qrcode`` (and
 Pillow for PNG). Nothing here decides whether a credential is any good.
@@ -22,10 +25,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import itertools
 import json
 import warnings
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -63,6 +67,8 @@ _FLAG_JWT: Final = 0x01
 _FLAG_ACHIEVEMENT: Final = 0x02
 _KNOWN_FLAGS: Final = _FLAG_JWT | _FLAG_ACHIEVEMENT
 _DIGEST_BYTES: Final = 16
+#: Endorsements of an Achievement copy whose subsets are tried against the digest (2^n - 1).
+_MAX_ENDORSEMENT_SUBSETS_OF: Final = 8
 _MAX_INFLATED: Final = 4 * 1024 * 1024
 _MAX_QR_VERSION: Final = 40
 _BASE45: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
@@ -280,14 +286,38 @@ def _restore_achievement(
             "to put it back",
         )
     achievement = {k: copy.deepcopy(v) for k, v in found.items() if k != "@context"}
-    if _achievement_digest(achievement) != digest:
+    match = next((a for a in _versions(achievement) if _achievement_digest(a) == digest), None)
+    if match is None:
         raise _error(
             label,
             f"holds a credential signed with another version of the Achievement "
-            f"{achievement_id} than the copy at hand; the issuer may have changed it since",
+            f"{achievement_id} than the copy at hand; the issuer may have changed it since "
+            "(its endorsements, for example): pin the issuer's current published folder "
+            "(leadbadge trust add) or verify with --online, else verify the credential file",
         )
-    subject["achievement"] = achievement
+    subject["achievement"] = match
     return json.dumps(document, ensure_ascii=False)
+
+
+def _versions(achievement: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The Achievement copy, then the copy with fewer of its endorsements (order kept).
+
+    An issuer that adds an endorsement changes its published Achievement, but not what earlier
+    credentials carry: they were signed with the Achievement as it was, without it. The
+    digest, and then the signature, decide which version, if any, the credential holds.
+    """
+    yield achievement
+    endorsements = achievement.get("endorsement")
+    if not isinstance(endorsements, list) or not 0 < len(endorsements) <= (
+        _MAX_ENDORSEMENT_SUBSETS_OF
+    ):
+        return
+    for size in range(len(endorsements) - 1, -1, -1):
+        for kept in itertools.combinations(endorsements, size):
+            version = {k: v for k, v in achievement.items() if k != "endorsement"}
+            if kept:
+                version["endorsement"] = list(kept)
+            yield version
 
 
 # --- rendering -----------------------------------------------------------------------------
