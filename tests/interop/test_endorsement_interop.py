@@ -3,7 +3,9 @@
 An authority's ``EndorsementCredential`` (:func:`leadbadge.endorse.endorse`) must validate
 against both official 1EdTech variants of the EndorsementCredential JSON Schema, and verify in an
 independent implementation (``tests/interop/js/peer.mjs``), which must refuse a tampered copy and
-one whose revocation bit is set. The official endorsement examples (the spec's
+one whose revocation bit is set; and a program credential that embeds the endorsement in its
+Achievement (OB 3.0 ``Achievement.endorsement``) must verify there too. The official endorsement
+examples (the spec's
 ``04-sample-endorsementcredential`` and 1EdTech's ``ob30/endorsement-valid.json``) keep their
 manifest verdicts in ``test_fixture_verdicts.py``; here they only show the schemas accept a
 known-good endorsement, so a pass for ours means something.
@@ -30,12 +32,14 @@ from leadbadge.issue import Issuer
 from tests.conftest import FIXED_NOW, interop_path
 from tests.interop.test_official_ob_schemas import VARIANTS, _format_checker
 from tests.interop.test_peer_digitalbazaar import Peer, _install, _unavailable, _xsd
+from tests.unit._issued import ANA, evidence_for
 
 SCHEMA_FILE = "ob_v3p0_endorsementcredential_schema.json"
 PASSPHRASE = "correct horse battery staple"
 PROGRAM_URL = "https://rcoe.example.org/leadership"
 AUTHORITY_URL = "https://ctc.example.gov/accreditation"
 T0 = FIXED_NOW
+ISSUED = T0 + timedelta(hours=1)
 CHECKED = T0 + timedelta(days=2)
 PUBLISHED = CHECKED - timedelta(hours=1)
 
@@ -46,6 +50,8 @@ class World:
     program: Issuer
     authority: Issuer
     endorsements: dict[str, Endorsement]
+    #: The program's 'initial' credential, its Achievement carrying the endorsement.
+    credential: dict[str, Any]
 
     def status_lists(self, site: str = "authority-site") -> list[dict[str, Any]]:
         """The signed status lists a publish wrote to ``site``."""
@@ -56,12 +62,14 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     root = tmp_path_factory.mktemp("endorsement-interop")
+    # One revocation entry per credential: OB 3.0 allows one credentialStatus (docs/status.md).
     program = Issuer.create(
         root / "program",
         name="Riverside County Office of Education",
         url=PROGRAM_URL,
         passphrase=PASSPHRASE,
         now=T0,
+        status_purposes=("revocation",),
     )
     authority = Issuer.create(
         root / "authority",
@@ -79,7 +87,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         now=T0,
     )
     authority.publish(root / "authority-site", now=PUBLISHED)
-    return World(root, program, authority, {e.tier: e for e in done})
+    program.home.add_endorsement(done[0].document, now=T0)
+    program = Issuer.open(root / "program", passphrase=PASSPHRASE)
+    evidence = evidence_for(program.framework.tier("initial"))
+    credential = program.issue("initial", ANA, evidence=evidence, now=ISSUED).document
+    program.publish(root / "program-site", now=PUBLISHED)
+    return World(root, program, authority, {e.tier: e for e in done}, credential)
 
 
 # --- the official EndorsementCredential schemas ---------------------------------------------
@@ -283,7 +296,7 @@ def test_the_peer_refuses_a_revoked_endorsement(
     building = world.endorsements["building"].id
     authority.home.change_status(building, "revoke", actor="registrar", now=CHECKED)
     authority.publish(root / "revoked-site", now=CHECKED)
-    copied = World(root, world.program, authority, world.endorsements)
+    copied = World(root, world.program, authority, world.endorsements, world.credential)
     verdicts = js_peer.verify_at(
         {tier: e.document for tier, e in world.endorsements.items()},
         status_lists=copied.status_lists("revoked-site"),
@@ -292,3 +305,67 @@ def test_the_peer_refuses_a_revoked_endorsement(
     assert verdicts["initial"]["verified"] is True, verdicts["initial"]["errors"]
     assert verdicts["building"]["verified"] is False
     assert "revocation status is set" in verdicts["building"]["error"], verdicts["building"]
+
+
+# --- a program credential that embeds the endorsement ------------------------------------------
+
+
+def _embedded(doc: dict[str, Any]) -> dict[str, Any]:
+    embedded: dict[str, Any] = doc["credentialSubject"]["achievement"]["endorsement"][0]
+    return embedded
+
+
+def _edit_embedded_comment(doc: dict[str, Any]) -> None:
+    _embedded(doc)["credentialSubject"]["endorsementComment"] = "Accredited for every tier."
+
+
+def _drop_embedded(doc: dict[str, Any]) -> None:
+    del doc["credentialSubject"]["achievement"]["endorsement"]
+
+
+@pytest.fixture(scope="module")
+def credential_verdicts(js_peer: StatusPeer, world: World) -> dict[str, dict[str, Any]]:
+    batch = {
+        "credential": world.credential,
+        "tampered-embedded-comment": _tampered(world.credential, _edit_embedded_comment),
+        "tampered-embedded-dropped": _tampered(world.credential, _drop_embedded),
+    }
+    return js_peer.verify_at(batch, status_lists=world.status_lists("program-site"), now=CHECKED)
+
+
+@pytest.mark.interop
+def test_the_peer_verifies_a_credential_that_embeds_the_endorsement(
+    world: World, credential_verdicts: dict[str, dict[str, Any]]
+) -> None:
+    assert _embedded(world.credential) == world.endorsements["initial"].document
+    verdict = credential_verdicts["credential"]
+    assert verdict["verified"] is True, verdict["errors"]
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("tampering", ["embedded-comment", "embedded-dropped"])
+def test_the_peer_refuses_a_credential_whose_embedded_endorsement_was_changed(
+    tampering: str, credential_verdicts: dict[str, dict[str, Any]]
+) -> None:
+    verdict = credential_verdicts[f"tampered-{tampering}"]
+    assert verdict["verified"] is False
+    assert "Invalid signature" in verdict["error"], verdict["errors"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_credential_that_embeds_the_endorsement_validates_against_the_official_schema(
+    variant: str, world: World
+) -> None:
+    path = interop_path("schemas", "ob-v3p0", variant, "ob_v3p0_achievementcredential_schema.json")
+    schema = json.loads(path.read_text())
+    validator = Draft201909Validator(schema, format_checker=_format_checker())
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in validator.iter_errors(world.credential)
+    ]
+    assert errors == []
+    # The embedded endorsement is checked as such, not waved through as anything.
+    broken = copy.deepcopy(world.credential)
+    _embedded(broken)["credentialSubject"]["type"] = ["Subject"]
+    assert list(validator.iter_errors(broken))
