@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -269,3 +274,62 @@ def test_trust_add_and_list_show_an_authoritys_accreditations(homes: Homes) -> N
     assert damaged.exit_code == 3
     assert "accreditation registry" in damaged.stderr
     assert AUTHORITY in damaged.stdout
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A folder served over http on loopback (the only plain http the fetch accepts)."""
+    root = tmp_path / "served"
+    root.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_endorse_fetches_a_program_published_at_a_url(
+    homes: Homes, served: tuple[str, Path]
+) -> None:
+    base, root = served
+    program = Issuer.create(
+        homes.root / "web-program", name="Web Program", url=f"{base}/program", passphrase=PASSPHRASE
+    )
+    program.publish(root)
+    out = homes.root / "signed"
+    result = _ok(
+        "endorse",
+        "--issuer",
+        homes.authority,
+        "--program",
+        f"{base}/program/",
+        "--tier",
+        "building",
+        "-o",
+        str(out),
+    )
+    doc = json.loads((out / "building.json").read_text())
+    assert doc["credentialSubject"]["id"] == f"{base}/program/achievements/building.json"
+    assert f"program {program.home.issuer_id}" in result.stdout
+
+    line = _refused(
+        "endorse",
+        "--issuer",
+        homes.authority,
+        "--program",
+        f"{base}/nothing/keys.json",
+        "--tier",
+        "initial",
+    )
+    assert "The program's published folder cannot be used" in line
+    assert "404" in line
+    assert len(homes.ledger()) == 1
