@@ -41,15 +41,16 @@ def _parse_until(value: str | None) -> datetime | None:
     return parsed
 
 
-def _is_url(source: str) -> bool:
-    return "://" in source
+def _is_remote(source: str) -> bool:
+    """A URL or a DID: fetched, so read once only (by the library)."""
+    return "://" in source or source.startswith("did:")
 
 
 def _precheck_local(source: str, tiers: tuple[str, ...]) -> None:
     """Find a wrong folder or tier name before the passphrase is asked for.
 
-    Only for a local folder or file, which is cheap to read twice; a URL is fetched once, by
-    :func:`leadbadge.endorse.endorse`, which checks the same things.
+    Only for a local folder or file, which is cheap to read twice; a URL (or DID) is fetched
+    once, by :func:`leadbadge.endorse.endorse`, which checks the same things.
     """
     from leadbadge._trust_sources import load_published
     from leadbadge.errors import LeadbadgeError
@@ -169,7 +170,7 @@ def endorse_command(
     if comment is not None and not comment.strip():
         raise click.BadParameter("the comment is empty", param_hint="'--comment'")
     paths = _outputs(outdir, tiers)
-    if not _is_url(program):
+    if not _is_remote(program):
         _precheck_local(program, tiers)
     signing_key = home.signing_key(_passphrase(confirm=False))
     done = endorse(home, signing_key, program, tiers, valid_until=until, comment=comment)
