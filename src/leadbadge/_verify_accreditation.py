@@ -185,36 +185,49 @@ def embedded_endorsements(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def with_embedded(
-    trust: CheckResult, doc: Mapping[str, Any], verify: VerifyEndorsement
+    trust: CheckResult,
+    doc: Mapping[str, Any],
+    verify: VerifyEndorsement,
+    signed_at: datetime | None,
 ) -> CheckResult:
     """``trust`` with the credential's embedded endorsements verified and listed.
 
-    Each is reported with its verdict; one that is invalid turns a passing trust check into a
-    warning (the issuer signed a claim of endorsement that does not hold).
+    Each is verified as an accreditation is (its dates judged at ``signed_at``, when the
+    credential was signed, so an endorsement that has expired since still counts) and listed
+    with its verdict; one that is invalid turns a passing trust check into a warning (the issuer
+    signed a claim of endorsement that does not hold).
     """
     embedded = embedded_endorsements(doc)
     if not embedded:
         return trust
     listed = []
-    invalid = []
+    invalid = 0
     for document in embedded[:MAX_EMBEDDED]:
-        report = verify(document)
+        outcome = _check_endorsement(document, signed_at, verify)
+        verdict = (
+            Verdict.VALID if outcome.ok else Verdict.INVALID if outcome.status is FAIL else None
+        )
         issuer = document.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, Mapping) else issuer
-        listed.append(
-            {"id": document.get("id"), "issuer": issuer_id, "verdict": report.verdict.value}
-        )
-        if report.verdict is Verdict.INVALID:
-            invalid.append(document)
+        entry = {
+            "id": document.get("id"),
+            "issuer": issuer_id,
+            "verdict": verdict.value if verdict is not None else Verdict.INCONCLUSIVE.value,
+        }
+        if not outcome.ok:
+            entry["reason"] = outcome.reason
+        listed.append(entry)
+        invalid += verdict is Verdict.INVALID
     detail = {**trust.detail, "endorsements": listed}
     if len(embedded) > MAX_EMBEDDED:
         detail["endorsementsNotChecked"] = len(embedded) - MAX_EMBEDDED
     if invalid and trust.status is PASS:
+        some = "1 endorsement" if invalid == 1 else f"{invalid} endorsements"
+        verb = "does" if invalid == 1 else "do"
         return result(
             "issuer_trust",
             WARN,
-            f"{trust.message} {len(invalid)} of the endorsements the credential carries do not "
-            "verify.",
+            f"{trust.message} {some} the credential carries {verb} not verify.",
             action="Do not rely on the endorsements shown with this credential.",
             code="ENDORSEMENT_INVALID",
             **detail,

@@ -1087,7 +1087,9 @@ class _Run:
         trust = self._pinned_trust(proof)
         if self.endorsements is None:
             return trust
-        return _verify_accreditation.with_embedded(trust, self.doc, self.endorsements)
+        return _verify_accreditation.with_embedded(
+            trust, self.doc, self.endorsements, self._signed_at(proof)
+        )
 
     def _signed_at(self, proof: CheckResult) -> datetime | None:
         """When the credential says it was signed: its proof's time, else its validFrom."""
