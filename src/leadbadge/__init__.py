@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from leadbadge.credential import EvidenceItem, Recipient, build_credential
     from leadbadge.endorse import Endorsement, endorse
     from leadbadge.framework import default_framework, load_framework
-    from leadbadge.home import IssuerHome
+    from leadbadge.home import HeldEndorsement, IssuerHome
     from leadbadge.issue import Issuer, SignedCredential
     from leadbadge.keys import SigningKey, VerifyingKey
     from leadbadge.model import Framework, IssuerProfile, Tier
@@ -63,6 +63,7 @@ _LAZY: dict[str, str] = {
     "Endorsement": "leadbadge.endorse",
     "EvidenceItem": "leadbadge.credential",
     "Framework": "leadbadge.model",
+    "HeldEndorsement": "leadbadge.home",
     "Issuer": "leadbadge.issue",
     "IssuerHome": "leadbadge.home",
     "IssuerProfile": "leadbadge.model",
@@ -99,6 +100,7 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "FrameworkProblem",
+    "HeldEndorsement",
     "InputError",
     "InvalidKeyError",
     "Issuer",
