@@ -158,7 +158,8 @@ def _check_proof(
     except VerificationMethodError as error:
         raise TrustStoreError(
             f"The status list {url} is not signed by a key of its issuer {issuer} that can be "
-            f"checked ({error.message.rstrip('.')}); pin the issuer first."
+            f"checked ({error.message.rstrip('.')}); pin the issuer, or an authority that "
+            "accredits it, first."
         ) from None
     except UnsupportedProofError:
         raise TrustStoreError(

@@ -54,8 +54,11 @@ def _check_endorsement(
     failing = [c for c in report.checks if c.id not in _JUDGED_HERE and c.status is FAIL]
     if failing:
         first = failing[0]
-        code = "ACCREDITATION_REVOKED" if first.code == "REVOKED" else "ACCREDITATION_INVALID"
-        return EndorsementCheck(False, FAIL, first.message, code)
+        if first.code == "REVOKED":
+            return EndorsementCheck(
+                False, FAIL, "The authority has revoked the endorsement.", "ACCREDITATION_REVOKED"
+            )
+        return EndorsementCheck(False, FAIL, first.message, "ACCREDITATION_INVALID")
     unknown = [
         c
         for c in report.checks

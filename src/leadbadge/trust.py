@@ -462,7 +462,7 @@ class TrustStore:
             registry = check_registry(
                 published.accreditations,
                 identities=issuer.identities,
-                source=published.accreditations_url or published.source,
+                source=(published.accreditations_url if fetched else None) or published.source,
                 pinned_at=pinned_at,
                 resolver=_issuer_resolver(issuer),
             )
