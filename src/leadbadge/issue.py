@@ -24,7 +24,12 @@ from leadbadge.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
 from leadbadge.keys import SigningKey
 from leadbadge.ledger import LedgerEntry, PrerequisiteOverride, StatusAssignment
 from leadbadge.model import Framework, IssuerProfile
-from leadbadge.prerequisites import HeldTier, held_in_ledger, missing_prerequisites
+from leadbadge.prerequisites import (
+    HeldTier,
+    held_in_ledger,
+    held_now_in_ledger,
+    missing_prerequisites,
+)
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.publish import DEFAULT_STATUS_TTL, DEFAULT_STATUS_VALIDITY, publish
 from leadbadge.status import status_entry
@@ -60,6 +65,11 @@ def _recipient_hash(document: Mapping[str, Any]) -> str:
         if identity.get("identityType") == "emailAddress":
             return str(identity["identityHash"])
     raise InputError("The credential names no e-mail recipient.", field="recipient")
+
+
+def _moment(now: datetime | None) -> datetime:
+    """The instant of issue, to the second as credentials write it (default: the clock)."""
+    return datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
 
 
 class Issuer:
@@ -140,18 +150,59 @@ class Issuer:
         the roster row the credential is issued for (:meth:`Ledger.issue`); a key already
         recorded raises :class:`InputError` with ``field="batch_key"`` and signs nothing.
 
-        With ``prerequisites`` (tiers held by credentials from other issuers, already verified;
-        may be empty) or ``override_prerequisites``, the tier's prerequisites are checked at
-        ``now``: each must be held by an active ledger entry for the recipient's e-mail or by a
-        given :class:`HeldTier`, valid at ``now``. Missing ones raise :class:`InputError` naming
-        them, unless ``override_prerequisites`` gives the reason to issue anyway, which the
-        ledger records with the credential (:meth:`Ledger.prerequisite_overrides`).
+        The recipient must hold the tier's prerequisite tiers at ``now``: each by an active
+        (not revoked, not suspended) entry of this issuer's ledger for the recipient's e-mail,
+        or by one of ``prerequisites`` (tiers held by credentials from other issuers, already
+        verified: :func:`leadbadge.pathway.verify_presented`), valid at ``now``. Missing ones
+        raise :class:`InputError` (``field="prerequisites"``) naming them, unless
+        ``override_prerequisites`` gives the reason to issue anyway, which the ledger records
+        with the credential (:meth:`Ledger.prerequisite_overrides`); nothing is recorded as an
+        override when nothing was missing.
         """
-        moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+        moment = _moment(now)
+        missing = self._check_prerequisites(
+            tier, recipient, prerequisites or (), override_prerequisites, moment
+        )
+        return self._issue_checked(
+            tier,
+            recipient,
+            evidence=evidence,
+            results=results,
+            credits=credits,
+            valid_from=valid_from,
+            now=moment,
+            missing=missing,
+            reason=override_prerequisites,
+            batch_key=batch_key,
+        )
+
+    def _issue_checked(
+        self,
+        tier: str,
+        recipient: Recipient,
+        *,
+        evidence: Sequence[EvidenceItem] = (),
+        results: Mapping[str, str] | None = None,
+        credits: float | None = None,
+        valid_from: datetime | None = None,
+        now: datetime | None = None,
+        missing: Sequence[str] = (),
+        reason: str | None = None,
+        batch_key: str | None = None,
+    ) -> SignedCredential:
+        """:meth:`issue` with the prerequisites already checked: ``missing`` are the tiers the
+        recipient lacks, issued anyway for ``reason`` (batch issuance checks a whole roster
+        against one read of the ledger, :mod:`leadbadge.batch`)."""
+        moment = _moment(now)
         override = None
-        if prerequisites is not None or override_prerequisites is not None:
-            override = self._check_prerequisites(
-                tier, recipient, prerequisites or (), override_prerequisites, moment
+        if missing:
+            if reason is None or not reason.strip():
+                raise InputError(
+                    "An override of prerequisites must give a reason.",
+                    field="override_prerequisites",
+                )
+            override = PrerequisiteOverride(
+                missing=tuple(missing), reason=reason.strip(), at=xsd_datetime(moment)
             )
         self._check_key_at(moment)
         unsigned = build_credential(
@@ -185,7 +236,7 @@ class Issuer:
         this issuer's, is revoked, suspended or already renewed, or the evidence does not meet
         the renewal requirements (naming what is missing).
         """
-        moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+        moment = _moment(now)
         wanted = credential if isinstance(credential, str) else str(credential.get("id"))
         with self.home.open_ledger() as ledger:
             entry = ledger.get(wanted)
@@ -286,18 +337,26 @@ class Issuer:
         presented: Iterable[HeldTier],
         reason: str | None,
         moment: datetime,
-    ) -> PrerequisiteOverride | None:
+    ) -> tuple[str, ...]:
+        """The prerequisite tiers the recipient lacks at ``moment`` (raising without ``reason``)."""
         wanted = self.framework.tier(tier)
         if reason is not None and not reason.strip():
             raise InputError(
                 "An override of prerequisites must give a reason.", field="override_prerequisites"
             )
-        missing = missing_prerequisites(
-            wanted, [*self.held_tiers(recipient.email), *presented], moment
-        )
-        if not missing:
-            return None
-        if reason is None:
+        missing = missing_prerequisites(wanted, presented, moment)
+        if missing:
+            # Only the tiers still missing are looked up, so most issues read little or nothing.
+            with self.home.open_ledger() as ledger:
+                entries = [e for t in missing for e in ledger.entries(tier=t, status="active")]
+            found = held_now_in_ledger(
+                entries,
+                [(recipient.email, recipient.name, missing)],
+                issuer_id=self.home.issuer_id,
+                at=moment,
+            ).get(recipient.email, {})
+            missing = tuple(t for t in missing if t not in found)
+        if missing and reason is None:
             names = ", ".join(repr(m) for m in missing)
             plural = "s" if len(missing) > 1 else ""
             raise InputError(
@@ -305,7 +364,7 @@ class Issuer:
                 "(a current credential, not revoked, suspended or expired).",
                 field="prerequisites",
             )
-        return PrerequisiteOverride(missing=missing, reason=reason.strip(), at=xsd_datetime(moment))
+        return missing
 
     def publish(
         self,

@@ -31,6 +31,8 @@ DID_WEB = "did:web:rcoe.example.org:leadership"
 ANA = Recipient(email="Ana.Ruiz@example.org", name="Ana Ruiz")
 ISSUED = FIXED_NOW + timedelta(hours=1)
 LATER = FIXED_NOW + timedelta(days=30)
+#: The recorded reason test fixtures issue a tier without its prerequisite tiers.
+OVERRIDE = "Test fixture: a tier issued on its own"
 
 
 def evidence_for(tier: Tier) -> list[EvidenceItem]:
@@ -55,7 +57,11 @@ class World:
     lists_state: tuple[datetime, int, int] | None = None
 
     def issue(self, tier: str = "initial", **kw: Any) -> dict[str, Any]:
+        """A credential for ANA; a tier's prerequisites are overridden unless ``prerequisites``
+        or ``override_prerequisites`` is given (verifier tests issue tiers in any order)."""
         kw.setdefault("now", ISSUED)
+        if "prerequisites" not in kw:
+            kw.setdefault("override_prerequisites", OVERRIDE)
         evidence = evidence_for(self.issuer.framework.tier(tier))
         return copy.deepcopy(self.issuer.issue(tier, ANA, evidence=evidence, **kw).document)
 

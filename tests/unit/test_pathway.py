@@ -12,7 +12,7 @@ import pytest
 from leadbadge.credential import Recipient
 from leadbadge.report import Verdict
 from leadbadge.verify import Verifier
-from tests.unit._issued import ISSUED, World, evidence_for, make_world
+from tests.unit._issued import ISSUED, OVERRIDE, World, evidence_for, make_world
 
 DAY = timedelta(days=1)
 AT = ISSUED + 10 * DAY
@@ -111,6 +111,7 @@ def test_another_recipient_is_a_mismatch(world: World, tmp_path: Path) -> None:
         ben,
         evidence=evidence_for(world.issuer.framework.tier("building")),
         now=ISSUED + DAY,
+        override_prerequisites=OVERRIDE,
     ).document
     world.fresh_lists(AT)
     verifier = Verifier(world.trust)

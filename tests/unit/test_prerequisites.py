@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from leadbadge.credential import Recipient
 from leadbadge.errors import InputError
+from leadbadge.ledger import Ledger
 from leadbadge.pathway import verify_presented
+from leadbadge.prerequisites import held_now_in_ledger
 from leadbadge.verify import Verifier
 from tests.unit._issued import ANA, ISSUED, World, evidence_for, make_world
 
@@ -30,16 +33,57 @@ def other(tmp_path: Path) -> World:
 def _building(world: World, **kw: object) -> dict[str, object]:
     evidence = evidence_for(world.issuer.framework.tier("building"))
     kw.setdefault("now", LATER)
-    kw.setdefault("prerequisites", ())
     return world.issuer.issue("building", ANA, evidence=evidence, **kw).document  # type: ignore[arg-type]
 
 
-def test_building_is_refused_without_initial(own: World) -> None:
+@pytest.mark.parametrize("given", [{}, {"prerequisites": ()}, {"prerequisites": None}])
+def test_building_is_refused_without_initial(own: World, given: dict[str, object]) -> None:
+    # The check is the default: no keyword, an empty list and None all check the ledger.
     with pytest.raises(InputError, match="prerequisite tier 'initial' for 'building'") as caught:
-        _building(own)
+        _building(own, **given)
     assert caught.value.field == "prerequisites"
     with own.issuer.home.open_ledger() as ledger:
         assert ledger.entries() == []
+        assert ledger.prerequisite_overrides() == []
+
+
+def test_district_names_its_own_missing_tier(own: World) -> None:
+    with pytest.raises(InputError, match="tier 'building' for 'district'"):
+        own.issuer.issue(
+            "district",
+            ANA,
+            evidence=evidence_for(own.issuer.framework.tier("district")),
+            now=LATER,
+        )
+
+
+def _count_ledger_reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    calls: list[object] = []
+    entries = Ledger.entries
+
+    def counting(self: Ledger, **kw: Any) -> list[Any]:
+        calls.append(kw)
+        return entries(self, **kw)
+
+    monkeypatch.setattr(Ledger, "entries", counting)
+    return calls
+
+
+def test_the_ledger_is_read_only_for_prerequisites_still_missing(
+    own: World, other: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _count_ledger_reads(monkeypatch)
+    own.issue("initial", now=ISSUED)  # a tier without prerequisites reads nothing
+    assert calls == []
+    _building(own)
+    assert calls == [{"tier": "initial", "status": "active"}]
+    presented = tmp_path / "initial.json"
+    presented.write_text(json.dumps(other.issue("initial")))
+    other.fresh_lists(LATER)
+    held = verify_presented(Verifier(other.trust), [presented], email=ANA.email, now=LATER)
+    calls.clear()
+    _building(own, prerequisites=held)  # the presented credential covers it
+    assert calls == []
 
 
 def test_building_is_allowed_with_an_initial_from_the_own_ledger(own: World) -> None:
@@ -147,3 +191,32 @@ def test_an_expired_presented_initial_is_refused(other: World, tmp_path: Path) -
     other.fresh_lists(at)
     with pytest.raises(InputError, match="is invalid"):
         verify_presented(Verifier(other.trust), [presented], email=ANA.email, now=at)
+
+
+def test_held_now_in_ledger_matches_the_address_not_the_name(own: World) -> None:
+    initial = evidence_for(own.issuer.framework.tier("initial"))
+    ana = own.issuer.issue("initial", ANA, evidence=initial, now=ISSUED).document
+    namesake = Recipient(email="other.ana@example.org", name=ANA.name)
+    other = own.issuer.issue("initial", namesake, evidence=initial, now=ISSUED).document
+    revoked = own.issuer.issue(
+        "initial", Recipient(email="cy@example.org", name="Cy"), evidence=initial, now=ISSUED
+    ).document
+    with own.issuer.home.open_ledger() as ledger:
+        ledger.change_status(revoked["id"], "revoke", actor="registrar", at="2026-11-24T00:00:00Z")
+        entries = ledger.entries()
+    wanted = [
+        (ANA.email, "Ana María Ruiz", ("initial",)),  # renamed since: found by the address
+        (namesake.email, ANA.name, ("initial", "building")),
+        ("cy@example.org", "Cy", ("initial",)),
+        ("nobody@example.org", ANA.name, ("initial",)),
+    ]
+    found = held_now_in_ledger(entries, wanted, issuer_id="did:x", at=LATER)
+    assert {
+        email: {t: h.credential_id for t, h in tiers.items()} for email, tiers in found.items()
+    } == {
+        ANA.email: {"initial": ana["id"]},
+        namesake.email: {"initial": other["id"]},
+    }
+    years = own.issuer.framework.tier("initial").validity_years
+    expired = ISSUED + timedelta(days=366 * years)
+    assert held_now_in_ledger(entries, wanted, issuer_id="did:x", at=expired) == {}
