@@ -1,11 +1,13 @@
 """Benchmark batch issuance: credentials per second for an N-row roster on this machine.
 
-Usage: ``python benchmarks/bench_batch.py --rows 10000 [--jobs N]``. Makes a throw-away issuer
-home and a roster of ``initial`` tier rows (every evidence requirement with its fields and
-hours), then times the two phases of ``leadbadge issue-batch``: checking every row (each
-credential built unsigned) and issuing (signing with ``--jobs`` processes, default the number
-of cores, recording in the ledger, writing one JSON file per credential). Prints both and the
-end-to-end rate.
+Usage: ``python benchmarks/bench_batch.py --rows 10000 [--jobs N] [--building M]``. Makes a
+throw-away issuer home and a roster of ``initial`` tier rows (every evidence requirement with its
+fields and hours) — with ``--building M``, M of them for leaders who also get a ``building`` row,
+placed first, which must wait for their ``initial`` (two waves) — then times the phases of
+``leadbadge issue-batch``: checking every row (each credential built unsigned), checking
+prerequisites (one read of the ledger) and issuing (signing with ``--jobs`` processes, default
+the number of cores, recording in the ledger, writing one JSON file per credential). Prints
+each and the end-to-end rate.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leadbadge.batch import EVIDENCE_SEPARATOR, issue_batch, read_roster
+from leadbadge.batch import EVIDENCE_SEPARATOR, check_prerequisites, issue_batch, read_roster
 from leadbadge.framework import default_framework
 from leadbadge.issue import Issuer
 
 PASSPHRASE = "benchmark passphrase"  # noqa: S105 - a throw-away home
 
 
-def _evidence() -> str:
+def _evidence(tier: str) -> str:
     parts = []
-    for requirement in default_framework().tier("initial").evidence:
+    for requirement in default_framework().tier(tier).evidence:
         fields = {name: f"{name} of {requirement.id}" for name in requirement.records}
         if requirement.min_hours is not None:
             fields["hours"] = f"{requirement.min_hours:g}"
@@ -35,22 +37,27 @@ def _evidence() -> str:
     return f" {EVIDENCE_SEPARATOR} ".join(parts)
 
 
-def _roster(path: Path, rows: int) -> None:
-    evidence = _evidence()
+def _roster(path: Path, rows: int, building: int) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["id", "tier", "email", "name", "evidence"])
-        for n in range(rows):
-            writer.writerow(
-                [f"b-{n:06d}", "initial", f"leader{n}@example.org", f"Leader {n}", evidence]
-            )
+        for tier, ids, count in (("building", "c", building), ("initial", "b", rows - building)):
+            evidence = _evidence(tier)
+            for n in range(count):
+                email, name = f"leader{n}@example.org", f"Leader {n}"
+                writer.writerow([f"{ids}-{n:06d}", tier, email, name, evidence])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=None, help="default: the number of cores")
+    parser.add_argument(
+        "--building", type=int, default=0, help="rows (of --rows) awarding building (default 0)"
+    )
     args = parser.parse_args()
+    if not 0 <= 2 * args.building <= args.rows:
+        parser.error("--building is at most half of --rows (each needs an initial row)")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         issuer = Issuer.create(
@@ -60,9 +67,11 @@ def main() -> None:
             passphrase=PASSPHRASE,
             now=datetime.now(UTC),
         )
-        _roster(root / "roster.csv", args.rows)
+        _roster(root / "roster.csv", args.rows, args.building)
         started = time.perf_counter()
         roster = read_roster(root / "roster.csv", issuer.framework, issuer.profile)
+        read = time.perf_counter()
+        roster = check_prerequisites(roster, issuer.home.path)
         checked = time.perf_counter()
         assert not roster.problems, roster.problems[:3]
         results = issue_batch(
@@ -72,9 +81,12 @@ def main() -> None:
         assert len(results) == args.rows
         assert all(r.status == "issued" for r in results)
     jobs = args.jobs or os.cpu_count()
-    check_s, issue_s, total_s = checked - started, finished - checked, finished - started
-    print(f"{args.rows} rows, {jobs} processes on {os.cpu_count()} cores")
+    check_s, issue_s, total_s = read - started, finished - checked, finished - started
+    print(
+        f"{args.rows} rows ({args.building} building), {jobs} processes on {os.cpu_count()} cores"
+    )
     print(f"check every row: {check_s:.1f} s ({args.rows / check_s:.0f} rows/s)")
+    print(f"prerequisites:   {checked - read:.2f} s")
     print(
         f"issue:           {issue_s:.1f} s ({args.rows / issue_s:.1f} credentials/s, "
         f"{issue_s * 1000 * (jobs or 1) / args.rows:.1f} ms per credential per process)"

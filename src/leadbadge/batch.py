@@ -2,10 +2,13 @@
 
 A roster is a CSV file, one credential a row (docs/batch.md). :func:`read_roster` checks every
 row the way ``leadbadge issue`` checks its options and builds each credential unsigned as a dry
-run, so one pass names every bad row and column. :func:`issue_batch` then signs the rows in a
-pool of processes; each row's key is recorded in the ledger in the transaction that records its
-credential, so a run interrupted at any point and started again issues exactly the rows not yet
-recorded and rewrites any credential file that was lost with the interruption.
+run, and :func:`check_prerequisites` checks every row's prerequisite tiers against one read of
+the issuer's ledger and the roster's own rows, so one pass names every bad row and column.
+:func:`issue_batch` then signs the rows in a pool of processes, in waves so that a row awarding
+a prerequisite tier is recorded before the rows that rely on it are signed; each row's key is
+recorded in the ledger in the transaction that records its credential, so a run interrupted at
+any point and started again issues exactly the rows not yet recorded and rewrites any
+credential file that was lost with the interruption.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ from leadbadge.credential import (
     credential_matches_email,
 )
 from leadbadge.errors import InputError, LeadbadgeError
-from leadbadge.home import IssuerHome
+from leadbadge.home import IssuerHome, xsd_datetime
 from leadbadge.issue import Issuer
-from leadbadge.ledger import LedgerEntry
+from leadbadge.ledger import Ledger, LedgerEntry
 from leadbadge.model import Framework, IssuerProfile
+from leadbadge.prerequisites import HeldTier, held_now_in_ledger, parse_instant
 from leadbadge.share.bake import bake
 from leadbadge.share.links import link_for
 from leadbadge.share.qr import make_qr
@@ -52,6 +56,7 @@ __all__ = [
     "Roster",
     "RosterProblem",
     "RosterRow",
+    "check_prerequisites",
     "issue_batch",
     "read_roster",
     "write_summary",
@@ -299,6 +304,189 @@ def _digest(tier: str, recipient: Recipient, cells: Mapping[str, str]) -> str:
     return "row-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
+# --- prerequisites -------------------------------------------------------------------------
+
+
+def check_prerequisites(
+    roster: Roster,
+    issuer_dir: str | os.PathLike[str],
+    *,
+    now: datetime | None = None,
+    override_prerequisites: str | None = None,
+) -> Roster:
+    """``roster`` with every row whose recipient lacks its tier's prerequisites made a problem.
+
+    A prerequisite tier is held by an active (not revoked, not suspended) entry of the ledger of
+    the issuer at ``issuer_dir`` for the row's e-mail, valid at ``now`` (default: the clock), or
+    by another good row of the roster awarding that tier to the same e-mail (:func:`issue_batch`
+    records it first). Rows the ledger already records (an earlier run) are not checked again.
+    Each problem is in column ``tier`` and names the missing tiers. With
+    ``override_prerequisites`` (the reason, recorded with each credential issued without them)
+    no row is a problem. The ledger is read once for the whole roster.
+    """
+    _check_reason(override_prerequisites)
+    home = IssuerHome.open(issuer_dir)
+    if override_prerequisites is not None:
+        return roster
+    framework = home.framework()
+    with home.open_ledger() as ledger:
+        recorded = ledger.batch_keys()
+        pending = [row for row in roster.rows if row.key not in recorded]
+        entries = _prerequisite_entries(ledger, framework, pending)
+    steps = _plan(pending, entries, framework, home, _instant(now))
+    found = _prerequisite_problems(steps)
+    if not found:
+        return roster
+    bad = {problem.row for problem in found}
+    return Roster(
+        rows=tuple(row for row in roster.rows if row.row not in bad),
+        problems=tuple(sorted([*roster.problems, *found], key=lambda p: p.row)),
+    )
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A pending row and how it is issued."""
+
+    row: RosterRow
+    #: Rows of a wave rely only on the ledger and on rows of earlier waves.
+    wave: int
+    #: Prerequisite tiers held neither in the ledger nor by a row of the roster.
+    missing: tuple[str, ...]
+
+
+def _check_reason(reason: str | None) -> None:
+    if reason is not None and not reason.strip():
+        raise InputError(
+            "An override of prerequisites must give a reason.", field="override_prerequisites"
+        )
+
+
+def _instant(now: datetime | None) -> datetime:
+    """The moment prerequisites are judged at, to the second as credentials write it."""
+    return datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+
+
+def _prerequisite_entries(
+    ledger: Ledger,
+    framework: Framework,
+    rows: Sequence[RosterRow],
+    loaded: Iterable[LedgerEntry] | None = None,
+) -> list[LedgerEntry]:
+    """The active ledger entries of every tier some row needs (``loaded``: entries read already)."""
+    tiers = sorted(
+        {p for row in rows if (tier := framework.find_tier(row.tier)) for p in tier.prerequisites}
+    )
+    if loaded is not None:
+        return [e for e in loaded if e.tier in tiers and e.status == "active"]
+    return [e for t in tiers for e in ledger.entries(tier=t, status="active")]
+
+
+def _depths(framework: Framework) -> dict[str, int]:
+    """Each tier's depth in the pathway: 0 without prerequisites, else one more than theirs."""
+    depth: dict[str, int] = {}
+
+    def of(tier_id: str) -> int:
+        if tier_id not in depth:
+            tier = framework.find_tier(tier_id)
+            # The framework loader refuses cycles, so this ends.
+            below = [of(p) for p in tier.prerequisites] if tier is not None else []
+            depth[tier_id] = 1 + max(below, default=-1)
+        return depth[tier_id]
+
+    for tier_id in framework.tier_ids():
+        of(tier_id)
+    return depth
+
+
+def _plan(
+    rows: Sequence[RosterRow],
+    entries: Sequence[LedgerEntry],
+    framework: Framework,
+    home: IssuerHome,
+    moment: datetime,
+) -> list[_Step]:
+    """Each row's wave and missing prerequisites, from the ledger ``entries`` and the rows."""
+    needs = {
+        row.key: tier.prerequisites
+        for row in rows
+        if (tier := framework.find_tier(row.tier)) is not None and tier.prerequisites
+    }
+    wanted = [(r.recipient.email, r.recipient.name, needs[r.key]) for r in rows if r.key in needs]
+    in_ledger = held_now_in_ledger(entries, wanted, issuer_id=home.issuer_id, at=moment)
+    relied_on = {(email, tier) for email, _, tiers in wanted for tier in tiers}
+    depth = _depths(framework)
+    # (e-mail, tier) -> the earliest wave in which a row of the roster awards it.
+    awarded: dict[tuple[str, str], int] = {}
+    steps: list[_Step] = []
+    for row in sorted(rows, key=lambda r: depth.get(r.tier, 0)):
+        email = row.recipient.email
+        held = in_ledger.get(email, {})
+        wave, missing = 0, []
+        for prerequisite in needs.get(row.key, ()):
+            if prerequisite in held:
+                continue
+            earlier = awarded.get((email, prerequisite))
+            if earlier is None:
+                missing.append(prerequisite)
+            else:
+                wave = max(wave, earlier + 1)
+        pair = (email, row.tier)
+        if pair in relied_on and _current_at(row, framework, home.profile, moment):
+            awarded[pair] = min(wave, awarded.get(pair, wave))
+        steps.append(_Step(row, wave, tuple(missing)))
+    return sorted(steps, key=lambda step: (step.wave, step.row.row))
+
+
+def _current_at(
+    row: RosterRow, framework: Framework, issuer: IssuerProfile, moment: datetime
+) -> bool:
+    """Whether the credential ``row`` will award is valid at ``moment``, as a prerequisite."""
+    if row.valid_from is None:
+        # Valid from its own issue, which comes before that of the rows relying on it.
+        return True
+    unsigned = build_credential(
+        framework,
+        row.tier,
+        issuer,
+        row.recipient,
+        valid_from=row.valid_from,
+        evidence=row.evidence,
+        results=row.results,
+        credits=row.credits,
+    )
+    window = HeldTier(
+        tier=row.tier,
+        credential_id=str(unsigned["id"]),
+        issuer_id=issuer.id,
+        valid_from=parse_instant(unsigned.get("validFrom")),
+        valid_until=parse_instant(unsigned.get("validUntil")),
+        source="roster",
+    )
+    return window.current_at(moment)
+
+
+def _prerequisite_problems(steps: Iterable[_Step]) -> list[RosterProblem]:
+    """A problem, in column ``tier``, for each row lacking prerequisites, in roster order."""
+    problems = []
+    for step in steps:
+        if not step.missing:
+            continue
+        names = ", ".join(repr(m) for m in step.missing)
+        many = len(step.missing) > 1
+        problems.append(
+            RosterProblem(
+                step.row.row,
+                "tier",
+                f"The recipient does not hold the prerequisite tier{'s' if many else ''} "
+                f"{names} for {step.row.tier!r}: neither the ledger (a current credential, not "
+                "revoked, suspended or expired) nor another good row of this roster awards "
+                f"{'them' if many else 'it'} to this e-mail address.",
+            )
+        )
+    return sorted(problems, key=lambda p: p.row)
+
+
 # --- issuing -------------------------------------------------------------------------------
 
 
@@ -313,43 +501,64 @@ def issue_batch(
     baked_image: bytes | None = None,
     qr_base_url: str | None = None,
     progress: Callable[[BatchResult], None] | None = None,
+    override_prerequisites: str | None = None,
 ) -> list[BatchResult]:
     """Issue every roster row not yet recorded, write its files, and return one result a row.
 
-    Refuses (:class:`InputError`) a roster with problems, before anything is issued. ``jobs``
-    processes (default: the number of cores) each open the issuer with ``passphrase``, handed
-    to them through the pool's initializer (a pipe), never the command line or environment.
-    Each credential is written to ``outdir`` as ``<key>.json`` (atomically), with
-    ``<key>.png`` baked into ``baked_image`` (a PNG or SVG) if given and a ``<key>.qr.png``
-    QR code of its link under ``qr_base_url`` if given. ``progress`` is called in this process
-    as each row is done. Results are in roster order.
+    Refuses (:class:`InputError`) a roster with problems, and one with rows whose recipients
+    lack prerequisite tiers (:func:`check_prerequisites`, ``field="prerequisites"``), before
+    anything is issued; with ``override_prerequisites`` such rows are issued and the reason is
+    recorded with each of their credentials (:meth:`Ledger.prerequisite_overrides`). Rows are
+    issued in waves: a row relying on another row for a prerequisite tier is signed only once
+    that row is recorded. ``jobs`` processes (default: the number of cores) each open the
+    issuer with ``passphrase``, handed to them through the pool's initializer (a pipe), never
+    the command line or environment. Each credential is written to ``outdir`` as
+    ``<key>.json`` (atomically), with ``<key>.png`` baked into ``baked_image`` (a PNG or SVG) if
+    given and a ``<key>.qr.png`` QR code of its link under ``qr_base_url`` if given.
+    ``progress`` is called in this process as each row is done. Results are in roster order.
     """
     if roster.problems:
         raise InputError(
             f"The roster has {len(roster.problems)} problem(s); nothing was issued.",
             field="roster",
         )
+    _check_reason(override_prerequisites)
     home = IssuerHome.open(issuer_dir)
-    target = Path(outdir)
-    target.mkdir(parents=True, exist_ok=True)
-    options = _Options(str(target), now, baked_image, qr_base_url)
-    results: dict[str, BatchResult] = {}
-    pending = []
+    framework = home.framework()
     with home.open_ledger() as ledger:
         recorded = ledger.batch_keys()
         # One query for every entry rather than one a row: a resumed run may find thousands.
         issued = {e.id: e for e in ledger.entries()} if recorded else {}
+        pending = [row for row in roster.rows if row.key not in recorded]
+        entries = _prerequisite_entries(
+            ledger, framework, pending, issued.values() if recorded else None
+        )
     _check_recorded(roster.rows, recorded, issued)
+    steps = _plan(pending, entries, framework, home, _instant(now))
+    lacking = sorted((s for s in steps if s.missing), key=lambda s: s.row.row)
+    if lacking and override_prerequisites is None:
+        shown = "; ".join(
+            f"row {s.row.row}: {', '.join(map(repr, s.missing))} for {s.row.tier!r}"
+            for s in lacking[:5]
+        )
+        raise InputError(
+            f"{len(lacking)} roster row(s) lack prerequisite tiers; nothing was issued "
+            f"({shown}{' …' if len(lacking) > 5 else ''}).",
+            field="prerequisites",
+        )
+    target = Path(outdir)
+    target.mkdir(parents=True, exist_ok=True)
+    options = _Options(str(target), now, baked_image, qr_base_url, override_prerequisites)
+    results: dict[str, BatchResult] = {}
     for row in roster.rows:
         if row.key not in recorded:
-            pending.append(row)
             continue
         document = issued[recorded[row.key]].document
         results[row.key] = _write_files(row, document, options, "already-issued")
         if progress:
             progress(results[row.key])
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
-    for result in _run(str(home.path), passphrase, pending, options, workers):
+    for result in _run(str(home.path), passphrase, steps, options, workers):
         results[result.key] = result
         if progress:
             progress(result)
@@ -373,6 +582,8 @@ class _Options:
     now: datetime | None
     baked_image: bytes | None
     qr_base_url: str | None
+    #: The reason rows lacking prerequisite tiers are issued anyway.
+    override: str | None = None
 
 
 def _check_recorded(
@@ -398,14 +609,18 @@ def _check_recorded(
 
 
 def _run(
-    home: str, passphrase: str, rows: Sequence[RosterRow], options: _Options, workers: int
+    home: str, passphrase: str, steps: Sequence[_Step], options: _Options, workers: int
 ) -> Iterable[BatchResult]:
-    if not rows:
+    if not steps:
         return
+    waves: dict[int, list[_Step]] = {}
+    for step in steps:
+        waves.setdefault(step.wave, []).append(step)
     if workers == 1:
         _init_worker(home, passphrase, options)
-        for row in rows:
-            yield _issue_row(row)
+        for wave in sorted(waves):
+            for step in waves[wave]:
+                yield _issue_row(step)
         return
     # spawn: a fresh interpreter per worker, none of this process's threads or open files.
     context = multiprocessing.get_context("spawn")
@@ -415,14 +630,16 @@ def _run(
         initializer=_init_worker,
         initargs=(home, passphrase, options),
     ) as pool:
-        futures = [pool.submit(_issue_row, row) for row in rows]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        for wave in sorted(waves):
+            # A wave is submitted only when every row of the ones before is recorded.
+            futures = [pool.submit(_issue_row, step) for step in waves[wave]]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
 
 
 _WORKER: dict[str, Any] = {}
@@ -433,11 +650,14 @@ def _init_worker(home: str, passphrase: str, options: _Options) -> None:
     _WORKER["options"] = options
 
 
-def _issue_row(row: RosterRow) -> BatchResult:
-    issuer = _WORKER["issuer"]
+def _issue_row(step: _Step) -> BatchResult:
+    issuer: Issuer = _WORKER["issuer"]
     options: _Options = _WORKER["options"]
+    row = step.row
     try:
-        signed = issuer.issue(
+        # The prerequisites were checked for the whole roster (_plan), against one read of
+        # the ledger: reading it again for every row would make a batch quadratic.
+        signed = issuer._issue_checked(
             row.tier,
             row.recipient,
             evidence=row.evidence,
@@ -445,6 +665,8 @@ def _issue_row(row: RosterRow) -> BatchResult:
             credits=row.credits,
             valid_from=row.valid_from,
             now=options.now,
+            missing=step.missing,
+            reason=options.override if step.missing else None,
             batch_key=row.key,
         )
     except InputError as error:

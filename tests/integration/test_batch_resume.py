@@ -1,5 +1,6 @@
 """``leadbadge issue-batch`` killed mid-run (SIGKILL, the whole process group) and run again:
-exactly one credential per roster row, no status index held twice, every file and the summary."""
+exactly one credential per roster row, no status index held twice, every file and the summary,
+and every building credential recorded after the initial one it relies on."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from tests.unit._roster import good_row, write_roster
 pytestmark = pytest.mark.slow
 
 ROWS = 2000
+#: Leaders 0 … BUILDING-1 also get the building tier, its rows placed before the initial ones.
+BUILDING = 500
 KILL_AFTER_FILES = 300
 
 
@@ -50,7 +53,9 @@ def test_an_interrupted_batch_resumes_to_exactly_one_credential_per_row(tmp_path
     Issuer.create(
         home, name="Academy", url=URL, passphrase=PASSPHRASE, did_web=DID_WEB, now=FIXED_NOW
     )
-    roster = write_roster(tmp_path / "roster.csv", [good_row(n) for n in range(ROWS)])
+    building = [{**good_row(n, "building"), "id": f"building-{n:05d}"} for n in range(BUILDING)]
+    initial = [good_row(n) for n in range(ROWS - BUILDING)]
+    roster = write_roster(tmp_path / "roster.csv", [*building, *initial])
     out = tmp_path / "out"
     run = subprocess.Popen(
         _command(home, roster, out),
@@ -72,7 +77,9 @@ def test_an_interrupted_batch_resumes_to_exactly_one_credential_per_row(tmp_path
     assert run.returncode == -signal.SIGKILL
     with Ledger.open(home / "ledger.sqlite") as ledger:
         recorded = ledger.count()
-    assert KILL_AFTER_FILES <= recorded < ROWS
+        # The building rows wait for the initial ones they rely on.
+        assert {e.tier for e in ledger.entries()} == {"initial"}
+    assert KILL_AFTER_FILES <= recorded < ROWS - BUILDING
 
     done = subprocess.run(
         _command(home, roster, out),
@@ -90,9 +97,16 @@ def test_an_interrupted_batch_resumes_to_exactly_one_credential_per_row(tmp_path
         assert ledger.consistency_problems() == []
         entries = ledger.entries()
         keys = ledger.batch_keys()
+        ledger_overrides = ledger.prerequisite_overrides()
     assert len(entries) == ROWS
     assert len({e.id for e in entries}) == ROWS
-    assert sorted(keys) == [f"cohort-{n:05d}" for n in range(ROWS)]
+    assert sorted(keys) == sorted(r["id"] for r in [*building, *initial])
+    assert ledger_overrides == []
+    # Killed during the initial rows' wave, so the building rows were all issued on resuming:
+    # those whose initial was recorded before from the ledger, the others after theirs.
+    order = {e.id: n for n, e in enumerate(entries)}
+    for n in range(BUILDING):
+        assert order[keys[f"cohort-{n:05d}"]] < order[keys[f"building-{n:05d}"]]
     held = Counter((a.list_n, a.index) for e in entries for a in e.assignments)
     assert len(held) == 2 * ROWS
     assert max(held.values()) == 1

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from leadbadge.batch import BatchResult, Roster
+    from leadbadge.home import IssuerHome
 
 
 @cli.command("issue-batch")
@@ -46,6 +47,12 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Also write a QR code (PNG) of each credential's link on the issuer's site.",
 )
+@click.option(
+    "--override-prerequisites",
+    metavar="REASON",
+    help="Issue rows whose recipients lack prerequisite tiers anyway; the reason is recorded in "
+    "the ledger with each of their credentials.",
+)
 def issue_batch_command(
     *,
     issuer_dir: Path,
@@ -54,21 +61,34 @@ def issue_batch_command(
     jobs: int | None,
     baked: Path | None,
     qr: bool,
+    override_prerequisites: str | None,
 ) -> None:
     """Issue one credential per row of ROSTER (CSV) and write them to -o with summary.csv.
 
-    Every row is checked first; if any is bad, all bad rows are listed (row and column) and
-    nothing is issued. Rows already issued by an earlier run (the ledger records each row's key)
-    are not issued again, so an interrupted run is simply run again. The passphrase comes from
-    LEADBADGE_PASSPHRASE, else it is asked for once on the terminal.
+    Every row is checked first, its prerequisite tiers too (held in the ledger, or awarded to
+    the same e-mail by another row, which is then issued first); if any is bad, all bad rows are
+    listed (row and column) and nothing is issued. --override-prerequisites REASON issues rows
+    lacking prerequisites and records the reason. Rows already issued by an earlier run (the
+    ledger records each row's key) are not issued again, so an interrupted run is simply run
+    again. The passphrase comes from LEADBADGE_PASSPHRASE, else it is asked for once on the
+    terminal.
     """
-    from leadbadge.batch import issue_batch, read_roster, write_summary
+    from leadbadge.batch import check_prerequisites, issue_batch, read_roster, write_summary
     from leadbadge.home import IssuerHome
 
+    if override_prerequisites is not None and not override_prerequisites.strip():
+        raise click.UsageError("--override-prerequisites needs a reason.")
     home = IssuerHome.open(issuer_dir)
-    checked = read_roster(roster, home.framework(), home.profile)
+    read = read_roster(roster, home.framework(), home.profile)
+    checked = check_prerequisites(read, issuer_dir, override_prerequisites=override_prerequisites)
     if checked.problems:
         _report_problems(roster, checked)
+        if len(checked.problems) > len(read.problems):
+            click.echo(
+                "A row lacking prerequisite tiers is issued only with --override-prerequisites "
+                "REASON (the reason is recorded).",
+                err=True,
+            )
         sys.exit(EXIT_USAGE)
     image = baked.read_bytes() if baked is not None else None
     passphrase = _passphrase(confirm=False)
@@ -84,6 +104,7 @@ def issue_batch_command(
             baked_image=image,
             qr_base_url=home.profile.url if qr else None,
             progress=progress,
+            override_prerequisites=override_prerequisites,
         ),
         total=len(checked.rows),
     )
@@ -94,6 +115,20 @@ def issue_batch_command(
         f"Summary: {summary}.",
         err=True,
     )
+    if override_prerequisites is not None:
+        _report_overrides(home, results)
+
+
+def _report_overrides(home: IssuerHome, results: list[BatchResult]) -> None:
+    ids = {r.credential_id for r in results if r.status == "issued"}
+    with home.open_ledger() as ledger:
+        overridden = [o for o in ledger.prerequisite_overrides() if o.credential_id in ids]
+    if overridden:
+        click.echo(
+            f"{len(overridden)} of them without prerequisite tiers; the overrides are recorded "
+            "in the ledger.",
+            err=True,
+        )
 
 
 def _report_problems(roster: Path, checked: Roster) -> None:
