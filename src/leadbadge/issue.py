@@ -17,8 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from leadbadge import renewal
+from leadbadge import _accreditations, renewal
 from leadbadge.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.endorse import Endorsement, endorse
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
 from leadbadge.keys import SigningKey
@@ -247,6 +248,12 @@ class Issuer:
                 field="credential",
             )
         original = entry.document
+        if _accreditations.is_endorsement(original):
+            raise InputError(
+                f"{wanted} is an endorsement of a program, not a credential to renew; endorse "
+                "the program again instead.",
+                field="credential",
+            )
         tier = self.framework.tier(entry.tier)
         renewal.check_renewal_hours(tier, evidence)
         awarded = original.get("awardedDate") or original.get("validFrom")
@@ -365,6 +372,27 @@ class Issuer:
                 field="prerequisites",
             )
         return missing
+
+    def endorse(
+        self,
+        program: str | os.PathLike[str],
+        tiers: Sequence[str],
+        *,
+        valid_until: datetime | None = None,
+        comment: str | None = None,
+        now: datetime | None = None,
+    ) -> list[Endorsement]:
+        """Accredit the program published at ``program`` for ``tiers``, signed with this
+        issuer's key (:func:`leadbadge.endorse.endorse`, docs/accreditation.md)."""
+        return endorse(
+            self.home,
+            self._key,
+            program,
+            tiers,
+            valid_until=valid_until,
+            comment=comment,
+            now=now,
+        )
 
     def publish(
         self,

@@ -73,13 +73,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Accredited:
         now=T0,
     )
     program.publish(root / "program-site", now=T0)
-    done = endorse(
-        authority.home,
-        authority.home.signing_key(PASSPHRASE),
-        root / "program-site",
-        ["initial", "building"],
-        now=T0,
-    )
+    done = authority.endorse(root / "program-site", ["initial", "building"], now=T0)
     authority.publish(root / "authority-site", now=T0)
     credentials = {}
     for tier in ("initial", "building", "district"):
@@ -258,3 +252,9 @@ def test_endorse_refuses_unknown_tiers_and_self_accreditation(world: Accredited)
         endorse(world.authority.home, key, world.program_site, ["principal"], now=CHECKED)
     with pytest.raises(InputError, match="itself"):
         endorse(world.authority.home, key, world.authority_site, ["initial"], now=CHECKED)
+
+
+def test_an_endorsement_is_not_renewed_like_a_credential(world: Accredited) -> None:
+    with pytest.raises(InputError, match="endorse the program again") as caught:
+        world.authority.renew(world.endorsements[0].id, now=CHECKED)
+    assert caught.value.field == "credential"

@@ -123,10 +123,14 @@ def test_a_list_signed_by_a_key_the_pinned_issuer_never_published(
     )
     store = TrustStore.open(tmp_path / "t")
     store.add_published(web.site / "leadership" / "did.json")
-    with pytest.raises(TrustStoreError, match="pin the issuer, or an authority that accredits it, first"):
+    with pytest.raises(
+        TrustStoreError, match="pin the issuer, or an authority that accredits it, first"
+    ):
         store.add_status_list(_write(tmp_path / "forged.json", forged))
     # Unpinned, a did:web issuer's key cannot be found offline at all.
-    with pytest.raises(TrustStoreError, match="pin the issuer, or an authority that accredits it, first"):
+    with pytest.raises(
+        TrustStoreError, match="pin the issuer, or an authority that accredits it, first"
+    ):
         TrustStore.open(tmp_path / "empty").add_status_list(tmp_path / "forged.json")
 
 
