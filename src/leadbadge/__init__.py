@@ -33,7 +33,7 @@ from leadbadge.errors import (
 
 if TYPE_CHECKING:
     from leadbadge.credential import EvidenceItem, Recipient, build_credential
-    from leadbadge.endorse import Endorsement, endorse
+    from leadbadge.endorse import Endorsement
     from leadbadge.framework import default_framework, load_framework
     from leadbadge.home import HeldEndorsement, IssuerHome
     from leadbadge.issue import Issuer, SignedCredential
@@ -80,7 +80,6 @@ _LAZY: dict[str, str] = {
     "VerifyingKey": "leadbadge.keys",
     "build_credential": "leadbadge.credential",
     "default_framework": "leadbadge.framework",
-    "endorse": "leadbadge.endorse",
     "load_framework": "leadbadge.framework",
     "publish": "leadbadge.publish",
 }
@@ -134,7 +133,6 @@ __all__ = [
     "__version__",
     "build_credential",
     "default_framework",
-    "endorse",
     "load_framework",
     "publish",
 ]

@@ -164,8 +164,9 @@ def demo(ctx: click.Context, out_dir: Path | None) -> None:
 def _accreditation(out: Console, out_dir: Path) -> bool:
     """A state authority accredits a district's program for some tiers; a verifier who pins
     only the authority accepts exactly those. True when every verdict is the expected one."""
-    from leadbadge import Issuer, Recipient, TrustStore, Verifier, endorse
+    from leadbadge import Issuer, Recipient, TrustStore, Verifier
     from leadbadge.cli import _demo_data as sample
+    from leadbadge.endorse import endorse
     from leadbadge.home import IssuerHome
     from leadbadge.publish import publish
 
