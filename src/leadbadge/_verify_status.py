@@ -44,7 +44,7 @@ from leadbadge.status import (
     parse_list_credential,
     parse_oneedtech_list,
 )
-from leadbadge.trust import PinnedIssuer, TrustStore
+from leadbadge.trust import PinnedIssuer
 
 __all__ = [
     "ListAuthority",
@@ -120,7 +120,6 @@ def status_urls(doc: Mapping[str, Any]) -> list[str]:
 
 def list_authority(
     *,
-    trust_store: TrustStore | None,
     pinned: PinnedIssuer | None,
     credential_issuer: str | None,
     credential_key: VerifyingKey | None,
@@ -150,7 +149,7 @@ def list_authority(
         refusal: list[ListProofResult] = []
 
         def resolve(vm_id: str, issuer_id: str, /) -> Any:
-            if pinned is not None and trust_store is not None:
+            if pinned is not None:
                 # The pinned entry's own keys (for an accredited program: as its authority
                 # vouches for them), never another issuer's.
                 key = pinned.find_key(vm_id)
@@ -235,7 +234,7 @@ def list_authority(
                 f"The status list's proof is malformed: {_clause(error.message)}",
                 "STATUS_LIST_MALFORMED",
             )
-        if pinned is not None and trust_store is not None and verified.created is not None:
+        if pinned is not None and verified.created is not None:
             key = pinned.find_key(verified.verification_method)
             if key is not None and not key.valid_at(verified.created):
                 return ListProofResult(

@@ -14,6 +14,7 @@ who read reports.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -205,7 +206,7 @@ class Verifier:
             self.trust_store,
             jwt=decoded.jwt,
             status_materials=materials,
-            endorsements=lambda doc: self._verify_endorsement(doc, when),
+            endorsements=self._endorsement_verifier(when),
         )
         results = run.checks(email)
         required = self.policy.required_checks(recipient_asked=email is not None)
@@ -234,6 +235,19 @@ class Verifier:
         ``framework`` defaults to leadbadge's default framework.
         """
         return verify_pathway(self, inputs, framework=framework, recipient=recipient, now=now)
+
+    def _endorsement_verifier(self, when: datetime) -> _verify_accreditation.VerifyEndorsement:
+        """Verifies endorsements for one credential, each once: the one an accreditation rests
+        on may also be embedded in the credential."""
+        done: dict[str, VerificationReport] = {}
+
+        def verify(doc: Mapping[str, Any]) -> VerificationReport:
+            key = json.dumps(doc, sort_keys=True, ensure_ascii=False)
+            if key not in done:
+                done[key] = self._verify_endorsement(doc, when)
+            return done[key]
+
+        return verify
 
     def _verify_endorsement(self, doc: Mapping[str, Any], when: datetime) -> VerificationReport:
         """An endorsement a credential relies on or carries, verified on its own (OB 3.0
@@ -318,7 +332,6 @@ class _KeyLookup:
     the issuer_key result before the suite sees the error.
     """
 
-    trust_store: TrustStore | None
     pinned: PinnedIssuer | None
     issuer_id: str | None
     #: verification method -> (where its key came from, the pinned key if from the store)
@@ -329,8 +342,8 @@ class _KeyLookup:
 
     def __call__(self, vm_id: str, issuer_id: str, /) -> VerificationMethod:
         self.vm_id = vm_id
-        if self.pinned is not None and self.trust_store is not None:
-            return self._pinned(vm_id, issuer_id, self.pinned, self.trust_store)
+        if self.pinned is not None:
+            return self._pinned(vm_id, issuer_id, self.pinned)
         return self._unpinned(vm_id, issuer_id)
 
     def source(self, vm_id: str | None) -> tuple[str, PinnedKey | None] | None:
@@ -366,9 +379,7 @@ class _KeyLookup:
         self.found[vm_id] = (source, None)
         return method
 
-    def _pinned(
-        self, vm_id: str, issuer_id: str, pinned: PinnedIssuer, store: TrustStore
-    ) -> VerificationMethod:
+    def _pinned(self, vm_id: str, issuer_id: str, pinned: PinnedIssuer) -> VerificationMethod:
         # Only the pinned entry's keys (for an accredited program: as its authority vouches).
         key = pinned.find_key(vm_id)
         if key is not None:
@@ -568,7 +579,7 @@ class _Run:
                     "issuer_key", SKIPPED, "No key was looked up: the signature was not checked."
                 ),
             )
-        lookup = _KeyLookup(self.trust_store, self.pinned, self.issuer_id)
+        lookup = _KeyLookup(self.pinned, self.issuer_id)
         if self.trust_problem is not None:
             lookup.pinned = None
         try:
@@ -869,7 +880,7 @@ class _Run:
     # --- (signature), RFC 8725 §3.1 (the algorithm comes from the key and the policy) ---------
 
     def _jwt_proof_and_key(self, token: str) -> tuple[CheckResult, CheckResult]:
-        lookup = _KeyLookup(self.trust_store, self.pinned, self.issuer_id)
+        lookup = _KeyLookup(self.pinned, self.issuer_id)
         if self.trust_problem is not None:
             lookup.pinned = None
         keys = _JwtKeys(lookup)
@@ -1056,8 +1067,7 @@ class _Run:
 
     def _status(self, proof: CheckResult) -> CheckResult:
         authority = _verify_status.list_authority(
-            trust_store=self.trust_store if self.trust_problem is None else None,
-            pinned=self.pinned,
+            pinned=self.pinned if self.trust_problem is None else None,
             credential_issuer=self.issuer_id,
             credential_key=self._credential_key(proof),
             allowed=self.policy.allowed_proofs,

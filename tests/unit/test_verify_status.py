@@ -449,7 +449,6 @@ def test_entries_of_purposes_that_do_not_bear_on_validity(web: World) -> None:
         ],
     }
     authority = _verify_status.list_authority(
-        trust_store=None,
         pinned=None,
         credential_issuer=None,
         credential_key=None,
