@@ -74,6 +74,10 @@ class PublishedIssuer:
     #: the registry document read or fetched for it (checked before pinning: ``trust``).
     accreditations_url: str | None = None
     accreditations: Mapping[str, Any] | None = None
+    #: For an authority fetched from its site: the status lists of the programs its registry
+    #: names (URL, document), and one sentence per list that could not be fetched.
+    program_status_lists: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    program_status_problems: tuple[str, ...] = ()
 
 
 # --- small parsers -------------------------------------------------------------------------------
@@ -680,12 +684,49 @@ def _from_url(url: str, client: httpx.Client | None) -> PublishedIssuer:
                 f"The accreditation registry {history.accreditations_url} is not a JSON object."
             )
         history = replace(history, accreditations=registry)
+        history = _program_status_lists(history, registry, client)
     if history.issuer.startswith("did:web:"):
         did_url = did_web_to_url(history.issuer)
         did_doc, _ = _fetch(did_url, client)
         history = with_document(history, did_doc, did_url)
     # Last, and only nice to have: the Achievements (for full QR codes that leave them out).
     return replace(history, achievement_documents=_fetched_achievements(history, client))
+
+
+def _program_status_lists(
+    history: PublishedIssuer, registry: Mapping[str, Any], client: httpx.Client | None
+) -> PublishedIssuer:
+    """Fetch the status lists of every program an authority's registry names.
+
+    Only URLs on the program's own site are fetched; the lists are checked against the
+    program's keys when pinned. A program site that is down does not stop pinning the
+    authority: its lists are left out and the reason kept.
+    """
+    fetched: list[tuple[str, Mapping[str, Any]]] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    programs = registry.get("programs")
+    for program in programs if isinstance(programs, list) else []:
+        keys = program.get("keyHistory") if isinstance(program, Mapping) else None
+        if not isinstance(keys, Mapping) or not isinstance(keys.get("url"), str):
+            continue
+        urls = keys.get("statusLists")
+        for url in urls if isinstance(urls, list) else []:
+            if not isinstance(url, str) or url in seen:
+                continue
+            seen.add(url)
+            try:
+                if _origin(_web_url(url, "a status list URL")) != _origin(keys["url"]):
+                    continue
+                document = _fetch(url, client)[0]
+            except (NetworkError, TrustStoreError) as error:
+                problems.append(f"The status list {url} of {keys.get('name')}: {error.message}")
+                continue
+            if isinstance(document, Mapping):
+                fetched.append((url, document))
+    return replace(
+        history, program_status_lists=tuple(fetched), program_status_problems=tuple(problems)
+    )
 
 
 def load_status_source(

@@ -59,8 +59,8 @@ class Endorsement:
 def snapshot_document(program: PublishedIssuer) -> dict[str, Any]:
     """The program's key history as the authority vouches for it (a ``keys.json``, version 1).
 
-    Status lists are left out: they change at every publish, and the authority vouches for keys
-    and Achievements, not for the program's lists.
+    It names the program's status lists (their URLs, not their contents, which change at every
+    publish), so a verifier who pins the authority from its site can fetch them too.
     """
     did_web = program.issuer if program.issuer.startswith("did:web:") else None
     return {
@@ -81,7 +81,7 @@ def snapshot_document(program: PublishedIssuer) -> dict[str, Any]:
             for k in program.keys
         ],
         "achievements": dict(program.achievements),
-        "statusLists": [],
+        "statusLists": list(program.status_urls),
     }
 
 

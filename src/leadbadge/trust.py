@@ -270,6 +270,10 @@ class AddResult:
     status_lists: tuple[PinnedStatusList, ...] = ()
     #: The accreditation registry pinned with an authority (None when it publishes none).
     accreditations: PinnedAccreditations | None = None
+    #: The status lists of accredited programs fetched and pinned with an authority.
+    program_status_lists: tuple[PinnedStatusList, ...] = ()
+    #: One sentence per program status list that could not be fetched or checked.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -466,6 +470,7 @@ class TrustStore:
                 pinned_at=pinned_at,
                 resolver=_issuer_resolver(issuer),
             )
+        program_lists, problems = self._program_lists(published, issuer, registry, pinned_at)
         data = json.dumps(issuer.to_json(), indent=2, ensure_ascii=False) + "\n"
         try:
             self.issuers_dir.mkdir(parents=True, exist_ok=True)
@@ -476,6 +481,7 @@ class TrustStore:
                     self._registry_path(old.id).unlink(missing_ok=True)
             self._pin_achievements(published)
             lists = [self._write_status_list(entry) for entry in lists]
+            program_lists = [self._write_status_list(entry) for entry in program_lists]
             registry_path = self._registry_path(issuer.id)
             if registry is not None:
                 registry = write_accreditations(registry_path, registry)
@@ -492,7 +498,41 @@ class TrustStore:
             dropped_keys=dropped,
             status_lists=tuple(lists),
             accreditations=registry,
+            program_status_lists=tuple(program_lists),
+            problems=problems,
         )
+
+    def _program_lists(
+        self,
+        published: PublishedIssuer,
+        authority: PinnedIssuer,
+        registry: PinnedAccreditations | None,
+        at: datetime,
+    ) -> tuple[builtins.list[PinnedStatusList], tuple[str, ...]]:
+        """The fetched status lists of accredited programs, each checked against the keys the
+        authority vouches for; one that does not check is left out and named."""
+        problems = list(published.program_status_problems)
+        checked: builtins.list[PinnedStatusList] = []
+        if registry is None:
+            return checked, tuple(problems)
+        for url, document in published.program_status_lists:
+            program = next((p for p in registry.programs if url in p.history.status_urls), None)
+            if program is None:
+                continue
+            try:
+                checked.append(
+                    self._checked_status_list(
+                        document,
+                        url,
+                        source=url,
+                        fetched=True,
+                        at=at,
+                        by=_vouched(authority, registry, program.history),
+                    )
+                )
+            except TrustStoreError as error:
+                problems.append(error.message)
+        return checked, tuple(problems)
 
     # --- accreditations -----------------------------------------------------------------------
 
@@ -639,7 +679,9 @@ class TrustStore:
                 continue
             try:
                 added = self.add_published(issuer.source, client=client, now=now)
-                done.update(entry.url for entry in added.status_lists)
+                done.update(
+                    entry.url for entry in (*added.status_lists, *added.program_status_lists)
+                )
                 outcomes.append(RefreshOutcome("issuer", issuer.source))
             except LeadbadgeError as error:
                 outcomes.append(RefreshOutcome("issuer", issuer.source, error.message))
@@ -819,8 +861,15 @@ def _accreditation_of(
             break
     if newest is None:
         return None
-    history = newest[1]
-    vouched = _build_issuer(
+    vouched = _vouched(authority, registry, newest[1])
+    return Accreditation(authority, vouched, tuple(endorsements))
+
+
+def _vouched(
+    authority: PinnedIssuer, registry: PinnedAccreditations, history: PublishedIssuer
+) -> PinnedIssuer:
+    """A program as an authority's registry vouches for it (``via`` the authority)."""
+    return _build_issuer(
         issuer_id=history.issuer,
         identities=history.identities,
         name=history.name,
@@ -832,7 +881,6 @@ def _accreditation_of(
         pinned_at=registry.pinned_at,
         via=authority,
     )
-    return Accreditation(authority, vouched, tuple(endorsements))
 
 
 # --- matching ------------------------------------------------------------------------------------

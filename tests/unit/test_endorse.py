@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from leadbadge import _accreditations as acc
@@ -258,3 +259,52 @@ def test_an_endorsement_is_not_renewed_like_a_credential(world: Accredited) -> N
     with pytest.raises(InputError, match="endorse the program again") as caught:
         world.authority.renew(world.endorsements[0].id, now=CHECKED)
     assert caught.value.field == "credential"
+
+
+def _sites(world: Accredited, down: str | None = None) -> httpx.Client:
+    """The authority's and the program's web sites, served from their published folders."""
+    roots = {"ctc.example.gov": world.authority_site, "rcoe.example.org": world.program_site}
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        root = roots.get(request.url.host)
+        path = root.joinpath(*request.url.path.strip("/").split("/")) if root else None
+        if request.url.host == down or path is None or not path.is_file():
+            return httpx.Response(404)
+        return httpx.Response(
+            200, content=path.read_bytes(), headers={"content-type": "application/json"}
+        )
+
+    return httpx.Client(transport=httpx.MockTransport(serve))
+
+
+def test_pinning_the_authority_from_its_site_also_pins_its_programs_status_lists(
+    world: Accredited, tmp_path: Path
+) -> None:
+    store = TrustStore.open(tmp_path / "trust")
+    result = store.add_published(f"{AUTHORITY_URL}/keys.json", client=_sites(world), now=CHECKED)
+    assert result.accreditations is not None
+    assert [e.url for e in result.program_status_lists] == [
+        f"{PROGRAM_URL}/status/1.json",
+        f"{PROGRAM_URL}/status/2.json",
+    ]
+    assert all(e.fetched for e in result.program_status_lists)
+    assert result.problems == ()
+    # Nothing else pinned: the program's credentials verify offline now.
+    report = Verifier(store).verify(world.credentials["building"], now=CHECKED)
+    assert report.verdict is Verdict.VALID, [(c.id, c.message) for c in report.checks]
+
+
+def test_a_program_site_that_is_down_does_not_stop_pinning_the_authority(
+    world: Accredited, tmp_path: Path
+) -> None:
+    store = TrustStore.open(tmp_path / "trust")
+    result = store.add_published(
+        f"{AUTHORITY_URL}/keys.json", client=_sites(world, down="rcoe.example.org"), now=CHECKED
+    )
+    assert result.accreditations is not None
+    assert result.program_status_lists == ()
+    assert len(result.problems) == 2
+    assert f"{PROGRAM_URL}/status/1.json" in result.problems[0]
+    report = Verifier(store).verify(world.credentials["building"], now=CHECKED)
+    assert _check(report, "status").status is CheckStatus.UNKNOWN
+    assert report.verdict is Verdict.INCONCLUSIVE

@@ -111,8 +111,10 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
         )
     for vm_id in result.dropped_keys:
         _warn(f"The key {vm_id} was pinned before but is no longer published; it is unpinned")
-    for entry in result.status_lists:
+    for entry in (*result.status_lists, *result.program_status_lists):
         _say_list("Pinned", entry)
+    for problem in result.problems:
+        _warn(f"Not pinned: {problem.rstrip('.')}")
 
 
 @trust_group.command("refresh")
