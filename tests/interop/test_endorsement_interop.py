@@ -27,21 +27,21 @@ from typing import Any
 import pytest
 from jsonschema import Draft201909Validator
 
-from leadbadge.endorse import Endorsement, endorse
+from leadbadge.endorse import Endorsement
 from leadbadge.issue import Issuer
-from tests.conftest import FIXED_NOW, interop_path
+from tests.conftest import interop_path
 from tests.interop.test_official_ob_schemas import VARIANTS, _format_checker
 from tests.interop.test_peer_digitalbazaar import Peer, _install, _unavailable, _xsd
-from tests.unit._issued import ANA, evidence_for
+from tests.unit._accredited import (
+    CHECKED,
+    ISSUED,
+    PUBLISHED,
+    T0,
+    make_accredited,
+)
+from tests.unit._issued import ANA, PASSPHRASE, evidence_for
 
 SCHEMA_FILE = "ob_v3p0_endorsementcredential_schema.json"
-PASSPHRASE = "correct horse battery staple"
-PROGRAM_URL = "https://rcoe.example.org/leadership"
-AUTHORITY_URL = "https://ctc.example.gov/accreditation"
-T0 = FIXED_NOW
-ISSUED = T0 + timedelta(hours=1)
-CHECKED = T0 + timedelta(days=2)
-PUBLISHED = CHECKED - timedelta(hours=1)
 
 
 @dataclass
@@ -63,30 +63,7 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     root = tmp_path_factory.mktemp("endorsement-interop")
     # One revocation entry per credential: OB 3.0 allows one credentialStatus (docs/status.md).
-    program = Issuer.create(
-        root / "program",
-        name="Riverside County Office of Education",
-        url=PROGRAM_URL,
-        passphrase=PASSPHRASE,
-        now=T0,
-        status_purposes=("revocation",),
-    )
-    authority = Issuer.create(
-        root / "authority",
-        name="State Commission on Educator Credentialing",
-        url=AUTHORITY_URL,
-        passphrase=PASSPHRASE,
-        now=T0,
-    )
-    program.publish(root / "program-site", now=T0)
-    done = endorse(
-        authority.home,
-        authority.home.signing_key(PASSPHRASE),
-        root / "program-site",
-        ["initial", "building"],
-        now=T0,
-    )
-    authority.publish(root / "authority-site", now=PUBLISHED)
+    program, authority, done = make_accredited(root, program_purposes=("revocation",))
     program.home.add_endorsement(done[0].document, now=T0)
     program = Issuer.open(root / "program", passphrase=PASSPHRASE)
     evidence = evidence_for(program.framework.tier("initial"))

@@ -21,15 +21,9 @@ from leadbadge.report import CheckStatus, Verdict, VerificationReport
 from leadbadge.share.qr import pack_full, unpack_full
 from leadbadge.trust import TrustStore
 from leadbadge.verify import Verifier
+from tests.unit._accredited import CHECKED, ISSUED, PROGRAM_URL
 from tests.unit._issued import ANA, PASSPHRASE, evidence_for
-from tests.unit.test_home_endorsements import (
-    ADDED,
-    CHECKED,
-    ISSUED,
-    PROGRAM_URL,
-    Endorsed,
-    build_endorsed,
-)
+from tests.unit.test_home_endorsements import ADDED, Endorsed, build_endorsed
 
 INITIAL = achievement_id(PROGRAM_URL, "initial")
 

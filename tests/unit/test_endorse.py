@@ -20,14 +20,16 @@ from leadbadge.issue import Issuer
 from leadbadge.report import CheckStatus, Verdict, VerificationReport
 from leadbadge.trust import TrustStore
 from leadbadge.verify import Verifier
-from tests.conftest import FIXED_NOW
+from tests.unit._accredited import (
+    AUTHORITY_URL,
+    CHECKED,
+    ISSUED,
+    PROGRAM_URL,
+    PUBLISHED,
+    T0,
+    make_accredited,
+)
 from tests.unit._issued import ANA, PASSPHRASE, evidence_for
-
-PROGRAM_URL = "https://rcoe.example.org/leadership"
-AUTHORITY_URL = "https://ctc.example.gov/accreditation"
-T0 = FIXED_NOW
-ISSUED = T0 + timedelta(hours=1)
-CHECKED = T0 + timedelta(days=2)
 
 
 @dataclass
@@ -59,29 +61,13 @@ class Accredited:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Accredited:
     root = tmp_path_factory.mktemp("accreditation")
-    program = Issuer.create(
-        root / "program",
-        name="Riverside County Office of Education",
-        url=PROGRAM_URL,
-        passphrase=PASSPHRASE,
-        now=T0,
-    )
-    authority = Issuer.create(
-        root / "authority",
-        name="State Commission on Educator Credentialing",
-        url=AUTHORITY_URL,
-        passphrase=PASSPHRASE,
-        now=T0,
-    )
-    program.publish(root / "program-site", now=T0)
-    done = authority.endorse(root / "program-site", ["initial", "building"], now=T0)
-    authority.publish(root / "authority-site", now=T0)
+    program, authority, done = make_accredited(root, published=T0)
     credentials = {}
     for tier in ("initial", "building", "district"):
         evidence = evidence_for(program.framework.tier(tier))
         credentials[tier] = program.issue(tier, ANA, evidence=evidence, now=ISSUED).document
-    program.publish(root / "program-site", now=CHECKED - timedelta(hours=1))
-    authority.publish(root / "authority-site", now=CHECKED - timedelta(hours=1))
+    program.publish(root / "program-site", now=PUBLISHED)
+    authority.publish(root / "authority-site", now=PUBLISHED)
     return Accredited(root, program, authority, done, credentials)
 
 

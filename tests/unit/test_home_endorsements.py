@@ -14,19 +14,19 @@ from typing import Any
 import pytest
 
 from leadbadge.credential import achievement_id
-from leadbadge.endorse import endorse
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.home import MAX_ACHIEVEMENT_ENDORSEMENTS, IssuerHome
 from leadbadge.issue import Issuer
-from tests.conftest import FIXED_NOW
+from tests.unit._accredited import (
+    CHECKED,
+    ISSUED,
+    PROGRAM_URL,
+    T0,
+    make_accredited,
+)
 from tests.unit._issued import ANA, PASSPHRASE, evidence_for
 
-PROGRAM_URL = "https://rcoe.example.org/leadership"
-AUTHORITY_URL = "https://ctc.example.gov/accreditation"
-T0 = FIXED_NOW
 ADDED = T0 + timedelta(minutes=30)
-ISSUED = T0 + timedelta(hours=1)
-CHECKED = T0 + timedelta(days=2)
 
 
 @dataclass
@@ -56,29 +56,7 @@ class Endorsed:
 
 
 def build_endorsed(root: Path) -> Endorsed:
-    program = Issuer.create(
-        root / "program",
-        name="Riverside County Office of Education",
-        url=PROGRAM_URL,
-        passphrase=PASSPHRASE,
-        now=T0,
-    )
-    authority = Issuer.create(
-        root / "authority",
-        name="State Commission on Educator Credentialing",
-        url=AUTHORITY_URL,
-        passphrase=PASSPHRASE,
-        now=T0,
-    )
-    program.publish(root / "program-site", now=T0)
-    done = endorse(
-        authority.home,
-        authority.home.signing_key(PASSPHRASE),
-        root / "program-site",
-        ["initial", "building"],
-        now=T0,
-    )
-    authority.publish(root / "authority-site", now=CHECKED - timedelta(hours=1))
+    _, _, done = make_accredited(root)
     return Endorsed(root, {e.tier: e.document for e in done})
 
 
