@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -675,26 +672,6 @@ def test_url_fetch_failures_are_network_errors(store: TrustStore) -> None:
     bad = _site_client({f"{URL}/keys.json": {"type": "LeadbadgeKeyHistory", "version": 1}})
     with pytest.raises(TrustStoreError, match="'issuer' must be a non-empty string"):
         store.add_published(f"{URL}/keys.json", client=bad)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def loopback_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    root = tmp_path / "served"
-    root.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_pins_a_published_folder_served_on_loopback(

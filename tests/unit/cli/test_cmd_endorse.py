@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -276,31 +271,10 @@ def test_trust_add_and_list_show_an_authoritys_accreditations(homes: Homes) -> N
     assert AUTHORITY in damaged.stdout
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A folder served over http on loopback (the only plain http the fetch accepts)."""
-    root = tmp_path / "served"
-    root.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 def test_endorse_fetches_a_program_published_at_a_url(
-    homes: Homes, served: tuple[str, Path]
+    homes: Homes, loopback_site: tuple[str, Path]
 ) -> None:
-    base, root = served
+    base, root = loopback_site
     program = Issuer.create(
         homes.root / "web-program", name="Web Program", url=f"{base}/program", passphrase=PASSPHRASE
     )
