@@ -32,7 +32,13 @@ from leadbadge.ledger import LedgerEntry, StatusAssignment
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.status import status_entry
 
-__all__ = ["DEFAULT_ACCREDITATION_YEARS", "Endorsement", "endorse", "snapshot_document"]
+__all__ = [
+    "DEFAULT_ACCREDITATION_YEARS",
+    "Endorsement",
+    "endorse",
+    "load_program",
+    "snapshot_document",
+]
 
 #: How long an accreditation lasts unless the authority says otherwise.
 DEFAULT_ACCREDITATION_YEARS = 5
@@ -89,7 +95,18 @@ def _snapshot_url(home: IssuerHome, name: str) -> str:
     return f"{home.profile.url.rstrip('/')}/accreditations/{name}"
 
 
-def _program(source: str | os.PathLike[str], client: httpx.Client | None) -> PublishedIssuer:
+def load_program(
+    source: str | os.PathLike[str],
+    tiers: Sequence[str],
+    *,
+    client: httpx.Client | None = None,
+) -> PublishedIssuer:
+    """Read what a program publishes and check it can be accredited for ``tiers``.
+
+    Raises :class:`InputError` when ``source`` cannot be used (not a published folder or key
+    history, no Achievements, keys without periods) or names a tier the program does not
+    publish; :func:`endorse` runs the same check before anything is signed.
+    """
     try:
         program = load_published(source, client=client)
     except LeadbadgeError as error:
@@ -106,6 +123,14 @@ def _program(source: str | os.PathLike[str], client: httpx.Client | None) -> Pub
         raise InputError(
             "The program's keys have no periods; give its keys.json, not only a DID document.",
             field="program",
+        )
+    unknown = [t for t in dict.fromkeys(tiers) if t not in program.achievements]
+    if unknown:
+        offered = ", ".join(sorted(program.achievements))
+        raise InputError(
+            f"The program publishes no Achievement for {', '.join(map(repr, unknown))}; "
+            f"it publishes {offered}.",
+            field="tiers",
         )
     return program
 
@@ -229,17 +254,9 @@ def endorse(
     wanted = list(dict.fromkeys(tiers))
     if not wanted:
         raise InputError("Name at least one tier to accredit.", field="tiers")
-    published = _program(program, client)
+    published = load_program(program, wanted, client=client)
     if set(published.identities) & set(home.identities):
         raise InputError("An issuer cannot accredit itself.", field="program")
-    unknown = [t for t in wanted if t not in published.achievements]
-    if unknown:
-        offered = ", ".join(sorted(published.achievements))
-        raise InputError(
-            f"The program publishes no Achievement for {', '.join(map(repr, unknown))}; "
-            f"it publishes {offered}.",
-            field="tiers",
-        )
     home.reload()
     current = home.current_key
     if signing_key.public_key != current.public_key:

@@ -52,24 +52,9 @@ def _precheck_local(source: str, tiers: tuple[str, ...]) -> None:
     Only for a local folder or file, which is cheap to read twice; a URL (or DID) is fetched
     once, by :func:`leadbadge.endorse.endorse`, which checks the same things.
     """
-    from leadbadge._trust_sources import load_published
-    from leadbadge.errors import LeadbadgeError
+    from leadbadge.endorse import load_program
 
-    try:
-        program = load_published(source)
-    except LeadbadgeError as error:
-        raise InputError(
-            f"The program's published folder cannot be used: {error.message}", field="program"
-        ) from None
-    if not program.achievements:
-        return  # endorse() says what is missing
-    unknown = [t for t in dict.fromkeys(tiers) if t not in program.achievements]
-    if unknown:
-        raise InputError(
-            f"The program publishes no Achievement for {', '.join(map(repr, unknown))}; "
-            f"it publishes {', '.join(sorted(program.achievements))}.",
-            field="tiers",
-        )
+    load_program(source, tiers)
 
 
 def _outputs(outdir: Path | None, tiers: tuple[str, ...]) -> dict[str, Path]:
