@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from leadbadge.cli._demo_data import sample_evidence
-from leadbadge.credential import Recipient
-from leadbadge.endorse import endorse
-from leadbadge.issue import Issuer
-from leadbadge.report import Verdict
-from leadbadge.trust import TrustStore
-from leadbadge.verify import Verifier
+from leadbadge.issuer.endorse import endorse
+from leadbadge.issuer.issue import Issuer
+from leadbadge.pathway.credential import Recipient
+from leadbadge.trust.store import TrustStore
+from leadbadge.verifier.report import Verdict
+from leadbadge.verifier.verify import Verifier
 
 PASSPHRASE = "benchmark passphrase"  # noqa: S105 - a throw-away home
 T0 = datetime(2026, 11, 23, 12, tzinfo=UTC)

@@ -20,9 +20,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from leadbadge.batch import EVIDENCE_SEPARATOR, check_prerequisites, issue_batch, read_roster
-from leadbadge.framework import default_framework
-from leadbadge.issue import Issuer
+from leadbadge.issuer.batch import EVIDENCE_SEPARATOR, check_prerequisites, issue_batch, read_roster
+from leadbadge.issuer.issue import Issuer
+from leadbadge.pathway.framework import default_framework
 
 PASSPHRASE = "benchmark passphrase"  # noqa: S105 - a throw-away home
 

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from leadbadge.cli._demo_data import EDUCATOR_EMAIL, sample_evidence, sample_results
-from leadbadge.credential import Recipient, build_credential
-from leadbadge.framework import default_framework
-from leadbadge.keys import SigningKey
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.model import IssuerProfile
+from leadbadge.pathway.credential import Recipient, build_credential
+from leadbadge.pathway.framework import default_framework
 from leadbadge.proof.eddsa_rdfc_2022 import sign, verify
 
 EXAMPLE = (

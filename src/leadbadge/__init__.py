@@ -32,15 +32,16 @@ from leadbadge.errors import (
 )
 
 if TYPE_CHECKING:
-    from leadbadge.credential import EvidenceItem, Recipient, build_credential
-    from leadbadge.endorse import Endorsement
-    from leadbadge.framework import default_framework, load_framework
-    from leadbadge.home import HeldEndorsement, IssuerHome
-    from leadbadge.issue import Issuer, SignedCredential
-    from leadbadge.keys import SigningKey, VerifyingKey
+    from leadbadge.crypto.keys import SigningKey, VerifyingKey
+    from leadbadge.issuer.endorse import Endorsement
+    from leadbadge.issuer.home import HeldEndorsement, IssuerHome
+    from leadbadge.issuer.issue import Issuer, SignedCredential
+    from leadbadge.issuer.publish import publish
     from leadbadge.model import Framework, IssuerProfile, Tier
-    from leadbadge.publish import publish
-    from leadbadge.report import (
+    from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+    from leadbadge.pathway.framework import default_framework, load_framework
+    from leadbadge.trust.store import Accreditation, TrustStore
+    from leadbadge.verifier.report import (
         CheckResult,
         CheckStatus,
         CredentialSummary,
@@ -48,40 +49,39 @@ if TYPE_CHECKING:
         VerificationFailedError,
         VerificationReport,
     )
-    from leadbadge.trust import Accreditation, TrustStore
-    from leadbadge.verify import VerificationPolicy, Verifier
+    from leadbadge.verifier.verify import VerificationPolicy, Verifier
 
 __version__ = "0.1.0"
 
 # The rest of the public API loads on first use, so `leadbadge --help` does not pay for
 # JSON-LD, cryptography and HTTP imports it does not need.
 _LAZY: dict[str, str] = {
-    "Accreditation": "leadbadge.trust",
-    "CheckResult": "leadbadge.report",
-    "CheckStatus": "leadbadge.report",
-    "CredentialSummary": "leadbadge.report",
-    "Endorsement": "leadbadge.endorse",
-    "EvidenceItem": "leadbadge.credential",
+    "Accreditation": "leadbadge.trust.store",
+    "CheckResult": "leadbadge.verifier.report",
+    "CheckStatus": "leadbadge.verifier.report",
+    "CredentialSummary": "leadbadge.verifier.report",
+    "Endorsement": "leadbadge.issuer.endorse",
+    "EvidenceItem": "leadbadge.pathway.credential",
     "Framework": "leadbadge.model",
-    "HeldEndorsement": "leadbadge.home",
-    "Issuer": "leadbadge.issue",
-    "IssuerHome": "leadbadge.home",
+    "HeldEndorsement": "leadbadge.issuer.home",
+    "Issuer": "leadbadge.issuer.issue",
+    "IssuerHome": "leadbadge.issuer.home",
     "IssuerProfile": "leadbadge.model",
-    "Recipient": "leadbadge.credential",
-    "SignedCredential": "leadbadge.issue",
-    "SigningKey": "leadbadge.keys",
+    "Recipient": "leadbadge.pathway.credential",
+    "SignedCredential": "leadbadge.issuer.issue",
+    "SigningKey": "leadbadge.crypto.keys",
     "Tier": "leadbadge.model",
-    "TrustStore": "leadbadge.trust",
-    "Verdict": "leadbadge.report",
-    "VerificationFailedError": "leadbadge.report",
-    "VerificationPolicy": "leadbadge.verify",
-    "VerificationReport": "leadbadge.report",
-    "Verifier": "leadbadge.verify",
-    "VerifyingKey": "leadbadge.keys",
-    "build_credential": "leadbadge.credential",
-    "default_framework": "leadbadge.framework",
-    "load_framework": "leadbadge.framework",
-    "publish": "leadbadge.publish",
+    "TrustStore": "leadbadge.trust.store",
+    "Verdict": "leadbadge.verifier.report",
+    "VerificationFailedError": "leadbadge.verifier.report",
+    "VerificationPolicy": "leadbadge.verifier.verify",
+    "VerificationReport": "leadbadge.verifier.report",
+    "Verifier": "leadbadge.verifier.verify",
+    "VerifyingKey": "leadbadge.crypto.keys",
+    "build_credential": "leadbadge.pathway.credential",
+    "default_framework": "leadbadge.pathway.framework",
+    "load_framework": "leadbadge.pathway.framework",
+    "publish": "leadbadge.issuer.publish",
 }
 
 __all__ = [

@@ -135,7 +135,7 @@ class Tier:
 
 @dataclass(frozen=True)
 class Framework:
-    """A program and its tiers, as loaded and validated by :mod:`leadbadge.framework`."""
+    """A program and its tiers, as loaded and validated by :mod:`leadbadge.pathway.framework`."""
 
     program: Program
     tiers: tuple[Tier, ...]

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from leadbadge.issue import Issuer
+from leadbadge.issuer.issue import Issuer
 from tests.unit._issued import ANA, PASSPHRASE, evidence_for
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from leadbadge.issue import Issuer
-from leadbadge.ledger import Ledger
+from leadbadge.issuer.issue import Issuer
+from leadbadge.issuer.ledger import Ledger
 from tests.conftest import FIXED_NOW, REPO_ROOT
 from tests.unit._issued import DID_WEB, PASSPHRASE, URL
 from tests.unit._roster import good_row, write_roster

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from leadbadge.cli import cli
 from leadbadge.cli._demo_data import sample_evidence, sample_results
-from leadbadge.framework import default_framework
+from leadbadge.pathway.framework import default_framework
 
 TIERS = [t.id for t in default_framework().tiers]
 EMAIL = "ana.ruiz@example.org"

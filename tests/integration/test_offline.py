@@ -22,10 +22,10 @@ import pytest
 from click.testing import CliRunner
 
 from leadbadge.cli import cli
-from leadbadge.framework import default_framework
-from leadbadge.report import CheckStatus, Verdict
-from leadbadge.trust import TrustStore
-from leadbadge.verify import VerificationPolicy, Verifier
+from leadbadge.pathway.framework import default_framework
+from leadbadge.trust.store import TrustStore
+from leadbadge.verifier.report import CheckStatus, Verdict
+from leadbadge.verifier.verify import VerificationPolicy, Verifier
 from tests.conftest import FIXED_NOW, NetworkBlockedError, interop_path
 from tests.unit._issued import DID_WEB, LATER, World, make_world
 

@@ -23,14 +23,14 @@ import httpx
 import pytest
 from PIL import Image, ImageFilter
 
+from leadbadge.crypto.jwk import JoseSigningKey
 from leadbadge.errors import CredentialDocumentError
-from leadbadge.issuer_jose import add_jose_key, credential_jwt, current_jose_key, jose_signing_key
-from leadbadge.jwk import JoseSigningKey
+from leadbadge.issuer.jose import add_jose_key, credential_jwt, current_jose_key, jose_signing_key
 from leadbadge.proof import vc_jwt
-from leadbadge.report import CheckStatus, Verdict, VerificationReport
 from leadbadge.share import bake, links, qr
-from leadbadge.share.sources import credential_sources
-from leadbadge.verify import VerificationPolicy, Verifier
+from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
+from leadbadge.verifier.sources import credential_sources
+from leadbadge.verifier.verify import VerificationPolicy, Verifier
 from tests.conftest import FIXED_NOW
 from tests.unit._issued import DID_WEB, ISSUED, PASSPHRASE, URL, World, make_world
 

@@ -1,6 +1,6 @@
 """Accreditation endorsements against the official OB 3.0 schemas and the Digital Bazaar peer.
 
-An authority's ``EndorsementCredential`` (:func:`leadbadge.endorse.endorse`) must validate
+An authority's ``EndorsementCredential`` (:func:`leadbadge.issuer.endorse.endorse`) must validate
 against both official 1EdTech variants of the EndorsementCredential JSON Schema, and verify in an
 independent implementation (``tests/interop/js/peer.mjs``), which must refuse a tampered copy and
 one whose revocation bit is set; and a program credential that embeds the endorsement in its
@@ -27,8 +27,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft201909Validator
 
-from leadbadge.endorse import Endorsement
-from leadbadge.issue import Issuer
+from leadbadge.issuer.endorse import Endorsement
+from leadbadge.issuer.issue import Issuer
 from tests.conftest import interop_path
 from tests.interop.test_official_ob_schemas import VARIANTS, _format_checker
 from tests.interop.test_peer_digitalbazaar import Peer, _install, _unavailable, _xsd

@@ -29,9 +29,9 @@ from typing import Any
 
 import pytest
 
-from leadbadge.report import CheckStatus, Verdict, VerificationReport
-from leadbadge.trust import TrustStore
-from leadbadge.verify import VerificationPolicy, Verifier
+from leadbadge.trust.store import TrustStore
+from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
+from leadbadge.verifier.verify import VerificationPolicy, Verifier
 from tests.conftest import FIXED_NOW, INTEROP, interop_path
 
 FIXTURE_POLICY = VerificationPolicy(require_trusted_issuer=False)

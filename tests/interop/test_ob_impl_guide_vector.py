@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from leadbadge import _multibase, jsonld
+from leadbadge.crypto import multibase as _multibase
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import SignatureError, VerificationMethodError
-from leadbadge.keys import SigningKey
+from leadbadge.ld import jsonld
 from leadbadge.proof.eddsa_rdfc_2022 import hash_data, proof_config, sign, verify
 from tests.conftest import interop_path
 

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft201909Validator, FormatChecker
 
-from leadbadge.credential import EvidenceItem, Recipient, build_credential
-from leadbadge.framework import default_framework
 from leadbadge.model import IssuerProfile
+from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.pathway.framework import default_framework
 from tests.conftest import FIXED_NOW, interop_path
 
 pytestmark = pytest.mark.shared
@@ -231,7 +231,7 @@ _LIST = "https://leadership.example.org/status/{}.json"
 
 
 def _with_status(purposes: tuple[str, ...]) -> dict[str, Any]:
-    from leadbadge.status import status_entry
+    from leadbadge.status.lists import status_entry
 
     credential = _credential("initial", credential_schema=False)
     entries = [status_entry(_LIST.format(n), p, 4242 + n) for n, p in enumerate(purposes, 1)]

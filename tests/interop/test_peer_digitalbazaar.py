@@ -21,16 +21,16 @@ from typing import Any, NoReturn
 
 import pytest
 
-from leadbadge.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import (
     JsonLdError,
     SignatureError,
     UndefinedTermError,
     VerificationMethodError,
 )
-from leadbadge.framework import default_framework
-from leadbadge.keys import SigningKey
 from leadbadge.model import IssuerProfile
+from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.pathway.framework import default_framework
 from leadbadge.proof.eddsa_rdfc_2022 import sign, verify
 from tests.conftest import FIXED_NOW, require_shared
 

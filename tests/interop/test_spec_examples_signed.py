@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import (
     JsonLdError,
     LeadbadgeError,
@@ -24,7 +25,6 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.keys import SigningKey
 from leadbadge.proof.eddsa_rdfc_2022 import DEFAULT_ALLOWED, sign, verify
 from tests.conftest import FIXED_NOW, interop_path
 

@@ -15,14 +15,15 @@ from typing import Any
 
 import pytest
 
-from leadbadge import _multibase, jsonld
+from leadbadge.crypto import multibase as _multibase
+from leadbadge.crypto.keys import SigningKey, VerifyingKey
 from leadbadge.errors import (
     ContextNotAllowedError,
     SignatureError,
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.keys import SigningKey, VerifyingKey
+from leadbadge.ld import jsonld
 from leadbadge.proof import ed25519_signature_2020
 from leadbadge.proof.eddsa_rdfc_2022 import hash_data, proof_config, sign, verify
 from tests.conftest import interop_path

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from leadbadge.conformance import check_credential_shape
+from leadbadge.conformance.rules import check_credential_shape
 from leadbadge.errors import JsonLdError
-from leadbadge.jsonld import expand_strict
+from leadbadge.ld.jsonld import expand_strict
 from tests.conftest import FIXED_NOW, INTEROP, interop_path
 
 pytestmark = pytest.mark.shared

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from leadbadge.endorse import Endorsement
-from leadbadge.home import DEFAULT_STATUS_PURPOSES
-from leadbadge.issue import Issuer
+from leadbadge.issuer.endorse import Endorsement
+from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES
+from leadbadge.issuer.issue import Issuer
 from tests.conftest import FIXED_NOW
 from tests.unit._issued import PASSPHRASE
 

@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from leadbadge.credential import EvidenceItem, Recipient
-from leadbadge.issue import Issuer
-from leadbadge.keys import SigningKey
+from leadbadge.crypto.keys import SigningKey
+from leadbadge.issuer.issue import Issuer
+from leadbadge.issuer.publish import status_list_documents
 from leadbadge.model import Tier
+from leadbadge.pathway.credential import EvidenceItem, Recipient
 from leadbadge.proof import eddsa_rdfc_2022
-from leadbadge.publish import status_list_documents
-from leadbadge.trust import TrustStore
+from leadbadge.trust.store import TrustStore
 from tests.conftest import FIXED_NOW
 
 PASSPHRASE = "correct horse battery staple"

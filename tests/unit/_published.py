@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from leadbadge.did import did_web_document
-from leadbadge.keys import SigningKey
+from leadbadge.crypto.did import did_web_document
+from leadbadge.crypto.keys import SigningKey
 from tests.conftest import FIXED_NOW
 
 URL = "https://rcoe.example.org/leadership"

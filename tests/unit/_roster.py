@@ -6,8 +6,8 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from leadbadge.batch import EVIDENCE_SEPARATOR
-from leadbadge.framework import default_framework
+from leadbadge.issuer.batch import EVIDENCE_SEPARATOR
+from leadbadge.pathway.framework import default_framework
 
 HEADER = ("id", "tier", "email", "name", "credits", "evidence", "results", "valid_from")
 

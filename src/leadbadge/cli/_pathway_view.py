@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.tree import Tree
 
-    from leadbadge.pathway import PathwayCredential, PathwayNode, PathwayReport
-    from leadbadge.verify import Verifier
+    from leadbadge.verifier.pathway import PathwayCredential, PathwayNode, PathwayReport
+    from leadbadge.verifier.verify import Verifier
 
 _VERDICT_STYLE = {"valid": "bold green", "invalid": "bold red", "inconclusive": "bold yellow"}
 _HELD = {True: ("held", "green"), False: ("NOT HELD", "bold red"), None: ("unknown", "magenta")}
@@ -31,7 +31,7 @@ def run_pathway(
     out: Console,
 ) -> int:
     """Verify INPUTs as one pathway, print the report, return the exit code."""
-    from leadbadge.framework import load_framework
+    from leadbadge.pathway.framework import load_framework
 
     if "-" in inputs:
         raise click.UsageError("--pathway reads credential files, not standard input.")

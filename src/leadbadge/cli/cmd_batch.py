@@ -15,8 +15,8 @@ from leadbadge.cli.cmd_issuer import _passphrase
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from leadbadge.batch import BatchResult, Roster
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.batch import BatchResult, Roster
+    from leadbadge.issuer.home import IssuerHome
 
 
 @cli.command("issue-batch")
@@ -73,8 +73,8 @@ def issue_batch_command(
     again. The passphrase comes from LEADBADGE_PASSPHRASE, else it is asked for once on the
     terminal.
     """
-    from leadbadge.batch import check_prerequisites, issue_batch, read_roster, write_summary
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.batch import check_prerequisites, issue_batch, read_roster, write_summary
+    from leadbadge.issuer.home import IssuerHome
 
     if override_prerequisites is not None and not override_prerequisites.strip():
         raise click.UsageError("--override-prerequisites needs a reason.")

@@ -166,9 +166,9 @@ def _accreditation(out: Console, out_dir: Path) -> bool:
     only the authority accepts exactly those. True when every verdict is the expected one."""
     from leadbadge import Issuer, Recipient, TrustStore, Verifier
     from leadbadge.cli import _demo_data as sample
-    from leadbadge.endorse import endorse
-    from leadbadge.home import IssuerHome
-    from leadbadge.publish import publish
+    from leadbadge.issuer.endorse import endorse
+    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.publish import publish
 
     passphrase = secrets.token_urlsafe(24)
     # Endorsements carry one status entry (revocation), as OB 3.0 allows one credentialStatus.

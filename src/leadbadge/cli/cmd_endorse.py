@@ -16,7 +16,7 @@ from leadbadge.cli.cmd_issuer import _passphrase, _say
 from leadbadge.errors import InputError
 
 if TYPE_CHECKING:
-    from leadbadge.endorse import Endorsement
+    from leadbadge.issuer.endorse import Endorsement
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -50,9 +50,9 @@ def _precheck_local(source: str, tiers: tuple[str, ...]) -> None:
     """Find a wrong folder or tier name before the passphrase is asked for.
 
     Only for a local folder or file, which is cheap to read twice; a URL (or DID) is fetched
-    once, by :func:`leadbadge.endorse.endorse`, which checks the same things.
+    once, by :func:`leadbadge.issuer.endorse.endorse`, which checks the same things.
     """
-    from leadbadge.endorse import load_program
+    from leadbadge.issuer.endorse import load_program
 
     load_program(source, tiers)
 
@@ -145,8 +145,8 @@ def endorse_command(
     receive accreditations.json. The passphrase comes from LEADBADGE_PASSPHRASE, else it is
     asked for on the terminal.
     """
-    from leadbadge.endorse import endorse
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.endorse import endorse
+    from leadbadge.issuer.home import IssuerHome
 
     home = IssuerHome.open(issuer_dir)
     until = _parse_until(valid_until)

@@ -15,7 +15,7 @@ from leadbadge.cli._app import cli
 from leadbadge.cli._common import console, issuer_option
 
 if TYPE_CHECKING:
-    from leadbadge.home import HeldEndorsement, IssuerHome
+    from leadbadge.issuer.home import HeldEndorsement, IssuerHome
 
 #: Largest input file read (an authority's accreditations.json can be large).
 _MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -39,7 +39,7 @@ def _read_json(path: Path) -> Any:
 def _endorsements_in(value: Any) -> tuple[list[Any], bool]:
     """The documents a file holds, and whether it is a collection (a registry or a list) that
     may also hold endorsements of other programs."""
-    from leadbadge import _accreditations as acc
+    from leadbadge.pathway import accreditation as acc
 
     if isinstance(value, list):
         return value, False
@@ -56,8 +56,8 @@ def _candidates(home: IssuerHome, sources: tuple[Path, ...]) -> Iterator[tuple[s
     Achievements in its ``.json`` files, as an authority's ``accreditations.json`` does; an
     explicit file or list must hold nothing else.
     """
-    from leadbadge import _accreditations as acc
-    from leadbadge.credential import tier_id_from_achievement_id
+    from leadbadge.pathway import accreditation as acc
+    from leadbadge.pathway.credential import tier_id_from_achievement_id
 
     def ours(document: Any) -> bool:
         subject = acc.endorsed_subject(document) if acc.is_endorsement(document) else None
@@ -124,7 +124,7 @@ def add_command(issuer_dir: Path, sources: tuple[Path, ...], trust_dir: Path | N
     after the next 'leadbadge publish'. Everything is checked before anything is added.
     """
     from leadbadge.errors import InputError
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.home import IssuerHome
 
     home = IssuerHome.open(issuer_dir)
     now = datetime.now(UTC)
@@ -151,9 +151,9 @@ def add_command(issuer_dir: Path, sources: tuple[Path, ...], trust_dir: Path | N
 
 def _verify_all(trust_dir: Path, checked: list[tuple[str, HeldEndorsement]], now: datetime) -> None:
     """Refuse, naming the first reason, any endorsement the trust store does not find valid."""
-    from leadbadge.report import CheckStatus, Verdict
-    from leadbadge.trust import TrustStore
-    from leadbadge.verify import Verifier
+    from leadbadge.trust.store import TrustStore
+    from leadbadge.verifier.report import CheckStatus, Verdict
+    from leadbadge.verifier.verify import Verifier
 
     verifier = Verifier(TrustStore.open(trust_dir))
     for label, held in checked:
@@ -176,7 +176,7 @@ def list_command(issuer_dir: Path, as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from leadbadge.home import IssuerHome, xsd_datetime
+    from leadbadge.issuer.home import IssuerHome, xsd_datetime
 
     held = IssuerHome.open(issuer_dir).held_endorsements
     now = datetime.now(UTC)
@@ -219,7 +219,7 @@ def list_command(issuer_dir: Path, as_json: bool) -> None:
 @click.argument("endorsement_id", metavar="ID")
 def remove_command(issuer_dir: Path, endorsement_id: str) -> None:
     """Stop embedding the endorsement ID (credentials already issued keep it)."""
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.home import IssuerHome
 
     removed = IssuerHome.open(issuer_dir).remove_endorsement(endorsement_id)
     click.echo(f"Removed the endorsement {_describe(removed)}.")

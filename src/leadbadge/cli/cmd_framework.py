@@ -24,7 +24,7 @@ def framework_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the framework as JSON.")
 def show(file: Path | None, as_json: bool) -> None:
     """Show the tiers of FILE (default: the framework shipped with leadbadge)."""
-    from leadbadge.framework import default_framework, framework_to_dict, load_framework
+    from leadbadge.pathway.framework import default_framework, framework_to_dict, load_framework
 
     framework = load_framework(file) if file else default_framework()
     if as_json:
@@ -58,7 +58,7 @@ def show(file: Path | None, as_json: bool) -> None:
 def validate(ctx: click.Context, file: Path) -> None:
     """Check FILE and list every problem with its location (exit 1 when there are problems)."""
     from leadbadge.errors import FrameworkError
-    from leadbadge.framework import load_framework
+    from leadbadge.pathway.framework import load_framework
 
     try:
         framework = load_framework(file)

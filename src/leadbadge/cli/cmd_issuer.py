@@ -19,10 +19,10 @@ from leadbadge.cli._common import issuer_option
 from leadbadge.errors import FrameworkError, InputError
 
 if TYPE_CHECKING:
-    from leadbadge.home import IssuerHome
-    from leadbadge.issuer_jose import JoseKeyRecord
-    from leadbadge.jwk import JoseAlgorithm
-    from leadbadge.prerequisites import HeldTier
+    from leadbadge.crypto.jwk import JoseAlgorithm
+    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.jose import JoseKeyRecord
+    from leadbadge.pathway.prerequisites import HeldTier
 
 PASSPHRASE_ENV = "LEADBADGE_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 
@@ -114,10 +114,10 @@ def init_command(
     The passphrase that encrypts the signing key comes from LEADBADGE_PASSPHRASE, else it is
     asked for twice on the terminal.
     """
-    from leadbadge.credential import normalize_email
-    from leadbadge.did import url_to_did_web
-    from leadbadge.framework import load_framework
-    from leadbadge.home import IssuerHome, check_issuer_url
+    from leadbadge.crypto.did import url_to_did_web
+    from leadbadge.issuer.home import IssuerHome, check_issuer_url
+    from leadbadge.pathway.credential import normalize_email
+    from leadbadge.pathway.framework import load_framework
 
     # Everything that can be wrong is found before the passphrase is asked for.
     IssuerHome.check_new_location(directory)
@@ -243,10 +243,10 @@ def issue_command(
     comes from LEADBADGE_PASSPHRASE, else it is asked for on the terminal.
     """
     from leadbadge import _fs
-    from leadbadge import issue_input as _issue_input
-    from leadbadge.credential import Recipient
-    from leadbadge.home import IssuerHome
-    from leadbadge.issue import Issuer
+    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.issue import Issuer
+    from leadbadge.pathway import inputs as _issue_input
+    from leadbadge.pathway.credential import Recipient
 
     home = IssuerHome.open(issuer_dir)
     framework = home.framework()
@@ -272,7 +272,7 @@ def issue_command(
     issuer = Issuer(home, signing_key, framework)
     jose_key = None
     if jose_record is not None:
-        from leadbadge.issuer_jose import jose_signing_key
+        from leadbadge.issuer.jose import jose_signing_key
 
         jose_key = jose_signing_key(home, jose_record, passphrase)
     credential = issuer.issue(
@@ -293,7 +293,7 @@ def issue_command(
             _say(f"Issued without the prerequisite tier(s) {missing}; the override is recorded.")
     text = credential.to_json() + "\n"
     if output_format == "jwt":
-        from leadbadge.issuer_jose import credential_jwt
+        from leadbadge.issuer.jose import credential_jwt
 
         text = credential_jwt(home, credential.document, jose_key or signing_key) + "\n"
     if output is None:
@@ -314,15 +314,15 @@ def _presented(files: tuple[Path, ...], trust_dir: Path | None, email: str) -> l
     """The prerequisite tiers the presented credentials establish, each verified fully."""
     if not files:
         return []
-    from leadbadge.pathway import verify_presented
-    from leadbadge.trust import TrustStore
-    from leadbadge.verify import Verifier
+    from leadbadge.trust.store import TrustStore
+    from leadbadge.verifier.pathway import verify_presented
+    from leadbadge.verifier.verify import Verifier
 
     return verify_presented(Verifier(TrustStore.open(trust_dir)), files, email=email)
 
 
 def _jose_record(home: IssuerHome, alg: str) -> JoseKeyRecord:
-    from leadbadge.issuer_jose import current_jose_key
+    from leadbadge.issuer.jose import current_jose_key
 
     record = current_jose_key(home, alg)
     if record is None:
@@ -358,8 +358,8 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int) -> Non
     """
     from datetime import timedelta
 
-    from leadbadge.home import IssuerHome
-    from leadbadge.publish import publish
+    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.publish import publish
 
     home = IssuerHome.open(issuer_dir)
     passphrase = _passphrase(confirm=False)
@@ -374,7 +374,7 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int) -> Non
     site = urlsplit(home.profile.url)
     _say(f"Host everything under {outdir} at the root of {site.scheme}://{site.netloc}/.")
     if home.did_web is not None:
-        from leadbadge.did import did_web_to_url
+        from leadbadge.crypto.did import did_web_to_url
 
         did_url = urlsplit(did_web_to_url(home.did_web))
         if did_url.netloc != site.netloc:
@@ -406,8 +406,8 @@ def keys_add_command(issuer_dir: Path, key_type: str) -> None:
     and replaces an earlier key of the same type, which stays valid for what it signed. Publish
     again afterwards: the DID document lists the key.
     """
-    from leadbadge.home import IssuerHome
-    from leadbadge.issuer_jose import add_jose_key
+    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.jose import add_jose_key
 
     home = IssuerHome.open(issuer_dir)
     alg: JoseAlgorithm = "RS256" if key_type == "rsa" else "ES256"
@@ -432,7 +432,7 @@ def rotate_command(issuer_dir: Path) -> None:
     The new key file is encrypted with the same passphrase (LEADBADGE_PASSPHRASE, else asked
     for on the terminal). Credentials signed by older keys keep verifying.
     """
-    from leadbadge.home import IssuerHome, xsd_datetime
+    from leadbadge.issuer.home import IssuerHome, xsd_datetime
 
     home = IssuerHome.open(issuer_dir)
     passphrase = _passphrase(confirm=False)

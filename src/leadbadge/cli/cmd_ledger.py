@@ -21,7 +21,7 @@ from leadbadge.cli._common import console, issuer_option
 from leadbadge.cli.cmd_status import credential_id
 
 if TYPE_CHECKING:
-    from leadbadge.ledger import LedgerEntry, StatusChange
+    from leadbadge.issuer.ledger import LedgerEntry, StatusChange
 
 CSV_COLUMNS = (
     "id",
@@ -59,7 +59,7 @@ def recipient_name(document: Mapping[str, Any]) -> str | None:
 def is_endorsement(entry: LedgerEntry) -> bool:
     """True for an accreditation (``leadbadge endorse``): an EndorsementCredential whose ledger
     tier is the endorsed tier and whose recipient column holds the program's issuer id."""
-    from leadbadge._accreditations import is_endorsement as _is_endorsement
+    from leadbadge.pathway.accreditation import is_endorsement as _is_endorsement
 
     return _is_endorsement(entry.document)
 
@@ -87,7 +87,7 @@ def _entry_json(entry: LedgerEntry) -> dict[str, Any]:
         ],
     }
     if data["kind"] == "endorsement":
-        from leadbadge._accreditations import endorsed_subject
+        from leadbadge.pathway.accreditation import endorsed_subject
 
         data["program"] = entry.recipient_hash
         data["achievement"] = endorsed_subject(entry.document)
@@ -128,7 +128,7 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
     from rich.table import Table
     from rich.text import Text
 
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.home import IssuerHome
 
     with IssuerHome.open(issuer_dir).open_ledger() as ledger:
         entries = ledger.entries(tier=tier, status=status)
@@ -163,7 +163,7 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
 def show_command(issuer_dir: Path, credential: str, as_json: bool) -> None:
     """Show one credential: its record, status list entries and every status change."""
     from leadbadge.errors import InputError
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.home import IssuerHome
 
     target = credential_id(credential)
     with IssuerHome.open(issuer_dir).open_ledger() as ledger:
@@ -177,7 +177,7 @@ def show_command(issuer_dir: Path, credential: str, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if is_endorsement(entry):
-        from leadbadge._accreditations import endorsed_subject
+        from leadbadge.pathway.accreditation import endorsed_subject
 
         click.echo(f"Endorsement {entry.id} (EndorsementCredential: an accreditation)")
         click.echo(f"Tier        {entry.tier}")
@@ -216,7 +216,7 @@ def export_command(issuer_dir: Path, output: Path | None, force: bool) -> None:
     that a spreadsheet would run as a formula starts with a quote.
     """
     from leadbadge import _fs
-    from leadbadge.home import IssuerHome
+    from leadbadge.issuer.home import IssuerHome
 
     with IssuerHome.open(issuer_dir).open_ledger() as ledger:
         entries = ledger.entries()

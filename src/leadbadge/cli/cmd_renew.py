@@ -51,10 +51,10 @@ def renew_command(
     in the ledger (not revoked).
     """
     from leadbadge import _fs
-    from leadbadge import issue_input as _issue_input
-    from leadbadge.home import IssuerHome
-    from leadbadge.issue import Issuer
-    from leadbadge.renewal import renewal_tier
+    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.issue import Issuer
+    from leadbadge.pathway import inputs as _issue_input
+    from leadbadge.pathway.renewal import renewal_tier
 
     home = IssuerHome.open(issuer_dir)
     framework = home.framework()
@@ -111,8 +111,8 @@ def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
     from rich.text import Text
 
     from leadbadge.cli._common import console
-    from leadbadge.home import IssuerHome, xsd_datetime
-    from leadbadge.renewal import due_for_renewal
+    from leadbadge.issuer.home import IssuerHome, xsd_datetime
+    from leadbadge.issuer.ledger import due_for_renewal
 
     window = _parse_duration(within)
     with IssuerHome.open(issuer_dir).open_ledger() as ledger:

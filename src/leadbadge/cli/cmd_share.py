@@ -16,8 +16,8 @@ import click
 from leadbadge.cli._app import cli
 
 if TYPE_CHECKING:
-    from leadbadge.decode import DecodedCredential
     from leadbadge.share.qr import QrCode
+    from leadbadge.verifier.decode import DecodedCredential
 
 _MODULE_MM_HELP = "Printed size of one QR module in millimetres (default 0.4)."
 
@@ -27,7 +27,7 @@ def _say(text: str) -> None:
 
 
 def _read_credential(path: Path) -> DecodedCredential:
-    from leadbadge.decode import decode_credential
+    from leadbadge.verifier.decode import decode_credential
 
     return decode_credential(path, source=str(path))
 
@@ -194,8 +194,8 @@ def bake_command(*, credential: Path, image: Path, output: Path, force: bool) ->
 
     A credential already baked into IMAGE is replaced, never duplicated.
     """
-    from leadbadge.decode import MAX_INPUT_BYTES
     from leadbadge.share import bake
+    from leadbadge.verifier.decode import MAX_INPUT_BYTES
 
     decoded = _read_credential(credential)
     try:
@@ -223,8 +223,8 @@ def unbake_command(*, image: Path, output: Path | None, force: bool) -> None:
 
     Nothing is verified: run 'leadbadge verify IMAGE' for that.
     """
-    from leadbadge.decode import MAX_INPUT_BYTES
     from leadbadge.share import bake
+    from leadbadge.verifier.decode import MAX_INPUT_BYTES
 
     try:
         with image.open("rb") as handle:

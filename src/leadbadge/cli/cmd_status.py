@@ -26,7 +26,7 @@ def credential_id(value: str) -> str:
     """The credential id named directly, or read from a credential file."""
     path = Path(value)
     if not value.startswith(("urn:", "http:", "https:", "did:")) and path.is_file():
-        from leadbadge.decode import decode_credential
+        from leadbadge.verifier.decode import decode_credential
 
         document = decode_credential(path).document
         found = document.get("id")
@@ -51,7 +51,7 @@ def _make(action: str) -> click.Command:
     @click.option("--reason", help="Why, for the ledger's record (never published).")
     @click.option("--by", "actor", help="Who makes the change (default: your login name).")
     def command(issuer_dir: Path, credential: str, reason: str | None, actor: str | None) -> None:
-        from leadbadge.home import IssuerHome
+        from leadbadge.issuer.home import IssuerHome
 
         home = IssuerHome.open(issuer_dir)
         target = credential_id(credential)

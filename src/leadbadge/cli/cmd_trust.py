@@ -13,8 +13,8 @@ from leadbadge.cli._app import cli
 from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, sentence
 
 if TYPE_CHECKING:
-    from leadbadge._trust_accreditation import PinnedAccreditations
-    from leadbadge.trust import PinnedIssuer, PinnedStatusList, TrustStore
+    from leadbadge.trust.accreditation import PinnedAccreditations
+    from leadbadge.trust.store import PinnedIssuer, PinnedStatusList, TrustStore
 
 _trust_option = click.option(
     "--trust",
@@ -26,7 +26,7 @@ _trust_option = click.option(
 
 
 def _open(trust_dir: Path | None) -> TrustStore:
-    from leadbadge.trust import TrustStore
+    from leadbadge.trust.store import TrustStore
 
     return TrustStore.open(trust_dir)
 
@@ -90,7 +90,7 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
     1EdTech revocation list), an https URL to one of those, or a did:web / did:key DID.
     Everything is checked before it is pinned; pinning again replaces the entry.
     """
-    from leadbadge.trust import PinnedStatusList
+    from leadbadge.trust.store import PinnedStatusList
 
     store = _open(trust_dir)
     result = store.add(source, url=list_url)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from leadbadge.errors import LeadbadgeError
-    from leadbadge.report import VerificationReport
+    from leadbadge.verifier.report import VerificationReport
 
 #: Exit codes from best to worst: several inputs exit with the worst one seen.
 _SEVERITY = (EXIT_OK, EXIT_INCONCLUSIVE, EXIT_INVALID, EXIT_USAGE)
@@ -206,18 +206,18 @@ def verify_command(
     Exit code: 0 valid, 1 invalid, 2 inconclusive, 3 usage error or unreadable input; with
     several inputs, the worst of them.
     """
-    from leadbadge.credential import normalize_email
-    from leadbadge.decode import MAX_INPUT_BYTES
     from leadbadge.errors import LeadbadgeError
-    from leadbadge.trust import TrustStore
-    from leadbadge.verify import VerificationPolicy, Verifier
+    from leadbadge.pathway.credential import normalize_email
+    from leadbadge.trust.store import TrustStore
+    from leadbadge.verifier.decode import MAX_INPUT_BYTES
+    from leadbadge.verifier.verify import VerificationPolicy, Verifier
 
     if inputs.count("-") > 1:
         raise click.UsageError("Standard input ('-') can be read only once.")
     now = _parse_at(at)
     if recipient is not None:
         recipient = normalize_email(recipient, field_name="recipient")
-    from leadbadge.share.sources import credential_sources
+    from leadbadge.verifier.sources import credential_sources
 
     store = TrustStore.open(trust_dir)
     sources = credential_sources(trust_store=store, folders=credential_dirs, online=online)
@@ -299,7 +299,7 @@ def _print_report(out: Console, report: VerificationReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from leadbadge.report import CHECK_TITLES, CheckStatus
+    from leadbadge.verifier.report import CHECK_TITLES, CheckStatus
 
     verdict = report.verdict.value
     headline = Text()
@@ -346,7 +346,7 @@ def _print_report(out: Console, report: VerificationReport) -> None:
 
 
 def _verdict_reason(report: VerificationReport) -> str | None:
-    from leadbadge.report import CheckStatus
+    from leadbadge.verifier.report import CheckStatus
 
     wanted = {
         "valid": None,

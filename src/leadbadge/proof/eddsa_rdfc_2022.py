@@ -28,8 +28,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final, Protocol
 
-from leadbadge import _multibase, jsonld
-from leadbadge.did import DidDocument, VerificationMethod, resolve_did_key
+from leadbadge.crypto import multibase as _multibase
+from leadbadge.crypto.did import DidDocument, VerificationMethod, resolve_did_key
+from leadbadge.crypto.keys import SigningKey, VerifyingKey
 from leadbadge.errors import (
     DIDError,
     InputError,
@@ -38,7 +39,7 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.keys import SigningKey, VerifyingKey
+from leadbadge.ld import jsonld
 from leadbadge.proof._common import (
     as_list,
     format_date_time_stamp,

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
-from leadbadge.did import DidDocument, parse_did_document, resolve_did_key
+from leadbadge.crypto.did import DidDocument, parse_did_document, resolve_did_key
+from leadbadge.crypto.jwk import ALGORITHMS, JoseSigningKey, PublicJwk
+from leadbadge.crypto.keys import VerifyingKey
 from leadbadge.errors import (
     DIDError,
     InputError,
@@ -36,8 +38,6 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.jwk import ALGORITHMS, JoseSigningKey, PublicJwk
-from leadbadge.keys import VerifyingKey
 from leadbadge.proof._common import as_list, issuer_id, parse_date_time_stamp
 
 __all__ = [

@@ -4,7 +4,7 @@
 - :mod:`leadbadge.share.bake`: a credential baked into a PNG or SVG badge image and back.
 - :mod:`leadbadge.share.qr`: a credential, or a link that commits to it, as a QR code and back.
 - :mod:`leadbadge.share.links`: the links of ``url`` QR codes, and finding what they name.
-- :mod:`leadbadge.share.sources`: where a verifier finds what a QR code leaves out.
+- :mod:`leadbadge.verifier.sources`: where a verifier finds what a QR code leaves out.
 - :mod:`leadbadge.share.pages`: the pages ``leadbadge publish`` writes for credential links.
 
 docs/sharing.md describes the formats, their sizes and their limits.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from leadbadge.jwk import JoseSigningKey
+from leadbadge.crypto.jwk import JoseSigningKey
 from leadbadge.proof import vc_jwt
 from leadbadge.proof.vc_jwt import JwtForm, looks_like_jwt
 

@@ -40,7 +40,7 @@ import zxingcpp
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from leadbadge.errors import CredentialDocumentError, InputError
-from leadbadge.share.links import canonical_json
+from leadbadge.ld.jcs import canonical_json
 
 __all__ = [
     "FULL_PREFIX",

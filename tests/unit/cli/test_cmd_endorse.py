@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.issue import Issuer
+from leadbadge.issuer.issue import Issuer
 from tests.unit._issued import PASSPHRASE
 
 AUTHORITY = "State Commission on Educator Credentialing"

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli, cmd_issuer
-from leadbadge.did import parse_did_document
-from leadbadge.framework import default_framework
-from leadbadge.ledger import Ledger
+from leadbadge.crypto.did import parse_did_document
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.pathway.framework import default_framework
 from leadbadge.proof.eddsa_rdfc_2022 import default_resolver, verify
-from leadbadge.trust import TrustStore
+from leadbadge.trust.store import TrustStore
 from tests.conftest import FIXED_NOW
 
 PASSPHRASE = "correct horse battery staple"

@@ -9,8 +9,8 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.framework import default_framework
-from leadbadge.ledger import Ledger
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.pathway.framework import default_framework
 
 ENV = {"LEADBADGE_PASSPHRASE": "correct horse battery staple"}
 EMAIL = "ana.ruiz@example.org"

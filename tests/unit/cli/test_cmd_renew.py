@@ -9,7 +9,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.framework import default_framework
+from leadbadge.pathway.framework import default_framework
 
 PASSPHRASE = "correct horse battery staple"
 ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.framework import default_framework
+from leadbadge.pathway.framework import default_framework
 from leadbadge.proof import vc_jwt
 from leadbadge.share import bake, qr
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.framework import default_framework
+from leadbadge.pathway.framework import default_framework
 
 PASSPHRASE = "correct horse battery staple"
 ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}

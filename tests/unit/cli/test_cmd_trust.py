@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.keys import SigningKey
+from leadbadge.crypto.keys import SigningKey
 from tests.unit._published import URL, Issuer, write_json
 
 

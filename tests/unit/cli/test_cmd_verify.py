@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.report import CHECK_IDS
-from leadbadge.trust import TrustStore
+from leadbadge.trust.store import TrustStore
+from leadbadge.verifier.report import CHECK_IDS
 from tests.unit._issued import DID_WEB, World, make_world
 
 AT = "2026-12-23T12:00:00Z"

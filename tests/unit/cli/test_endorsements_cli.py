@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadbadge.cli import cli
-from leadbadge.endorse import endorse
-from leadbadge.home import IssuerHome
-from leadbadge.issue import Issuer
+from leadbadge.issuer.endorse import endorse
+from leadbadge.issuer.home import IssuerHome
+from leadbadge.issuer.issue import Issuer
 from tests.unit._issued import ANA, PASSPHRASE, evidence_for
 
 ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}

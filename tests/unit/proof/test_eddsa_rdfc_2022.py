@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from leadbadge import _multibase, jsonld
-from leadbadge.did import VerificationMethod, did_web_document, parse_did_document
+from leadbadge.crypto import multibase as _multibase
+from leadbadge.crypto.did import VerificationMethod, did_web_document, parse_did_document
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import (
     InputError,
     JsonLdError,
@@ -19,7 +20,7 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.keys import SigningKey
+from leadbadge.ld import jsonld
 from leadbadge.proof import eddsa_rdfc_2022 as suite
 from leadbadge.proof.eddsa_rdfc_2022 import (
     DEFAULT_ALLOWED,

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
+from leadbadge.crypto.jwk import JoseSigningKey
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import (
     InputError,
     SignatureError,
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.jwk import JoseSigningKey
-from leadbadge.keys import SigningKey
 from leadbadge.proof import vc_jwt
 from leadbadge.proof.vc_jwt import (
     credential_from_payload,

@@ -12,14 +12,13 @@ import pytest
 from leadbadge.errors import CredentialDocumentError, InputError, NetworkError
 from leadbadge.share.links import (
     CredentialLink,
-    canonical_json,
     find_in_folders,
     link_for,
     link_id,
     parse_link,
 )
 from leadbadge.share.pages import credential_page, credential_pages
-from leadbadge.share.sources import credential_sources
+from leadbadge.verifier.sources import credential_sources
 
 BASE = "https://rcoe.example.org/leadership"
 DOC: dict[str, Any] = {
@@ -35,60 +34,7 @@ DOC: dict[str, Any] = {
 }
 
 
-# --- RFC 8785 ------------------------------------------------------------------------------
-
-
-def test_rfc_8785_sorting_and_strings() -> None:
-    # RFC 8785 §3.2.3: sorting by UTF-16 code units; §3.2.2.2: minimal escaping.
-    value = {
-        "\u20ac": "Euro Sign",
-        "\r": "Carriage Return",
-        "\ufb33": "Hebrew",
-        "1": "One",
-        "\U0001f600": "Emoji",
-        "\u0080": "Control",
-        "\u00f6": "Latin",
-    }
-    expected = (
-        '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin",'
-        '"\u20ac":"Euro Sign","\U0001f600":"Emoji","\ufb33":"Hebrew"}'
-    )
-    assert canonical_json(value).decode() == expected
-    assert (
-        canonical_json({"a": '\u001f\b\t\n\f\r"\\/'}) == b'{"a":"\\u001f\\b\\t\\n\\f\\r\\"\\\\/"}'
-    )
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [
-        (0.0, "0"),
-        (-0.0, "0"),
-        (1.0, "1"),
-        (6.0, "6"),
-        (1e21, "1e+21"),
-        (1e20, "100000000000000000000"),
-        (1e-7, "1e-7"),
-        (0.000001, "0.000001"),
-        (123.456, "123.456"),
-        (5e-324, "5e-324"),
-        (1.7976931348623157e308, "1.7976931348623157e+308"),
-        (9007199254740993, "9007199254740992"),
-        (333333333.3333333, "333333333.3333333"),
-        (-1.5e-9, "-1.5e-9"),
-    ],
-)
-def test_rfc_8785_numbers_follow_ecmascript(number: float, text: str) -> None:
-    assert canonical_json(number).decode() == text
-
-
-def test_what_has_no_canonical_form() -> None:
-    for bad in (float("nan"), float("inf"), "\ud800", {1: "a"}, object()):
-        with pytest.raises(InputError):
-            canonical_json(bad)
-
-
-# --- links -------------------------------------------------------------------------------------
+# --- links ------------------------------------------------------------------------------------
 
 
 def test_a_link_commits_to_the_content_not_its_json_spelling() -> None:

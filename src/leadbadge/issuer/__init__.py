@@ -1,0 +1,10 @@
+"""The issuing side: build, sign, record, publish.
+
+- :mod:`leadbadge.issuer.home`: the issuer home (profile, framework, encrypted keys).
+- :mod:`leadbadge.issuer.ledger`: the SQLite record of every credential issued.
+- :mod:`leadbadge.issuer.issue`: :class:`~leadbadge.issuer.issue.Issuer`, one credential.
+- :mod:`leadbadge.issuer.batch`: a cohort from a roster, on every core, resumable.
+- :mod:`leadbadge.issuer.publish`: the static site verifiers pin.
+- :mod:`leadbadge.issuer.endorse`: accreditation of programs by an authority.
+- :mod:`leadbadge.issuer.jose`: RS256 / ES256 keys for VC-JWT.
+"""

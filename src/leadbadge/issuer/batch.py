@@ -1,0 +1,720 @@
+"""Batch issuance: check a whole roster first, then issue its rows on every core, resumably.
+
+A roster is a CSV file, one credential a row (docs/batch.md). :func:`read_roster` checks every
+row the way ``leadbadge issue`` checks its options and builds each credential unsigned as a dry
+run, and :func:`check_prerequisites` checks every row's prerequisite tiers against one read of
+the issuer's ledger and the roster's own rows, so one pass names every bad row and column.
+:func:`issue_batch` then signs the rows in a pool of processes, in waves so that a row awarding
+a prerequisite tier is recorded before the rows that rely on it are signed; each row's key is
+recorded in the ledger in the transaction that records its credential, so a run interrupted at
+any point and started again issues exactly the rows not yet recorded and rewrites any
+credential file that was lost with the interruption.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+from typing import Any, Final
+
+from leadbadge import _fs
+from leadbadge.errors import InputError, LeadbadgeError
+from leadbadge.issuer.home import IssuerHome, xsd_datetime
+from leadbadge.issuer.issue import Issuer
+from leadbadge.issuer.ledger import Ledger, LedgerEntry
+from leadbadge.model import Framework, IssuerProfile
+
+# The evidence, results and date syntax is the one ``leadbadge issue`` reads.
+from leadbadge.pathway import inputs as _issue_input
+from leadbadge.pathway.credential import (
+    EvidenceItem,
+    Recipient,
+    build_credential,
+    credential_matches_email,
+)
+from leadbadge.pathway.prerequisites import HeldTier, held_now_in_ledger, parse_instant
+from leadbadge.share.bake import bake
+from leadbadge.share.links import link_for
+from leadbadge.share.qr import make_qr
+
+__all__ = [
+    "EVIDENCE_SEPARATOR",
+    "REQUIRED_COLUMNS",
+    "ROSTER_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "BatchResult",
+    "Roster",
+    "RosterProblem",
+    "RosterRow",
+    "check_prerequisites",
+    "issue_batch",
+    "read_roster",
+    "write_summary",
+]
+
+#: The columns a roster may have, besides ``evidence_1``, ``evidence_2``…
+ROSTER_COLUMNS: Final = (
+    "id",
+    "tier",
+    "email",
+    "name",
+    "credits",
+    "evidence",
+    "results",
+    "valid_from",
+)
+REQUIRED_COLUMNS: Final = ("tier", "email", "name")
+#: Separates several evidence items in one cell.
+EVIDENCE_SEPARATOR: Final = "||"
+SUMMARY_COLUMNS: Final = ("row", "key", "email", "tier", "credential_id", "file", "status")
+_EVIDENCE_COLUMN = re.compile(r"^evidence_[1-9][0-9]*$")
+_ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_COLUMN_OF_FIELD: Final = {"email": "email", "name": "name", "credits": "credits"}
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """A bad roster row: the row (the header is row 1), the column and what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One checked roster row, ready to issue."""
+
+    row: int
+    #: The stable key the ledger records: the ``id`` column, else ``row-`` and a digest.
+    key: str
+    tier: str
+    recipient: Recipient
+    evidence: tuple[EvidenceItem, ...] = ()
+    results: Mapping[str, str] = field(default_factory=dict, hash=False)
+    credits: float | None = None
+    valid_from: datetime | None = None
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.key}.json"
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A roster as read: its good rows and every problem found (nothing is issued if any)."""
+
+    rows: tuple[RosterRow, ...]
+    problems: tuple[RosterProblem, ...]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One summary line: what became of a roster row."""
+
+    row: int
+    key: str
+    email: str
+    tier: str
+    credential_id: str
+    #: The credential file's name in the output folder.
+    file: str
+    #: ``issued`` (by this run) or ``already-issued`` (by an earlier one).
+    status: str
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_roster(
+    path: str | os.PathLike[str],
+    framework: Framework,
+    issuer: IssuerProfile,
+    *,
+    now: datetime | None = None,
+) -> Roster:
+    """Read and check every row of the roster CSV at ``path`` (UTF-8, a header row).
+
+    Each row is checked as ``leadbadge issue`` checks its options (tier, e-mail, evidence
+    covering the tier's requirements with their fields and hours, results, credits, date) and
+    its credential is built unsigned against ``issuer``; every problem is collected. Raises
+    :class:`InputError` only if the file cannot be read as CSV at all.
+    """
+    source = Path(path)
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh, strict=True)
+            header = [name.strip() for name in reader.fieldnames or []]
+            reader.fieldnames = header
+            raw_rows = [(n, dict(r)) for n, r in enumerate(reader, start=2)]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).split("\n")[0]
+        raise InputError(
+            f"The roster {source} cannot be read ({reason}).", field="roster"
+        ) from None
+    problems = _header_problems(header)
+    if problems:
+        return Roster(rows=(), problems=tuple(problems))
+    rows: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    moment = now or datetime.now(UTC)
+    for number, raw in raw_rows:
+        if None in raw:
+            problems.append(
+                RosterProblem(number, "(row)", "The row has more cells than the header.")
+            )
+            continue
+        cells = {k: (v or "").strip() for k, v in raw.items()}
+        if not any(cells.values()):
+            continue
+        found = _check_row(number, cells, framework, issuer, moment)
+        if isinstance(found, RosterProblem):
+            problems.append(found)
+            continue
+        column = "id" if cells.get("id") else "(row)"
+        if found.key in seen:
+            problems.append(
+                RosterProblem(
+                    number, column, f"It repeats row {seen[found.key]} (key {found.key})."
+                )
+            )
+            continue
+        seen[found.key] = number
+        rows.append(found)
+    return Roster(rows=tuple(rows), problems=tuple(problems))
+
+
+def _header_problems(header: Sequence[str]) -> list[RosterProblem]:
+    problems = [
+        RosterProblem(1, name, "The roster has no such column; see docs/batch.md.")
+        for name in header
+        if name not in ROSTER_COLUMNS and not _EVIDENCE_COLUMN.match(name)
+    ]
+    problems += [
+        RosterProblem(1, name, "The roster lacks this required column.")
+        for name in REQUIRED_COLUMNS
+        if name not in header
+    ]
+    if len(set(header)) != len(header):
+        problems.append(RosterProblem(1, "(header)", "A column is named twice."))
+    return problems
+
+
+def _check_row(
+    number: int,
+    cells: Mapping[str, str],
+    framework: Framework,
+    issuer: IssuerProfile,
+    moment: datetime,
+) -> RosterRow | RosterProblem:
+    column = "tier"
+    try:
+        tier = framework.find_tier(cells["tier"])
+        if tier is None:
+            known = ", ".join(framework.tier_ids())
+            return RosterProblem(number, column, f"Unknown tier {cells['tier']!r}; known: {known}.")
+        column = "email"
+        recipient = Recipient(email=cells["email"], name=cells["name"] or None)
+        if recipient.name is None:
+            return RosterProblem(number, "name", "The recipient's name is empty.")
+        items: list[EvidenceItem] = []
+        for column in _evidence_columns(cells):
+            values = [v.strip() for v in cells[column].split(EVIDENCE_SEPARATOR) if v.strip()]
+            if any(v.startswith("@") for v in values):
+                return RosterProblem(number, column, "Evidence files (@FILE) are not read here.")
+            items += _issue_input.parse_evidence(tier, values)
+        column = "evidence"
+        _issue_input.check_evidence_covers_tier(tier, items)
+        column = "results"
+        parts = [p for p in cells.get("results", "").split(";") if p.strip()]
+        results = _issue_input.parse_results(tier, parts)
+        column = "credits"
+        credits = _credits(cells.get("credits", ""))
+        column = "valid_from"
+        text = cells.get("valid_from", "")
+        valid_from = _issue_input.parse_valid_from(text) if text else None
+        column = "(row)"
+        build_credential(
+            framework,
+            tier.id,
+            issuer,
+            recipient,
+            valid_from=valid_from or moment,
+            evidence=items,
+            results=results,
+            credits=credits,
+        )
+    except LeadbadgeError as error:
+        where = getattr(error, "field", None)
+        if column == "(row)" and isinstance(where, str):
+            column = _COLUMN_OF_FIELD.get(where, "evidence" if "evidence" in where else where)
+        return RosterProblem(number, column, error.message)
+    key = cells.get("id", "")
+    if key and not _ROW_ID.match(key):
+        return RosterProblem(
+            number, "id", "An id is letters, digits, '.', '_' or '-' (128 at most)."
+        )
+    return RosterRow(
+        row=number,
+        key=key or _digest(tier.id, recipient, cells),
+        tier=tier.id,
+        recipient=recipient,
+        evidence=tuple(items),
+        results=results,
+        credits=credits,
+        valid_from=valid_from,
+    )
+
+
+def _evidence_columns(cells: Mapping[str, str]) -> list[str]:
+    numbered = sorted(
+        (c for c in cells if _EVIDENCE_COLUMN.match(c)), key=lambda c: int(c.split("_")[1])
+    )
+    return [c for c in ["evidence", *numbered] if cells.get(c)]
+
+
+def _credits(text: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a number of credits.", field="credits") from None
+
+
+def _digest(tier: str, recipient: Recipient, cells: Mapping[str, str]) -> str:
+    """A key for a row without an id: the same person, tier and content give the same key."""
+    content = {k: v for k, v in cells.items() if k not in ("id", "tier", "email", "name")}
+    material = json.dumps(
+        [tier, recipient.email, recipient.name, sorted(content.items())], ensure_ascii=False
+    )
+    return "row-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+# --- prerequisites -------------------------------------------------------------------------
+
+
+def check_prerequisites(
+    roster: Roster,
+    issuer_dir: str | os.PathLike[str],
+    *,
+    now: datetime | None = None,
+    override_prerequisites: str | None = None,
+) -> Roster:
+    """``roster`` with every row whose recipient lacks its tier's prerequisites made a problem.
+
+    A prerequisite tier is held by an active (not revoked, not suspended) entry of the ledger of
+    the issuer at ``issuer_dir`` for the row's e-mail, valid at ``now`` (default: the clock), or
+    by another good row of the roster awarding that tier to the same e-mail (:func:`issue_batch`
+    records it first). Rows the ledger already records (an earlier run) are not checked again.
+    Each problem is in column ``tier`` and names the missing tiers. With
+    ``override_prerequisites`` (the reason, recorded with each credential issued without them)
+    no row is a problem. The ledger is read once for the whole roster.
+    """
+    _check_reason(override_prerequisites)
+    home = IssuerHome.open(issuer_dir)
+    if override_prerequisites is not None:
+        return roster
+    framework = home.framework()
+    with home.open_ledger() as ledger:
+        recorded = ledger.batch_keys()
+        pending = [row for row in roster.rows if row.key not in recorded]
+        entries = _prerequisite_entries(ledger, framework, pending)
+    steps = _plan(pending, entries, framework, home, _instant(now))
+    found = _prerequisite_problems(steps)
+    if not found:
+        return roster
+    bad = {problem.row for problem in found}
+    return Roster(
+        rows=tuple(row for row in roster.rows if row.row not in bad),
+        problems=tuple(sorted([*roster.problems, *found], key=lambda p: p.row)),
+    )
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A pending row and how it is issued."""
+
+    row: RosterRow
+    #: Rows of a wave rely only on the ledger and on rows of earlier waves.
+    wave: int
+    #: Prerequisite tiers held neither in the ledger nor by a row of the roster.
+    missing: tuple[str, ...]
+
+
+def _check_reason(reason: str | None) -> None:
+    if reason is not None and not reason.strip():
+        raise InputError(
+            "An override of prerequisites must give a reason.", field="override_prerequisites"
+        )
+
+
+def _instant(now: datetime | None) -> datetime:
+    """The moment prerequisites are judged at, to the second as credentials write it."""
+    return datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
+
+
+def _prerequisite_entries(
+    ledger: Ledger,
+    framework: Framework,
+    rows: Sequence[RosterRow],
+    loaded: Iterable[LedgerEntry] | None = None,
+) -> list[LedgerEntry]:
+    """The active ledger entries of every tier some row needs (``loaded``: entries read already)."""
+    tiers = sorted(
+        {p for row in rows if (tier := framework.find_tier(row.tier)) for p in tier.prerequisites}
+    )
+    if loaded is not None:
+        return [e for e in loaded if e.tier in tiers and e.status == "active"]
+    return [e for t in tiers for e in ledger.entries(tier=t, status="active")]
+
+
+def _depths(framework: Framework) -> dict[str, int]:
+    """Each tier's depth in the pathway: 0 without prerequisites, else one more than theirs."""
+    depth: dict[str, int] = {}
+
+    def of(tier_id: str) -> int:
+        if tier_id not in depth:
+            tier = framework.find_tier(tier_id)
+            # The framework loader refuses cycles, so this ends.
+            below = [of(p) for p in tier.prerequisites] if tier is not None else []
+            depth[tier_id] = 1 + max(below, default=-1)
+        return depth[tier_id]
+
+    for tier_id in framework.tier_ids():
+        of(tier_id)
+    return depth
+
+
+def _plan(
+    rows: Sequence[RosterRow],
+    entries: Sequence[LedgerEntry],
+    framework: Framework,
+    home: IssuerHome,
+    moment: datetime,
+) -> list[_Step]:
+    """Each row's wave and missing prerequisites, from the ledger ``entries`` and the rows."""
+    needs = {
+        row.key: tier.prerequisites
+        for row in rows
+        if (tier := framework.find_tier(row.tier)) is not None and tier.prerequisites
+    }
+    wanted = [(r.recipient.email, r.recipient.name, needs[r.key]) for r in rows if r.key in needs]
+    in_ledger = held_now_in_ledger(entries, wanted, issuer_id=home.issuer_id, at=moment)
+    relied_on = {(email, tier) for email, _, tiers in wanted for tier in tiers}
+    depth = _depths(framework)
+    # (e-mail, tier) -> the earliest wave in which a row of the roster awards it.
+    awarded: dict[tuple[str, str], int] = {}
+    steps: list[_Step] = []
+    for row in sorted(rows, key=lambda r: depth.get(r.tier, 0)):
+        email = row.recipient.email
+        held = in_ledger.get(email, {})
+        wave, missing = 0, []
+        for prerequisite in needs.get(row.key, ()):
+            if prerequisite in held:
+                continue
+            earlier = awarded.get((email, prerequisite))
+            if earlier is None:
+                missing.append(prerequisite)
+            else:
+                wave = max(wave, earlier + 1)
+        pair = (email, row.tier)
+        if pair in relied_on and _current_at(row, framework, home.profile, moment):
+            awarded[pair] = min(wave, awarded.get(pair, wave))
+        steps.append(_Step(row, wave, tuple(missing)))
+    return sorted(steps, key=lambda step: (step.wave, step.row.row))
+
+
+def _current_at(
+    row: RosterRow, framework: Framework, issuer: IssuerProfile, moment: datetime
+) -> bool:
+    """Whether the credential ``row`` will award is valid at ``moment``, as a prerequisite."""
+    if row.valid_from is None:
+        # Valid from its own issue, which comes before that of the rows relying on it.
+        return True
+    unsigned = build_credential(
+        framework,
+        row.tier,
+        issuer,
+        row.recipient,
+        valid_from=row.valid_from,
+        evidence=row.evidence,
+        results=row.results,
+        credits=row.credits,
+    )
+    window = HeldTier(
+        tier=row.tier,
+        credential_id=str(unsigned["id"]),
+        issuer_id=issuer.id,
+        valid_from=parse_instant(unsigned.get("validFrom")),
+        valid_until=parse_instant(unsigned.get("validUntil")),
+        source="roster",
+    )
+    return window.current_at(moment)
+
+
+def _prerequisite_problems(steps: Iterable[_Step]) -> list[RosterProblem]:
+    """A problem, in column ``tier``, for each row lacking prerequisites, in roster order."""
+    problems = []
+    for step in steps:
+        if not step.missing:
+            continue
+        names = ", ".join(repr(m) for m in step.missing)
+        many = len(step.missing) > 1
+        problems.append(
+            RosterProblem(
+                step.row.row,
+                "tier",
+                f"The recipient does not hold the prerequisite tier{'s' if many else ''} "
+                f"{names} for {step.row.tier!r}: neither the ledger (a current credential, not "
+                "revoked, suspended or expired) nor another good row of this roster awards "
+                f"{'them' if many else 'it'} to this e-mail address.",
+            )
+        )
+    return sorted(problems, key=lambda p: p.row)
+
+
+# --- issuing -------------------------------------------------------------------------------
+
+
+def issue_batch(
+    issuer_dir: str | os.PathLike[str],
+    roster: Roster,
+    outdir: str | os.PathLike[str],
+    *,
+    passphrase: str,
+    jobs: int | None = None,
+    now: datetime | None = None,
+    baked_image: bytes | None = None,
+    qr_base_url: str | None = None,
+    progress: Callable[[BatchResult], None] | None = None,
+    override_prerequisites: str | None = None,
+) -> list[BatchResult]:
+    """Issue every roster row not yet recorded, write its files, and return one result a row.
+
+    Refuses (:class:`InputError`) a roster with problems, and one with rows whose recipients
+    lack prerequisite tiers (:func:`check_prerequisites`, ``field="prerequisites"``), before
+    anything is issued; with ``override_prerequisites`` such rows are issued and the reason is
+    recorded with each of their credentials (:meth:`Ledger.prerequisite_overrides`). Rows are
+    issued in waves: a row relying on another row for a prerequisite tier is signed only once
+    that row is recorded. ``jobs`` processes (default: the number of cores) each open the
+    issuer with ``passphrase``, handed to them through the pool's initializer (a pipe), never
+    the command line or environment. Each credential is written to ``outdir`` as
+    ``<key>.json`` (atomically), with ``<key>.png`` baked into ``baked_image`` (a PNG or SVG) if
+    given and a ``<key>.qr.png`` QR code of its link under ``qr_base_url`` if given.
+    ``progress`` is called in this process as each row is done. Results are in roster order.
+    """
+    if roster.problems:
+        raise InputError(
+            f"The roster has {len(roster.problems)} problem(s); nothing was issued.",
+            field="roster",
+        )
+    _check_reason(override_prerequisites)
+    home = IssuerHome.open(issuer_dir)
+    framework = home.framework()
+    with home.open_ledger() as ledger:
+        recorded = ledger.batch_keys()
+        # One query for every entry rather than one a row: a resumed run may find thousands.
+        issued = {e.id: e for e in ledger.entries()} if recorded else {}
+        pending = [row for row in roster.rows if row.key not in recorded]
+        entries = _prerequisite_entries(
+            ledger, framework, pending, issued.values() if recorded else None
+        )
+    _check_recorded(roster.rows, recorded, issued)
+    steps = _plan(pending, entries, framework, home, _instant(now))
+    lacking = sorted((s for s in steps if s.missing), key=lambda s: s.row.row)
+    if lacking and override_prerequisites is None:
+        shown = "; ".join(
+            f"row {s.row.row}: {', '.join(map(repr, s.missing))} for {s.row.tier!r}"
+            for s in lacking[:5]
+        )
+        raise InputError(
+            f"{len(lacking)} roster row(s) lack prerequisite tiers; nothing was issued "
+            f"({shown}{' …' if len(lacking) > 5 else ''}).",
+            field="prerequisites",
+        )
+    target = Path(outdir)
+    target.mkdir(parents=True, exist_ok=True)
+    options = _Options(str(target), now, baked_image, qr_base_url, override_prerequisites)
+    results: dict[str, BatchResult] = {}
+    for row in roster.rows:
+        if row.key not in recorded:
+            continue
+        document = issued[recorded[row.key]].document
+        results[row.key] = _write_files(row, document, options, "already-issued")
+        if progress:
+            progress(results[row.key])
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    for result in _run(str(home.path), passphrase, steps, options, workers):
+        results[result.key] = result
+        if progress:
+            progress(result)
+    return [results[row.key] for row in roster.rows]
+
+
+def write_summary(outdir: str | os.PathLike[str], results: Iterable[BatchResult]) -> Path:
+    """Write ``summary.csv`` (:data:`SUMMARY_COLUMNS`) in ``outdir`` atomically."""
+    path = Path(outdir) / "summary.csv"
+    lines: list[list[Any]] = [list(SUMMARY_COLUMNS)]
+    lines += [[r.row, r.key, r.email, r.tier, r.credential_id, r.file, r.status] for r in results]
+    buffer = StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    _fs.atomic_write_text(path, buffer.getvalue())
+    return path
+
+
+@dataclass(frozen=True)
+class _Options:
+    outdir: str
+    now: datetime | None
+    baked_image: bytes | None
+    qr_base_url: str | None
+    #: The reason rows lacking prerequisite tiers are issued anyway.
+    override: str | None = None
+
+
+def _check_recorded(
+    rows: Sequence[RosterRow], recorded: Mapping[str, str], issued: Mapping[str, LedgerEntry]
+) -> None:
+    """Refuse a roster whose ids the ledger records for another tier or person."""
+    clashes = []
+    for row in rows:
+        if row.key in recorded:
+            entry = issued.get(recorded[row.key])
+            if (
+                entry is None
+                or entry.tier != row.tier
+                or not credential_matches_email(entry.document, row.recipient.email)
+            ):
+                clashes.append(f"row {row.row} (key {row.key})")
+    if clashes:
+        raise InputError(
+            "The ledger records these roster keys for another tier or person; give them new "
+            f"ids: {', '.join(clashes[:10])}{' …' if len(clashes) > 10 else ''}.",
+            field="id",
+        )
+
+
+def _run(
+    home: str, passphrase: str, steps: Sequence[_Step], options: _Options, workers: int
+) -> Iterable[BatchResult]:
+    if not steps:
+        return
+    waves: dict[int, list[_Step]] = {}
+    for step in steps:
+        waves.setdefault(step.wave, []).append(step)
+    if workers == 1:
+        _init_worker(home, passphrase, options)
+        for wave in sorted(waves):
+            for step in waves[wave]:
+                yield _issue_row(step)
+        return
+    # spawn: a fresh interpreter per worker, none of this process's threads or open files.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(home, passphrase, options),
+    ) as pool:
+        for wave in sorted(waves):
+            # A wave is submitted only when every row of the ones before is recorded.
+            futures = [pool.submit(_issue_row, step) for step in waves[wave]]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(home: str, passphrase: str, options: _Options) -> None:
+    _WORKER["issuer"] = Issuer.open(home, passphrase=passphrase)
+    _WORKER["options"] = options
+
+
+def _issue_row(step: _Step) -> BatchResult:
+    issuer: Issuer = _WORKER["issuer"]
+    options: _Options = _WORKER["options"]
+    row = step.row
+    try:
+        # The prerequisites were checked for the whole roster (_plan), against one read of
+        # the ledger: reading it again for every row would make a batch quadratic.
+        signed = issuer._issue_checked(
+            row.tier,
+            row.recipient,
+            evidence=row.evidence,
+            results=row.results,
+            credits=row.credits,
+            valid_from=row.valid_from,
+            now=options.now,
+            missing=step.missing,
+            reason=options.override if step.missing else None,
+            batch_key=row.key,
+        )
+    except InputError as error:
+        if error.field != "batch_key":
+            raise
+        # Another run recorded this row after this one read the ledger.
+        with issuer.home.open_ledger() as ledger:
+            entry = ledger.get(ledger.batch_keys()[row.key])
+        if entry is None:
+            raise
+        return _write_files(row, entry.document, options, "already-issued")
+    return _write_files(row, signed.document, options, "issued")
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _write_files(
+    row: RosterRow, document: Mapping[str, Any], options: _Options, status: str
+) -> BatchResult:
+    folder = Path(options.outdir)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    written = folder / row.file_name
+    # A file from an earlier run is left alone when it already holds this credential.
+    fresh = not _holds(written, text)
+    if fresh:
+        _fs.atomic_write_text(written, text)
+    if options.baked_image is not None:
+        suffix = ".png" if options.baked_image.startswith(b"\x89PNG") else ".svg"
+        baked = folder / f"{row.key}{suffix}"
+        if fresh or not baked.exists():
+            image = bake(options.baked_image, text, label=f"row {row.row}")
+            _fs.atomic_write_bytes(baked, image)
+    if options.qr_base_url is not None:
+        code_path = folder / f"{row.key}.qr.png"
+        if fresh or not code_path.exists():
+            code = make_qr(link_for(document, options.qr_base_url))
+            _fs.atomic_write_bytes(code_path, code.png())
+    return BatchResult(
+        row=row.row,
+        key=row.key,
+        email=row.recipient.email,
+        tier=row.tier,
+        credential_id=str(document["id"]),
+        file=row.file_name,
+        status=status,
+    )

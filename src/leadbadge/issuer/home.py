@@ -1,0 +1,769 @@
+"""The issuer home: a folder with the issuer's profile, encrypted signing keys, key history,
+framework and ledger (docs/issuing.md describes the layout).
+
+Status lists live at ``<issuer url>/status/<n>.json`` (:meth:`IssuerHome.status_list_url`); the
+purposes a credential carries entries for are an issuer setting (``statusPurposes`` in
+``issuer.json``: revocation and suspension unless the home was made with fewer, docs/status.md).
+
+Endorsements the issuer has received for its Achievements (OB 3.0 ``EndorsementCredential``s,
+e.g. an accrediting authority's, :mod:`leadbadge.issuer.endorse`) are kept in ``endorsements/``, one
+file each (:meth:`IssuerHome.add_endorsement`); :attr:`IssuerHome.profile` carries them by
+Achievement id, so every credential and published Achievement of that tier embeds them.
+
+``keys/history.json`` is the source of truth for which key signs now and which keys signed before:
+a rotation writes the new key file first, then the history (the commit point), then
+``issuer.json``, so an interrupted rotation leaves either the old state or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from leadbadge import _fs, _resources
+from leadbadge.conformance.rules import check_credential_shape
+from leadbadge.crypto.did import url_to_did_web
+from leadbadge.crypto.keys import SigningKey, VerifyingKey
+from leadbadge.errors import (
+    FrameworkError,
+    InputError,
+    InvalidKeyError,
+    IssuerHomeError,
+    JsonLdError,
+)
+from leadbadge.issuer.ledger import Ledger, StatusChange
+from leadbadge.ld.jsonld import expand_strict
+from leadbadge.model import Framework, IssuerProfile
+from leadbadge.pathway import accreditation as acc
+from leadbadge.pathway.credential import (
+    achievement_id,
+    normalize_email,
+    tier_id_from_achievement_id,
+)
+from leadbadge.pathway.framework import load_framework
+
+if sys.platform != "win32":
+    import fcntl
+
+__all__ = [
+    "DEFAULT_STATUS_PURPOSES",
+    "HOME_FORMAT",
+    "MAX_ACHIEVEMENT_ENDORSEMENTS",
+    "HeldEndorsement",
+    "IssuerHome",
+    "KeyRecord",
+    "check_issuer_url",
+    "xsd_datetime",
+]
+
+#: The ``format`` of ``issuer.json`` this version writes and reads.
+HOME_FORMAT = 1
+_ISSUER_FILE = "issuer.json"
+_HISTORY_FILE = "history.json"
+_LEDGER_FILE = "ledger.sqlite"
+_ENDORSEMENTS_DIR = "endorsements"
+_MAX_ENDORSEMENT_BYTES = 256 * 1024
+#: The most endorsements one Achievement carries: as many as a verifier checks per credential.
+MAX_ACHIEVEMENT_ENDORSEMENTS = 8
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+#: The status purposes a credential carries an entry for, unless the home says otherwise.
+DEFAULT_STATUS_PURPOSES: tuple[str, ...] = ("revocation", "suspension")
+
+
+def xsd_datetime(value: datetime) -> str:
+    """An aware datetime as an XML Schema dateTimeStamp in UTC, whole seconds (``…Z``)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError("A time without a time zone cannot be recorded.", field="now")
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _now(now: datetime | None) -> datetime:
+    moment = datetime.now(UTC) if now is None else now
+    return datetime.fromisoformat(xsd_datetime(moment))
+
+
+def check_issuer_url(url: str) -> str:
+    """The issuer's public web address, checked: https (http only for localhost), no query."""
+    if not isinstance(url, str) or not url.strip():
+        raise InputError("The issuer URL must not be empty.", field="url")
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InputError(f"The issuer URL {text!r} must be an https:// address.", field="url")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        raise InputError(
+            f"The issuer URL {text!r} must use https (http is accepted only for localhost).",
+            field="url",
+        )
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise InputError(
+            "The issuer URL must not have a query or fragment: achievement ids are built on it.",
+            field="url",
+        )
+    if parts.username is not None or parts.password is not None:
+        raise InputError("The issuer URL must not carry a user name or password.", field="url")
+    if any(c.isspace() for c in text):
+        raise InputError("The issuer URL must not contain spaces.", field="url")
+    return text.rstrip("/")
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """One signing key in the issuer's key history, with the period it was in use."""
+
+    n: int
+    verification_method: str
+    #: The issuer id the key belonged to (a did:key issuer gets a new id with each key).
+    controller: str
+    public_key: VerifyingKey
+    valid_from: datetime
+    valid_until: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as ``keys/history.json`` stores it."""
+        return {
+            "n": self.n,
+            "verificationMethod": self.verification_method,
+            "controller": self.controller,
+            "publicKeyMultibase": self.public_key.multikey,
+            "validFrom": xsd_datetime(self.valid_from),
+            "validUntil": xsd_datetime(self.valid_until) if self.valid_until else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> KeyRecord:
+        if not isinstance(data, Mapping):
+            raise IssuerHomeError(f"{where} is not a JSON object.")
+        n = data.get("n")
+        vm = data.get("verificationMethod")
+        controller = data.get("controller")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise IssuerHomeError(f"{where} has no valid key number 'n'.")
+        if (
+            not isinstance(vm, str)
+            or not isinstance(controller, str)
+            or not vm.startswith(controller + "#")
+        ):
+            raise IssuerHomeError(f"{where} has no verification method of its controller.")
+        try:
+            key = VerifyingKey.from_multikey(data.get("publicKeyMultibase"))  # type: ignore[arg-type]
+        except InvalidKeyError as exc:
+            raise IssuerHomeError(f"{where}: {exc.message}") from None
+        return cls(
+            n=n,
+            verification_method=vm,
+            controller=controller,
+            public_key=key,
+            valid_from=parse_time(data.get("validFrom"), f"{where}.validFrom"),
+            valid_until=(
+                None
+                if data.get("validUntil") is None
+                else parse_time(data.get("validUntil"), f"{where}.validUntil")
+            ),
+        )
+
+
+def parse_time(value: object, where: str) -> datetime:
+    """A date-time with a time zone from the home's files; IssuerHomeError naming ``where``."""
+    parsed = None
+    if isinstance(value, str) and "T" in value:
+        with contextlib.suppress(ValueError):
+            parsed = datetime.fromisoformat(value)
+    if parsed is None or parsed.tzinfo is None:
+        raise IssuerHomeError(f"{where} is not a date-time with a time zone.")
+    return parsed
+
+
+@dataclass(frozen=True)
+class HeldEndorsement:
+    """An EndorsementCredential the issuer keeps and embeds in one of its Achievements."""
+
+    #: The signed document, as received.
+    document: dict[str, Any]
+    #: The endorsed Achievement's id, and the tier it is the Achievement of.
+    achievement: str
+    tier: str | None
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return str(self.document["id"])
+
+    @property
+    def endorser(self) -> str | None:
+        """The endorser's (issuer's) id."""
+        issuer = self.document.get("issuer")
+        value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        return value if isinstance(value, str) else None
+
+    @property
+    def endorser_name(self) -> str | None:
+        issuer = self.document.get("issuer")
+        name = issuer.get("name") if isinstance(issuer, Mapping) else None
+        return name if isinstance(name, str) else None
+
+    @property
+    def valid_from(self) -> datetime | None:
+        return _document_time(self.document.get("validFrom"))
+
+    @property
+    def valid_until(self) -> datetime | None:
+        return _document_time(self.document.get("validUntil"))
+
+
+def _document_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _endorsement_file_name(endorsement_id: str) -> str:
+    """Named by its id, so adding an endorsement again replaces the copy kept."""
+    return hashlib.sha256(endorsement_id.encode("utf-8")).hexdigest()[:32] + ".json"
+
+
+def _key_record(n: int, key: VerifyingKey, did_web: str | None, now: datetime) -> KeyRecord:
+    if did_web is not None:
+        return KeyRecord(n, f"{did_web}#key-{n}", did_web, key, now)
+    return KeyRecord(n, key.did_key_verification_method, key.did_key, key, now)
+
+
+class IssuerHome:
+    """An issuer home folder made by :meth:`create` (``leadbadge init``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._load()
+
+    # --- opening and creating ------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> IssuerHome:
+        """Open an existing issuer home; raises :class:`IssuerHomeError` if it is not one."""
+        folder = Path(path)
+        if not (folder / _ISSUER_FILE).is_file():
+            raise IssuerHomeError(
+                f"{folder} is not an issuer home (it has no {_ISSUER_FILE}); "
+                "create one with 'leadbadge init'.",
+                path=folder,
+            )
+        return cls(folder)
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        name: str,
+        url: str,
+        passphrase: str | bytes,
+        did_web: str | None = None,
+        framework: str | os.PathLike[str] | None = None,
+        email: str | None = None,
+        now: datetime | None = None,
+        status_purposes: tuple[str, ...] = DEFAULT_STATUS_PURPOSES,
+    ) -> IssuerHome:
+        """Make a new issuer home at ``path``: all of it, or nothing.
+
+        ``path`` must not exist or be an empty folder. Everything is built in a hidden sibling
+        folder and renamed into place, so a failure (a bad framework, a full disk) leaves no
+        partial home. Without ``did_web`` the issuer id is the first key's did:key.
+        ``status_purposes`` are the status entries every credential will carry: revocation and
+        suspension by default, or revocation alone (one entry, as the OB 3.0 JSON schema wants).
+        The first status list of each purpose is made with the ledger.
+        """
+        target = Path(path)
+        cls.check_new_location(target)
+        if not isinstance(name, str) or not name.strip():
+            raise InputError("The issuer name must not be blank.", field="name")
+        issuer_url = check_issuer_url(url)
+        issuer_email = normalize_email(email, field_name="email") if email else None
+        purposes = _check_purposes(status_purposes)
+        web = url_to_did_web(did_web) if did_web else None
+        source = Path(framework) if framework is not None else None
+        if source is not None:
+            load_framework(source)  # FrameworkError lists every problem before anything is made
+        moment = _now(now)
+        key = SigningKey.generate()
+        record = _key_record(1, key.public_key, web, moment)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".{target.name}.init-{secrets.token_hex(6)}"
+        tmp.mkdir(mode=0o700)
+        try:
+            keys_dir = tmp / "keys"
+            keys_dir.mkdir(mode=0o700)
+            key.save(keys_dir / "1.pem", passphrase)
+            _fs.atomic_write_json(keys_dir / _HISTORY_FILE, [record.to_json()], mode=0o600)
+            framework_file = _copy_framework(source, tmp)
+            with Ledger.open(tmp / _LEDGER_FILE, create=True) as ledger:
+                ledger.ensure_lists(
+                    purposes,
+                    list_url=lambda n: _status_list_url(issuer_url, n),
+                    now=xsd_datetime(moment),
+                )
+            profile = {"id": record.controller, "name": " ".join(name.split()), "url": issuer_url}
+            if issuer_email:
+                profile["email"] = issuer_email
+            _fs.atomic_write_json(
+                tmp / _ISSUER_FILE,
+                {
+                    "format": HOME_FORMAT,
+                    "profile": profile,
+                    "did": record.controller,
+                    "didWeb": web,
+                    "created": xsd_datetime(moment),
+                    "framework": framework_file,
+                    "statusPurposes": list(purposes),
+                },
+                mode=0o600,
+            )
+            _move_into_place(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return cls(target)
+
+    @staticmethod
+    def check_new_location(path: str | os.PathLike[str]) -> None:
+        """Raise :class:`IssuerHomeError` unless :meth:`create` could make a home at ``path``."""
+        _check_target(Path(path))
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        data = _read_json(self.path / _ISSUER_FILE)
+        if not isinstance(data, Mapping) or data.get("format") != HOME_FORMAT:
+            raise IssuerHomeError(
+                f"{self.path / _ISSUER_FILE} is not an issuer file this leadbadge reads "
+                f"(format {HOME_FORMAT}).",
+                path=self.path,
+            )
+        raw_history = _read_json(self.path / "keys" / _HISTORY_FILE)
+        if not isinstance(raw_history, list) or not raw_history:
+            raise IssuerHomeError(f"The key history in {self.path} is empty.", path=self.path)
+        history = tuple(
+            KeyRecord.from_json(entry, f"keys/{_HISTORY_FILE}[{i}]")
+            for i, entry in enumerate(raw_history)
+        )
+        if [k.n for k in history] != sorted({k.n for k in history}):
+            raise IssuerHomeError(f"The key history in {self.path} is out of order.")
+        if any(k.valid_until is None for k in history[:-1]):
+            raise IssuerHomeError(f"The key history in {self.path} has two current keys.")
+        profile = data.get("profile")
+        web = data.get("didWeb")
+        if not isinstance(profile, Mapping) or not (web is None or isinstance(web, str)):
+            raise IssuerHomeError(f"{self.path / _ISSUER_FILE} has no valid profile.")
+        current = history[-1]
+        # After an interrupted rotation issuer.json may still name the previous did:key.
+        if data.get("did") not in {k.controller for k in history}:
+            raise IssuerHomeError(
+                f"{self.path / _ISSUER_FILE} names an issuer that is not in the key history.",
+                path=self.path,
+            )
+        try:
+            url = check_issuer_url(str(profile["url"]))
+            self.held_endorsements = self._read_endorsements(url)
+            by_achievement: dict[str, list[dict[str, Any]]] = {}
+            for held in self.held_endorsements:
+                by_achievement.setdefault(held.achievement, []).append(held.document)
+            self.profile = IssuerProfile(
+                id=current.controller,
+                name=str(profile["name"]),
+                url=url,
+                email=str(profile["email"]) if profile.get("email") else None,
+                achievement_endorsements={k: tuple(v) for k, v in by_achievement.items()},
+            )
+        except (KeyError, InputError):
+            raise IssuerHomeError(
+                f"{self.path / _ISSUER_FILE} has no valid issuer name and URL.", path=self.path
+            ) from None
+        self.did_web: str | None = web
+        self.created = parse_time(data.get("created"), "issuer.json created")
+        self.keys = history
+        framework_file = data.get("framework", "framework.toml")
+        if framework_file not in ("framework.toml", "framework.json"):
+            raise IssuerHomeError(f"{self.path / _ISSUER_FILE} names an unexpected framework.")
+        self.framework_path = self.path / framework_file
+        raw_purposes = data.get("statusPurposes", list(DEFAULT_STATUS_PURPOSES))
+        try:
+            self.status_purposes = _check_purposes(raw_purposes)
+        except InputError:
+            raise IssuerHomeError(
+                f"{self.path / _ISSUER_FILE} names unknown status purposes.", path=self.path
+            ) from None
+
+    def reload(self) -> None:
+        """Read the home again (another process may have rotated the key)."""
+        self._load()
+
+    @property
+    def issuer_id(self) -> str:
+        """The current issuer id (for a did:key issuer, the current key's did:key)."""
+        return self.keys[-1].controller
+
+    @property
+    def current_key(self) -> KeyRecord:
+        return self.keys[-1]
+
+    @property
+    def identities(self) -> list[str]:
+        """Every issuer id in the key history, oldest first, without repeats."""
+        return list(dict.fromkeys(k.controller for k in self.keys))
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.path / _LEDGER_FILE
+
+    def key_path(self, n: int) -> Path:
+        return self.path / "keys" / f"{n}.pem"
+
+    def framework(self) -> Framework:
+        """The program framework stored in the home (validated on every load)."""
+        try:
+            return load_framework(self.framework_path)
+        except FrameworkError as exc:
+            raise IssuerHomeError(
+                f"The framework in the issuer home is invalid: {exc.message}", path=self.path
+            ) from None
+
+    def open_ledger(self) -> Ledger:
+        return Ledger.open(self.ledger_path)
+
+    def status_list_url(self, n: int) -> str:
+        """Where status list ``n`` is published: ``<issuer url>/status/<n>.json``."""
+        return _status_list_url(self.profile.url, n)
+
+    def change_status(
+        self,
+        credential_id: str,
+        action: str,
+        *,
+        actor: str,
+        reason: str | None = None,
+        now: datetime | None = None,
+    ) -> StatusChange:
+        """Revoke, suspend or unsuspend a credential in the ledger (no passphrase needed).
+
+        ``action`` is ``revoke``, ``suspend`` or ``unsuspend``; ``actor`` names who made the
+        change. Verifiers learn of it when the issuer publishes again (which signs the lists).
+        Raises :class:`InputError` for an unknown id or a change that does not apply, including
+        any change to a revoked credential: revocation is final.
+        """
+        with self.open_ledger() as ledger:
+            return ledger.change_status(
+                credential_id, action, actor=actor, reason=reason, at=xsd_datetime(_now(now))
+            )
+
+    def signing_key(self, passphrase: str | bytes) -> SigningKey:
+        """The current private key; raises :class:`WrongPassphraseError` on a wrong passphrase."""
+        current = self.current_key
+        key = SigningKey.load(self.key_path(current.n), passphrase)
+        if key.public_key != current.public_key:
+            raise IssuerHomeError(
+                f"The key file {self.key_path(current.n)} does not match the key history.",
+                path=self.path,
+            )
+        return key
+
+    # --- endorsements of the issuer's Achievements ------------------------------------------
+
+    @property
+    def endorsements_path(self) -> Path:
+        return self.path / _ENDORSEMENTS_DIR
+
+    def _read_endorsements(self, issuer_url: str) -> list[HeldEndorsement]:
+        """The endorsements kept in the home, oldest first (by validFrom, then id)."""
+        folder = self.endorsements_path
+        held = []
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            document = _read_json(path)
+            subject = acc.endorsed_subject(document) if isinstance(document, Mapping) else None
+            if (
+                subject is None
+                or not acc.is_endorsement(document)
+                or not isinstance(document.get("id"), str)
+                or not document.get("proof")
+            ):
+                raise IssuerHomeError(
+                    f"{path} is not a signed EndorsementCredential; remove it.", path=self.path
+                )
+            tier = tier_id_from_achievement_id(issuer_url, subject)
+            held.append(HeldEndorsement(document, subject, tier, path))
+        return sorted(held, key=lambda h: (str(h.document.get("validFrom") or ""), h.id))
+
+    def check_endorsement(
+        self, document: Mapping[str, Any], *, now: datetime | None = None
+    ) -> HeldEndorsement:
+        """What :meth:`add_endorsement` would keep, checked as it checks it; nothing is written.
+
+        Raises :class:`InputError` for a document that is not an EndorsementCredential, is not
+        signed, endorses something other than the Achievement of a tier of this issuer's
+        framework, is this issuer's own, has expired at ``now``, would not pass strict JSON-LD
+        processing, or would make the Achievement carry more than
+        :data:`MAX_ACHIEVEMENT_ENDORSEMENTS`. The endorser's signature is not checked here.
+        """
+        doc = _checked_endorsement(document)
+        subject = acc.endorsed_subject(doc)
+        tier = tier_id_from_achievement_id(self.profile.url, subject) if subject else None
+        framework = self.framework()
+        if tier is None or framework.find_tier(tier) is None:
+            tiers = ", ".join(framework.tier_ids())
+            raise InputError(
+                f"The endorsement endorses {subject}, which is not the Achievement of a tier of "
+                f"this issuer ({self.profile.url}/achievements/<tier>.json for {tiers}).",
+                field="credentialSubject",
+            )
+        path = self.endorsements_path / _endorsement_file_name(str(doc["id"]))
+        held = HeldEndorsement(doc, achievement_id(self.profile.url, tier), tier, path)
+        if held.endorser in self.identities:
+            raise InputError("An issuer cannot endorse its own Achievements.", field="issuer")
+        until = held.valid_until
+        if until is not None and until <= _now(now):
+            raise InputError(
+                f"The endorsement expired on {xsd_datetime(until)}; ask the endorser for a "
+                "current one.",
+                field="validUntil",
+            )
+        others = [
+            h
+            for h in self.held_endorsements
+            if h.achievement == held.achievement and h.id != held.id
+        ]
+        if len(others) >= MAX_ACHIEVEMENT_ENDORSEMENTS:
+            raise InputError(
+                f"The Achievement for {tier!r} already carries {len(others)} endorsements, the "
+                "most a verifier checks; remove one first.",
+                field="endorsement",
+            )
+        return held
+
+    def add_endorsement(
+        self, document: Mapping[str, Any], *, now: datetime | None = None
+    ) -> HeldEndorsement:
+        """Keep a signed EndorsementCredential of one of this issuer's Achievements.
+
+        From then on every credential of that tier, and the Achievement
+        :mod:`leadbadge.issuer.publish` writes, carries it in ``achievement.endorsement`` (OB 3.0).
+        Adding an endorsement with the same id again replaces the copy kept. The endorser's
+        signature is not checked here: verify the endorsement first (``Verifier.verify`` with a
+        trust store that pins the endorser) unless it comes straight from a trusted authority.
+        Raises :class:`InputError` as :meth:`check_endorsement` does; nothing is written then.
+        """
+        held = self.check_endorsement(document, now=now)
+        folder = self.endorsements_path
+        try:
+            folder.mkdir(exist_ok=True)
+            _fs.atomic_write_json(held.path, held.document)
+        except OSError as error:
+            raise IssuerHomeError(
+                f"Could not keep the endorsement in {folder} ({error.strerror}).", path=self.path
+            ) from None
+        self._load()
+        return next(h for h in self.held_endorsements if h.id == held.id)
+
+    def remove_endorsement(self, endorsement_id: str) -> HeldEndorsement:
+        """Stop embedding an endorsement (by id); credentials already issued keep theirs.
+
+        Raises :class:`InputError` when the home keeps no endorsement with this id.
+        """
+        found = next((h for h in self.held_endorsements if h.id == endorsement_id), None)
+        if found is None:
+            raise InputError(
+                f"This issuer keeps no endorsement {endorsement_id}.", field="endorsement"
+            )
+        try:
+            found.path.unlink(missing_ok=True)
+            _fs.fsync_dir(found.path.parent)
+        except OSError as error:
+            raise IssuerHomeError(
+                f"Could not remove {found.path} ({error.strerror}).", path=self.path
+            ) from None
+        self._load()
+        return found
+
+    # --- rotation --------------------------------------------------------------------------
+
+    def rotate(self, passphrase: str | bytes, *, now: datetime | None = None) -> KeyRecord:
+        """Make a new signing key (same passphrase); the old one stays valid until ``now``.
+
+        The passphrase must open the current key, so a typo cannot lock the issuer out of its
+        own keys. Returns the new key's history entry.
+        """
+        with _locked(self.path):
+            self._load()
+            self.signing_key(passphrase)
+            current = self.current_key
+            moment = _now(now)
+            if now is None and moment <= current.valid_from:
+                # Periods are recorded in whole seconds and must not be empty: a key made in
+                # this very second is retired in the next one.
+                time.sleep(max(0.0, (current.valid_from - datetime.now(UTC)).total_seconds()) + 1)
+                moment = _now(None)
+            if moment <= current.valid_from:
+                raise InputError(
+                    f"The current key is in use from {xsd_datetime(current.valid_from)}; "
+                    "a rotation must be dated later.",
+                    field="now",
+                )
+            key = SigningKey.generate()
+            n = 1 + max([k.n for k in self.keys] + _numbered_pems(self.path / "keys"))
+            record = _key_record(n, key.public_key, self.did_web, moment)
+            key.save(self.key_path(n), passphrase)
+            closed = KeyRecord(
+                current.n,
+                current.verification_method,
+                current.controller,
+                current.public_key,
+                current.valid_from,
+                moment,
+            )
+            history = [k.to_json() for k in self.keys[:-1]] + [closed.to_json(), record.to_json()]
+            _fs.atomic_write_json(self.path / "keys" / _HISTORY_FILE, history, mode=0o600)
+            data = _read_json(self.path / _ISSUER_FILE)
+            data["did"] = record.controller
+            data["profile"]["id"] = record.controller
+            _fs.atomic_write_json(self.path / _ISSUER_FILE, data, mode=0o600)
+            self._load()
+        return record
+
+
+def _checked_endorsement(document: Any) -> dict[str, Any]:
+    """A copy of ``document`` if it is a signed EndorsementCredential fit to embed."""
+    if not isinstance(document, Mapping):
+        raise InputError("An endorsement must be a JSON object.", field="endorsement")
+    try:
+        # A plain copy; refuses what JSON cannot hold.
+        doc: dict[str, Any] = json.loads(json.dumps(document))
+    except (TypeError, ValueError):
+        raise InputError("An endorsement must be plain JSON.", field="endorsement") from None
+    if not acc.is_endorsement(doc) or acc.endorsed_subject(doc) is None:
+        raise InputError(
+            "The document is not an OB 3.0 EndorsementCredential with an EndorsementSubject.",
+            field="type",
+        )
+    if not isinstance(doc.get("id"), str) or not doc["id"]:
+        raise InputError("The endorsement has no id.", field="id")
+    if not doc.get("proof"):
+        raise InputError("The endorsement is not signed: it has no proof.", field="proof")
+    if len(json.dumps(doc).encode("utf-8")) > _MAX_ENDORSEMENT_BYTES:
+        raise InputError(
+            f"The endorsement is larger than {_MAX_ENDORSEMENT_BYTES // 1024} KiB.",
+            field="endorsement",
+        )
+    problems = [p for p in check_credential_shape(doc) if p.severity == "error"]
+    if problems:
+        first = problems[0]
+        raise InputError(
+            f"The endorsement breaks the data model at {first.path or '/'}: {first.message}",
+            field=first.path,
+        )
+    # Every credential of the tier will carry it under its signature: a term strict JSON-LD
+    # refuses there would make all of them fail verification.
+    try:
+        expand_strict(doc)
+    except JsonLdError as error:
+        raise InputError(
+            f"The endorsement is refused by strict JSON-LD processing: {error.message}",
+            field="endorsement",
+        ) from None
+    return doc
+
+
+def _status_list_url(issuer_url: str, n: int) -> str:
+    return f"{issuer_url.rstrip('/')}/status/{n}.json"
+
+
+def _check_purposes(value: Any) -> tuple[str, ...]:
+    """Revocation, optionally followed by suspension: the purposes leadbadge issues."""
+    purposes = tuple(value) if isinstance(value, list | tuple) else ()
+    if purposes not in (("revocation",), DEFAULT_STATUS_PURPOSES):
+        raise InputError(
+            "Status purposes are revocation and suspension, or revocation alone.",
+            field="status_purposes",
+        )
+    return purposes
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IssuerHomeError(
+            f"{path} is missing; the issuer home is incomplete.", path=path.parent
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IssuerHomeError(f"{path} is not valid JSON.", path=path.parent) from None
+
+
+def _check_target(target: Path) -> None:
+    if (target / _ISSUER_FILE).exists():
+        raise IssuerHomeError(
+            f"{target} is already an issuer home; choose another folder.", path=target
+        )
+    if target.exists() or target.is_symlink():
+        if not target.is_dir():
+            raise IssuerHomeError(f"{target} exists and is not a folder.", path=target)
+        if any(target.iterdir()):
+            raise IssuerHomeError(
+                f"{target} is not empty; choose a new or empty folder.", path=target
+            )
+
+
+def _copy_framework(source: Path | None, home: Path) -> str:
+    origin = source if source is not None else _resources.default_framework_path()
+    name = "framework.json" if origin.suffix.lower() == ".json" else "framework.toml"
+    _fs.atomic_write_bytes(home / name, origin.read_bytes(), overwrite=False)
+    return name
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    try:
+        # Onto a missing name or an empty folder this is one atomic step (POSIX rename(2)).
+        os.rename(tmp, target)
+    except OSError:
+        if target.is_dir() and not any(target.iterdir()):
+            with contextlib.suppress(OSError):
+                target.rmdir()  # platforms that cannot rename onto an empty folder
+            with contextlib.suppress(OSError):
+                os.rename(tmp, target)
+                _fs.fsync_dir(target.parent)
+                return
+        raise IssuerHomeError(
+            f"{target} changed while the issuer home was being made; nothing was created.",
+            path=target,
+        ) from None
+    _fs.fsync_dir(target.parent)
+
+
+def _numbered_pems(folder: Path) -> list[int]:
+    return [int(p.stem) for p in folder.glob("*.pem") if p.stem.isdigit()]
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the home so two rotations cannot interleave."""
+    if sys.platform == "win32":  # pragma: no cover - no advisory locks there
+        yield
+        return
+    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,1016 @@
+"""The verifier's trust store: published issuers pinned with their key history, looked up offline.
+
+A store is a folder (``TRUST/issuers/<sha256(issuer id)[:16]>.json``, one file per issuer) that
+:meth:`TrustStore.add_published` fills from what an issuer publishes (``leadbadge publish``): its
+key history (``keys.json``), its did:web DID document, or both. Everything is validated before it
+is written; the network is used only there, and only for a URL (:mod:`leadbadge.trust.fetch`).
+Lookups (:meth:`TrustStore.find_issuer`, :meth:`TrustStore.find_key`, :meth:`TrustStore.resolver`)
+read the folder only. Status lists are pinned beside issuers (``TRUST/status/``, module
+:mod:`leadbadge.trust.status_lists`): with the issuer whose key history names them, or alone
+(:meth:`TrustStore.add_status_list`); :meth:`TrustStore.refresh` fetches again whatever was
+pinned from a URL. docs/trust.md describes the layout and the rules for verifiers.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import platformdirs
+
+from leadbadge import _fs
+from leadbadge.crypto.did import VerificationMethod
+from leadbadge.crypto.keys import VerifyingKey
+from leadbadge.errors import InputError, LeadbadgeError, TrustStoreError, VerificationMethodError
+from leadbadge.pathway import accreditation as acc
+from leadbadge.status.lists import is_status_list_document
+from leadbadge.trust.accreditation import (
+    PinnedAccreditations,
+    check_registry,
+    read_accreditations,
+    write_accreditations,
+)
+from leadbadge.trust.sources import (
+    HistoryKey,
+    PublishedIssuer,
+    format_time,
+    is_status_source,
+    load_published,
+    load_status_source,
+    parse_entry_keys,
+    parse_time,
+)
+from leadbadge.trust.status_lists import (
+    PinnedStatusList,
+    check_status_document,
+    read_status_entry,
+    status_entry_name,
+    write_status_entry,
+)
+
+__all__ = [
+    "ENTRY_FORMAT",
+    "Accreditation",
+    "AccreditationEndorsement",
+    "AddResult",
+    "KeyResolver",
+    "PinnedIssuer",
+    "PinnedKey",
+    "PinnedStatusList",
+    "RefreshOutcome",
+    "TrustStore",
+    "default_trust_dir",
+    "fetch_status_list",
+]
+
+#: Version of the store entry files this code writes and reads.
+ENTRY_FORMAT = 1
+#: Environment variable naming the trust store folder.
+TRUST_ENV = "LEADBADGE_TRUST"
+# A store entry is written by us and holds a few keys; anything bigger is not one of ours.
+_MAX_ENTRY_BYTES = 4 * 1024 * 1024
+
+#: ``(verification method id, issuer id) -> VerificationMethod`` (proof.eddsa_rdfc_2022).
+KeyResolver = Callable[[str, str | None], VerificationMethod]
+
+
+def default_trust_dir() -> Path:
+    """``$LEADBADGE_TRUST`` if set, else ``<per-user data folder>/leadbadge/trust``."""
+    configured = os.environ.get(TRUST_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_data_dir("leadbadge", appauthor=False)) / "trust"
+
+
+@dataclass(frozen=True)
+class PinnedKey:
+    """One pinned public key with the period the issuer's key history gives it.
+
+    ``valid_from``/``valid_until`` are None when the source gave no period (a DID document
+    pinned on its own): such a key is accepted at any time.
+    """
+
+    id: str
+    controller: str
+    public_key: VerifyingKey
+    valid_from: datetime | None
+    valid_until: datetime | None
+    issuer: PinnedIssuer = field(repr=False, compare=False)
+
+    def valid_at(self, when: datetime) -> bool:
+        """True if the key was in use at ``when`` (both ends inclusive).
+
+        The end is inclusive because a rotation closes the old key and opens the new one at the
+        same instant, and a proof created in that second may carry either.
+        """
+        if when.tzinfo is None:
+            raise InputError("Give a date-time with a time zone to check a key's period.")
+        if self.valid_from is not None and when < self.valid_from:
+            return False
+        return self.valid_until is None or when <= self.valid_until
+
+    @property
+    def has_period(self) -> bool:
+        """False when the source said nothing about when the key was in use."""
+        return self.valid_from is not None or self.valid_until is not None
+
+    def verification_method(self, vm_id: str | None = None) -> VerificationMethod:
+        """This key as a DID verification method (under ``vm_id`` if the credential named it so)."""
+        return VerificationMethod(
+            id=vm_id or self.id,
+            type="Multikey",
+            controller=self.controller,
+            public_key=self.public_key,
+        )
+
+
+@dataclass(frozen=True)
+class PinnedIssuer:
+    """One trust store entry: an issuer, every identity it has used and every key it has held."""
+
+    #: The issuer id the issuer uses now.
+    id: str
+    #: Every issuer id in its history (a did:key issuer gets a new one at each rotation).
+    identities: tuple[str, ...]
+    name: str | None
+    url: str | None
+    keys: tuple[PinnedKey, ...]
+    #: Tier id -> Achievement id, as published.
+    achievements: Mapping[str, str]
+    did_document: Mapping[str, Any] | None
+    #: The path or URL it was pinned from.
+    source: str
+    pinned_at: datetime
+    #: The entry file in the store.
+    path: Path | None = field(default=None, compare=False)
+    #: For a program known through an accreditation: the authority whose registry vouches for
+    #: these keys (the program itself is not pinned).
+    via: PinnedIssuer | None = field(default=None, compare=False)
+
+    def has_identity(self, issuer_id: str) -> bool:
+        return issuer_id in self.identities
+
+    def find_key(self, vm_id: str) -> PinnedKey | None:
+        """The key a proof's ``verificationMethod`` names, by the rules of
+        :meth:`TrustStore.find_key`, among this entry's keys."""
+        return _match_key(self, vm_id)
+
+    def tier_of(self, achievement_id: str) -> str | None:
+        """The tier whose published Achievement has this id, if any."""
+        for tier, url in self.achievements.items():
+            if url == achievement_id:
+                return tier
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as stored (format 1)."""
+        return {
+            "format": ENTRY_FORMAT,
+            "issuer": self.id,
+            "identities": list(self.identities),
+            "name": self.name,
+            "url": self.url,
+            "keys": [
+                {
+                    "id": k.id,
+                    "controller": k.controller,
+                    "publicKeyMultibase": k.public_key.multikey,
+                    "validFrom": format_time(k.valid_from),
+                    "validUntil": format_time(k.valid_until),
+                }
+                for k in self.keys
+            ],
+            "achievements": dict(self.achievements),
+            "didDocument": dict(self.did_document) if self.did_document is not None else None,
+            "source": self.source,
+            "pinnedAt": format_time(self.pinned_at),
+        }
+
+
+def _build_issuer(
+    *,
+    issuer_id: str,
+    identities: Sequence[str],
+    name: str | None,
+    url: str | None,
+    keys: Sequence[HistoryKey],
+    achievements: Mapping[str, str],
+    did_document: Mapping[str, Any] | None,
+    source: str,
+    pinned_at: datetime,
+    path: Path | None = None,
+    via: PinnedIssuer | None = None,
+) -> PinnedIssuer:
+    issuer = PinnedIssuer(
+        id=issuer_id,
+        identities=tuple(identities),
+        name=name,
+        url=url,
+        keys=(),
+        achievements=dict(achievements),
+        did_document=did_document,
+        source=source,
+        pinned_at=pinned_at,
+        path=path,
+        via=via,
+    )
+    pinned = tuple(
+        PinnedKey(k.id, k.controller, k.public_key, k.valid_from, k.valid_until, issuer)
+        for k in keys
+    )
+    # Keys point back at their issuer; the tuple is set once, before anyone sees the object.
+    object.__setattr__(issuer, "keys", pinned)
+    return issuer
+
+
+@dataclass(frozen=True)
+class AccreditationEndorsement:
+    """One endorsement of a program's Achievement, as an authority's pinned registry holds it."""
+
+    document: Mapping[str, Any]
+    #: The endorsed Achievement's id, and its tier in the program's key history (if named).
+    achievement: str
+    tier: str | None
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    """What one pinned authority says about one program (looked up by the program's id)."""
+
+    authority: PinnedIssuer
+    #: The program's keys and Achievements as the authority's newest endorsement vouches for
+    #: them; ``via`` is the authority.
+    program: PinnedIssuer
+    endorsements: tuple[AccreditationEndorsement, ...]
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers endorsed (in any state: the verifier judges validity and status)."""
+        return tuple(dict.fromkeys(e.tier or e.achievement for e in self.endorsements))
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What :meth:`TrustStore.add_published` did."""
+
+    issuer: PinnedIssuer
+    #: True if an entry for the same issuer (any shared identity) was replaced.
+    updated: bool
+    #: Keys the replaced entry had that the new one no longer lists (worth a warning).
+    dropped_keys: tuple[str, ...] = ()
+    #: The status lists pinned with the issuer (those its key history names).
+    status_lists: tuple[PinnedStatusList, ...] = ()
+    #: The accreditation registry pinned with an authority (None when it publishes none).
+    accreditations: PinnedAccreditations | None = None
+    #: The status lists of accredited programs fetched and pinned with an authority.
+    program_status_lists: tuple[PinnedStatusList, ...] = ()
+    #: One sentence per program status list that could not be fetched or checked.
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    """What :meth:`TrustStore.refresh` did with one pinned issuer or status list."""
+
+    #: ``issuer`` or ``status list``
+    kind: str
+    #: The URL (or DID) it was fetched from again.
+    source: str
+    #: None when it was pinned again; otherwise the sentence saying why not.
+    problem: str | None = None
+
+
+def _entry_name(issuer_id: str) -> str:
+    return hashlib.sha256(issuer_id.encode("utf-8")).hexdigest()[:16] + ".json"
+
+
+class TrustStore:
+    """A folder of pinned issuers. A folder that does not exist yet is an empty store."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.issuers_dir = root / "issuers"
+        # Parsed entries by file, reused while the file is unchanged (same inode, size and
+        # mtime): checking every key again on each lookup costs ~1 ms per entry.
+        self._cache: dict[Path, tuple[tuple[int, int, int], PinnedIssuer]] = {}
+        self._registry_cache: dict[Path, tuple[tuple[int, int, int], PinnedAccreditations]] = {}
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> TrustStore:
+        """The store at ``path`` (default: :func:`default_trust_dir`); nothing is created yet."""
+        root = Path(path).expanduser() if path is not None else default_trust_dir()
+        if root.exists() and not root.is_dir():
+            raise TrustStoreError(f"The trust store {root} is a file, not a folder.")
+        return cls(root)
+
+    def __repr__(self) -> str:
+        return f"TrustStore({str(self.root)!r})"
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _entry_files(self) -> list[Path]:
+        try:
+            names = sorted(os.listdir(self.issuers_dir))
+        except FileNotFoundError:
+            return []
+        except NotADirectoryError:
+            raise TrustStoreError(f"{self.issuers_dir} is a file, not a folder.") from None
+        except OSError as error:
+            raise TrustStoreError(
+                f"The trust store {self.root} cannot be read ({error.strerror})."
+            ) from None
+        # Hidden names are temporary files of a write in progress.
+        return [self.issuers_dir / n for n in names if n.endswith(".json") and n[0] != "."]
+
+    def scan(self) -> tuple[list[PinnedIssuer], list[TrustStoreError]]:
+        """Every entry that reads cleanly, and one error per entry file that does not."""
+        good: list[PinnedIssuer] = []
+        bad: list[TrustStoreError] = []
+        cache: dict[Path, tuple[tuple[int, int, int], PinnedIssuer]] = {}
+        for path in self._entry_files():
+            try:
+                info = path.stat()
+                stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+                cached = self._cache.get(path)
+                entry = cached[1] if cached and cached[0] == stamp else _read_entry(path)
+                cache[path] = (stamp, entry)
+                good.append(entry)
+            except FileNotFoundError:
+                continue  # removed since the folder was listed
+            except OSError as error:
+                bad.append(_EntryError(path, f"cannot be read ({error.strerror})"))
+            except TrustStoreError as error:
+                bad.append(error)
+        self._cache = cache
+        good.sort(key=lambda e: ((e.name or "").casefold(), e.id))
+        return good, bad
+
+    def list(self) -> list[PinnedIssuer]:
+        """Every pinned issuer; raises :class:`TrustStoreError` if an entry does not parse."""
+        good, bad = self.scan()
+        if bad:
+            raise bad[0]
+        return good
+
+    def find_issuer(self, issuer_id: str) -> PinnedIssuer | None:
+        """The entry that has ``issuer_id`` among its identities, or None if none has.
+
+        Raises :class:`TrustStoreError` when no good entry matches and some entry is damaged:
+        the issuer might be in it, so "not pinned" cannot be claimed.
+        """
+        good, bad = self.scan()
+        for entry in good:
+            if entry.has_identity(issuer_id):
+                return entry
+        if bad:
+            raise bad[0]
+        return None
+
+    def find_key(self, vm_id: str, issuer_id: str | None = None) -> PinnedKey | None:
+        """The pinned key a proof's ``verificationMethod`` names, for a credential of ``issuer_id``.
+
+        Matches, within the issuer's entry (or every entry when ``issuer_id`` is None): the
+        verification method id exactly; a did:key URL (``did:key:z…`` or ``did:key:z…#z…``) by
+        the key it encodes; and Open Badges' ``<issuer id>#<publicKeyMultibase>`` form by the key
+        in the fragment, when the part before ``#`` is the key's controller. The key's period is
+        not checked here: use :meth:`PinnedKey.valid_at` with the proof's creation time.
+        """
+        good, bad = self.scan()
+        candidates = [e for e in good if issuer_id is None or e.has_identity(issuer_id)]
+        for entry in candidates:
+            key = _match_key(entry, vm_id)
+            if key is not None:
+                return key
+        if bad and (issuer_id is None or not candidates):
+            raise bad[0]
+        return None
+
+    def resolver(self) -> KeyResolver:
+        """A key resolver for ``proof.eddsa_rdfc_2022.verify`` backed by this store.
+
+        It raises :class:`VerificationMethodError` when the key is not pinned for the issuer
+        (or the store cannot be read); the key's period is the caller's to check.
+        """
+
+        def resolve(vm_id: str, issuer_id: str | None) -> VerificationMethod:
+            try:
+                key = self.find_key(vm_id, issuer_id)
+            except TrustStoreError as error:
+                raise VerificationMethodError(error.message, verification_method=vm_id) from None
+            if key is None:
+                whose = f" for the issuer {issuer_id}" if issuer_id else ""
+                raise VerificationMethodError(
+                    f"The key {vm_id} is not pinned{whose} in the trust store {self.root}.",
+                    verification_method=vm_id,
+                )
+            return key.verification_method(vm_id)
+
+        return resolve
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def add_published(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        client: httpx.Client | None = None,
+        now: datetime | None = None,
+    ) -> AddResult:
+        """Validate and pin what an issuer publishes; replace its entry if already pinned.
+
+        ``source`` is a published folder, a ``keys.json`` key history, a ``did.json`` DID
+        document, an https URL to one of those, or a ``did:web:`` DID. URLs are fetched with
+        ``client`` (or a new bounded client). Raises :class:`NetworkError` when a fetch fails and
+        :class:`TrustStoreError` when the content is not acceptable; nothing is written then.
+        """
+        published = load_published(source, client=client)
+        pinned_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        return self.pin(published, pinned_at=pinned_at)
+
+    def pin(self, published: PublishedIssuer, *, pinned_at: datetime) -> AddResult:
+        """Write an already validated :class:`PublishedIssuer` (replacing its old entry)."""
+        path = self.issuers_dir / _entry_name(published.issuer)
+        issuer = _build_issuer(
+            issuer_id=published.issuer,
+            identities=published.identities,
+            name=published.name,
+            url=published.url,
+            keys=published.keys,
+            achievements=published.achievements,
+            did_document=published.did_document,
+            source=published.source,
+            pinned_at=pinned_at,
+            path=path,
+        )
+        good, _bad = self.scan()
+        replaced = [e for e in good if set(e.identities) & set(issuer.identities)]
+        new_keys = {k.public_key for k in issuer.keys}
+        dropped = tuple(k.id for old in replaced for k in old.keys if k.public_key not in new_keys)
+        fetched = "://" in published.source or published.source.startswith("did:")
+        lists = [
+            self._checked_status_list(
+                document, url, source=published.source, fetched=fetched, at=pinned_at, by=issuer
+            )
+            for url, document in published.status_lists
+        ]
+        registry = None
+        if published.accreditations is not None:
+            registry = check_registry(
+                published.accreditations,
+                identities=issuer.identities,
+                source=(published.accreditations_url if fetched else None) or published.source,
+                pinned_at=pinned_at,
+                resolver=_issuer_resolver(issuer),
+            )
+        program_lists, problems = self._program_lists(published, issuer, registry, pinned_at)
+        data = json.dumps(issuer.to_json(), indent=2, ensure_ascii=False) + "\n"
+        try:
+            self.issuers_dir.mkdir(parents=True, exist_ok=True)
+            _fs.atomic_write_bytes(path, data.encode("utf-8"))
+            for old in replaced:
+                if old.path is not None and old.path != path:
+                    old.path.unlink(missing_ok=True)
+                    self._registry_path(old.id).unlink(missing_ok=True)
+            self._pin_achievements(published)
+            lists = [self._write_status_list(entry) for entry in lists]
+            program_lists = [self._write_status_list(entry) for entry in program_lists]
+            registry_path = self._registry_path(issuer.id)
+            if registry is not None:
+                registry = write_accreditations(registry_path, registry)
+            else:
+                # Pinned again without a registry: it accredits nothing any more.
+                registry_path.unlink(missing_ok=True)
+        except OSError as error:
+            raise TrustStoreError(
+                f"Could not write to the trust store {self.root} ({error.strerror})."
+            ) from None
+        return AddResult(
+            issuer=issuer,
+            updated=bool(replaced),
+            dropped_keys=dropped,
+            status_lists=tuple(lists),
+            accreditations=registry,
+            program_status_lists=tuple(program_lists),
+            problems=problems,
+        )
+
+    def _program_lists(
+        self,
+        published: PublishedIssuer,
+        authority: PinnedIssuer,
+        registry: PinnedAccreditations | None,
+        at: datetime,
+    ) -> tuple[builtins.list[PinnedStatusList], tuple[str, ...]]:
+        """The fetched status lists of accredited programs, each checked against the keys the
+        authority vouches for; one that does not check is left out and named."""
+        problems = list(published.program_status_problems)
+        checked: builtins.list[PinnedStatusList] = []
+        if registry is None:
+            return checked, tuple(problems)
+        for url, document in published.program_status_lists:
+            program = next((p for p in registry.programs if url in p.history.status_urls), None)
+            if program is None:
+                continue
+            try:
+                checked.append(
+                    self._checked_status_list(
+                        document,
+                        url,
+                        source=url,
+                        fetched=True,
+                        at=at,
+                        by=_vouched(authority, registry, program.history),
+                    )
+                )
+            except TrustStoreError as error:
+                problems.append(error.message)
+        return checked, tuple(problems)
+
+    # --- accreditations -----------------------------------------------------------------------
+
+    def _registry_path(self, authority_id: str) -> Path:
+        return self.root / "accreditations" / _entry_name(authority_id)
+
+    def registry(self, authority: PinnedIssuer) -> PinnedAccreditations | None:
+        """The accreditation registry pinned with ``authority``, or None."""
+        path = self._registry_path(authority.id)
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise TrustStoreError(f"{path} cannot be read ({error.strerror}).") from None
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        cached = self._registry_cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        entry = read_accreditations(path, authority.identities)
+        self._registry_cache[path] = (stamp, entry)
+        return entry
+
+    def find_accreditations(self, issuer_id: str) -> builtins.list[Accreditation]:
+        """What every pinned authority's registry says about the program ``issuer_id``.
+
+        One :class:`Accreditation` per authority that endorsed the program, with the program's
+        keys as that authority's newest endorsement of it vouches for them. Signatures,
+        validity and status of the endorsements are not judged here (the verifier does).
+        """
+        found = []
+        authorities, _ = self.scan()
+        for authority in authorities:
+            registry = self.registry(authority)
+            if registry is None:
+                continue
+            accreditation = _accreditation_of(authority, registry, issuer_id)
+            if accreditation is not None:
+                found.append(accreditation)
+        return found
+
+    # --- status lists ---------------------------------------------------------------------------
+
+    @property
+    def status_dir(self) -> Path:
+        return self.root / "status"
+
+    def add(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        url: str | None = None,
+        client: httpx.Client | None = None,
+        now: datetime | None = None,
+    ) -> AddResult | PinnedStatusList:
+        """Pin what ``source`` holds: a published issuer (:meth:`add_published`) or a status
+        list (:meth:`add_status_list`); ``url`` (lists only) names the URL it answers for."""
+        text = os.fspath(source)
+        if url is not None or is_status_source(source):
+            return self.add_status_list(source, url=url, client=client, now=now)
+        if "://" in text and not text.endswith("/"):
+            document, where, fetched = load_status_source(text, client=client)
+            if is_status_list_document(document):
+                return self._pin_status_list(
+                    document, fetched or where, source=where, fetched=True, now=now
+                )
+        return self.add_published(source, client=client, now=now)
+
+    def add_status_list(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        url: str | None = None,
+        client: httpx.Client | None = None,
+        now: datetime | None = None,
+    ) -> PinnedStatusList:
+        """Validate and pin one status list from a file or an https URL.
+
+        It is pinned under ``url``, else the URL it was fetched from, else its own ``id``: the
+        URL credentials name it by. Its issuer's keys come from the store when the issuer is
+        pinned; otherwise the list's own verification method must name its key (did:key, or
+        ``<issuer id>#<key>``). Raises :class:`TrustStoreError` (nothing written) or
+        :class:`NetworkError`.
+        """
+        document, where, fetched_url = load_status_source(source, client=client)
+        list_url = url or fetched_url or _document_id(document)
+        if list_url is None:
+            raise TrustStoreError(
+                f"The status list {where} has no id; give the URL credentials name it by."
+            )
+        fetched = fetched_url is not None and fetched_url == list_url
+        return self._pin_status_list(document, list_url, source=where, fetched=fetched, now=now)
+
+    def find_status_list(self, url: str) -> PinnedStatusList | None:
+        """The list pinned for ``url``, or None; a damaged file raises :class:`TrustStoreError`."""
+        path = self.status_dir / status_entry_name(url)
+        if not path.is_file():
+            return None
+        entry = read_status_entry(path)
+        return entry if entry.url == url else None
+
+    def status_lists(
+        self,
+    ) -> tuple[builtins.list[PinnedStatusList], builtins.list[TrustStoreError]]:
+        """Every pinned status list that reads cleanly, and one error per file that does not."""
+        try:
+            names = sorted(os.listdir(self.status_dir))
+        except (FileNotFoundError, NotADirectoryError):
+            return [], []
+        good: builtins.list[PinnedStatusList] = []
+        bad: builtins.list[TrustStoreError] = []
+        for name in names:
+            if not name.endswith(".json") or name.startswith("."):
+                continue
+            try:
+                good.append(read_status_entry(self.status_dir / name))
+            except TrustStoreError as error:
+                bad.append(error)
+        good.sort(key=lambda e: e.url)
+        return good, bad
+
+    def remove_status_list(self, url_or_name: str) -> str:
+        """Unpin the status list pinned for a URL (or by its file name); returns what went."""
+        name = url_or_name if url_or_name.endswith(".json") else url_or_name + ".json"
+        for path in (self.status_dir / status_entry_name(url_or_name), self.status_dir / name):
+            if "/" not in path.name and path.is_file():
+                self._unlink(path)
+                return url_or_name
+        raise TrustStoreError(f"No status list {url_or_name} is pinned in {self.root}.")
+
+    def refresh(
+        self, *, client: httpx.Client | None = None, now: datetime | None = None
+    ) -> builtins.list[RefreshOutcome]:
+        """Fetch again every issuer and status list that was pinned from a URL, and pin it.
+
+        One failure does not stop the others: each outcome says what happened. Pinned from a
+        local file, an entry is left as it is (there is nothing to fetch).
+        """
+        outcomes: builtins.list[RefreshOutcome] = []
+        done: set[str] = set()
+        issuers, _ = self.scan()
+        for issuer in issuers:
+            if "://" not in issuer.source and not issuer.source.startswith("did:"):
+                continue
+            try:
+                added = self.add_published(issuer.source, client=client, now=now)
+                done.update(
+                    entry.url for entry in (*added.status_lists, *added.program_status_lists)
+                )
+                outcomes.append(RefreshOutcome("issuer", issuer.source))
+            except LeadbadgeError as error:
+                outcomes.append(RefreshOutcome("issuer", issuer.source, error.message))
+        lists, _ = self.status_lists()
+        for entry in lists:
+            if not entry.fetched or entry.url in done:
+                continue
+            try:
+                self.add_status_list(entry.url, url=entry.url, client=client, now=now)
+                outcomes.append(RefreshOutcome("status list", entry.url))
+            except LeadbadgeError as error:
+                outcomes.append(RefreshOutcome("status list", entry.url, error.message))
+        return outcomes
+
+    def _pin_status_list(
+        self,
+        document: Any,
+        url: str,
+        *,
+        source: str,
+        fetched: bool,
+        now: datetime | None,
+    ) -> PinnedStatusList:
+        at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        entry = self._checked_status_list(document, url, source=source, fetched=fetched, at=at)
+        try:
+            return self._write_status_list(entry)
+        except OSError as error:
+            raise TrustStoreError(
+                f"Could not write to the trust store {self.root} ({error.strerror})."
+            ) from None
+
+    def _checked_status_list(
+        self,
+        document: Any,
+        url: str,
+        *,
+        source: str,
+        fetched: bool,
+        at: datetime,
+        by: PinnedIssuer | None = None,
+    ) -> PinnedStatusList:
+        """Validate a list (against ``by``, else its issuer as pinned here) before any write."""
+        issuer = by
+        if issuer is None:
+            named = _document_issuer(document)
+            issuer = self.find_issuer(named) if named is not None else None
+            if issuer is None and named is not None:
+                # A program known through an accreditation: its keys as the authority vouches.
+                accredited = self.find_accreditations(named)
+                issuer = accredited[0].program if accredited else None
+        kind, list_issuer, valid_from, valid_until = check_status_document(
+            document,
+            url,
+            resolver=_issuer_resolver(issuer) if issuer is not None else None,
+            expected_issuers=by.identities if by is not None else (),
+        )
+        return PinnedStatusList(
+            url=url,
+            kind=kind,
+            issuer=list_issuer,
+            document=document,
+            source=source,
+            fetched=fetched,
+            pinned_at=at,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+
+    def _write_status_list(self, entry: PinnedStatusList) -> PinnedStatusList:
+        path = write_status_entry(self.status_dir, entry)
+        return PinnedStatusList(
+            url=entry.url,
+            kind=entry.kind,
+            issuer=entry.issuer,
+            document=entry.document,
+            source=entry.source,
+            fetched=entry.fetched,
+            pinned_at=entry.pinned_at,
+            valid_from=entry.valid_from,
+            valid_until=entry.valid_until,
+            path=path,
+        )
+
+    # --- published Achievements (for full QR codes that leave theirs out) ---------------------
+
+    def _pin_achievements(self, published: PublishedIssuer) -> None:
+        folder = self.root / "achievements"
+        for achievement_id, document in published.achievement_documents.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            record = {"id": achievement_id, "issuer": published.issuer, "document": document}
+            data = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+            _fs.atomic_write_bytes(folder / _entry_name(achievement_id), data.encode("utf-8"))
+
+    def find_achievement(self, achievement_id: str) -> dict[str, Any] | None:
+        """The published Achievement with this id, as pinned with its issuer, or None.
+
+        Only a copy: whoever puts it into a credential checks it against the digest the
+        credential's QR code carries, and the signature then covers it.
+        """
+        path = self.root / "achievements" / _entry_name(achievement_id)
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(_MAX_ENTRY_BYTES + 1)
+            record = json.loads(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        if (
+            len(raw) > _MAX_ENTRY_BYTES
+            or not isinstance(record, dict)
+            or record.get("id") != achievement_id
+            or not isinstance(record.get("document"), dict)
+        ):
+            return None
+        document: dict[str, Any] = record["document"]
+        return document
+
+    def remove(self, issuer_id: str) -> PinnedIssuer | str:
+        """Unpin the issuer with this identity; returns what was removed.
+
+        A damaged entry can be removed by its file name (``<hash>.json`` or just ``<hash>``, as
+        the error about it names it); the file name is returned then.
+        """
+        good, bad = self.scan()
+        for entry in good:
+            if entry.has_identity(issuer_id) and entry.path is not None:
+                self._unlink(entry.path)
+                registry = self._registry_path(entry.id)
+                if registry.exists():
+                    self._unlink(registry)
+                return entry
+        wanted = issuer_id if issuer_id.endswith(".json") else issuer_id + ".json"
+        for error in bad:
+            if isinstance(error, _EntryError) and error.path.name == wanted:
+                self._unlink(error.path)
+                return error.path.name
+        raise TrustStoreError(f"No issuer with the id {issuer_id} is pinned in {self.root}.")
+
+    def _unlink(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise TrustStoreError(
+                f"Could not remove {path} from the trust store ({error.strerror})."
+            ) from None
+        _fs.fsync_dir(path.parent)
+
+
+def fetch_status_list(url: str, *, client: httpx.Client | None = None) -> Any:
+    """Fetch a status list document from ``url`` (bounded, :mod:`leadbadge.trust.fetch`) unpinned.
+
+    Raises :class:`NetworkError` when the fetch fails and :class:`TrustStoreError` when the
+    answer is not JSON; what the list says is the verifier's to check.
+    """
+    document, _, _ = load_status_source(str(url), client=client)
+    return document
+
+
+def _accreditation_of(
+    authority: PinnedIssuer, registry: PinnedAccreditations, issuer_id: str
+) -> Accreditation | None:
+    newest: tuple[str, Any] | None = None
+    endorsements = []
+    for document in registry.endorsements:
+        for _, digest in acc.related_digests(document):
+            program = registry.snapshot(digest)
+            if program is None or issuer_id not in program.history.identities:
+                continue
+            achievement = acc.endorsed_subject(document) or ""
+            tier = next(
+                (t for t, a in program.history.achievements.items() if a == achievement), None
+            )
+            endorsements.append(AccreditationEndorsement(document, achievement, tier))
+            since = str(document.get("validFrom") or "")
+            if newest is None or since > newest[0]:
+                newest = (since, program.history)
+            break
+    if newest is None:
+        return None
+    vouched = _vouched(authority, registry, newest[1])
+    return Accreditation(authority, vouched, tuple(endorsements))
+
+
+def _vouched(
+    authority: PinnedIssuer, registry: PinnedAccreditations, history: PublishedIssuer
+) -> PinnedIssuer:
+    """A program as an authority's registry vouches for it (``via`` the authority)."""
+    return _build_issuer(
+        issuer_id=history.issuer,
+        identities=history.identities,
+        name=history.name,
+        url=history.url,
+        keys=history.keys,
+        achievements=history.achievements,
+        did_document=None,
+        source=f"the accreditation registry of {authority.name or authority.id}",
+        pinned_at=registry.pinned_at,
+        via=authority,
+    )
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def _document_id(document: Any) -> str | None:
+    value = document.get("id") if isinstance(document, Mapping) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _document_issuer(document: Any) -> str | None:
+    issuer = document.get("issuer") if isinstance(document, Mapping) else None
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) and issuer else None
+
+
+def _issuer_resolver(issuer: PinnedIssuer) -> Callable[[str, str], VerificationMethod]:
+    """Keys for a status list's proof: only those pinned for its issuer."""
+
+    def resolve(vm_id: str, issuer_id: str, /) -> VerificationMethod:
+        key = _match_key(issuer, vm_id)
+        if key is None:
+            raise VerificationMethodError(
+                f"The key {vm_id} is not one of the keys pinned for {issuer.name or issuer.id}.",
+                verification_method=vm_id,
+            )
+        return key.verification_method(vm_id)
+
+    return resolve
+
+
+def _match_key(entry: PinnedIssuer, vm_id: str) -> PinnedKey | None:
+    for key in entry.keys:
+        if key.id == vm_id:
+            return key
+    base, _, fragment = vm_id.partition("#")
+    if base.startswith("did:key:"):
+        # did:key URLs carry their key: did:key:z… or did:key:z…#z… (same value twice).
+        multikey = base[len("did:key:") :]
+        if fragment and fragment != multikey:
+            return None
+        return _by_multikey(entry, base, multikey)
+    if fragment.startswith("z") and entry.has_identity(base):
+        return _by_multikey(entry, base, fragment)
+    return None
+
+
+def _by_multikey(entry: PinnedIssuer, controller: str, multikey: str) -> PinnedKey | None:
+    for key in entry.keys:
+        if key.controller == controller and key.public_key.multikey == multikey:
+            return key
+    return None
+
+
+# --- entry files -------------------------------------------------------------------------------
+
+
+class _EntryError(TrustStoreError):
+    """A store entry file that cannot be used; ``path`` names it."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(
+            f"The trust store entry {path} {why}; remove it with 'leadbadge trust remove "
+            f"{path.stem}' and pin the issuer again."
+        )
+        self.path = path
+
+
+def _read_entry(path: Path) -> PinnedIssuer:
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(_MAX_ENTRY_BYTES + 1)
+    except OSError as error:
+        raise _EntryError(path, f"cannot be read ({error.strerror})") from None
+    if len(raw) > _MAX_ENTRY_BYTES:
+        raise _EntryError(path, "is too large to be a trust store entry")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _EntryError(path, "is not valid JSON") from None
+    try:
+        return _parse_entry(data, path)
+    except TrustStoreError as error:
+        raise _EntryError(path, f"is invalid ({error.message.rstrip('.')})") from None
+
+
+def _parse_entry(data: Any, path: Path) -> PinnedIssuer:
+    if not isinstance(data, dict):
+        raise TrustStoreError("it is not a JSON object")
+    if data.get("format") != ENTRY_FORMAT:
+        raise TrustStoreError(f"its format is {data.get('format')!r}, not {ENTRY_FORMAT}")
+    issuer_id = data.get("issuer")
+    identities = data.get("identities")
+    if not isinstance(issuer_id, str) or not issuer_id:
+        raise TrustStoreError("'issuer' is not a string")
+    if (
+        not isinstance(identities, list)
+        or not all(isinstance(i, str) and i for i in identities)
+        or issuer_id not in identities
+    ):
+        raise TrustStoreError("'identities' is not a list of ids that includes 'issuer'")
+    keys = parse_entry_keys(data.get("keys"), identities)
+    achievements = data.get("achievements")
+    if not isinstance(achievements, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in achievements.items()
+    ):
+        raise TrustStoreError("'achievements' is not an object of strings")
+    did_document = data.get("didDocument")
+    if did_document is not None and not isinstance(did_document, dict):
+        raise TrustStoreError("'didDocument' is not an object")
+    name, url, source = data.get("name"), data.get("url"), data.get("source")
+    if not (isinstance(name, str) or name is None) or not (isinstance(url, str) or url is None):
+        raise TrustStoreError("'name' or 'url' is not a string")
+    if not isinstance(source, str):
+        raise TrustStoreError("'source' is not a string")
+    pinned_at = parse_time(data.get("pinnedAt"), "pinnedAt", error=TrustStoreError)
+    if pinned_at is None:
+        raise TrustStoreError("'pinnedAt' is missing")
+    if path.name != _entry_name(issuer_id):
+        raise TrustStoreError("its file name does not match its issuer id")
+    return _build_issuer(
+        issuer_id=issuer_id,
+        identities=identities,
+        name=name,
+        url=url,
+        keys=keys,
+        achievements=achievements,
+        did_document=did_document,
+        source=source,
+        pinned_at=pinned_at,
+        path=path,
+    )

@@ -1,0 +1,246 @@
+"""Issuer trust through accreditation, and the endorsements a credential carries.
+
+A program the verifier has not pinned is trusted for a tier when an authority the verifier has
+pinned endorses the program's Achievement for it (:mod:`leadbadge.issuer.endorse`): the endorsement
+must verify as OB 3.0 "EndorsementCredential Verification" asks (conformance, proof by the
+authority's pinned key, status), have been valid when the credential was signed, and not be revoked
+now. Endorsements embedded in the credential's Achievement are verified the same way (OB 3.0
+"OpenBadgeCredential Verification", last step) and reported; one that fails is a warning.
+docs/accreditation.md explains the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from leadbadge.pathway import accreditation as acc
+from leadbadge.trust.store import Accreditation, AccreditationEndorsement
+from leadbadge.verifier._checks import FAIL, PASS, UNKNOWN, WARN, as_list, iso, parse_date, result
+from leadbadge.verifier.report import CheckResult, CheckStatus, Verdict, VerificationReport
+
+__all__ = ["EndorsementCheck", "embedded_endorsements", "judge_accreditation", "with_embedded"]
+
+#: Verifies one endorsement document with the verifier's trust store and policy, at ``now``.
+VerifyEndorsement = Callable[[Mapping[str, Any]], VerificationReport]
+#: Embedded endorsements verified per credential: each costs a signature check.
+MAX_EMBEDDED = 8
+# The checks of an endorsement judged here rather than by its own report: validity is judged
+# at the time the credential was signed, not now; an endorsement has no recipient.
+_JUDGED_HERE = frozenset({"validity", "recipient"})
+
+
+@dataclass(frozen=True)
+class EndorsementCheck:
+    """What verifying one endorsement found."""
+
+    ok: bool
+    #: FAIL, or UNKNOWN when something could not be checked.
+    status: CheckStatus
+    reason: str
+    code: str | None = None
+
+
+def _name(issuer: Any) -> str:
+    return str(issuer.name or issuer.id)
+
+
+def _check_endorsement(
+    document: Mapping[str, Any], signed_at: datetime | None, verify: VerifyEndorsement
+) -> EndorsementCheck:
+    report = verify(document)
+    failing = [c for c in report.checks if c.id not in _JUDGED_HERE and c.status is FAIL]
+    if failing:
+        first = failing[0]
+        if first.code == "REVOKED":
+            return EndorsementCheck(
+                False, FAIL, "The authority has revoked the endorsement.", "ACCREDITATION_REVOKED"
+            )
+        return EndorsementCheck(False, FAIL, first.message, "ACCREDITATION_INVALID")
+    unknown = [
+        c
+        for c in report.checks
+        if c.id not in _JUDGED_HERE and c.status is UNKNOWN and c.id in report.required
+    ]
+    if unknown:
+        return EndorsementCheck(False, UNKNOWN, unknown[0].message, "ACCREDITATION_UNVERIFIED")
+    start = parse_date(document.get("validFrom") or document.get("issuanceDate"))
+    end = parse_date(document.get("validUntil") or document.get("expirationDate"))
+    if signed_at is None:
+        return EndorsementCheck(
+            False,
+            UNKNOWN,
+            "The credential does not say when it was signed, so whether the accreditation was "
+            "in force then is unknown.",
+            "ACCREDITATION_UNVERIFIED",
+        )
+    if (start is not None and signed_at < start) or (end is not None and signed_at > end):
+        span = f"{iso(start) if start else '…'} to {iso(end) if end else '…'}"
+        return EndorsementCheck(
+            False,
+            FAIL,
+            f"The credential was signed on {iso(signed_at)}, outside the accreditation's "
+            f"period ({span}).",
+            "ACCREDITATION_NOT_CURRENT",
+        )
+    return EndorsementCheck(True, PASS, "The endorsement verifies.")
+
+
+def _tier_label(accreditations: Sequence[Accreditation], achievement: str) -> str:
+    for accreditation in accreditations:
+        tier = accreditation.program.tier_of(achievement)
+        if tier is not None:
+            return repr(tier)
+    return f"the achievement {achievement}"
+
+
+def judge_accreditation(
+    accreditations: Sequence[Accreditation],
+    *,
+    achievement: str | None,
+    signed_at: datetime | None,
+    verify: VerifyEndorsement,
+) -> CheckResult:
+    """The issuer_trust result for a credential of a program known only through accreditation."""
+    program = accreditations[0].program
+    detail: dict[str, Any] = {
+        "name": program.name,
+        "source": program.source,
+        "accreditedBy": [_name(a.authority) for a in accreditations],
+    }
+    if achievement is None:
+        return result(
+            "issuer_trust",
+            FAIL,
+            f"The program {_name(program)} is accredited, but the credential names no "
+            "achievement to match an accreditation.",
+            action="Treat the credential as unaccredited.",
+            code="NOT_ACCREDITED",
+            **detail,
+        )
+    candidates: list[tuple[Accreditation, AccreditationEndorsement]] = [
+        (a, e) for a in accreditations for e in a.endorsements if e.achievement == achievement
+    ]
+    if not candidates:
+        held = ", ".join(
+            f"{', '.join(repr(t) for t in a.tiers)} by {_name(a.authority)}" for a in accreditations
+        )
+        return result(
+            "issuer_trust",
+            FAIL,
+            f"The program {_name(program)} is not accredited for "
+            f"{_tier_label(accreditations, achievement)}: it is accredited for {held}.",
+            action="Do not accept this credential as accredited; ask the authority or pin the "
+            "program yourself if you trust it directly.",
+            code="NOT_ACCREDITED",
+            **detail,
+        )
+    candidates.sort(key=lambda c: str(c[1].document.get("validFrom") or ""), reverse=True)
+    found: list[tuple[Accreditation, AccreditationEndorsement, EndorsementCheck]] = []
+    for accreditation, endorsement in candidates:
+        outcome = _check_endorsement(endorsement.document, signed_at, verify)
+        if outcome.ok:
+            tier = endorsement.tier or endorsement.achievement
+            return result(
+                "issuer_trust",
+                PASS,
+                f"The program {_name(program)} is accredited by "
+                f"{_name(accreditation.authority)} for {tier!r}.",
+                **detail,
+                tier=endorsement.tier,
+                authority=accreditation.authority.id,
+                endorsement=endorsement.document.get("id"),
+            )
+        found.append((accreditation, endorsement, outcome))
+    unknown = [f for f in found if f[2].status is UNKNOWN]
+    accreditation, endorsement, outcome = unknown[0] if unknown else found[0]
+    tier = endorsement.tier or endorsement.achievement
+    return result(
+        "issuer_trust",
+        outcome.status,
+        f"The accreditation of {_name(program)} by {_name(accreditation.authority)} for "
+        f"{tier!r} does not hold: {outcome.reason[0].lower()}{outcome.reason[1:]}",
+        action="Pin the authority again (`leadbadge trust refresh`) for its current status "
+        "lists, or ask it about the program."
+        if outcome.status is UNKNOWN
+        else "Do not accept this credential as accredited.",
+        code=outcome.code,
+        **detail,
+        tier=endorsement.tier,
+        authority=accreditation.authority.id,
+        endorsement=endorsement.document.get("id"),
+    )
+
+
+def embedded_endorsements(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The EndorsementCredentials embedded in a credential's Achievement(s) and issuer."""
+    found: list[Mapping[str, Any]] = []
+    places: list[Any] = [doc.get("issuer")]
+    for subject in as_list(doc.get("credentialSubject")):
+        if isinstance(subject, Mapping):
+            places.append(subject.get("achievement"))
+    for place in places:
+        if isinstance(place, Mapping):
+            found.extend(e for e in as_list(place.get("endorsement")) if acc.is_endorsement(e))
+    return found
+
+
+def with_embedded(
+    trust: CheckResult,
+    doc: Mapping[str, Any],
+    verify: VerifyEndorsement,
+    signed_at: datetime | None,
+) -> CheckResult:
+    """``trust`` with the credential's embedded endorsements verified and listed.
+
+    Each is verified as an accreditation is (its dates judged at ``signed_at``, when the
+    credential was signed, so an endorsement that has expired since still counts) and listed
+    with its verdict; one that is invalid turns a passing trust check into a warning (the issuer
+    signed a claim of endorsement that does not hold).
+    """
+    embedded = embedded_endorsements(doc)
+    if not embedded:
+        return trust
+    listed = []
+    invalid = 0
+    for document in embedded[:MAX_EMBEDDED]:
+        outcome = _check_endorsement(document, signed_at, verify)
+        verdict = (
+            Verdict.VALID if outcome.ok else Verdict.INVALID if outcome.status is FAIL else None
+        )
+        issuer = document.get("issuer")
+        issuer_id = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+        entry = {
+            "id": document.get("id"),
+            "issuer": issuer_id,
+            "verdict": verdict.value if verdict is not None else Verdict.INCONCLUSIVE.value,
+        }
+        if not outcome.ok:
+            entry["reason"] = outcome.reason
+        listed.append(entry)
+        invalid += verdict is Verdict.INVALID
+    detail = {**trust.detail, "endorsements": listed}
+    if len(embedded) > MAX_EMBEDDED:
+        detail["endorsementsNotChecked"] = len(embedded) - MAX_EMBEDDED
+    if invalid and trust.status is PASS:
+        some = "1 endorsement" if invalid == 1 else f"{invalid} endorsements"
+        verb = "does" if invalid == 1 else "do"
+        return result(
+            "issuer_trust",
+            WARN,
+            f"{trust.message} {some} the credential carries {verb} not verify.",
+            action="Do not rely on the endorsements shown with this credential.",
+            code="ENDORSEMENT_INVALID",
+            **detail,
+        )
+    return CheckResult(
+        id=trust.id,
+        status=trust.status,
+        message=trust.message,
+        action=trust.action,
+        problem_type=trust.problem_type,
+        detail=detail,
+        code=trust.code,
+    )

@@ -1,0 +1,244 @@
+"""Publishing: the site tree, each file's shape, and documents strict JSON-LD accepts."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leadbadge.crypto.did import parse_did_document
+from leadbadge.crypto.keys import VerifyingKey
+from leadbadge.errors import InputError, IssuerHomeError
+from leadbadge.issuer.home import IssuerHome
+from leadbadge.issuer.publish import publish, site_files
+from leadbadge.ld.jsonld import expand_strict
+from leadbadge.pathway.framework import default_framework
+from tests.conftest import FIXED_NOW
+
+PASSPHRASE = "correct horse battery staple"
+# The module itself: the package also exposes the function under the same name.
+publish_module = importlib.import_module("leadbadge.issuer.publish")
+
+
+def _home(path: Path, *, url: str, did_web: str | None = None) -> IssuerHome:
+    return IssuerHome.create(
+        path,
+        name="Riverside County Office of Education",
+        url=url,
+        passphrase=PASSPHRASE,
+        did_web=did_web,
+        email="badges@rcoe.example.org",
+        now=FIXED_NOW,
+    )
+
+
+def _publish(home: IssuerHome, out: Path, **kw: Any) -> list[Path]:
+    """Publish with the issuer's current key (it signs the status lists)."""
+    kw.setdefault("now", FIXED_NOW + timedelta(days=2))
+    return publish(home, out, signing_key=home.signing_key(PASSPHRASE), **kw)
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_did_web_site_tree(tmp_path: Path) -> None:
+    home = _home(
+        tmp_path / "home",
+        url="https://rcoe.example.org/leadership",
+        did_web="rcoe.example.org:leadership",
+    )
+    out = tmp_path / "site"
+    written = _publish(home, out)
+    tiers = default_framework().tier_ids()
+    expected = sorted(
+        [
+            "leadership/did.json",
+            "leadership/issuer.json",
+            "leadership/keys.json",
+            *[f"leadership/achievements/{t}.json" for t in tiers],
+            "leadership/status/1.json",
+            "leadership/status/2.json",
+        ]
+    )
+    assert _tree(out) == expected
+    assert sorted(str(p.relative_to(out)) for p in written) == expected
+
+
+def test_did_web_at_the_domain_root_goes_to_well_known(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org", did_web="rcoe.example.org")
+    _publish(home, tmp_path / "site")
+    assert (tmp_path / "site" / ".well-known" / "did.json").is_file()
+    assert (tmp_path / "site" / "issuer.json").is_file()
+    assert (tmp_path / "site" / "keys.json").is_file()
+
+
+def test_did_key_issuer_has_no_did_document(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="http://localhost:8000/issuers/rcoe")
+    _publish(home, tmp_path / "site")
+    tree = _tree(tmp_path / "site")
+    assert not any(name.endswith("did.json") for name in tree)
+    assert "issuers/rcoe/keys.json" in tree
+
+
+def test_key_history_shape(tmp_path: Path) -> None:
+    home = _home(
+        tmp_path / "home",
+        url="https://rcoe.example.org/leadership",
+        did_web="rcoe.example.org:leadership",
+    )
+    home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
+    _publish(home, tmp_path / "site")
+    history = _load(tmp_path / "site" / "leadership" / "keys.json")
+    did = "did:web:rcoe.example.org:leadership"
+    assert history == {
+        "type": "LeadbadgeKeyHistory",
+        "version": 1,
+        "issuer": did,
+        "name": "Riverside County Office of Education",
+        "url": "https://rcoe.example.org/leadership",
+        "didWeb": did,
+        "keys": [
+            {
+                "id": f"{did}#key-1",
+                "controller": did,
+                "publicKeyMultibase": home.keys[0].public_key.multikey,
+                "validFrom": "2026-11-23T12:00:00Z",
+                "validUntil": "2026-11-24T12:00:00Z",
+            },
+            {
+                "id": f"{did}#key-2",
+                "controller": did,
+                "publicKeyMultibase": home.keys[1].public_key.multikey,
+                "validFrom": "2026-11-24T12:00:00Z",
+                "validUntil": None,
+            },
+        ],
+        "achievements": {
+            t: f"https://rcoe.example.org/leadership/achievements/{t}.json"
+            for t in default_framework().tier_ids()
+        },
+        "statusLists": [
+            "https://rcoe.example.org/leadership/status/1.json",
+            "https://rcoe.example.org/leadership/status/2.json",
+        ],
+    }
+
+
+def test_did_document_lists_every_key_for_assertion(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org", did_web="rcoe.example.org")
+    home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
+    _publish(home, tmp_path / "site")
+    raw = _load(tmp_path / "site" / ".well-known" / "did.json")
+    doc = parse_did_document(raw, expected_did="did:web:rcoe.example.org")
+    for record in home.keys:
+        method = doc.assertion_key(record.verification_method)
+        assert method is not None
+        assert method.public_key == record.public_key
+
+
+def test_did_key_history_names_every_identity(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org")
+    first = home.issuer_id
+    home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
+    _publish(home, tmp_path / "site")
+    history = _load(tmp_path / "site" / "keys.json")
+    assert history["issuer"] == home.issuer_id != first
+    assert history["didWeb"] is None
+    assert [k["controller"] for k in history["keys"]] == [first, home.issuer_id]
+    for entry in history["keys"]:
+        key = VerifyingKey.from_multikey(entry["publicKeyMultibase"])
+        assert entry["id"] == key.did_key_verification_method
+    profile = _load(tmp_path / "site" / "issuer.json")
+    assert profile["id"] == home.issuer_id
+
+
+def test_profile_and_achievements_are_strict_json_ld(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org/leadership")
+    _publish(home, tmp_path / "site")
+    profile = _load(tmp_path / "site" / "leadership" / "issuer.json")
+    assert profile["type"] == ["Profile"]
+    assert profile["email"] == "badges@rcoe.example.org"
+    expand_strict(profile)
+    for tier in default_framework().tiers:
+        path = tmp_path / "site" / "leadership" / "achievements" / f"{tier.id}.json"
+        achievement = _load(path)
+        assert achievement["id"] == (
+            f"https://rcoe.example.org/leadership/achievements/{tier.id}.json"
+        )
+        assert achievement["type"] == ["Achievement"]
+        assert achievement["name"] == tier.name
+        assert len(achievement["resultDescription"]) == len(tier.competencies)
+        expand_strict(achievement)
+
+
+def test_publish_again_replaces_our_files_only(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>ours</p>")
+    _publish(home, site)
+    home.rotate(PASSPHRASE, now=FIXED_NOW + timedelta(days=1))
+    _publish(home, site)
+    assert (site / "index.html").read_text() == "<p>ours</p>"
+    assert len(_load(site / "keys.json")["keys"]) == 2
+    assert not list(site.rglob("*.tmp"))
+
+
+def test_nothing_is_written_when_building_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org")
+
+    def broken(*_a: object) -> dict[str, object]:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(publish_module, "key_history_document", broken)
+    with pytest.raises(ValueError, match="boom"):
+        _publish(home, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_site_files_touches_no_disk(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org", did_web="rcoe.example.org")
+    files = site_files(home, signing_key=home.signing_key(PASSPHRASE), now=FIXED_NOW)
+    assert [f.kind for f in files][:2] == ["did", "profile"]
+    assert files[0].relative_path == ".well-known/did.json"
+    assert [f.relative_path for f in files][-3:] == ["keys.json", "status/1.json", "status/2.json"]
+    assert [f.kind for f in files][-2:] == ["status", "status"]
+    assert not (tmp_path / "site").exists()
+
+
+def test_publishing_without_the_signing_key_is_refused(tmp_path: Path) -> None:
+    # A new home has its first status lists: a site without them would leave every
+    # credential's status unknown, so the key that signs them is required.
+    home = _home(tmp_path / "home", url="https://rcoe.example.org")
+    with pytest.raises(InputError, match="signing key"):
+        publish(home, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    other = IssuerHome.create(
+        tmp_path / "other", name="Other", url="https://other.example", passphrase="x y z w"
+    )
+    with pytest.raises(IssuerHomeError, match="not the issuer's current key"):
+        publish(home, tmp_path / "site", signing_key=other.signing_key("x y z w"))
+
+
+def test_percent_encoded_url_path_becomes_plain_folder_names(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org/lead%20ership")
+    _publish(home, tmp_path / "site")
+    assert (tmp_path / "site" / "lead ership" / "keys.json").is_file()
+
+
+def test_url_path_that_would_escape_the_folder_is_refused(tmp_path: Path) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org/%2e%2e/x")
+    with pytest.raises(InputError, match="cannot be a folder name"):
+        _publish(home, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
