@@ -132,6 +132,19 @@ def load_program(
             f"it publishes {offered}.",
             field="tiers",
         )
+    # The endorsement commits to each Achievement's content, so the documents must be at hand.
+    missing = [
+        program.achievements[t]
+        for t in dict.fromkeys(tiers)
+        if not isinstance(program.achievement_documents.get(program.achievements[t]), Mapping)
+    ]
+    if missing:
+        raise InputError(
+            f"The program's Achievement {missing[0]} could not be read; give the program's "
+            "folder written by 'leadbadge publish' (or its URL) so each Achievement endorsed "
+            "can be checked.",
+            field="program",
+        )
     return program
 
 
@@ -160,6 +173,7 @@ def _build(
         f"(tier `{tier}`), signed with the keys in the key history named in relatedResource."
     )
     url, digest = snapshot
+    content = acc.achievement_digest(program.achievement_documents[achievement])
     return {
         "@context": [VC_V2_CONTEXT_URL, OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL],
         "id": f"urn:uuid:{uuid.uuid4()}",
@@ -178,7 +192,11 @@ def _build(
             "type": ["EndorsementSubject"],
             "endorsementComment": text,
         },
-        "relatedResource": [{"id": url, "digestSRI": digest, "mediaType": "application/json"}],
+        # The key snapshot the program signs with, and the Achievement content accredited.
+        "relatedResource": [
+            {"id": url, "digestSRI": digest, "mediaType": "application/json"},
+            {"id": achievement, "digestSRI": content, "mediaType": "application/json"},
+        ],
         "credentialSchema": [
             {"id": acc.ENDORSEMENT_SCHEMA_URL, "type": _SCHEMA_VALIDATOR_TYPE},
         ],

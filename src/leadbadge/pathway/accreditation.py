@@ -24,7 +24,9 @@ __all__ = [
     "ENDORSEMENT_TYPE",
     "REGISTRY_TYPE",
     "REGISTRY_VERSION",
+    "achievement_digest",
     "digest_sri",
+    "endorsed_achievement_digest",
     "endorsed_subject",
     "is_endorsement",
     "registry_document",
@@ -54,6 +56,27 @@ def snapshot_bytes(key_history: Mapping[str, Any]) -> bytes:
 def digest_sri(data: bytes) -> str:
     """The Subresource Integrity expression (sha384) VC 2.0 ``digestSRI`` holds."""
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def achievement_digest(achievement: Mapping[str, Any]) -> str:
+    """The ``digestSRI`` an endorsement gives the Achievement it accredits: sha384 of its content.
+
+    The content is the Achievement object as a credential embeds it, in RFC 8785 form, without
+    ``@context`` (a published Achievement file has one, an embedded one does not) and without
+    ``endorsement`` (programs embed the endorsements they received after being endorsed). A
+    verifier recomputes it over the Achievement in the credential, so an accreditation for one
+    tier cannot be borrowed by a credential that keeps the tier's id but says something else.
+    """
+    content = {k: v for k, v in achievement.items() if k not in ("@context", "endorsement")}
+    return digest_sri(canonical_json(content))
+
+
+def endorsed_achievement_digest(doc: Mapping[str, Any]) -> str | None:
+    """The digest an endorsement gives its subject's content: the ``relatedResource`` entry whose
+    id is the endorsed Achievement's id, or None (an endorsement that does not commit to it)."""
+    subject = endorsed_subject(doc)
+    digests = [d for rid, d in related_digests(doc) if subject is not None and rid == subject]
+    return digests[0] if len(digests) == 1 else None
 
 
 def snapshot_file_name(data: bytes) -> str:

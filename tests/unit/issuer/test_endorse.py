@@ -84,11 +84,16 @@ def test_endorsements_are_ob_endorsement_credentials_naming_the_key_snapshot(
     assert doc["credentialSubject"]["id"] == f"{PROGRAM_URL}/achievements/building.json"
     assert doc["credentialSubject"]["type"] == ["EndorsementSubject"]
     assert doc["credentialStatus"]["statusPurpose"] == "revocation"
-    [(url, digest)] = acc.related_digests(doc)
+    [(url, digest), (achievement, content)] = acc.related_digests(doc)
     published = world.authority_site / "accreditation" / "accreditations" / url.rsplit("/")[-1]
     assert acc.digest_sri(published.read_bytes()) == digest
     history = json.loads(published.read_bytes())
     assert history["issuer"] == world.program.home.issuer_id
+    # The second entry commits to the content of the Achievement accredited, as published.
+    assert achievement == doc["credentialSubject"]["id"]
+    assert acc.endorsed_achievement_digest(doc) == content
+    credential = world.credentials["building"]
+    assert acc.achievement_digest(credential["credentialSubject"]["achievement"]) == content
 
 
 def test_an_endorsement_verifies_on_its_own_for_a_verifier_pinning_the_authority(
