@@ -19,8 +19,21 @@ def test_readme_opens_with_demo_and_test_commands() -> None:
     assert "[test]" in tests
 
 
+def _ci_lines() -> list[str]:
+    return (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
-    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = _ci_lines()
     test_command = _readme_commands()[1]
-    assert test_command in ci.splitlines()
-    assert "LEADBADGE_REQUIRE_SHARED=1" in ci
+    assert test_command in lines
+    assert "export LEADBADGE_REQUIRE_SHARED=1" in lines[: lines.index(test_command)]
+
+
+def test_ci_runs_the_readme_test_command_again_in_a_fresh_clone() -> None:
+    lines = _ci_lines()
+    first, second = [i for i, line in enumerate(lines) if line == _readme_commands()[1]]
+    between = [line.split() for line in lines[first + 1 : second]]
+    assert any(words[:1] == ["git"] and "clone" in words for words in between)
+    assert any(words[:1] == ["cd"] for words in between)
+    assert any(words[:1] == ["unset"] and "LEADBADGE_REQUIRE_SHARED" in words for words in between)

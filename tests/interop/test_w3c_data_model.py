@@ -86,7 +86,7 @@ def _prepare(doc: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("entry", _entries())
 def test_w3c_data_model_input(entry: Entry | None) -> None:
     if entry is None:
-        interop_path(SUITE)
+        interop_path(SUITE, "MANIFEST.json")
         return
     path = interop_path(SUITE, entry.file)
     doc = _prepare(json.loads(path.read_text(encoding="utf-8")))
