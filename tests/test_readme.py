@@ -20,7 +20,9 @@ def test_readme_opens_with_demo_and_test_commands() -> None:
 
 
 def _ci_lines() -> list[str]:
-    return (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    """The lines of .ci/run, a command run in a subshell (``( … )``) read as the command."""
+    lines = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    return [line[2:-2] if line.startswith("( ") and line.endswith(" )") else line for line in lines]
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
