@@ -31,7 +31,8 @@ from leadbadge import _fs
 from leadbadge.errors import InputError, LeadbadgeError
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.issuer.issue import Issuer
-from leadbadge.issuer.ledger import Ledger, LedgerEntry
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_records import LedgerEntry
 from leadbadge.model import Framework, IssuerProfile
 
 # The evidence, results and date syntax is the one ``leadbadge issue`` reads.

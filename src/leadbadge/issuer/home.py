@@ -43,7 +43,8 @@ from leadbadge.errors import (
     IssuerHomeError,
     JsonLdError,
 )
-from leadbadge.issuer.ledger import Ledger, StatusChange
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_records import StatusChange
 from leadbadge.ld.jsonld import expand_strict
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.pathway import accreditation as acc

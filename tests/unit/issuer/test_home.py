@@ -19,7 +19,8 @@ from leadbadge.errors import (
 )
 from leadbadge.issuer import home
 from leadbadge.issuer.home import IssuerHome
-from leadbadge.issuer.ledger import SCHEMA_VERSION, Ledger
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_schema import SCHEMA_VERSION
 from tests.conftest import FIXED_NOW
 
 PASSPHRASE = "correct horse battery staple"
