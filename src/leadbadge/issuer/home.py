@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from leadbadge import _fs
 from leadbadge.crypto.did import url_to_did_web
@@ -49,6 +48,7 @@ from leadbadge.issuer._home_files import (
 from leadbadge.issuer.endorsements import ENDORSEMENTS_DIR, HeldEndorsement
 from leadbadge.issuer.ledger import Ledger
 from leadbadge.issuer.ledger_records import StatusChange
+from leadbadge.issuer.urls import check_issuer_url
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.pathway.credential import normalize_email
 from leadbadge.pathway.framework import load_framework
@@ -58,7 +58,6 @@ __all__ = [
     "HOME_FORMAT",
     "IssuerHome",
     "KeyRecord",
-    "check_issuer_url",
     "xsd_datetime",
 ]
 
@@ -66,34 +65,8 @@ __all__ = [
 HOME_FORMAT = 1
 _HISTORY_FILE = "history.json"
 _LEDGER_FILE = "ledger.sqlite"
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 #: The status purposes a credential carries an entry for, unless the home says otherwise.
 DEFAULT_STATUS_PURPOSES: tuple[str, ...] = ("revocation", "suspension")
-
-
-def check_issuer_url(url: str) -> str:
-    """The issuer's public web address, checked: https (http only for localhost), no query."""
-    if not isinstance(url, str) or not url.strip():
-        raise InputError("The issuer URL must not be empty.", field="url")
-    text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InputError(f"The issuer URL {text!r} must be an https:// address.", field="url")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        raise InputError(
-            f"The issuer URL {text!r} must use https (http is accepted only for localhost).",
-            field="url",
-        )
-    if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise InputError(
-            "The issuer URL must not have a query or fragment: achievement ids are built on it.",
-            field="url",
-        )
-    if parts.username is not None or parts.password is not None:
-        raise InputError("The issuer URL must not carry a user name or password.", field="url")
-    if any(c.isspace() for c in text):
-        raise InputError("The issuer URL must not contain spaces.", field="url")
-    return text.rstrip("/")
 
 
 @dataclass(frozen=True)
