@@ -9,6 +9,7 @@
 - :mod:`leadbadge.issuer.roster`: a cohort's roster, every row checked.
 - :mod:`leadbadge.issuer.batch`: a cohort from a roster, on every core, resumable.
 - :mod:`leadbadge.issuer.publish`: the static site verifiers pin.
+- :mod:`leadbadge.issuer.urls`: the one check of the issuer URL, and the site folders it names.
 - :mod:`leadbadge.issuer.endorse`: accreditation of programs by an authority.
 - :mod:`leadbadge.issuer.jose`: RS256 / ES256 keys for VC-JWT.
 """
