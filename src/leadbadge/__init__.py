@@ -34,7 +34,8 @@ from leadbadge.errors import (
 if TYPE_CHECKING:
     from leadbadge.crypto.keys import SigningKey, VerifyingKey
     from leadbadge.issuer.endorse import Endorsement
-    from leadbadge.issuer.home import HeldEndorsement, IssuerHome
+    from leadbadge.issuer.endorsements import HeldEndorsement
+    from leadbadge.issuer.home import IssuerHome
     from leadbadge.issuer.issue import Issuer, SignedCredential
     from leadbadge.issuer.publish import publish
     from leadbadge.model import Framework, IssuerProfile, Tier
@@ -63,7 +64,7 @@ _LAZY: dict[str, str] = {
     "Endorsement": "leadbadge.issuer.endorse",
     "EvidenceItem": "leadbadge.pathway.credential",
     "Framework": "leadbadge.model",
-    "HeldEndorsement": "leadbadge.issuer.home",
+    "HeldEndorsement": "leadbadge.issuer.endorsements",
     "Issuer": "leadbadge.issuer.issue",
     "IssuerHome": "leadbadge.issuer.home",
     "IssuerProfile": "leadbadge.model",

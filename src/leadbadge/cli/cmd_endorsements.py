@@ -15,7 +15,8 @@ from leadbadge.cli._app import cli
 from leadbadge.cli._common import console, issuer_option
 
 if TYPE_CHECKING:
-    from leadbadge.issuer.home import HeldEndorsement, IssuerHome
+    from leadbadge.issuer.endorsements import HeldEndorsement
+    from leadbadge.issuer.home import IssuerHome
 
 #: Largest input file read (an authority's accreditations.json can be large).
 _MAX_INPUT_BYTES = 16 * 1024 * 1024

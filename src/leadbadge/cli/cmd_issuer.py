@@ -115,7 +115,8 @@ def init_command(
     asked for twice on the terminal.
     """
     from leadbadge.crypto.did import url_to_did_web
-    from leadbadge.issuer.home import IssuerHome, check_issuer_url
+    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.urls import check_issuer_url
     from leadbadge.pathway.credential import normalize_email
     from leadbadge.pathway.framework import load_framework
 

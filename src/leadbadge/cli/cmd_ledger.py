@@ -21,7 +21,7 @@ from leadbadge.cli._common import console, issuer_option
 from leadbadge.cli.cmd_status import credential_id
 
 if TYPE_CHECKING:
-    from leadbadge.issuer.ledger import LedgerEntry, StatusChange
+    from leadbadge.issuer.ledger_records import LedgerEntry, StatusChange
 
 CSV_COLUMNS = (
     "id",

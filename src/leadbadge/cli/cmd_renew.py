@@ -112,7 +112,7 @@ def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
 
     from leadbadge.cli._common import console
     from leadbadge.issuer.home import IssuerHome, xsd_datetime
-    from leadbadge.issuer.ledger import due_for_renewal
+    from leadbadge.issuer.ledger_records import due_for_renewal
 
     window = _parse_duration(within)
     with IssuerHome.open(issuer_dir).open_ledger() as ledger:

@@ -1,47 +1,50 @@
 """Batch issuance: check a whole roster first, then issue its rows on every core, resumably.
 
-A roster is a CSV file, one credential a row (docs/batch.md). :func:`read_roster` checks every
-row the way ``leadbadge issue`` checks its options and builds each credential unsigned as a dry
-run, and :func:`check_prerequisites` checks every row's prerequisite tiers against one read of
-the issuer's ledger and the roster's own rows, so one pass names every bad row and column.
-:func:`issue_batch` then signs the rows in a pool of processes, in waves so that a row awarding
-a prerequisite tier is recorded before the rows that rely on it are signed; each row's key is
-recorded in the ledger in the transaction that records its credential, so a run interrupted at
-any point and started again issues exactly the rows not yet recorded and rewrites any
-credential file that was lost with the interruption.
+A roster is a CSV file, one credential a row (docs/batch.md). :func:`read_roster`
+(:mod:`leadbadge.issuer.roster`) checks every row the way ``leadbadge issue`` checks its options
+and builds each credential unsigned as a dry run, and :func:`check_prerequisites` checks every
+row's prerequisite tiers against one read of the issuer's ledger and the roster's own rows, so
+one pass names every bad row and column. :func:`issue_batch` then signs the rows in a pool of
+processes, in waves so that a row awarding a prerequisite tier is recorded before the rows that
+rely on it are signed; each row's key is recorded in the ledger in the transaction that records
+its credential, so a run interrupted at any point and started again issues exactly the rows not
+yet recorded and rewrites any credential file that was lost with the interruption.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 from typing import Any, Final
 
 from leadbadge import _fs
-from leadbadge.errors import InputError, LeadbadgeError
+from leadbadge.errors import InputError
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.issuer.issue import Issuer
-from leadbadge.issuer.ledger import Ledger, LedgerEntry
-from leadbadge.model import Framework, IssuerProfile
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_records import LedgerEntry
 
-# The evidence, results and date syntax is the one ``leadbadge issue`` reads.
-from leadbadge.pathway import inputs as _issue_input
-from leadbadge.pathway.credential import (
-    EvidenceItem,
-    Recipient,
-    build_credential,
-    credential_matches_email,
+# The roster is read by its own module; its names stay importable from here, where the library
+# use of a batch (docs/batch.md) starts.
+from leadbadge.issuer.roster import (
+    EVIDENCE_SEPARATOR,
+    REQUIRED_COLUMNS,
+    ROSTER_COLUMNS,
+    Roster,
+    RosterProblem,
+    RosterRow,
+    read_roster,
 )
+from leadbadge.model import Framework, IssuerProfile
+from leadbadge.pathway.credential import build_credential, credential_matches_email
 from leadbadge.pathway.prerequisites import HeldTier, held_now_in_ledger, parse_instant
 from leadbadge.share.bake import bake
 from leadbadge.share.links import link_for
@@ -62,63 +65,7 @@ __all__ = [
     "write_summary",
 ]
 
-#: The columns a roster may have, besides ``evidence_1``, ``evidence_2``…
-ROSTER_COLUMNS: Final = (
-    "id",
-    "tier",
-    "email",
-    "name",
-    "credits",
-    "evidence",
-    "results",
-    "valid_from",
-)
-REQUIRED_COLUMNS: Final = ("tier", "email", "name")
-#: Separates several evidence items in one cell.
-EVIDENCE_SEPARATOR: Final = "||"
 SUMMARY_COLUMNS: Final = ("row", "key", "email", "tier", "credential_id", "file", "status")
-_EVIDENCE_COLUMN = re.compile(r"^evidence_[1-9][0-9]*$")
-_ROW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_COLUMN_OF_FIELD: Final = {"email": "email", "name": "name", "credits": "credits"}
-
-
-@dataclass(frozen=True)
-class RosterProblem:
-    """A bad roster row: the row (the header is row 1), the column and what is wrong."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """One checked roster row, ready to issue."""
-
-    row: int
-    #: The stable key the ledger records: the ``id`` column, else ``row-`` and a digest.
-    key: str
-    tier: str
-    recipient: Recipient
-    evidence: tuple[EvidenceItem, ...] = ()
-    results: Mapping[str, str] = field(default_factory=dict, hash=False)
-    credits: float | None = None
-    valid_from: datetime | None = None
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.key}.json"
-
-
-@dataclass(frozen=True)
-class Roster:
-    """A roster as read: its good rows and every problem found (nothing is issued if any)."""
-
-    rows: tuple[RosterRow, ...]
-    problems: tuple[RosterProblem, ...]
 
 
 @dataclass(frozen=True)
@@ -134,174 +81,6 @@ class BatchResult:
     file: str
     #: ``issued`` (by this run) or ``already-issued`` (by an earlier one).
     status: str
-
-
-# --- reading -------------------------------------------------------------------------------
-
-
-def read_roster(
-    path: str | os.PathLike[str],
-    framework: Framework,
-    issuer: IssuerProfile,
-    *,
-    now: datetime | None = None,
-) -> Roster:
-    """Read and check every row of the roster CSV at ``path`` (UTF-8, a header row).
-
-    Each row is checked as ``leadbadge issue`` checks its options (tier, e-mail, evidence
-    covering the tier's requirements with their fields and hours, results, credits, date) and
-    its credential is built unsigned against ``issuer``; every problem is collected. Raises
-    :class:`InputError` only if the file cannot be read as CSV at all.
-    """
-    source = Path(path)
-    try:
-        with source.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh, strict=True)
-            header = [name.strip() for name in reader.fieldnames or []]
-            reader.fieldnames = header
-            raw_rows = [(n, dict(r)) for n, r in enumerate(reader, start=2)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc).split("\n")[0]
-        raise InputError(
-            f"The roster {source} cannot be read ({reason}).", field="roster"
-        ) from None
-    problems = _header_problems(header)
-    if problems:
-        return Roster(rows=(), problems=tuple(problems))
-    rows: list[RosterRow] = []
-    seen: dict[str, int] = {}
-    moment = now or datetime.now(UTC)
-    for number, raw in raw_rows:
-        if None in raw:
-            problems.append(
-                RosterProblem(number, "(row)", "The row has more cells than the header.")
-            )
-            continue
-        cells = {k: (v or "").strip() for k, v in raw.items()}
-        if not any(cells.values()):
-            continue
-        found = _check_row(number, cells, framework, issuer, moment)
-        if isinstance(found, RosterProblem):
-            problems.append(found)
-            continue
-        column = "id" if cells.get("id") else "(row)"
-        if found.key in seen:
-            problems.append(
-                RosterProblem(
-                    number, column, f"It repeats row {seen[found.key]} (key {found.key})."
-                )
-            )
-            continue
-        seen[found.key] = number
-        rows.append(found)
-    return Roster(rows=tuple(rows), problems=tuple(problems))
-
-
-def _header_problems(header: Sequence[str]) -> list[RosterProblem]:
-    problems = [
-        RosterProblem(1, name, "The roster has no such column; see docs/batch.md.")
-        for name in header
-        if name not in ROSTER_COLUMNS and not _EVIDENCE_COLUMN.match(name)
-    ]
-    problems += [
-        RosterProblem(1, name, "The roster lacks this required column.")
-        for name in REQUIRED_COLUMNS
-        if name not in header
-    ]
-    if len(set(header)) != len(header):
-        problems.append(RosterProblem(1, "(header)", "A column is named twice."))
-    return problems
-
-
-def _check_row(
-    number: int,
-    cells: Mapping[str, str],
-    framework: Framework,
-    issuer: IssuerProfile,
-    moment: datetime,
-) -> RosterRow | RosterProblem:
-    column = "tier"
-    try:
-        tier = framework.find_tier(cells["tier"])
-        if tier is None:
-            known = ", ".join(framework.tier_ids())
-            return RosterProblem(number, column, f"Unknown tier {cells['tier']!r}; known: {known}.")
-        column = "email"
-        recipient = Recipient(email=cells["email"], name=cells["name"] or None)
-        if recipient.name is None:
-            return RosterProblem(number, "name", "The recipient's name is empty.")
-        items: list[EvidenceItem] = []
-        for column in _evidence_columns(cells):
-            values = [v.strip() for v in cells[column].split(EVIDENCE_SEPARATOR) if v.strip()]
-            if any(v.startswith("@") for v in values):
-                return RosterProblem(number, column, "Evidence files (@FILE) are not read here.")
-            items += _issue_input.parse_evidence(tier, values)
-        column = "evidence"
-        _issue_input.check_evidence_covers_tier(tier, items)
-        column = "results"
-        parts = [p for p in cells.get("results", "").split(";") if p.strip()]
-        results = _issue_input.parse_results(tier, parts)
-        column = "credits"
-        credits = _credits(cells.get("credits", ""))
-        column = "valid_from"
-        text = cells.get("valid_from", "")
-        valid_from = _issue_input.parse_valid_from(text) if text else None
-        column = "(row)"
-        build_credential(
-            framework,
-            tier.id,
-            issuer,
-            recipient,
-            valid_from=valid_from or moment,
-            evidence=items,
-            results=results,
-            credits=credits,
-        )
-    except LeadbadgeError as error:
-        where = getattr(error, "field", None)
-        if column == "(row)" and isinstance(where, str):
-            column = _COLUMN_OF_FIELD.get(where, "evidence" if "evidence" in where else where)
-        return RosterProblem(number, column, error.message)
-    key = cells.get("id", "")
-    if key and not _ROW_ID.match(key):
-        return RosterProblem(
-            number, "id", "An id is letters, digits, '.', '_' or '-' (128 at most)."
-        )
-    return RosterRow(
-        row=number,
-        key=key or _digest(tier.id, recipient, cells),
-        tier=tier.id,
-        recipient=recipient,
-        evidence=tuple(items),
-        results=results,
-        credits=credits,
-        valid_from=valid_from,
-    )
-
-
-def _evidence_columns(cells: Mapping[str, str]) -> list[str]:
-    numbered = sorted(
-        (c for c in cells if _EVIDENCE_COLUMN.match(c)), key=lambda c: int(c.split("_")[1])
-    )
-    return [c for c in ["evidence", *numbered] if cells.get(c)]
-
-
-def _credits(text: str) -> float | None:
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(f"{text!r} is not a number of credits.", field="credits") from None
-
-
-def _digest(tier: str, recipient: Recipient, cells: Mapping[str, str]) -> str:
-    """A key for a row without an id: the same person, tier and content give the same key."""
-    content = {k: v for k, v in cells.items() if k not in ("id", "tier", "email", "name")}
-    material = json.dumps(
-        [tier, recipient.email, recipient.name, sorted(content.items())], ensure_ascii=False
-    )
-    return "row-" + hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
 # --- prerequisites -------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from leadbadge.conformance.rules import OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_UR
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError, LeadbadgeError
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
-from leadbadge.issuer.ledger import LedgerEntry, StatusAssignment
+from leadbadge.issuer.ledger_records import LedgerEntry, StatusAssignment
 from leadbadge.pathway import accreditation as acc
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.status.lists import status_entry

@@ -7,8 +7,9 @@ purposes a credential carries entries for are an issuer setting (``statusPurpose
 
 Endorsements the issuer has received for its Achievements (OB 3.0 ``EndorsementCredential``s,
 e.g. an accrediting authority's, :mod:`leadbadge.issuer.endorse`) are kept in ``endorsements/``, one
-file each (:meth:`IssuerHome.add_endorsement`); :attr:`IssuerHome.profile` carries them by
-Achievement id, so every credential and published Achievement of that tier embeds them.
+file each (:meth:`IssuerHome.add_endorsement`, :mod:`leadbadge.issuer.endorsements`);
+:attr:`IssuerHome.profile` carries them by Achievement id, so every credential and published
+Achievement of that tier embeds them.
 
 ``keys/history.json`` is the source of truth for which key signs now and which keys signed before:
 a rotation writes the new key file first, then the history (the commit point), then
@@ -17,106 +18,55 @@ a rotation writes the new key file first, then the history (the commit point), t
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
 import secrets
 import shutil
-import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from leadbadge import _fs, _resources
-from leadbadge.conformance.rules import check_credential_shape
+from leadbadge import _fs
 from leadbadge.crypto.did import url_to_did_web
 from leadbadge.crypto.keys import SigningKey, VerifyingKey
-from leadbadge.errors import (
-    FrameworkError,
-    InputError,
-    InvalidKeyError,
-    IssuerHomeError,
-    JsonLdError,
+from leadbadge.errors import FrameworkError, InputError, InvalidKeyError, IssuerHomeError
+from leadbadge.issuer import endorsements
+from leadbadge.issuer._home_files import (
+    ISSUER_FILE,
+    check_target,
+    copy_framework,
+    locked,
+    move_into_place,
+    numbered_pems,
+    parse_time,
+    read_json,
+    to_the_second,
+    xsd_datetime,
 )
-from leadbadge.issuer.ledger import Ledger, StatusChange
-from leadbadge.ld.jsonld import expand_strict
+from leadbadge.issuer.endorsements import ENDORSEMENTS_DIR, HeldEndorsement
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_records import StatusChange
+from leadbadge.issuer.urls import check_issuer_url
 from leadbadge.model import Framework, IssuerProfile
-from leadbadge.pathway import accreditation as acc
-from leadbadge.pathway.credential import (
-    achievement_id,
-    normalize_email,
-    tier_id_from_achievement_id,
-)
+from leadbadge.pathway.credential import normalize_email
 from leadbadge.pathway.framework import load_framework
-
-if sys.platform != "win32":
-    import fcntl
 
 __all__ = [
     "DEFAULT_STATUS_PURPOSES",
     "HOME_FORMAT",
-    "MAX_ACHIEVEMENT_ENDORSEMENTS",
-    "HeldEndorsement",
     "IssuerHome",
     "KeyRecord",
-    "check_issuer_url",
     "xsd_datetime",
 ]
 
 #: The ``format`` of ``issuer.json`` this version writes and reads.
 HOME_FORMAT = 1
-_ISSUER_FILE = "issuer.json"
 _HISTORY_FILE = "history.json"
 _LEDGER_FILE = "ledger.sqlite"
-_ENDORSEMENTS_DIR = "endorsements"
-_MAX_ENDORSEMENT_BYTES = 256 * 1024
-#: The most endorsements one Achievement carries: as many as a verifier checks per credential.
-MAX_ACHIEVEMENT_ENDORSEMENTS = 8
-_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 #: The status purposes a credential carries an entry for, unless the home says otherwise.
 DEFAULT_STATUS_PURPOSES: tuple[str, ...] = ("revocation", "suspension")
-
-
-def xsd_datetime(value: datetime) -> str:
-    """An aware datetime as an XML Schema dateTimeStamp in UTC, whole seconds (``…Z``)."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InputError("A time without a time zone cannot be recorded.", field="now")
-    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _now(now: datetime | None) -> datetime:
-    moment = datetime.now(UTC) if now is None else now
-    return datetime.fromisoformat(xsd_datetime(moment))
-
-
-def check_issuer_url(url: str) -> str:
-    """The issuer's public web address, checked: https (http only for localhost), no query."""
-    if not isinstance(url, str) or not url.strip():
-        raise InputError("The issuer URL must not be empty.", field="url")
-    text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InputError(f"The issuer URL {text!r} must be an https:// address.", field="url")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        raise InputError(
-            f"The issuer URL {text!r} must use https (http is accepted only for localhost).",
-            field="url",
-        )
-    if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise InputError(
-            "The issuer URL must not have a query or fragment: achievement ids are built on it.",
-            field="url",
-        )
-    if parts.username is not None or parts.password is not None:
-        raise InputError("The issuer URL must not carry a user name or password.", field="url")
-    if any(c.isspace() for c in text):
-        raise InputError("The issuer URL must not contain spaces.", field="url")
-    return text.rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -175,69 +125,6 @@ class KeyRecord:
         )
 
 
-def parse_time(value: object, where: str) -> datetime:
-    """A date-time with a time zone from the home's files; IssuerHomeError naming ``where``."""
-    parsed = None
-    if isinstance(value, str) and "T" in value:
-        with contextlib.suppress(ValueError):
-            parsed = datetime.fromisoformat(value)
-    if parsed is None or parsed.tzinfo is None:
-        raise IssuerHomeError(f"{where} is not a date-time with a time zone.")
-    return parsed
-
-
-@dataclass(frozen=True)
-class HeldEndorsement:
-    """An EndorsementCredential the issuer keeps and embeds in one of its Achievements."""
-
-    #: The signed document, as received.
-    document: dict[str, Any]
-    #: The endorsed Achievement's id, and the tier it is the Achievement of.
-    achievement: str
-    tier: str | None
-    path: Path
-
-    @property
-    def id(self) -> str:
-        return str(self.document["id"])
-
-    @property
-    def endorser(self) -> str | None:
-        """The endorser's (issuer's) id."""
-        issuer = self.document.get("issuer")
-        value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
-        return value if isinstance(value, str) else None
-
-    @property
-    def endorser_name(self) -> str | None:
-        issuer = self.document.get("issuer")
-        name = issuer.get("name") if isinstance(issuer, Mapping) else None
-        return name if isinstance(name, str) else None
-
-    @property
-    def valid_from(self) -> datetime | None:
-        return _document_time(self.document.get("validFrom"))
-
-    @property
-    def valid_until(self) -> datetime | None:
-        return _document_time(self.document.get("validUntil"))
-
-
-def _document_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def _endorsement_file_name(endorsement_id: str) -> str:
-    """Named by its id, so adding an endorsement again replaces the copy kept."""
-    return hashlib.sha256(endorsement_id.encode("utf-8")).hexdigest()[:32] + ".json"
-
-
 def _key_record(n: int, key: VerifyingKey, did_web: str | None, now: datetime) -> KeyRecord:
     if did_web is not None:
         return KeyRecord(n, f"{did_web}#key-{n}", did_web, key, now)
@@ -257,9 +144,9 @@ class IssuerHome:
     def open(cls, path: str | os.PathLike[str]) -> IssuerHome:
         """Open an existing issuer home; raises :class:`IssuerHomeError` if it is not one."""
         folder = Path(path)
-        if not (folder / _ISSUER_FILE).is_file():
+        if not (folder / ISSUER_FILE).is_file():
             raise IssuerHomeError(
-                f"{folder} is not an issuer home (it has no {_ISSUER_FILE}); "
+                f"{folder} is not an issuer home (it has no {ISSUER_FILE}); "
                 "create one with 'leadbadge init'.",
                 path=folder,
             )
@@ -299,7 +186,7 @@ class IssuerHome:
         source = Path(framework) if framework is not None else None
         if source is not None:
             load_framework(source)  # FrameworkError lists every problem before anything is made
-        moment = _now(now)
+        moment = to_the_second(now)
         key = SigningKey.generate()
         record = _key_record(1, key.public_key, web, moment)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -310,7 +197,7 @@ class IssuerHome:
             keys_dir.mkdir(mode=0o700)
             key.save(keys_dir / "1.pem", passphrase)
             _fs.atomic_write_json(keys_dir / _HISTORY_FILE, [record.to_json()], mode=0o600)
-            framework_file = _copy_framework(source, tmp)
+            framework_file = copy_framework(source, tmp)
             with Ledger.open(tmp / _LEDGER_FILE, create=True) as ledger:
                 ledger.ensure_lists(
                     purposes,
@@ -321,7 +208,7 @@ class IssuerHome:
             if issuer_email:
                 profile["email"] = issuer_email
             _fs.atomic_write_json(
-                tmp / _ISSUER_FILE,
+                tmp / ISSUER_FILE,
                 {
                     "format": HOME_FORMAT,
                     "profile": profile,
@@ -333,7 +220,7 @@ class IssuerHome:
                 },
                 mode=0o600,
             )
-            _move_into_place(tmp, target)
+            move_into_place(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -342,19 +229,19 @@ class IssuerHome:
     @staticmethod
     def check_new_location(path: str | os.PathLike[str]) -> None:
         """Raise :class:`IssuerHomeError` unless :meth:`create` could make a home at ``path``."""
-        _check_target(Path(path))
+        check_target(Path(path))
 
     # --- reading ---------------------------------------------------------------------------
 
     def _load(self) -> None:
-        data = _read_json(self.path / _ISSUER_FILE)
+        data = read_json(self.path / ISSUER_FILE)
         if not isinstance(data, Mapping) or data.get("format") != HOME_FORMAT:
             raise IssuerHomeError(
-                f"{self.path / _ISSUER_FILE} is not an issuer file this leadbadge reads "
+                f"{self.path / ISSUER_FILE} is not an issuer file this leadbadge reads "
                 f"(format {HOME_FORMAT}).",
                 path=self.path,
             )
-        raw_history = _read_json(self.path / "keys" / _HISTORY_FILE)
+        raw_history = read_json(self.path / "keys" / _HISTORY_FILE)
         if not isinstance(raw_history, list) or not raw_history:
             raise IssuerHomeError(f"The key history in {self.path} is empty.", path=self.path)
         history = tuple(
@@ -368,17 +255,17 @@ class IssuerHome:
         profile = data.get("profile")
         web = data.get("didWeb")
         if not isinstance(profile, Mapping) or not (web is None or isinstance(web, str)):
-            raise IssuerHomeError(f"{self.path / _ISSUER_FILE} has no valid profile.")
+            raise IssuerHomeError(f"{self.path / ISSUER_FILE} has no valid profile.")
         current = history[-1]
         # After an interrupted rotation issuer.json may still name the previous did:key.
         if data.get("did") not in {k.controller for k in history}:
             raise IssuerHomeError(
-                f"{self.path / _ISSUER_FILE} names an issuer that is not in the key history.",
+                f"{self.path / ISSUER_FILE} names an issuer that is not in the key history.",
                 path=self.path,
             )
         try:
             url = check_issuer_url(str(profile["url"]))
-            self.held_endorsements = self._read_endorsements(url)
+            self.held_endorsements = endorsements.read_endorsements(self.path, url)
             by_achievement: dict[str, list[dict[str, Any]]] = {}
             for held in self.held_endorsements:
                 by_achievement.setdefault(held.achievement, []).append(held.document)
@@ -391,21 +278,21 @@ class IssuerHome:
             )
         except (KeyError, InputError):
             raise IssuerHomeError(
-                f"{self.path / _ISSUER_FILE} has no valid issuer name and URL.", path=self.path
+                f"{self.path / ISSUER_FILE} has no valid issuer name and URL.", path=self.path
             ) from None
         self.did_web: str | None = web
         self.created = parse_time(data.get("created"), "issuer.json created")
         self.keys = history
         framework_file = data.get("framework", "framework.toml")
         if framework_file not in ("framework.toml", "framework.json"):
-            raise IssuerHomeError(f"{self.path / _ISSUER_FILE} names an unexpected framework.")
+            raise IssuerHomeError(f"{self.path / ISSUER_FILE} names an unexpected framework.")
         self.framework_path = self.path / framework_file
         raw_purposes = data.get("statusPurposes", list(DEFAULT_STATUS_PURPOSES))
         try:
             self.status_purposes = _check_purposes(raw_purposes)
         except InputError:
             raise IssuerHomeError(
-                f"{self.path / _ISSUER_FILE} names unknown status purposes.", path=self.path
+                f"{self.path / ISSUER_FILE} names unknown status purposes.", path=self.path
             ) from None
 
     def reload(self) -> None:
@@ -467,7 +354,11 @@ class IssuerHome:
         """
         with self.open_ledger() as ledger:
             return ledger.change_status(
-                credential_id, action, actor=actor, reason=reason, at=xsd_datetime(_now(now))
+                credential_id,
+                action,
+                actor=actor,
+                reason=reason,
+                at=xsd_datetime(to_the_second(now)),
             )
 
     def signing_key(self, passphrase: str | bytes) -> SigningKey:
@@ -485,27 +376,7 @@ class IssuerHome:
 
     @property
     def endorsements_path(self) -> Path:
-        return self.path / _ENDORSEMENTS_DIR
-
-    def _read_endorsements(self, issuer_url: str) -> list[HeldEndorsement]:
-        """The endorsements kept in the home, oldest first (by validFrom, then id)."""
-        folder = self.endorsements_path
-        held = []
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            document = _read_json(path)
-            subject = acc.endorsed_subject(document) if isinstance(document, Mapping) else None
-            if (
-                subject is None
-                or not acc.is_endorsement(document)
-                or not isinstance(document.get("id"), str)
-                or not document.get("proof")
-            ):
-                raise IssuerHomeError(
-                    f"{path} is not a signed EndorsementCredential; remove it.", path=self.path
-                )
-            tier = tier_id_from_achievement_id(issuer_url, subject)
-            held.append(HeldEndorsement(document, subject, tier, path))
-        return sorted(held, key=lambda h: (str(h.document.get("validFrom") or ""), h.id))
+        return self.path / ENDORSEMENTS_DIR
 
     def check_endorsement(
         self, document: Mapping[str, Any], *, now: datetime | None = None
@@ -516,42 +387,10 @@ class IssuerHome:
         signed, endorses something other than the Achievement of a tier of this issuer's
         framework, is this issuer's own, has expired at ``now``, would not pass strict JSON-LD
         processing, or would make the Achievement carry more than
-        :data:`MAX_ACHIEVEMENT_ENDORSEMENTS`. The endorser's signature is not checked here.
+        :data:`~leadbadge.issuer.endorsements.MAX_ACHIEVEMENT_ENDORSEMENTS`. The endorser's
+        signature is not checked here.
         """
-        doc = _checked_endorsement(document)
-        subject = acc.endorsed_subject(doc)
-        tier = tier_id_from_achievement_id(self.profile.url, subject) if subject else None
-        framework = self.framework()
-        if tier is None or framework.find_tier(tier) is None:
-            tiers = ", ".join(framework.tier_ids())
-            raise InputError(
-                f"The endorsement endorses {subject}, which is not the Achievement of a tier of "
-                f"this issuer ({self.profile.url}/achievements/<tier>.json for {tiers}).",
-                field="credentialSubject",
-            )
-        path = self.endorsements_path / _endorsement_file_name(str(doc["id"]))
-        held = HeldEndorsement(doc, achievement_id(self.profile.url, tier), tier, path)
-        if held.endorser in self.identities:
-            raise InputError("An issuer cannot endorse its own Achievements.", field="issuer")
-        until = held.valid_until
-        if until is not None and until <= _now(now):
-            raise InputError(
-                f"The endorsement expired on {xsd_datetime(until)}; ask the endorser for a "
-                "current one.",
-                field="validUntil",
-            )
-        others = [
-            h
-            for h in self.held_endorsements
-            if h.achievement == held.achievement and h.id != held.id
-        ]
-        if len(others) >= MAX_ACHIEVEMENT_ENDORSEMENTS:
-            raise InputError(
-                f"The Achievement for {tier!r} already carries {len(others)} endorsements, the "
-                "most a verifier checks; remove one first.",
-                field="endorsement",
-            )
-        return held
+        return endorsements.check_endorsement(self, document, now=to_the_second(now))
 
     def add_endorsement(
         self, document: Mapping[str, Any], *, now: datetime | None = None
@@ -566,14 +405,7 @@ class IssuerHome:
         Raises :class:`InputError` as :meth:`check_endorsement` does; nothing is written then.
         """
         held = self.check_endorsement(document, now=now)
-        folder = self.endorsements_path
-        try:
-            folder.mkdir(exist_ok=True)
-            _fs.atomic_write_json(held.path, held.document)
-        except OSError as error:
-            raise IssuerHomeError(
-                f"Could not keep the endorsement in {folder} ({error.strerror}).", path=self.path
-            ) from None
+        endorsements.keep_endorsement(self.path, held)
         self._load()
         return next(h for h in self.held_endorsements if h.id == held.id)
 
@@ -587,13 +419,7 @@ class IssuerHome:
             raise InputError(
                 f"This issuer keeps no endorsement {endorsement_id}.", field="endorsement"
             )
-        try:
-            found.path.unlink(missing_ok=True)
-            _fs.fsync_dir(found.path.parent)
-        except OSError as error:
-            raise IssuerHomeError(
-                f"Could not remove {found.path} ({error.strerror}).", path=self.path
-            ) from None
+        endorsements.drop_endorsement(self.path, found)
         self._load()
         return found
 
@@ -605,16 +431,16 @@ class IssuerHome:
         The passphrase must open the current key, so a typo cannot lock the issuer out of its
         own keys. Returns the new key's history entry.
         """
-        with _locked(self.path):
+        with locked(self.path):
             self._load()
             self.signing_key(passphrase)
             current = self.current_key
-            moment = _now(now)
+            moment = to_the_second(now)
             if now is None and moment <= current.valid_from:
                 # Periods are recorded in whole seconds and must not be empty: a key made in
                 # this very second is retired in the next one.
                 time.sleep(max(0.0, (current.valid_from - datetime.now(UTC)).total_seconds()) + 1)
-                moment = _now(None)
+                moment = to_the_second(None)
             if moment <= current.valid_from:
                 raise InputError(
                     f"The current key is in use from {xsd_datetime(current.valid_from)}; "
@@ -622,7 +448,7 @@ class IssuerHome:
                     field="now",
                 )
             key = SigningKey.generate()
-            n = 1 + max([k.n for k in self.keys] + _numbered_pems(self.path / "keys"))
+            n = 1 + max([k.n for k in self.keys] + numbered_pems(self.path / "keys"))
             record = _key_record(n, key.public_key, self.did_web, moment)
             key.save(self.key_path(n), passphrase)
             closed = KeyRecord(
@@ -635,54 +461,12 @@ class IssuerHome:
             )
             history = [k.to_json() for k in self.keys[:-1]] + [closed.to_json(), record.to_json()]
             _fs.atomic_write_json(self.path / "keys" / _HISTORY_FILE, history, mode=0o600)
-            data = _read_json(self.path / _ISSUER_FILE)
+            data = read_json(self.path / ISSUER_FILE)
             data["did"] = record.controller
             data["profile"]["id"] = record.controller
-            _fs.atomic_write_json(self.path / _ISSUER_FILE, data, mode=0o600)
+            _fs.atomic_write_json(self.path / ISSUER_FILE, data, mode=0o600)
             self._load()
         return record
-
-
-def _checked_endorsement(document: Any) -> dict[str, Any]:
-    """A copy of ``document`` if it is a signed EndorsementCredential fit to embed."""
-    if not isinstance(document, Mapping):
-        raise InputError("An endorsement must be a JSON object.", field="endorsement")
-    try:
-        # A plain copy; refuses what JSON cannot hold.
-        doc: dict[str, Any] = json.loads(json.dumps(document))
-    except (TypeError, ValueError):
-        raise InputError("An endorsement must be plain JSON.", field="endorsement") from None
-    if not acc.is_endorsement(doc) or acc.endorsed_subject(doc) is None:
-        raise InputError(
-            "The document is not an OB 3.0 EndorsementCredential with an EndorsementSubject.",
-            field="type",
-        )
-    if not isinstance(doc.get("id"), str) or not doc["id"]:
-        raise InputError("The endorsement has no id.", field="id")
-    if not doc.get("proof"):
-        raise InputError("The endorsement is not signed: it has no proof.", field="proof")
-    if len(json.dumps(doc).encode("utf-8")) > _MAX_ENDORSEMENT_BYTES:
-        raise InputError(
-            f"The endorsement is larger than {_MAX_ENDORSEMENT_BYTES // 1024} KiB.",
-            field="endorsement",
-        )
-    problems = [p for p in check_credential_shape(doc) if p.severity == "error"]
-    if problems:
-        first = problems[0]
-        raise InputError(
-            f"The endorsement breaks the data model at {first.path or '/'}: {first.message}",
-            field=first.path,
-        )
-    # Every credential of the tier will carry it under its signature: a term strict JSON-LD
-    # refuses there would make all of them fail verification.
-    try:
-        expand_strict(doc)
-    except JsonLdError as error:
-        raise InputError(
-            f"The endorsement is refused by strict JSON-LD processing: {error.message}",
-            field="endorsement",
-        ) from None
-    return doc
 
 
 def _status_list_url(issuer_url: str, n: int) -> str:
@@ -698,72 +482,3 @@ def _check_purposes(value: Any) -> tuple[str, ...]:
             field="status_purposes",
         )
     return purposes
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise IssuerHomeError(
-            f"{path} is missing; the issuer home is incomplete.", path=path.parent
-        ) from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise IssuerHomeError(f"{path} is not valid JSON.", path=path.parent) from None
-
-
-def _check_target(target: Path) -> None:
-    if (target / _ISSUER_FILE).exists():
-        raise IssuerHomeError(
-            f"{target} is already an issuer home; choose another folder.", path=target
-        )
-    if target.exists() or target.is_symlink():
-        if not target.is_dir():
-            raise IssuerHomeError(f"{target} exists and is not a folder.", path=target)
-        if any(target.iterdir()):
-            raise IssuerHomeError(
-                f"{target} is not empty; choose a new or empty folder.", path=target
-            )
-
-
-def _copy_framework(source: Path | None, home: Path) -> str:
-    origin = source if source is not None else _resources.default_framework_path()
-    name = "framework.json" if origin.suffix.lower() == ".json" else "framework.toml"
-    _fs.atomic_write_bytes(home / name, origin.read_bytes(), overwrite=False)
-    return name
-
-
-def _move_into_place(tmp: Path, target: Path) -> None:
-    try:
-        # Onto a missing name or an empty folder this is one atomic step (POSIX rename(2)).
-        os.rename(tmp, target)
-    except OSError:
-        if target.is_dir() and not any(target.iterdir()):
-            with contextlib.suppress(OSError):
-                target.rmdir()  # platforms that cannot rename onto an empty folder
-            with contextlib.suppress(OSError):
-                os.rename(tmp, target)
-                _fs.fsync_dir(target.parent)
-                return
-        raise IssuerHomeError(
-            f"{target} changed while the issuer home was being made; nothing was created.",
-            path=target,
-        ) from None
-    _fs.fsync_dir(target.parent)
-
-
-def _numbered_pems(folder: Path) -> list[int]:
-    return [int(p.stem) for p in folder.glob("*.pem") if p.stem.isdigit()]
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the home so two rotations cannot interleave."""
-    if sys.platform == "win32":  # pragma: no cover - no advisory locks there
-        yield
-        return
-    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)

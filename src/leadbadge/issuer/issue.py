@@ -21,7 +21,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.issuer.endorse import Endorsement, endorse
 from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
-from leadbadge.issuer.ledger import LedgerEntry, PrerequisiteOverride, StatusAssignment
+from leadbadge.issuer.ledger_records import LedgerEntry, PrerequisiteOverride, StatusAssignment
 from leadbadge.issuer.publish import DEFAULT_STATUS_TTL, DEFAULT_STATUS_VALIDITY, publish
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.pathway import accreditation as _accreditations

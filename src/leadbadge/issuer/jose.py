@@ -24,7 +24,8 @@ from leadbadge import _fs
 from leadbadge.crypto.jwk import JoseAlgorithm, JoseSigningKey, PublicJwk
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, InvalidKeyError, IssuerHomeError
-from leadbadge.issuer.home import IssuerHome, parse_time, xsd_datetime
+from leadbadge.issuer._home_files import parse_time
+from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.proof import vc_jwt
 
 __all__ = [

@@ -1,9 +1,5 @@
-"""The issuer's ledger: a SQLite record of every credential issued, with a versioned schema.
-
-The schema version is ``PRAGMA user_version``; :data:`MIGRATIONS` lists the steps from an empty
-file to the current schema, each applied in its own transaction, so older ledgers are brought
-forward when opened. The database runs in WAL mode so a reader (``publish``, a report) never
-blocks an ``issue``.
+"""The issuer's ledger: a SQLite record of every credential issued, with a versioned schema
+(:mod:`leadbadge.issuer.ledger_schema`) that is brought up to date when the file is opened.
 
 Status lists (schema version 2): every credential issued with :meth:`Ledger.issue` holds one
 index in a revocation list and one in a suspension list. An index is drawn at random (it must
@@ -22,30 +18,24 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
 from leadbadge.errors import InputError, IssuerHomeError
+from leadbadge.issuer.ledger_records import (
+    LedgerEntry,
+    PrerequisiteOverride,
+    StatusAssignment,
+    StatusChange,
+    StatusListInfo,
+)
+from leadbadge.issuer.ledger_schema import connect, damaged
 
-__all__ = [
-    "ACTIONS",
-    "DEFAULT_LIST_SIZE",
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
-    "STATUSES",
-    "Ledger",
-    "LedgerEntry",
-    "PrerequisiteOverride",
-    "StatusAssignment",
-    "StatusChange",
-    "StatusListInfo",
-    "due_for_renewal",
-]
+__all__ = ["ACTIONS", "DEFAULT_LIST_SIZE", "STATUSES", "Ledger"]
 
 #: Entries in a new status list: the minimum Bitstring Status List v1.0 allows (16 KiB).
 DEFAULT_LIST_SIZE: Final = 131_072
@@ -63,94 +53,6 @@ _SET_BY_PURPOSE: Final = {"revocation": "revoked", "suspension": "suspended"}
 _RANDOM_TRIES = 32
 #: Signatures made with drawn indexes before issuing falls back to signing under the lock.
 _DRAW_TRIES = 3
-
-#: Each entry takes the schema from version ``i`` to ``i + 1``; never edit a released step.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE credentials (
-            id TEXT PRIMARY KEY NOT NULL,
-            tier TEXT NOT NULL,
-            recipient_hash TEXT NOT NULL,
-            issued_at TEXT NOT NULL,
-            key_vm TEXT NOT NULL,
-            document TEXT NOT NULL CHECK (json_valid(document))
-        )""",
-        "CREATE INDEX credentials_tier ON credentials (tier, issued_at)",
-        "CREATE INDEX credentials_recipient ON credentials (recipient_hash)",
-    ),
-    (
-        "ALTER TABLE credentials ADD COLUMN status TEXT NOT NULL DEFAULT 'active' "
-        "CHECK (status IN ('active', 'suspended', 'revoked'))",
-        "CREATE INDEX credentials_status ON credentials (status, issued_at)",
-        """CREATE TABLE status_lists (
-            n INTEGER PRIMARY KEY NOT NULL CHECK (n >= 1),
-            url TEXT NOT NULL UNIQUE,
-            purpose TEXT NOT NULL CHECK (purpose IN ('revocation', 'suspension')),
-            size INTEGER NOT NULL CHECK (size >= 131072 AND size % 8 = 0),
-            created_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE status_entries (
-            list_n INTEGER NOT NULL REFERENCES status_lists (n),
-            idx INTEGER NOT NULL CHECK (idx >= 0),
-            credential_id TEXT NOT NULL REFERENCES credentials (id),
-            purpose TEXT NOT NULL,
-            PRIMARY KEY (list_n, idx),
-            UNIQUE (credential_id, purpose)
-        ) WITHOUT ROWID""",
-        # An index lies inside its list and the entry has the list's purpose.
-        """CREATE TRIGGER status_entries_fit_their_list BEFORE INSERT ON status_entries
-        WHEN NOT EXISTS (SELECT 1 FROM status_lists
-                         WHERE n = NEW.list_n AND purpose = NEW.purpose AND NEW.idx < size)
-        BEGIN SELECT RAISE(ABORT, 'status entry outside its list'); END""",
-        # Indexes are never reassigned or freed.
-        """CREATE TRIGGER status_entries_are_permanent BEFORE UPDATE ON status_entries
-        BEGIN SELECT RAISE(ABORT, 'status entries never change'); END""",
-        """CREATE TRIGGER status_entries_are_kept BEFORE DELETE ON status_entries
-        BEGIN SELECT RAISE(ABORT, 'status entries are never deleted'); END""",
-        # Revocation is final (Bitstring Status List v1.0 §2.1: "not reversible").
-        """CREATE TRIGGER revocation_is_final BEFORE UPDATE OF status ON credentials
-        WHEN OLD.status = 'revoked' AND NEW.status <> 'revoked'
-        BEGIN SELECT RAISE(ABORT, 'revocation is final'); END""",
-        """CREATE TABLE status_changes (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            credential_id TEXT NOT NULL REFERENCES credentials (id),
-            action TEXT NOT NULL CHECK (action IN ('revoke', 'suspend', 'unsuspend')),
-            from_status TEXT NOT NULL,
-            to_status TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            at TEXT NOT NULL,
-            reason TEXT
-        )""",
-        "CREATE INDEX status_changes_credential ON status_changes (credential_id, seq)",
-    ),
-    (
-        # A credential issued although prerequisites were missing: what and why, kept for good.
-        """CREATE TABLE prerequisite_overrides (
-            credential_id TEXT PRIMARY KEY NOT NULL REFERENCES credentials (id),
-            missing TEXT NOT NULL CHECK (json_valid(missing)),
-            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
-            at TEXT NOT NULL
-        )""",
-        """CREATE TRIGGER prerequisite_overrides_are_kept BEFORE DELETE ON prerequisite_overrides
-        BEGIN SELECT RAISE(ABORT, 'prerequisite overrides are never deleted'); END""",
-    ),
-    (
-        # A roster row issued by ``issue-batch``: its key is recorded in the transaction that
-        # records the credential, so a batch run again issues only the rows not yet recorded.
-        """CREATE TABLE batch_rows (
-            batch_key TEXT PRIMARY KEY NOT NULL,
-            credential_id TEXT NOT NULL UNIQUE REFERENCES credentials (id)
-        ) WITHOUT ROWID""",
-    ),
-    (
-        # A renewed credential names the credential that replaced it; it is not revoked.
-        "ALTER TABLE credentials ADD COLUMN superseded_by TEXT REFERENCES credentials (id)",
-        "CREATE UNIQUE INDEX credentials_superseded_by ON credentials (superseded_by) "
-        "WHERE superseded_by IS NOT NULL",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-_BUSY_TIMEOUT_MS = 10_000
 _SELECT = (
     "SELECT id, tier, recipient_hash, issued_at, key_vm, document, status, superseded_by "
     "FROM credentials"
@@ -162,95 +64,12 @@ _SELECT_ASSIGNMENTS = (
 
 
 @dataclass(frozen=True)
-class StatusAssignment:
-    """One status list index held by a credential."""
-
-    purpose: str
-    #: The list's number (its URL ends in ``/status/<n>.json``).
-    list_n: int
-    list_url: str
-    index: int
-
-
-@dataclass(frozen=True)
-class StatusListInfo:
-    """One status list the ledger allocates from."""
-
-    n: int
-    url: str
-    purpose: str
-    #: Entries in the list (bits).
-    size: int
-    #: Indexes held by credentials.
-    allocated: int
-    #: Indexes whose bit is set now (revoked or suspended credentials).
-    set_count: int
-    created_at: str
-
-    @property
-    def full(self) -> bool:
-        return self.allocated >= self.size
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """One recorded change of a credential's status."""
-
-    seq: int
-    credential_id: str
-    action: str
-    from_status: str
-    to_status: str
-    #: Who made the change (a name or account the administrator gave).
-    actor: str
-    #: When (XML Schema dateTime, UTC).
-    at: str
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class PrerequisiteOverride:
-    """A credential issued although the recipient lacked prerequisite tiers, and why."""
-
-    #: The prerequisite tiers the recipient did not hold.
-    missing: tuple[str, ...]
-    #: The administrator's reason (required, never empty).
-    reason: str
-    #: When (XML Schema dateTime, UTC).
-    at: str
-    #: The credential it let through (set once recorded).
-    credential_id: str | None = None
-
-
-@dataclass(frozen=True)
 class _Extras:
     """What :meth:`Ledger.issue` records with a credential besides its status indexes."""
 
     override: PrerequisiteOverride | None = None
     batch_key: str | None = None
     supersedes: str | None = None
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One issued credential as the ledger records it."""
-
-    id: str
-    tier: str
-    #: The recipient's identity hash as it appears in the credential (``sha256$…``).
-    recipient_hash: str
-    #: When it was issued (XML Schema dateTime, UTC).
-    issued_at: str
-    #: The verification method that signed it.
-    key_vm: str
-    #: The signed credential document.
-    document: dict[str, Any]
-    #: ``active``, ``suspended`` or ``revoked``.
-    status: str = "active"
-    #: The status list indexes it holds (none for credentials issued without status).
-    assignments: tuple[StatusAssignment, ...] = ()
-    #: The id of the credential that renewed this one, if it was renewed.
-    superseded_by: str | None = None
 
 
 class Ledger:
@@ -268,20 +87,7 @@ class Ledger:
             raise IssuerHomeError(
                 f"The ledger {target} is missing; the issuer home is incomplete.", path=target
             )
-        try:
-            db = sqlite3.connect(target, isolation_level=None, timeout=_BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as exc:
-            raise _damaged(target, exc) from None
-        try:
-            _prepare(db, target)
-            _migrate(db, target, MIGRATIONS)
-        except sqlite3.Error as exc:
-            db.close()
-            raise _damaged(target, exc) from None
-        except BaseException:
-            db.close()
-            raise
-        return cls(db, target)
+        return cls(connect(target), target)
 
     @property
     def schema_version(self) -> int:
@@ -300,7 +106,7 @@ class Ledger:
                 f"The ledger already records a credential with id {entry.id}.", field="id"
             ) from None
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise damaged(self.path, exc) from None
 
     def issue(
         self,
@@ -356,7 +162,7 @@ class Ledger:
                 "The ledger already records a credential with this id.", field="id"
             ) from None
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise damaged(self.path, exc) from None
         entry, assignments = done
         return LedgerEntry(
             id=entry.id,
@@ -477,7 +283,7 @@ class Ledger:
                 for purpose in purposes:
                     self._open_list(purpose, list_url, now, list_size)
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise damaged(self.path, exc) from None
 
     def batch_keys(self) -> dict[str, str]:
         """Every recorded roster row key and the id of the credential issued for it."""
@@ -569,7 +375,7 @@ class Ledger:
                 )
                 seq = int(cursor.lastrowid or 0)
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise damaged(self.path, exc) from None
         return StatusChange(seq, credential_id, action, current, target, actor.strip(), at, text)
 
     def changes(self, credential_id: str | None = None) -> list[StatusChange]:
@@ -736,7 +542,7 @@ class Ledger:
         try:
             return list(self._db.execute(query, tuple(params)).fetchall())
         except sqlite3.Error as exc:
-            raise _damaged(self.path, exc) from None
+            raise damaged(self.path, exc) from None
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -775,29 +581,6 @@ class Ledger:
         ]
 
 
-def due_for_renewal(
-    entries: Iterable[LedgerEntry], *, now: datetime, within: timedelta
-) -> list[tuple[LedgerEntry, datetime]]:
-    """Active, not superseded entries whose ``validUntil`` falls in ``[now, now + within]``.
-
-    With their ``validUntil``, soonest first.
-    """
-    due = []
-    for entry in entries:
-        if entry.status != "active" or entry.superseded_by is not None:
-            continue
-        until = entry.document.get("validUntil")
-        if not isinstance(until, str):
-            continue
-        try:
-            end = datetime.fromisoformat(until)
-        except ValueError:
-            continue
-        if end.tzinfo is not None and now <= end <= now + within:
-            due.append((entry, end))
-    return sorted(due, key=lambda pair: (pair[1], pair[0].id))
-
-
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -810,47 +593,3 @@ def _refusal(credential_id: str, action: str, current: str) -> str:
     if action == "suspend":
         return f"The credential {credential_id} is already suspended."
     return f"The credential {credential_id} is not suspended (it is {current})."
-
-
-def _prepare(db: sqlite3.Connection, path: Path) -> None:
-    db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
-        raise IssuerHomeError(
-            f"The ledger {path} cannot use write-ahead logging (mode {mode}).", path=path
-        )
-    db.execute("PRAGMA synchronous = FULL")
-
-
-def _version(db: sqlite3.Connection, path: Path, known: int) -> int:
-    version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    if version > known:
-        raise IssuerHomeError(
-            f"The ledger {path} has schema version {version}, newer than this leadbadge "
-            f"understands ({known}); upgrade leadbadge.",
-            path=path,
-        )
-    return version
-
-
-def _migrate(db: sqlite3.Connection, path: Path, migrations: Sequence[Sequence[str]]) -> None:
-    """Apply the steps after the file's ``user_version``, each in one transaction."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        version = _version(db, path, len(migrations))
-        for number in range(version, len(migrations)):
-            for statement in migrations[number]:
-                db.execute(statement)
-            # PRAGMA takes no bound parameters; the value is an int we computed.
-            db.execute(f"PRAGMA user_version = {number + 1}")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _damaged(path: Path, exc: sqlite3.Error) -> IssuerHomeError:
-    return IssuerHomeError(
-        f"The ledger {path} cannot be used ({exc}); restore it from a backup.", path=path
-    )

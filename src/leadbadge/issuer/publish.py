@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from leadbadge import _fs
 from leadbadge.conformance.rules import OB_CONTEXT_URL, VC_V2_CONTEXT_URL
@@ -30,6 +29,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.issuer.home import IssuerHome, KeyRecord, xsd_datetime
 from leadbadge.issuer.jose import with_jose_methods
+from leadbadge.issuer.urls import check_issuer_url, site_folders
 from leadbadge.pathway import accreditation as acc
 from leadbadge.pathway.credential import achievement_id, build_achievement
 from leadbadge.proof import eddsa_rdfc_2022
@@ -78,19 +78,6 @@ class PublishedFile:
     @property
     def relative_path(self) -> str:
         return "/".join(self.path)
-
-
-def _segments(url_path: str) -> tuple[str, ...]:
-    """Site-root relative folder names for a URL path, refusing anything that could escape."""
-    out = []
-    for raw in url_path.strip("/").split("/"):
-        if not raw:
-            continue
-        name = unquote(raw)
-        if name in (".", "..") or any(c in name for c in "/\\\0"):
-            raise InputError(f"The URL path segment {raw!r} cannot be a folder name.", field="url")
-        out.append(name)
-    return tuple(out)
 
 
 def profile_document(home: IssuerHome) -> dict[str, Any]:
@@ -203,18 +190,19 @@ def site_files(
     status unknown.
     """
     framework = home.framework()
-    base = _segments(urlsplit(home.profile.url).path)
+    # The check ``init`` made; the site's folders must be the ones the URL names.
+    base = site_folders(check_issuer_url(home.profile.url))
     files: list[PublishedFile] = []
     if home.did_web is not None:
         document = did_web_document(home.did_web, [(f"key-{k.n}", k.public_key) for k in home.keys])
         # The issuer's JOSE keys (RS256, ES256) for VC-JWT, as JsonWebKey assertion methods.
         document = with_jose_methods(document, home)
-        where = _segments(urlsplit(did_web_to_url(home.did_web)).path)
+        where = site_folders(did_web_to_url(home.did_web))
         files.append(PublishedFile(where, document, "did"))
     files.append(PublishedFile((*base, "issuer.json"), profile_document(home), "profile"))
     for tier in framework.tiers:
         ach_id = achievement_id(home.profile.url, tier.id)
-        name = _segments(urlsplit(ach_id).path)[-1]
+        name = site_folders(ach_id)[-1]
         # With the endorsements the issuer keeps, exactly as its credentials embed them.
         held = home.profile.achievement_endorsements.get(ach_id, ())
         achievement = build_achievement(tier, home.profile.url, endorsements=held)
@@ -240,7 +228,7 @@ def site_files(
     for document in status_list_documents(
         home, signing_key, now=now, validity=status_validity, ttl=status_ttl
     ):
-        where = _segments(urlsplit(document["id"]).path)
+        where = site_folders(document["id"])
         files.append(PublishedFile(where, document, "status"))
     return files
 
@@ -268,7 +256,7 @@ def _accreditation_files(
     registry = acc.registry_document(home.issuer_id, endorsements, snapshots)
     files = [PublishedFile((*base, "accreditations.json"), registry, "accreditations")]
     for program in registry["programs"]:
-        name = _segments(urlsplit(program["id"]).path)[-1]
+        name = site_folders(program["id"])[-1]
         files.append(
             PublishedFile(
                 (*base, "accreditations", name),

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from leadbadge.errors import InputError, IssuerHomeError
-from leadbadge.issuer.home import MAX_ACHIEVEMENT_ENDORSEMENTS, IssuerHome
+from leadbadge.issuer.endorsements import MAX_ACHIEVEMENT_ENDORSEMENTS
+from leadbadge.issuer.home import IssuerHome
 from leadbadge.issuer.issue import Issuer
 from leadbadge.pathway.credential import achievement_id
 from tests.unit._accredited import (

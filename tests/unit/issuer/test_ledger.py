@@ -1,5 +1,5 @@
-"""The ledger: WAL, a versioned schema brought forward by migrations, transactional records,
-status list indexes drawn at random and never reused, status changes with who, when and why."""
+"""The ledger: transactional records, status list indexes drawn at random and never reused,
+status changes with who, when and why, and an old ledger brought forward when opened."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from leadbadge.errors import InputError, IssuerHomeError
-from leadbadge.issuer import ledger
-from leadbadge.issuer.ledger import Ledger, LedgerEntry, StatusAssignment
+from leadbadge.issuer import ledger_schema
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_records import LedgerEntry, StatusAssignment
 from leadbadge.status.lists import status_entry
 
 
@@ -24,29 +25,6 @@ def _entry(n: int, tier: str = "initial") -> LedgerEntry:
         key_vm="did:web:example.org#key-1",
         document={"id": f"urn:uuid:{n}", "name": "Ana Müller", "n": n},
     )
-
-
-def test_create_sets_wal_and_current_schema(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
-    with Ledger.open(path, create=True) as book:
-        assert book.schema_version == ledger.SCHEMA_VERSION == len(ledger.MIGRATIONS)
-        assert book.count() == 0
-    db = sqlite3.connect(path)
-    try:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        columns = [r[1] for r in db.execute("PRAGMA table_info(credentials)")]
-    finally:
-        db.close()
-    assert columns == [
-        "id",
-        "tier",
-        "recipient_hash",
-        "issued_at",
-        "key_vm",
-        "document",
-        "status",
-        "superseded_by",
-    ]
 
 
 def test_record_and_read_back(tmp_path: Path) -> None:
@@ -77,58 +55,6 @@ def test_missing_ledger_without_create(tmp_path: Path) -> None:
     with pytest.raises(IssuerHomeError, match="missing"):
         Ledger.open(tmp_path / "nope.sqlite")
     assert not (tmp_path / "nope.sqlite").exists()
-
-
-def test_not_a_database(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
-    path.write_bytes(b"this is not SQLite" * 100)
-    with pytest.raises(IssuerHomeError, match="cannot be used"):
-        Ledger.open(path)
-
-
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
-    Ledger.open(path, create=True).close()
-    db = sqlite3.connect(path)
-    db.execute(f"PRAGMA user_version = {ledger.SCHEMA_VERSION + 1}")
-    db.commit()
-    db.close()
-    with pytest.raises(IssuerHomeError, match="newer than this leadbadge"):
-        Ledger.open(path)
-
-
-def test_migrations_apply_in_order_and_only_once(tmp_path: Path) -> None:
-    db = sqlite3.connect(tmp_path / "m.sqlite", isolation_level=None)
-    first = (("CREATE TABLE a (x INTEGER)",),)
-    ledger._migrate(db, tmp_path, first)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
-    more = (*first, ("CREATE TABLE b (y INTEGER)", "INSERT INTO b VALUES (7)"))
-    ledger._migrate(db, tmp_path, more)  # step 1 is not run again (it would fail: a exists)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert db.execute("SELECT y FROM b").fetchall() == [(7,)]
-    db.close()
-
-
-def test_failed_migration_rolls_back_entirely(tmp_path: Path) -> None:
-    db = sqlite3.connect(tmp_path / "m.sqlite", isolation_level=None)
-    broken = (("CREATE TABLE a (x INTEGER)", "CREATE TABLE a (x INTEGER)"),)
-    with pytest.raises(sqlite3.OperationalError):
-        ledger._migrate(db, tmp_path, broken)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 0
-    assert db.execute("SELECT name FROM sqlite_master").fetchall() == []
-    db.close()
-
-
-def test_document_must_be_json_in_the_table(tmp_path: Path) -> None:
-    path = tmp_path / "l.sqlite"
-    Ledger.open(path, create=True).close()
-    db = sqlite3.connect(path)
-    with pytest.raises(sqlite3.IntegrityError):
-        db.execute(
-            "INSERT INTO credentials (id, tier, recipient_hash, issued_at, key_vm, document) "
-            "VALUES ('i', 't', 'h', 'at', 'vm', 'not json')"
-        )
-    db.close()
 
 
 def test_two_connections_see_each_others_records(tmp_path: Path) -> None:
@@ -310,13 +236,13 @@ def test_consistency_check_finds_a_document_that_disagrees_with_its_indexes(
 def test_a_version_1_ledger_is_brought_forward(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path, isolation_level=None)
-    ledger._migrate(db, path, ledger.MIGRATIONS[:1])
+    ledger_schema.migrate(db, path, ledger_schema.MIGRATIONS[:1])
     db.execute(
         "INSERT INTO credentials VALUES ('urn:uuid:old', 'initial', 'h', ?, 'vm', '{}')", (NOW,)
     )
     db.close()
     with Ledger.open(path) as book:
-        assert book.schema_version == ledger.SCHEMA_VERSION
+        assert book.schema_version == ledger_schema.SCHEMA_VERSION
         old = book.get("urn:uuid:old")
         assert old is not None
         assert (old.status, old.assignments) == ("active", ())

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from leadbadge.errors import InputError
-from leadbadge.issuer.ledger import Ledger, LedgerEntry, StatusAssignment
+from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_records import LedgerEntry, StatusAssignment
 from leadbadge.status.lists import status_entry
 
 URL = "https://rcoe.example.org/leadership"

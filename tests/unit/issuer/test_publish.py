@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -238,7 +239,13 @@ def test_percent_encoded_url_path_becomes_plain_folder_names(tmp_path: Path) -> 
 
 
 def test_url_path_that_would_escape_the_folder_is_refused(tmp_path: Path) -> None:
-    home = _home(tmp_path / "home", url="https://rcoe.example.org/%2e%2e/x")
-    with pytest.raises(InputError, match="cannot be a folder name"):
+    # Refused when the home is made (tests/unit/issuer/test_urls.py); publish checks it again.
+    with pytest.raises(InputError, match="encoded dot") as info:
+        _home(tmp_path / "home", url="https://rcoe.example.org/%2e%2e/x")
+    assert info.value.field == "url"
+    assert not (tmp_path / "home").exists()
+    home = _home(tmp_path / "home", url="https://rcoe.example.org/x")
+    home.profile = replace(home.profile, url="https://rcoe.example.org/x/../../y")
+    with pytest.raises(InputError, match=r"'\.' or '\.\.' folder"):
         _publish(home, tmp_path / "site")
     assert not (tmp_path / "site").exists()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from leadbadge.errors import InputError
-from leadbadge.issuer.ledger import due_for_renewal
+from leadbadge.issuer.ledger_records import due_for_renewal
 from leadbadge.pathway.credential import EvidenceItem, credential_matches_email
 from leadbadge.pathway.renewal import RENEWAL_GENRE, renews
 from leadbadge.verifier.report import Verdict

@@ -1,0 +1,100 @@
+"""Reading a roster: every bad row and column named in one pass, before anything is issued
+(library and ``leadbadge issue-batch``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leadbadge.cli import cli
+from leadbadge.errors import InputError
+from leadbadge.issuer.batch import issue_batch
+from leadbadge.issuer.issue import Issuer
+from leadbadge.issuer.roster import read_roster
+from tests.conftest import FIXED_NOW
+from tests.unit._issued import DID_WEB, PASSPHRASE, URL
+from tests.unit._roster import evidence_cell, good_row, write_roster
+
+
+@pytest.fixture
+def issuer(tmp_path: Path) -> Issuer:
+    return Issuer.create(
+        tmp_path / "home",
+        name="Academy",
+        url=URL,
+        passphrase=PASSPHRASE,
+        did_web=DID_WEB,
+        now=FIXED_NOW,
+    )
+
+
+def _count(issuer: Issuer) -> int:
+    with issuer.home.open_ledger() as ledger:
+        return ledger.count()
+
+
+def _bad_roster(path: Path) -> Path:
+    rows = [good_row(n) for n in range(6)]
+    rows[1]["tier"] = "principal-of-everything"  # row 3
+    rows[3]["email"] = "not an address"  # row 5
+    rows[4]["evidence"] = evidence_cell("initial", hours={"internship": "12"})  # row 6
+    return write_roster(path, rows)
+
+
+def test_three_bad_rows_are_all_named_and_nothing_is_issued(issuer: Issuer, tmp_path: Path) -> None:
+    roster = read_roster(_bad_roster(tmp_path / "r.csv"), issuer.framework, issuer.profile)
+    found = [(p.row, p.column) for p in roster.problems]
+    assert found == [(3, "tier"), (5, "email"), (6, "evidence")]
+    assert "principal-of-everything" in roster.problems[0].message
+    assert "180" in roster.problems[2].message  # the internship's minimum hours
+    with pytest.raises(InputError, match="3 problem"):
+        issue_batch(issuer.home.path, roster, tmp_path / "out", passphrase=PASSPHRASE, jobs=1)
+    assert _count(issuer) == 0
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_command_lists_every_bad_row_and_exits_3(issuer: Issuer, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "issue-batch",
+            "--issuer",
+            str(issuer.home.path),
+            str(_bad_roster(tmp_path / "r.csv")),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        env={"LEADBADGE_PASSPHRASE": PASSPHRASE},
+    )
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("leadbadge: ")
+    assert "3 problem(s) in 3 row(s)" in lines[0]
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "row 3, column tier",
+        "row 5, column email",
+        "row 6, column evidence",
+    ]
+    assert _count(issuer) == 0
+
+
+def test_other_row_problems_name_their_column(issuer: Issuer, tmp_path: Path) -> None:
+    rows = [good_row(n) for n in range(5)]
+    rows[0]["results"] = "time-management=legendary"
+    rows[1]["credits"] = "lots"
+    rows[2]["valid_from"] = "2026-09-01"
+    rows[3]["id"] = "cohort-00004"  # the same id as the next row
+    path = write_roster(tmp_path / "r.csv", rows)
+    roster = read_roster(path, issuer.framework, issuer.profile)
+    assert [(p.row, p.column) for p in roster.problems] == [
+        (2, "results"),
+        (3, "credits"),
+        (4, "valid_from"),
+        (6, "id"),
+    ]
+    header = tmp_path / "h.csv"
+    header.write_text("tier,email,colour\ninitial,a@example.org,blue\n", encoding="utf-8")
+    problems = read_roster(header, issuer.framework, issuer.profile).problems
+    assert {(p.row, p.column) for p in problems} == {(1, "colour"), (1, "name")}
