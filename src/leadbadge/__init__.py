@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from leadbadge.model import Framework, IssuerProfile, Tier
     from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
     from leadbadge.pathway.framework import default_framework, load_framework
-    from leadbadge.trust.store import Accreditation, TrustStore
+    from leadbadge.trust.accreditation import Accreditation
+    from leadbadge.trust.store import TrustStore
     from leadbadge.verifier.report import (
         CheckResult,
         CheckStatus,
@@ -57,7 +58,7 @@ __version__ = "0.1.0"
 # The rest of the public API loads on first use, so `leadbadge --help` does not pay for
 # JSON-LD, cryptography and HTTP imports it does not need.
 _LAZY: dict[str, str] = {
-    "Accreditation": "leadbadge.trust.store",
+    "Accreditation": "leadbadge.trust.accreditation",
     "CheckResult": "leadbadge.verifier.report",
     "CheckStatus": "leadbadge.verifier.report",
     "CredentialSummary": "leadbadge.verifier.report",

@@ -14,7 +14,9 @@ from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, sentence
 
 if TYPE_CHECKING:
     from leadbadge.trust.accreditation import PinnedAccreditations
-    from leadbadge.trust.store import PinnedIssuer, PinnedStatusList, TrustStore
+    from leadbadge.trust.pins import PinnedIssuer
+    from leadbadge.trust.status_lists import PinnedStatusList
+    from leadbadge.trust.store import TrustStore
 
 _trust_option = click.option(
     "--trust",
@@ -90,7 +92,7 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
     1EdTech revocation list), an https URL to one of those, or a did:web / did:key DID.
     Everything is checked before it is pinned; pinning again replaces the entry.
     """
-    from leadbadge.trust.store import PinnedStatusList
+    from leadbadge.trust.status_lists import PinnedStatusList
 
     store = _open(trust_dir)
     result = store.add(source, url=list_url)

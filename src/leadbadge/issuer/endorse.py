@@ -30,7 +30,8 @@ from leadbadge.issuer.ledger_records import LedgerEntry, StatusAssignment
 from leadbadge.pathway import accreditation as acc
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.status.lists import status_entry
-from leadbadge.trust.sources import PublishedIssuer, format_time, load_published
+from leadbadge.trust.key_history import PublishedIssuer, format_time
+from leadbadge.trust.sources import load_published
 
 __all__ = [
     "DEFAULT_ACCREDITATION_YEARS",

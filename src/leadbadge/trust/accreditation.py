@@ -5,7 +5,8 @@ authority, as ``TRUST/accreditations/<sha256(authority id)[:16]>.json``. Before 
 every program key snapshot must match its digest and be a valid key history, and every
 endorsement must be an ``EndorsementCredential`` by the authority whose proof verifies with the
 authority's pinned keys, naming one of the snapshots and an Achievement that snapshot publishes.
-Expiry and revocation are the verifier's to judge, at the time of each credential.
+Expiry and revocation are the verifier's to judge, at the time of each credential. Read back, a
+registry says what an authority vouches for about one program (:func:`accreditation_of`).
 """
 
 from __future__ import annotations
@@ -23,21 +24,28 @@ from leadbadge.errors import LeadbadgeError, SignatureError, TrustStoreError
 from leadbadge.pathway import accreditation as acc
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.trust.fetch import check_url
-from leadbadge.trust.sources import (
-    REGISTRY_MAX_BYTES,
+from leadbadge.trust.key_history import (
     PublishedIssuer,
     format_time,
     parse_history,
     parse_json,
     parse_time,
 )
+from leadbadge.trust.pins import PinnedIssuer, build_issuer, issuer_resolver
+from leadbadge.trust.sources import REGISTRY_MAX_BYTES
+from leadbadge.trust.status_lists import PinnedStatusList, checked_status_list
 
 __all__ = [
     "ACCREDITATION_FORMAT",
+    "Accreditation",
+    "AccreditationEndorsement",
     "AccreditedProgram",
     "PinnedAccreditations",
+    "accreditation_of",
     "check_registry",
+    "program_status_lists",
     "read_accreditations",
+    "vouched",
     "write_accreditations",
 ]
 
@@ -83,6 +91,32 @@ class PinnedAccreditations:
             "pinnedAt": format_time(self.pinned_at),
             "registry": dict(self.document),
         }
+
+
+@dataclass(frozen=True)
+class AccreditationEndorsement:
+    """One endorsement of a program's Achievement, as an authority's pinned registry holds it."""
+
+    document: Mapping[str, Any]
+    #: The endorsed Achievement's id, and its tier in the program's key history (if named).
+    achievement: str
+    tier: str | None
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    """What one pinned authority says about one program (looked up by the program's id)."""
+
+    authority: PinnedIssuer
+    #: The program's keys and Achievements as the authority's newest endorsement vouches for
+    #: them; ``via`` is the authority.
+    program: PinnedIssuer
+    endorsements: tuple[AccreditationEndorsement, ...]
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers endorsed (in any state: the verifier judges validity and status)."""
+        return tuple(dict.fromkeys(e.tier or e.achievement for e in self.endorsements))
 
 
 def _programs(doc: Mapping[str, Any], where: str) -> tuple[AccreditedProgram, ...]:
@@ -241,3 +275,81 @@ def read_accreditations(path: Path, identities: Sequence[str]) -> PinnedAccredit
         document=entry.document,
         path=path,
     )
+
+
+def accreditation_of(
+    authority: PinnedIssuer, registry: PinnedAccreditations, issuer_id: str
+) -> Accreditation | None:
+    """What ``registry`` says about the program ``issuer_id``: its endorsements, and the program
+    as the newest of them vouches for it; None when the registry does not name it."""
+    newest: tuple[str, Any] | None = None
+    endorsements = []
+    for document in registry.endorsements:
+        for _, digest in acc.related_digests(document):
+            program = registry.snapshot(digest)
+            if program is None or issuer_id not in program.history.identities:
+                continue
+            achievement = acc.endorsed_subject(document) or ""
+            tier = next(
+                (t for t, a in program.history.achievements.items() if a == achievement), None
+            )
+            endorsements.append(AccreditationEndorsement(document, achievement, tier))
+            since = str(document.get("validFrom") or "")
+            if newest is None or since > newest[0]:
+                newest = (since, program.history)
+            break
+    if newest is None:
+        return None
+    return Accreditation(authority, vouched(authority, registry, newest[1]), tuple(endorsements))
+
+
+def vouched(
+    authority: PinnedIssuer, registry: PinnedAccreditations, history: PublishedIssuer
+) -> PinnedIssuer:
+    """A program as an authority's registry vouches for it (``via`` the authority)."""
+    return build_issuer(
+        issuer_id=history.issuer,
+        identities=history.identities,
+        name=history.name,
+        url=history.url,
+        keys=history.keys,
+        achievements=history.achievements,
+        did_document=None,
+        source=f"the accreditation registry of {authority.name or authority.id}",
+        pinned_at=registry.pinned_at,
+        via=authority,
+    )
+
+
+def program_status_lists(
+    published: PublishedIssuer,
+    authority: PinnedIssuer,
+    registry: PinnedAccreditations | None,
+    at: datetime,
+) -> tuple[list[PinnedStatusList], tuple[str, ...]]:
+    """The fetched status lists of accredited programs, each checked against the keys the
+    authority vouches for; one that does not check is left out and named."""
+    problems = list(published.program_status_problems)
+    checked: list[PinnedStatusList] = []
+    if registry is None:
+        return checked, tuple(problems)
+    for url, document in published.program_status_lists:
+        program = next((p for p in registry.programs if url in p.history.status_urls), None)
+        if program is None:
+            continue
+        try:
+            by = vouched(authority, registry, program.history)
+            checked.append(
+                checked_status_list(
+                    document,
+                    url,
+                    source=url,
+                    fetched=True,
+                    at=at,
+                    resolver=issuer_resolver(by),
+                    expected_issuers=by.identities,
+                )
+            )
+        except TrustStoreError as error:
+            problems.append(error.message)
+    return checked, tuple(problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,13 +39,16 @@ from leadbadge.status.lists import (
     parse_oneedtech_list,
 )
 from leadbadge.trust.fetch import MAX_BYTES, check_url
-from leadbadge.trust.sources import format_time, parse_json, parse_time
+from leadbadge.trust.key_history import format_time, parse_json, parse_time
 
 __all__ = [
     "STATUS_FORMAT",
     "PinnedStatusList",
     "check_status_document",
+    "checked_status_list",
+    "find_status_entry",
     "read_status_entry",
+    "scan_status_entries",
     "status_entry_name",
     "write_status_entry",
 ]
@@ -144,6 +148,33 @@ def check_status_document(
     return kind, issuer, dates[0], dates[1]
 
 
+def checked_status_list(
+    document: Any,
+    url: str,
+    *,
+    source: str,
+    fetched: bool,
+    at: datetime,
+    resolver: ListKeyResolver | None,
+    expected_issuers: tuple[str, ...] = (),
+) -> PinnedStatusList:
+    """Validate a list (:func:`check_status_document`) and make its entry, not yet written."""
+    kind, list_issuer, valid_from, valid_until = check_status_document(
+        document, url, resolver=resolver, expected_issuers=expected_issuers
+    )
+    return PinnedStatusList(
+        url=url,
+        kind=kind,
+        issuer=list_issuer,
+        document=document,
+        source=source,
+        fetched=fetched,
+        pinned_at=at,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
 def _check_proof(
     document: Mapping[str, Any], url: str, issuer: str, resolver: ListKeyResolver | None
 ) -> None:
@@ -234,3 +265,31 @@ def read_status_entry(path: Path) -> PinnedStatusList:
         valid_until=dates[1],
         path=path,
     )
+
+
+def find_status_entry(folder: Path, url: str) -> PinnedStatusList | None:
+    """The list pinned in ``folder`` for ``url``, or None; a damaged file raises."""
+    path = folder / status_entry_name(url)
+    if not path.is_file():
+        return None
+    entry = read_status_entry(path)
+    return entry if entry.url == url else None
+
+
+def scan_status_entries(folder: Path) -> tuple[list[PinnedStatusList], list[TrustStoreError]]:
+    """Every list pinned in ``folder`` that reads cleanly, and one error per file that does not."""
+    try:
+        names = sorted(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+    good: list[PinnedStatusList] = []
+    bad: list[TrustStoreError] = []
+    for name in names:
+        if not name.endswith(".json") or name.startswith("."):
+            continue
+        try:
+            good.append(read_status_entry(folder / name))
+        except TrustStoreError as error:
+            bad.append(error)
+    good.sort(key=lambda e: e.url)
+    return good, bad

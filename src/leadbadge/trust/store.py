@@ -1,9 +1,10 @@
 """The verifier's trust store: published issuers pinned with their key history, looked up offline.
 
-A store is a folder (``TRUST/issuers/<sha256(issuer id)[:16]>.json``, one file per issuer) that
-:meth:`TrustStore.add_published` fills from what an issuer publishes (``leadbadge publish``): its
-key history (``keys.json``), its did:web DID document, or both. Everything is validated before it
-is written; the network is used only there, and only for a URL (:mod:`leadbadge.trust.fetch`).
+A store is a folder (``TRUST/issuers/<sha256(issuer id)[:16]>.json``, one file per issuer, read
+and written by :mod:`leadbadge.trust.pins`) that :meth:`TrustStore.add_published` fills from what
+an issuer publishes (``leadbadge publish``): its key history (``keys.json``), its did:web DID
+document, or both. Everything is validated before it is written; the network is used only
+there, and only for a URL (:mod:`leadbadge.trust.fetch`).
 Lookups (:meth:`TrustStore.find_issuer`, :meth:`TrustStore.find_key`, :meth:`TrustStore.resolver`)
 read the folder only. Status lists are pinned beside issuers (``TRUST/status/``, module
 :mod:`leadbadge.trust.status_lists`): with the issuer whose key history names them, or alone
@@ -14,11 +15,10 @@ pinned from a URL. docs/trust.md describes the layout and the rules for verifier
 from __future__ import annotations
 
 import builtins
-import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,55 +28,55 @@ import platformdirs
 
 from leadbadge import _fs
 from leadbadge.crypto.did import VerificationMethod
-from leadbadge.crypto.keys import VerifyingKey
-from leadbadge.errors import InputError, LeadbadgeError, TrustStoreError, VerificationMethodError
-from leadbadge.pathway import accreditation as acc
+from leadbadge.errors import LeadbadgeError, TrustStoreError, VerificationMethodError
 from leadbadge.status.lists import is_status_list_document
 from leadbadge.trust.accreditation import (
+    Accreditation,
     PinnedAccreditations,
+    accreditation_of,
     check_registry,
+    program_status_lists,
     read_accreditations,
     write_accreditations,
 )
+from leadbadge.trust.key_history import PublishedIssuer
+from leadbadge.trust.pins import (
+    EntryError,
+    PinnedIssuer,
+    PinnedKey,
+    build_issuer,
+    entry_name,
+    issuer_resolver,
+    match_key,
+    read_achievement,
+    read_entry,
+    write_achievements,
+)
 from leadbadge.trust.sources import (
-    HistoryKey,
-    PublishedIssuer,
-    format_time,
     is_status_source,
     load_published,
     load_status_source,
-    parse_entry_keys,
-    parse_time,
 )
 from leadbadge.trust.status_lists import (
     PinnedStatusList,
-    check_status_document,
-    read_status_entry,
+    checked_status_list,
+    find_status_entry,
+    scan_status_entries,
     status_entry_name,
     write_status_entry,
 )
 
 __all__ = [
-    "ENTRY_FORMAT",
-    "Accreditation",
-    "AccreditationEndorsement",
     "AddResult",
     "KeyResolver",
-    "PinnedIssuer",
-    "PinnedKey",
-    "PinnedStatusList",
     "RefreshOutcome",
     "TrustStore",
     "default_trust_dir",
     "fetch_status_list",
 ]
 
-#: Version of the store entry files this code writes and reads.
-ENTRY_FORMAT = 1
 #: Environment variable naming the trust store folder.
 TRUST_ENV = "LEADBADGE_TRUST"
-# A store entry is written by us and holds a few keys; anything bigger is not one of ours.
-_MAX_ENTRY_BYTES = 4 * 1024 * 1024
 
 #: ``(verification method id, issuer id) -> VerificationMethod`` (proof.eddsa_rdfc_2022).
 KeyResolver = Callable[[str, str | None], VerificationMethod]
@@ -88,173 +88,6 @@ def default_trust_dir() -> Path:
     if configured:
         return Path(configured).expanduser()
     return Path(platformdirs.user_data_dir("leadbadge", appauthor=False)) / "trust"
-
-
-@dataclass(frozen=True)
-class PinnedKey:
-    """One pinned public key with the period the issuer's key history gives it.
-
-    ``valid_from``/``valid_until`` are None when the source gave no period (a DID document
-    pinned on its own): such a key is accepted at any time.
-    """
-
-    id: str
-    controller: str
-    public_key: VerifyingKey
-    valid_from: datetime | None
-    valid_until: datetime | None
-    issuer: PinnedIssuer = field(repr=False, compare=False)
-
-    def valid_at(self, when: datetime) -> bool:
-        """True if the key was in use at ``when`` (both ends inclusive).
-
-        The end is inclusive because a rotation closes the old key and opens the new one at the
-        same instant, and a proof created in that second may carry either.
-        """
-        if when.tzinfo is None:
-            raise InputError("Give a date-time with a time zone to check a key's period.")
-        if self.valid_from is not None and when < self.valid_from:
-            return False
-        return self.valid_until is None or when <= self.valid_until
-
-    @property
-    def has_period(self) -> bool:
-        """False when the source said nothing about when the key was in use."""
-        return self.valid_from is not None or self.valid_until is not None
-
-    def verification_method(self, vm_id: str | None = None) -> VerificationMethod:
-        """This key as a DID verification method (under ``vm_id`` if the credential named it so)."""
-        return VerificationMethod(
-            id=vm_id or self.id,
-            type="Multikey",
-            controller=self.controller,
-            public_key=self.public_key,
-        )
-
-
-@dataclass(frozen=True)
-class PinnedIssuer:
-    """One trust store entry: an issuer, every identity it has used and every key it has held."""
-
-    #: The issuer id the issuer uses now.
-    id: str
-    #: Every issuer id in its history (a did:key issuer gets a new one at each rotation).
-    identities: tuple[str, ...]
-    name: str | None
-    url: str | None
-    keys: tuple[PinnedKey, ...]
-    #: Tier id -> Achievement id, as published.
-    achievements: Mapping[str, str]
-    did_document: Mapping[str, Any] | None
-    #: The path or URL it was pinned from.
-    source: str
-    pinned_at: datetime
-    #: The entry file in the store.
-    path: Path | None = field(default=None, compare=False)
-    #: For a program known through an accreditation: the authority whose registry vouches for
-    #: these keys (the program itself is not pinned).
-    via: PinnedIssuer | None = field(default=None, compare=False)
-
-    def has_identity(self, issuer_id: str) -> bool:
-        return issuer_id in self.identities
-
-    def find_key(self, vm_id: str) -> PinnedKey | None:
-        """The key a proof's ``verificationMethod`` names, by the rules of
-        :meth:`TrustStore.find_key`, among this entry's keys."""
-        return _match_key(self, vm_id)
-
-    def tier_of(self, achievement_id: str) -> str | None:
-        """The tier whose published Achievement has this id, if any."""
-        for tier, url in self.achievements.items():
-            if url == achievement_id:
-                return tier
-        return None
-
-    def to_json(self) -> dict[str, Any]:
-        """The entry as stored (format 1)."""
-        return {
-            "format": ENTRY_FORMAT,
-            "issuer": self.id,
-            "identities": list(self.identities),
-            "name": self.name,
-            "url": self.url,
-            "keys": [
-                {
-                    "id": k.id,
-                    "controller": k.controller,
-                    "publicKeyMultibase": k.public_key.multikey,
-                    "validFrom": format_time(k.valid_from),
-                    "validUntil": format_time(k.valid_until),
-                }
-                for k in self.keys
-            ],
-            "achievements": dict(self.achievements),
-            "didDocument": dict(self.did_document) if self.did_document is not None else None,
-            "source": self.source,
-            "pinnedAt": format_time(self.pinned_at),
-        }
-
-
-def _build_issuer(
-    *,
-    issuer_id: str,
-    identities: Sequence[str],
-    name: str | None,
-    url: str | None,
-    keys: Sequence[HistoryKey],
-    achievements: Mapping[str, str],
-    did_document: Mapping[str, Any] | None,
-    source: str,
-    pinned_at: datetime,
-    path: Path | None = None,
-    via: PinnedIssuer | None = None,
-) -> PinnedIssuer:
-    issuer = PinnedIssuer(
-        id=issuer_id,
-        identities=tuple(identities),
-        name=name,
-        url=url,
-        keys=(),
-        achievements=dict(achievements),
-        did_document=did_document,
-        source=source,
-        pinned_at=pinned_at,
-        path=path,
-        via=via,
-    )
-    pinned = tuple(
-        PinnedKey(k.id, k.controller, k.public_key, k.valid_from, k.valid_until, issuer)
-        for k in keys
-    )
-    # Keys point back at their issuer; the tuple is set once, before anyone sees the object.
-    object.__setattr__(issuer, "keys", pinned)
-    return issuer
-
-
-@dataclass(frozen=True)
-class AccreditationEndorsement:
-    """One endorsement of a program's Achievement, as an authority's pinned registry holds it."""
-
-    document: Mapping[str, Any]
-    #: The endorsed Achievement's id, and its tier in the program's key history (if named).
-    achievement: str
-    tier: str | None
-
-
-@dataclass(frozen=True)
-class Accreditation:
-    """What one pinned authority says about one program (looked up by the program's id)."""
-
-    authority: PinnedIssuer
-    #: The program's keys and Achievements as the authority's newest endorsement vouches for
-    #: them; ``via`` is the authority.
-    program: PinnedIssuer
-    endorsements: tuple[AccreditationEndorsement, ...]
-
-    @property
-    def tiers(self) -> tuple[str, ...]:
-        """The tiers endorsed (in any state: the verifier judges validity and status)."""
-        return tuple(dict.fromkeys(e.tier or e.achievement for e in self.endorsements))
 
 
 @dataclass(frozen=True)
@@ -286,10 +119,6 @@ class RefreshOutcome:
     source: str
     #: None when it was pinned again; otherwise the sentence saying why not.
     problem: str | None = None
-
-
-def _entry_name(issuer_id: str) -> str:
-    return hashlib.sha256(issuer_id.encode("utf-8")).hexdigest()[:16] + ".json"
 
 
 class TrustStore:
@@ -340,13 +169,13 @@ class TrustStore:
                 info = path.stat()
                 stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
                 cached = self._cache.get(path)
-                entry = cached[1] if cached and cached[0] == stamp else _read_entry(path)
+                entry = cached[1] if cached and cached[0] == stamp else read_entry(path)
                 cache[path] = (stamp, entry)
                 good.append(entry)
             except FileNotFoundError:
                 continue  # removed since the folder was listed
             except OSError as error:
-                bad.append(_EntryError(path, f"cannot be read ({error.strerror})"))
+                bad.append(EntryError(path, f"cannot be read ({error.strerror})"))
             except TrustStoreError as error:
                 bad.append(error)
         self._cache = cache
@@ -386,7 +215,7 @@ class TrustStore:
         good, bad = self.scan()
         candidates = [e for e in good if issuer_id is None or e.has_identity(issuer_id)]
         for entry in candidates:
-            key = _match_key(entry, vm_id)
+            key = match_key(entry, vm_id)
             if key is not None:
                 return key
         if bad and (issuer_id is None or not candidates):
@@ -437,8 +266,8 @@ class TrustStore:
 
     def pin(self, published: PublishedIssuer, *, pinned_at: datetime) -> AddResult:
         """Write an already validated :class:`PublishedIssuer` (replacing its old entry)."""
-        path = self.issuers_dir / _entry_name(published.issuer)
-        issuer = _build_issuer(
+        path = self.issuers_dir / entry_name(published.issuer)
+        issuer = build_issuer(
             issuer_id=published.issuer,
             identities=published.identities,
             name=published.name,
@@ -468,9 +297,9 @@ class TrustStore:
                 identities=issuer.identities,
                 source=(published.accreditations_url if fetched else None) or published.source,
                 pinned_at=pinned_at,
-                resolver=_issuer_resolver(issuer),
+                resolver=issuer_resolver(issuer),
             )
-        program_lists, problems = self._program_lists(published, issuer, registry, pinned_at)
+        program_lists, problems = program_status_lists(published, issuer, registry, pinned_at)
         data = json.dumps(issuer.to_json(), indent=2, ensure_ascii=False) + "\n"
         try:
             self.issuers_dir.mkdir(parents=True, exist_ok=True)
@@ -479,7 +308,7 @@ class TrustStore:
                 if old.path is not None and old.path != path:
                     old.path.unlink(missing_ok=True)
                     self._registry_path(old.id).unlink(missing_ok=True)
-            self._pin_achievements(published)
+            write_achievements(self.root / "achievements", published)
             lists = [self._write_status_list(entry) for entry in lists]
             program_lists = [self._write_status_list(entry) for entry in program_lists]
             registry_path = self._registry_path(issuer.id)
@@ -502,42 +331,10 @@ class TrustStore:
             problems=problems,
         )
 
-    def _program_lists(
-        self,
-        published: PublishedIssuer,
-        authority: PinnedIssuer,
-        registry: PinnedAccreditations | None,
-        at: datetime,
-    ) -> tuple[builtins.list[PinnedStatusList], tuple[str, ...]]:
-        """The fetched status lists of accredited programs, each checked against the keys the
-        authority vouches for; one that does not check is left out and named."""
-        problems = list(published.program_status_problems)
-        checked: builtins.list[PinnedStatusList] = []
-        if registry is None:
-            return checked, tuple(problems)
-        for url, document in published.program_status_lists:
-            program = next((p for p in registry.programs if url in p.history.status_urls), None)
-            if program is None:
-                continue
-            try:
-                checked.append(
-                    self._checked_status_list(
-                        document,
-                        url,
-                        source=url,
-                        fetched=True,
-                        at=at,
-                        by=_vouched(authority, registry, program.history),
-                    )
-                )
-            except TrustStoreError as error:
-                problems.append(error.message)
-        return checked, tuple(problems)
-
     # --- accreditations -----------------------------------------------------------------------
 
     def _registry_path(self, authority_id: str) -> Path:
-        return self.root / "accreditations" / _entry_name(authority_id)
+        return self.root / "accreditations" / entry_name(authority_id)
 
     def registry(self, authority: PinnedIssuer) -> PinnedAccreditations | None:
         """The accreditation registry pinned with ``authority``, or None."""
@@ -569,7 +366,7 @@ class TrustStore:
             registry = self.registry(authority)
             if registry is None:
                 continue
-            accreditation = _accreditation_of(authority, registry, issuer_id)
+            accreditation = accreditation_of(authority, registry, issuer_id)
             if accreditation is not None:
                 found.append(accreditation)
         return found
@@ -628,31 +425,13 @@ class TrustStore:
 
     def find_status_list(self, url: str) -> PinnedStatusList | None:
         """The list pinned for ``url``, or None; a damaged file raises :class:`TrustStoreError`."""
-        path = self.status_dir / status_entry_name(url)
-        if not path.is_file():
-            return None
-        entry = read_status_entry(path)
-        return entry if entry.url == url else None
+        return find_status_entry(self.status_dir, url)
 
     def status_lists(
         self,
     ) -> tuple[builtins.list[PinnedStatusList], builtins.list[TrustStoreError]]:
         """Every pinned status list that reads cleanly, and one error per file that does not."""
-        try:
-            names = sorted(os.listdir(self.status_dir))
-        except (FileNotFoundError, NotADirectoryError):
-            return [], []
-        good: builtins.list[PinnedStatusList] = []
-        bad: builtins.list[TrustStoreError] = []
-        for name in names:
-            if not name.endswith(".json") or name.startswith("."):
-                continue
-            try:
-                good.append(read_status_entry(self.status_dir / name))
-            except TrustStoreError as error:
-                bad.append(error)
-        good.sort(key=lambda e: e.url)
-        return good, bad
+        return scan_status_entries(self.status_dir)
 
     def remove_status_list(self, url_or_name: str) -> str:
         """Unpin the status list pinned for a URL (or by its file name); returns what went."""
@@ -733,48 +512,20 @@ class TrustStore:
                 # A program known through an accreditation: its keys as the authority vouches.
                 accredited = self.find_accreditations(named)
                 issuer = accredited[0].program if accredited else None
-        kind, list_issuer, valid_from, valid_until = check_status_document(
+        return checked_status_list(
             document,
             url,
-            resolver=_issuer_resolver(issuer) if issuer is not None else None,
-            expected_issuers=by.identities if by is not None else (),
-        )
-        return PinnedStatusList(
-            url=url,
-            kind=kind,
-            issuer=list_issuer,
-            document=document,
             source=source,
             fetched=fetched,
-            pinned_at=at,
-            valid_from=valid_from,
-            valid_until=valid_until,
+            at=at,
+            resolver=issuer_resolver(issuer) if issuer is not None else None,
+            expected_issuers=by.identities if by is not None else (),
         )
 
     def _write_status_list(self, entry: PinnedStatusList) -> PinnedStatusList:
-        path = write_status_entry(self.status_dir, entry)
-        return PinnedStatusList(
-            url=entry.url,
-            kind=entry.kind,
-            issuer=entry.issuer,
-            document=entry.document,
-            source=entry.source,
-            fetched=entry.fetched,
-            pinned_at=entry.pinned_at,
-            valid_from=entry.valid_from,
-            valid_until=entry.valid_until,
-            path=path,
-        )
+        return replace(entry, path=write_status_entry(self.status_dir, entry))
 
     # --- published Achievements (for full QR codes that leave theirs out) ---------------------
-
-    def _pin_achievements(self, published: PublishedIssuer) -> None:
-        folder = self.root / "achievements"
-        for achievement_id, document in published.achievement_documents.items():
-            folder.mkdir(parents=True, exist_ok=True)
-            record = {"id": achievement_id, "issuer": published.issuer, "document": document}
-            data = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-            _fs.atomic_write_bytes(folder / _entry_name(achievement_id), data.encode("utf-8"))
 
     def find_achievement(self, achievement_id: str) -> dict[str, Any] | None:
         """The published Achievement with this id, as pinned with its issuer, or None.
@@ -782,22 +533,7 @@ class TrustStore:
         Only a copy: whoever puts it into a credential checks it against the digest the
         credential's QR code carries, and the signature then covers it.
         """
-        path = self.root / "achievements" / _entry_name(achievement_id)
-        try:
-            with path.open("rb") as handle:
-                raw = handle.read(_MAX_ENTRY_BYTES + 1)
-            record = json.loads(raw.decode("utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            return None
-        if (
-            len(raw) > _MAX_ENTRY_BYTES
-            or not isinstance(record, dict)
-            or record.get("id") != achievement_id
-            or not isinstance(record.get("document"), dict)
-        ):
-            return None
-        document: dict[str, Any] = record["document"]
-        return document
+        return read_achievement(self.root / "achievements", achievement_id)
 
     def remove(self, issuer_id: str) -> PinnedIssuer | str:
         """Unpin the issuer with this identity; returns what was removed.
@@ -815,7 +551,7 @@ class TrustStore:
                 return entry
         wanted = issuer_id if issuer_id.endswith(".json") else issuer_id + ".json"
         for error in bad:
-            if isinstance(error, _EntryError) and error.path.name == wanted:
+            if isinstance(error, EntryError) and error.path.name == wanted:
                 self._unlink(error.path)
                 return error.path.name
         raise TrustStoreError(f"No issuer with the id {issuer_id} is pinned in {self.root}.")
@@ -840,52 +576,6 @@ def fetch_status_list(url: str, *, client: httpx.Client | None = None) -> Any:
     return document
 
 
-def _accreditation_of(
-    authority: PinnedIssuer, registry: PinnedAccreditations, issuer_id: str
-) -> Accreditation | None:
-    newest: tuple[str, Any] | None = None
-    endorsements = []
-    for document in registry.endorsements:
-        for _, digest in acc.related_digests(document):
-            program = registry.snapshot(digest)
-            if program is None or issuer_id not in program.history.identities:
-                continue
-            achievement = acc.endorsed_subject(document) or ""
-            tier = next(
-                (t for t, a in program.history.achievements.items() if a == achievement), None
-            )
-            endorsements.append(AccreditationEndorsement(document, achievement, tier))
-            since = str(document.get("validFrom") or "")
-            if newest is None or since > newest[0]:
-                newest = (since, program.history)
-            break
-    if newest is None:
-        return None
-    vouched = _vouched(authority, registry, newest[1])
-    return Accreditation(authority, vouched, tuple(endorsements))
-
-
-def _vouched(
-    authority: PinnedIssuer, registry: PinnedAccreditations, history: PublishedIssuer
-) -> PinnedIssuer:
-    """A program as an authority's registry vouches for it (``via`` the authority)."""
-    return _build_issuer(
-        issuer_id=history.issuer,
-        identities=history.identities,
-        name=history.name,
-        url=history.url,
-        keys=history.keys,
-        achievements=history.achievements,
-        did_document=None,
-        source=f"the accreditation registry of {authority.name or authority.id}",
-        pinned_at=registry.pinned_at,
-        via=authority,
-    )
-
-
-# --- matching ------------------------------------------------------------------------------------
-
-
 def _document_id(document: Any) -> str | None:
     value = document.get("id") if isinstance(document, Mapping) else None
     return value if isinstance(value, str) and value else None
@@ -896,121 +586,3 @@ def _document_issuer(document: Any) -> str | None:
     if isinstance(issuer, Mapping):
         issuer = issuer.get("id")
     return issuer if isinstance(issuer, str) and issuer else None
-
-
-def _issuer_resolver(issuer: PinnedIssuer) -> Callable[[str, str], VerificationMethod]:
-    """Keys for a status list's proof: only those pinned for its issuer."""
-
-    def resolve(vm_id: str, issuer_id: str, /) -> VerificationMethod:
-        key = _match_key(issuer, vm_id)
-        if key is None:
-            raise VerificationMethodError(
-                f"The key {vm_id} is not one of the keys pinned for {issuer.name or issuer.id}.",
-                verification_method=vm_id,
-            )
-        return key.verification_method(vm_id)
-
-    return resolve
-
-
-def _match_key(entry: PinnedIssuer, vm_id: str) -> PinnedKey | None:
-    for key in entry.keys:
-        if key.id == vm_id:
-            return key
-    base, _, fragment = vm_id.partition("#")
-    if base.startswith("did:key:"):
-        # did:key URLs carry their key: did:key:z… or did:key:z…#z… (same value twice).
-        multikey = base[len("did:key:") :]
-        if fragment and fragment != multikey:
-            return None
-        return _by_multikey(entry, base, multikey)
-    if fragment.startswith("z") and entry.has_identity(base):
-        return _by_multikey(entry, base, fragment)
-    return None
-
-
-def _by_multikey(entry: PinnedIssuer, controller: str, multikey: str) -> PinnedKey | None:
-    for key in entry.keys:
-        if key.controller == controller and key.public_key.multikey == multikey:
-            return key
-    return None
-
-
-# --- entry files -------------------------------------------------------------------------------
-
-
-class _EntryError(TrustStoreError):
-    """A store entry file that cannot be used; ``path`` names it."""
-
-    def __init__(self, path: Path, why: str) -> None:
-        super().__init__(
-            f"The trust store entry {path} {why}; remove it with 'leadbadge trust remove "
-            f"{path.stem}' and pin the issuer again."
-        )
-        self.path = path
-
-
-def _read_entry(path: Path) -> PinnedIssuer:
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(_MAX_ENTRY_BYTES + 1)
-    except OSError as error:
-        raise _EntryError(path, f"cannot be read ({error.strerror})") from None
-    if len(raw) > _MAX_ENTRY_BYTES:
-        raise _EntryError(path, "is too large to be a trust store entry")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise _EntryError(path, "is not valid JSON") from None
-    try:
-        return _parse_entry(data, path)
-    except TrustStoreError as error:
-        raise _EntryError(path, f"is invalid ({error.message.rstrip('.')})") from None
-
-
-def _parse_entry(data: Any, path: Path) -> PinnedIssuer:
-    if not isinstance(data, dict):
-        raise TrustStoreError("it is not a JSON object")
-    if data.get("format") != ENTRY_FORMAT:
-        raise TrustStoreError(f"its format is {data.get('format')!r}, not {ENTRY_FORMAT}")
-    issuer_id = data.get("issuer")
-    identities = data.get("identities")
-    if not isinstance(issuer_id, str) or not issuer_id:
-        raise TrustStoreError("'issuer' is not a string")
-    if (
-        not isinstance(identities, list)
-        or not all(isinstance(i, str) and i for i in identities)
-        or issuer_id not in identities
-    ):
-        raise TrustStoreError("'identities' is not a list of ids that includes 'issuer'")
-    keys = parse_entry_keys(data.get("keys"), identities)
-    achievements = data.get("achievements")
-    if not isinstance(achievements, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in achievements.items()
-    ):
-        raise TrustStoreError("'achievements' is not an object of strings")
-    did_document = data.get("didDocument")
-    if did_document is not None and not isinstance(did_document, dict):
-        raise TrustStoreError("'didDocument' is not an object")
-    name, url, source = data.get("name"), data.get("url"), data.get("source")
-    if not (isinstance(name, str) or name is None) or not (isinstance(url, str) or url is None):
-        raise TrustStoreError("'name' or 'url' is not a string")
-    if not isinstance(source, str):
-        raise TrustStoreError("'source' is not a string")
-    pinned_at = parse_time(data.get("pinnedAt"), "pinnedAt", error=TrustStoreError)
-    if pinned_at is None:
-        raise TrustStoreError("'pinnedAt' is missing")
-    if path.name != _entry_name(issuer_id):
-        raise TrustStoreError("its file name does not match its issuer id")
-    return _build_issuer(
-        issuer_id=issuer_id,
-        identities=identities,
-        name=name,
-        url=url,
-        keys=keys,
-        achievements=achievements,
-        did_document=did_document,
-        source=source,
-        pinned_at=pinned_at,
-        path=path,
-    )

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from leadbadge.pathway import accreditation as acc
-from leadbadge.trust.store import Accreditation, AccreditationEndorsement
+from leadbadge.trust.accreditation import Accreditation, AccreditationEndorsement
 from leadbadge.verifier._checks import FAIL, PASS, UNKNOWN, WARN, as_list, iso, parse_date, result
 from leadbadge.verifier.report import CheckResult, CheckStatus, Verdict, VerificationReport
 

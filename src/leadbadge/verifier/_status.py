@@ -42,7 +42,7 @@ from leadbadge.status.lists import (
     parse_list_credential,
     parse_oneedtech_list,
 )
-from leadbadge.trust.store import PinnedIssuer
+from leadbadge.trust.pins import PinnedIssuer
 from leadbadge.verifier._checks import (
     FAIL,
     NOT_APPLICABLE,

@@ -40,13 +40,9 @@ from leadbadge.errors import (
 from leadbadge.model import Framework
 from leadbadge.pathway.credential import normalize_email, tier_id_from_achievement_id
 from leadbadge.proof import ed25519_signature_2020, eddsa_rdfc_2022, vc_jwt
-from leadbadge.trust.store import (
-    Accreditation,
-    PinnedIssuer,
-    PinnedKey,
-    TrustStore,
-    fetch_status_list,
-)
+from leadbadge.trust.accreditation import Accreditation
+from leadbadge.trust.pins import PinnedIssuer, PinnedKey
+from leadbadge.trust.store import TrustStore, fetch_status_list
 from leadbadge.verifier import _accreditation as _verify_accreditation
 from leadbadge.verifier import _checks as checks
 from leadbadge.verifier import _status as _verify_status

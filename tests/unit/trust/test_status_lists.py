@@ -16,7 +16,8 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import NetworkError, TrustStoreError
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.status.lists import bitstring, encode_bits
-from leadbadge.trust.store import PinnedStatusList, TrustStore
+from leadbadge.trust.status_lists import PinnedStatusList
+from leadbadge.trust.store import TrustStore
 from tests.conftest import FIXED_NOW, interop_path
 from tests.unit._issued import DID_WEB, LATER, URL, World, make_world
 
