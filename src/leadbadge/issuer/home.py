@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from leadbadge import _fs, _resources
-from leadbadge.conformance.rules import check_credential_shape
+from leadbadge.conformance.vc import check_credential_shape
 from leadbadge.crypto.did import url_to_did_web
 from leadbadge.crypto.keys import SigningKey, VerifyingKey
 from leadbadge.errors import (

@@ -24,7 +24,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from leadbadge import _fs
-from leadbadge.conformance.rules import OB_CONTEXT_URL, VC_V2_CONTEXT_URL
+from leadbadge.conformance.ob import OB_CONTEXT_URL
+from leadbadge.conformance.vc import VC_V2_CONTEXT_URL
 from leadbadge.crypto.did import did_web_document, did_web_to_url
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError

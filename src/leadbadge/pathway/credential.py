@@ -21,13 +21,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from leadbadge.conformance.rules import (
-    OB_CONTEXT_URL,
-    OB_EXTENSIONS_CONTEXT_URL,
-    VC_V2_CONTEXT_URL,
-    check_credential_shape,
-    is_absolute_iri,
-)
+from leadbadge.conformance.ob import OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL
+from leadbadge.conformance.problems import is_absolute_iri
+from leadbadge.conformance.vc import VC_V2_CONTEXT_URL, check_credential_shape
 from leadbadge.errors import InputError
 from leadbadge.model import (
     Alignment,

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from pyld import jsonld as pyld
 
 from leadbadge._resources import context_document, load_schema
-from leadbadge.conformance.rules import check_credential_shape
+from leadbadge.conformance.vc import check_credential_shape
 from leadbadge.errors import InputError, UnknownTierError
 from leadbadge.model import (
     Alignment,
