@@ -36,12 +36,8 @@ from leadbadge.model import Framework, IssuerProfile
 
 # The evidence, results and date syntax is the one ``leadbadge issue`` reads.
 from leadbadge.pathway import inputs as _issue_input
-from leadbadge.pathway.credential import (
-    EvidenceItem,
-    Recipient,
-    build_credential,
-    credential_matches_email,
-)
+from leadbadge.pathway.credential import Recipient, build_credential, credential_matches_email
+from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.prerequisites import HeldTier, held_now_in_ledger, parse_instant
 from leadbadge.share.bake import bake
 from leadbadge.share.links import link_for
