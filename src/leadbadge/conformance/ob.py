@@ -164,6 +164,9 @@ def _check_ob_contexts(
                 continue
             raw = item.get("type")
             for name in raw if isinstance(raw, list) else [raw]:
+                # A type that is not a string is the VC type check's error, not a term to look up.
+                if not isinstance(name, str):
+                    continue
                 if name in _EXTENSION_TYPES and not has_extensions and name not in inline_terms:
                     # Strict JSON-LD processing refuses the undefined type; that layer decides.
                     check.warning(
@@ -294,14 +297,13 @@ def _check_achievement(
         check.error(pointer(path, "criteria"), "An achievement must have a criteria object.")
     elif "id" not in criteria and "narrative" not in criteria:
         check.warning(pointer(path, "criteria"), "The criteria has neither an id nor a narrative.")
-    achievement_type = achievement.get("achievementType")
-    if achievement_type is not None and (
-        achievement_type not in _ACHIEVEMENT_TYPES
-        and not (isinstance(achievement_type, str) and _EXT_TERM.match(achievement_type))
-    ):
-        check.warning(
+    if achievement.get("achievementType") is not None:
+        _check_term(
+            check,
+            achievement["achievementType"],
             pointer(path, "achievementType"),
-            f"{achievement_type!r} is not an OB 3.0 achievement type (extensions start with ext:).",
+            _ACHIEVEMENT_TYPES,
+            "achievement type",
         )
     if "creator" in achievement:
         _check_profile(check, achievement["creator"], pointer(path, "creator"))
@@ -343,10 +345,8 @@ def _check_result_description(check: Checker, rd: Mapping[str, Any], path: str) 
     result_type = rd.get("resultType")
     if result_type is None:
         check.error(pointer(path, "resultType"), "A resultDescription must have a resultType.")
-    elif result_type not in _RESULT_TYPES and not (
-        isinstance(result_type, str) and _EXT_TERM.match(result_type)
-    ):
-        check.warning(pointer(path, "resultType"), f"{result_type!r} is not an OB 3.0 result type.")
+    else:
+        _check_term(check, result_type, pointer(path, "resultType"), _RESULT_TYPES, "result type")
     _check_alignments(check, rd, path)
     level_ids: set[str] = set()
     for level, level_path in items(
@@ -366,7 +366,9 @@ def _check_result_description(check: Checker, rd: Mapping[str, Any], path: str) 
         _require_string(check, level, "name", level_path, "A rubric level")
         _check_alignments(check, level, level_path)
     required = rd.get("requiredLevel")
-    if required is not None and level_ids and required not in level_ids:
+    # The reference is checked (and a malformed one reported) before it is looked up.
+    is_id = required is not None and _is_reference(check, required, path, "requiredLevel")
+    if is_id and level_ids and required not in level_ids:
         check.warning(
             pointer(path, "requiredLevel"), "The requiredLevel is not one of the rubric levels."
         )
@@ -383,7 +385,7 @@ def _check_result(
         check.error(pointer(path, "type"), "A result must be of type Result.")
     _check_alignments(check, result, path)
     described = result.get("resultDescription")
-    if described is None:
+    if described is None or not _is_reference(check, described, path, "resultDescription"):
         return
     if described not in levels_by_description:
         check.warning(
@@ -392,8 +394,38 @@ def _check_result(
         )
         return
     achieved = result.get("achievedLevel")
-    if achieved is not None and achieved not in levels_by_description[described]:
+    if achieved is None or not _is_reference(check, achieved, path, "achievedLevel"):
+        return
+    if achieved not in levels_by_description[described]:
         check.warning(
             pointer(path, "achievedLevel"),
             "The achievedLevel is not one of the rubric levels of its resultDescription.",
         )
+
+
+def _check_term(check: Checker, value: Any, path: str, terms: frozenset[str], what: str) -> None:
+    """OB 3.0 §B.1.28-B.1.31: one term of the enumeration, or an ``ext:`` extension term."""
+    if not isinstance(value, str):
+        # A list or an object here is no term at all (and must not reach a set lookup).
+        check.error(path, f"The {what} must be one term (a string), not {_json_kind(value)}.")
+    elif value not in terms and not _EXT_TERM.match(value):
+        hint = " (extensions start with ext:)" if what == "achievement type" else ""
+        check.warning(path, f"{value!r} is not an OB 3.0 {what}{hint}.")
+
+
+def _is_reference(check: Checker, value: Any, path: str, key: str) -> bool:
+    """True for an id reference (a string); anything else is reported as an error."""
+    if isinstance(value, str):
+        return True
+    check.error(pointer(path, key), f"The {key} must be an id (a string), not {_json_kind(value)}.")
+    return False
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    return "a number" if isinstance(value, int | float) else "null"

@@ -180,3 +180,50 @@ def test_unknown_enumeration_terms_are_warnings_and_ext_terms_are_fine() -> None
     assert paths_of(warnings_of(doc)) == {"/credentialSubject/achievement/achievementType"}
     achievement["achievementType"] = "ext:LeadershipTier"
     assert check_credential_shape(doc) == []
+
+
+# --- values of the wrong JSON type: reported, never a crash ----------------------------------
+
+_ACHIEVEMENT = "/credentialSubject/achievement"
+_DESCRIPTION = f"{_ACHIEVEMENT}/resultDescription/0"
+_RESULT = "/credentialSubject/result/0"
+
+
+@pytest.mark.parametrize("value", [{"id": "urn:x:high"}, ["urn:x:high"], 7])
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [
+        (_DESCRIPTION, "requiredLevel"),
+        (_DESCRIPTION, "resultType"),
+        (_RESULT, "resultDescription"),
+        (_RESULT, "achievedLevel"),
+        (_ACHIEVEMENT, "achievementType"),
+    ],
+)
+def test_a_reference_or_term_that_is_not_a_string_is_an_error(
+    where: str, key: str, value: Any
+) -> None:
+    doc = open_badge()
+    node: Any = doc
+    for part in where.strip("/").split("/"):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[key] = value
+    assert f"{where}/{key}" in paths_of(errors_of(doc))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [["Certification", {"a": 1}], ["Certification", ["Badge"]], {"type": "Certification"}],
+)
+def test_an_unhashable_achievement_type_is_an_error(value: Any) -> None:
+    doc = open_badge()
+    doc["credentialSubject"]["achievement"]["achievementType"] = value
+    assert paths_of(errors_of(doc)) == {f"{_ACHIEVEMENT}/achievementType"}
+
+
+@pytest.mark.parametrize("entry", [{"a": 1}, ["1EdTechRevocationList"]])
+@pytest.mark.parametrize("key", ["credentialSchema", "credentialStatus", "refreshService"])
+def test_an_unhashable_type_entry_is_an_error(key: str, entry: Any) -> None:
+    doc = open_badge()
+    doc[key] = [{"id": "https://issuer.example.org/x", "type": ["1EdTechRevocationList", entry]}]
+    assert paths_of(errors_of(doc)) == {f"/{key}/0/type/1"}
