@@ -11,12 +11,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from leadbadge.crypto.jwk import ALGORITHMS
 from leadbadge.errors import InputError, UnsupportedProofError
+from leadbadge.ld.jsonld import MAX_JSON_DEPTH
 
 __all__ = [
     "MAX_TOKEN_CHARS",
@@ -33,6 +35,7 @@ MAX_TOKEN_CHARS: Final = 8 * 1024 * 1024
 _HEADER_MEMBERS: Final = frozenset({"alg", "kid", "jwk", "typ"})
 # ``typ`` values in use: OB 3.0 ("JWT"), VC-JOSE-COSE ("vc+jwt"), older drafts.
 _TYPES: Final = frozenset({"JWT", "vc+jwt", "vc+ld+json+jwt", "application/vc+ld+json+jwt"})
+_LONE_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 _SEGMENT_ALPHABET: Final = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 )
@@ -57,6 +60,9 @@ def looks_like_jwt(text: str) -> bool:
         return False
     try:
         header = json.loads(_b64decode(parts[0], "header"))
+    except RecursionError:
+        # Shaped like a token but too deep to read: parse() refuses it with that reason.
+        return True
     except (InputError, ValueError):
         return False
     return isinstance(header, dict) and "alg" in header
@@ -102,7 +108,34 @@ def _json_object(raw: bytes, what: str) -> dict[str, Any]:
         ) from None
     if not isinstance(value, dict):
         raise InputError(f"The JWT {what} is not a JSON object.", field=f"jwt/{what}")
+    _check_json_values(value, what)
     return value
+
+
+def _check_json_values(value: dict[str, Any], what: str) -> None:
+    """The bounds a credential document gets from the JSON-LD input check, applied before anything
+    copies or walks the token's JSON: the nesting depth, and text that is Unicode (a lone
+    surrogate, which JSON's \\u escapes can spell, cannot be encoded or signed)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise InputError(
+                f"The JWT {what} nests deeper than {MAX_JSON_DEPTH} levels.", field=f"jwt/{what}"
+            )
+        if isinstance(item, dict):
+            texts: list[str] = list(item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            texts = []
+            stack.extend((child, depth + 1) for child in item)
+        else:
+            texts = [item] if isinstance(item, str) else []
+        if any(_LONE_SURROGATE.search(text) for text in texts):
+            raise InputError(
+                f"The JWT {what} holds a lone surrogate, which is not Unicode text.",
+                field=f"jwt/{what}",
+            )
 
 
 def parse(token: str) -> ParsedJwt:
@@ -175,6 +208,9 @@ def check_header(header: Mapping[str, Any], allowed: Collection[str], warnings: 
             "ignored."
         )
     typ = header.get("typ")
+    if typ is not None and not isinstance(typ, str):
+        # RFC 7515 §4.1.9: typ is a string (a media type).
+        raise InputError("The JWT header's typ is not a string.", field="jwt/header/typ")
     if typ is not None and typ not in _TYPES:
         warnings.append(f"The JWT header's typ is {typ!r}, not 'JWT'.")
     return alg
