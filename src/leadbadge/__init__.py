@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from leadbadge.issuer.issue import Issuer, SignedCredential
     from leadbadge.issuer.publish import publish
     from leadbadge.model import Framework, IssuerProfile, Tier
-    from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+    from leadbadge.pathway.credential import Recipient, build_credential
+    from leadbadge.pathway.evidence import EvidenceItem
     from leadbadge.pathway.framework import default_framework, load_framework
     from leadbadge.trust.accreditation import Accreditation
     from leadbadge.trust.store import TrustStore
@@ -63,7 +64,7 @@ _LAZY: dict[str, str] = {
     "CheckStatus": "leadbadge.verifier.report",
     "CredentialSummary": "leadbadge.verifier.report",
     "Endorsement": "leadbadge.issuer.endorse",
-    "EvidenceItem": "leadbadge.pathway.credential",
+    "EvidenceItem": "leadbadge.pathway.evidence",
     "Framework": "leadbadge.model",
     "HeldEndorsement": "leadbadge.issuer.endorsements",
     "Issuer": "leadbadge.issuer.issue",

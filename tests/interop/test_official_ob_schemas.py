@@ -21,7 +21,8 @@ import pytest
 from jsonschema import Draft201909Validator, FormatChecker
 
 from leadbadge.model import IssuerProfile
-from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.pathway.credential import Recipient, build_credential
+from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from tests.conftest import FIXED_NOW, interop_path
 

@@ -29,7 +29,8 @@ from leadbadge.errors import (
     VerificationMethodError,
 )
 from leadbadge.model import IssuerProfile
-from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.pathway.credential import Recipient, build_credential
+from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from leadbadge.proof.eddsa_rdfc_2022 import sign, verify
 from tests.conftest import FIXED_NOW, require_shared

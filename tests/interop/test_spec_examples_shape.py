@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from leadbadge.conformance.rules import check_credential_shape, detect_versions
+from leadbadge.conformance.vc import check_credential_shape, detect_versions
 from tests.conftest import INTEROP, interop_path
 
 pytestmark = pytest.mark.shared

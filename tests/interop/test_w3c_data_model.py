@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from leadbadge.conformance.rules import check_credential_shape
+from leadbadge.conformance.vc import check_credential_shape
 from leadbadge.errors import JsonLdError
 from leadbadge.ld.jsonld import expand_strict
 from tests.conftest import FIXED_NOW, INTEROP, interop_path

@@ -20,7 +20,8 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.publish import status_list_documents
 from leadbadge.model import Tier
-from leadbadge.pathway.credential import EvidenceItem, Recipient
+from leadbadge.pathway.credential import Recipient
+from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.trust.store import TrustStore
 from tests.conftest import FIXED_NOW

@@ -41,11 +41,11 @@ from leadbadge.errors import InputError, InvalidKeyError
 
 # The Ed25519 key files' own format and checks: encrypted PKCS#8 (PBKDF2 600,000 rounds,
 # AES-256-CBC), one PEM block, a bounded work factor, mode 0600, never clobbering a file.
-from leadbadge.crypto.keys import (  # isort: skip
-    _encrypt_pkcs8,
-    _load_private_key_file,
-    _passphrase_bytes,
-    _write_private_file,
+from leadbadge.crypto.keyfile import (  # isort: skip
+    encrypt_pkcs8 as _encrypt_pkcs8,
+    load_private_key_file as _load_private_key_file,
+    passphrase_bytes as _passphrase_bytes,
+    write_private_file as _write_private_file,
 )
 
 __all__ = [

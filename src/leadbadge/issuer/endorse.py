@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 
 from leadbadge import _fs
-from leadbadge.conformance.rules import OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL, VC_V2_CONTEXT_URL
+from leadbadge.conformance.ob import OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL
+from leadbadge.conformance.vc import VC_V2_CONTEXT_URL
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError, LeadbadgeError
 from leadbadge.issuer.home import IssuerHome, xsd_datetime

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadbadge import _fs
-from leadbadge.conformance.rules import check_credential_shape
+from leadbadge.conformance.vc import check_credential_shape
 from leadbadge.errors import InputError, IssuerHomeError, JsonLdError
 from leadbadge.issuer._home_files import read_json, xsd_datetime
 from leadbadge.ld.jsonld import expand_strict

@@ -26,7 +26,8 @@ from leadbadge.issuer.publish import DEFAULT_STATUS_TTL, DEFAULT_STATUS_VALIDITY
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.pathway import accreditation as _accreditations
 from leadbadge.pathway import renewal
-from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.pathway.credential import Recipient, build_credential
+from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.prerequisites import (
     HeldTier,
     held_in_ledger,

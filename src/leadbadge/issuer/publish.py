@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from leadbadge import _fs
-from leadbadge.conformance.rules import OB_CONTEXT_URL, VC_V2_CONTEXT_URL
+from leadbadge.conformance.ob import OB_CONTEXT_URL
+from leadbadge.conformance.vc import VC_V2_CONTEXT_URL
 from leadbadge.crypto.did import did_web_document, did_web_to_url
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError

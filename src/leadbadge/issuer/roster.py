@@ -22,7 +22,8 @@ from leadbadge.model import Framework, IssuerProfile
 
 # The evidence, results and date syntax is the one ``leadbadge issue`` reads.
 from leadbadge.pathway import inputs as _issue_input
-from leadbadge.pathway.credential import EvidenceItem, Recipient, build_credential
+from leadbadge.pathway.credential import Recipient, build_credential
+from leadbadge.pathway.evidence import EvidenceItem
 
 __all__ = [
     "EVIDENCE_SEPARATOR",

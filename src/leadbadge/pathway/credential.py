@@ -2,6 +2,8 @@
 
 The builder checks every input against the tier (evidence rules, rubric levels, credits, dates)
 and raises :class:`~leadbadge.errors.InputError` naming the offending field; it never signs.
+The evidence (:mod:`leadbadge.pathway.evidence`) and the rubric results
+(:mod:`leadbadge.pathway.results`) are built in their own modules; this one assembles them.
 Every property it emits is defined by the VC 2.0 and OB 3.0.3 contexts, so strict JSON-LD
 processing accepts the result. docs/credentials.md describes the output field by field.
 """
@@ -16,32 +18,23 @@ import re
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from leadbadge.conformance.rules import (
-    OB_CONTEXT_URL,
-    OB_EXTENSIONS_CONTEXT_URL,
-    VC_V2_CONTEXT_URL,
-    check_credential_shape,
-    is_absolute_iri,
-)
+from leadbadge.conformance.ob import OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL
+from leadbadge.conformance.problems import is_absolute_iri
+from leadbadge.conformance.vc import VC_V2_CONTEXT_URL, check_credential_shape
 from leadbadge.errors import InputError
-from leadbadge.model import (
-    Alignment,
-    Competency,
-    EvidenceRequirement,
-    Framework,
-    IssuerProfile,
-    Tier,
-)
+from leadbadge.model import Framework, IssuerProfile, Tier
 from leadbadge.pathway import accreditation as acc
+from leadbadge.pathway._common import compact, is_web_url, text
+from leadbadge.pathway.evidence import EvidenceItem, build_evidence
+from leadbadge.pathway.results import alignment_node, build_results, result_description_node
 
 __all__ = [
     "OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL",
-    "EvidenceItem",
     "Recipient",
     "achievement_id",
     "build_achievement",
@@ -65,8 +58,6 @@ _EMAIL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 )
 _EMAIL_IDENTITY_TYPES = frozenset({"emailAddress", "email"})
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
 
 def normalize_email(email: str, *, field_name: str = "email") -> str:
@@ -159,47 +150,6 @@ class Recipient:
             object.__setattr__(self, "name", " ".join(self.name.split()))
 
 
-@dataclass(frozen=True)
-class EvidenceItem:
-    """One piece of evidence, usually for one of the tier's evidence requirements.
-
-    ``fields`` holds what the requirement says each piece must record (``mentor_name``,
-    ``hours``…); OB 3.0 has no properties for them, so they are written into the evidence
-    narrative as Markdown lines.
-    """
-
-    requirement: str | None
-    name: str | None = None
-    narrative: str | None = None
-    url: str | None = None
-    description: str | None = None
-    fields: Mapping[str, str] = field(default_factory=dict, hash=False)
-
-    def __post_init__(self) -> None:
-        for key, value in (
-            ("requirement", self.requirement),
-            ("name", self.name),
-            ("narrative", self.narrative),
-            ("description", self.description),
-            ("url", self.url),
-        ):
-            if value is not None and not isinstance(value, str):
-                raise InputError(f"The evidence {key} must be text.", field=f"evidence.{key}")
-        if self.url is not None and not _is_evidence_url(self.url):
-            raise InputError(
-                f"The evidence URL {self.url!r} is not an absolute http(s) or data: URL.",
-                field="evidence.url",
-            )
-        if not isinstance(self.fields, Mapping):
-            raise InputError("The evidence fields must be a mapping.", field="evidence.fields")
-        for key, value in self.fields.items():
-            if not isinstance(key, str) or not isinstance(value, str):
-                raise InputError(
-                    "Evidence field names and values must be text.", field=f"evidence.fields.{key}"
-                )
-        object.__setattr__(self, "fields", dict(self.fields))
-
-
 def achievement_id(issuer_url: str, tier_id: str) -> str:
     """The stable Achievement id of a tier: ``<issuer url>/achievements/<tier id>.json``."""
     return f"{issuer_url.rstrip('/')}/achievements/{quote(tier_id, safe='')}.json"
@@ -265,11 +215,11 @@ def build_credential(
         raise InputError("valid_until must be later than valid_from.", field="valid_until")
     awarded_at = _utc(awarded, "awarded") if awarded is not None else start
     earned = _credits(tier, credits)
-    evidence_nodes = _evidence(tier, evidence)
+    evidence_nodes = build_evidence(tier, evidence)
     ach_id = achievement_id(issuer.url, tier.id)
     endorsements = _endorsements(issuer.achievement_endorsements.get(ach_id, ()), ach_id)
     achievement = _achievement(tier, ach_id, endorsements)
-    result_nodes = _results(tier, achievement["id"], results or {})
+    result_nodes = build_results(tier, achievement["id"], results or {})
     credential_id = _credential_id(credential_id)
     salt = _salt(salt)
 
@@ -294,7 +244,7 @@ def build_credential(
     contexts = [VC_V2_CONTEXT_URL, OB_CONTEXT_URL]
     if credential_schema:
         contexts.append(OB_EXTENSIONS_CONTEXT_URL)
-    credential = _compact(
+    credential = compact(
         {
             "@context": contexts,
             "id": credential_id,
@@ -304,7 +254,7 @@ def build_credential(
             "validFrom": _timestamp(start),
             "validUntil": _timestamp(end) if end is not None else None,
             "awardedDate": _timestamp(awarded_at),
-            "credentialSubject": _compact(
+            "credentialSubject": compact(
                 {
                     "type": ["AchievementSubject"],
                     "identifier": identifiers,
@@ -340,33 +290,18 @@ def build_credential(
 # --- inputs -------------------------------------------------------------------------------
 
 
-def _is_web_url(value: str, *, https_only: bool) -> bool:
-    if not is_absolute_iri(value):
-        return False
-    parts = urlsplit(value)
-    if parts.scheme == "https":
-        return True
-    return parts.scheme == "http" and (not https_only or parts.hostname in _LOCAL_HOSTS)
-
-
-def _is_evidence_url(value: str) -> bool:
-    if value.startswith("data:"):
-        return "," in value and is_absolute_iri(value)
-    return _is_web_url(value, https_only=False)
-
-
 def _issuer_profile(issuer: IssuerProfile) -> dict[str, Any]:
     if not isinstance(issuer, IssuerProfile):
         raise InputError("The issuer must be an IssuerProfile.", field="issuer")
     issuer_id = issuer.id
     if not isinstance(issuer_id, str) or not (
         (issuer_id.startswith("did:") and is_absolute_iri(issuer_id))
-        or _is_web_url(issuer_id, https_only=True)
+        or is_web_url(issuer_id, https_only=True)
     ):
         raise InputError(
             f"The issuer id {issuer_id!r} must be a DID or an https URL.", field="issuer.id"
         )
-    if not isinstance(issuer.url, str) or not _is_web_url(issuer.url, https_only=True):
+    if not isinstance(issuer.url, str) or not is_web_url(issuer.url, https_only=True):
         raise InputError(
             f"The issuer url {issuer.url!r} must be an https URL "
             "(http is accepted only for localhost).",
@@ -384,21 +319,21 @@ def _issuer_profile(issuer: IssuerProfile) -> dict[str, Any]:
     image = None
     if issuer.image is not None:
         if not (
-            _is_web_url(issuer.image, https_only=True) or issuer.image.startswith("data:image/")
+            is_web_url(issuer.image, https_only=True) or issuer.image.startswith("data:image/")
         ):
             raise InputError(
                 f"The issuer image {issuer.image!r} must be an https or data:image/ URL.",
                 field="issuer.image",
             )
         image = {"id": issuer.image, "type": "Image"}
-    return _compact(
+    return compact(
         {
             "id": issuer_id,
             "type": ["Profile"],
             "name": issuer.name.strip(),
             "url": issuer.url,
             "email": email,
-            "description": _text(issuer.description),
+            "description": text(issuer.description),
             "image": image,
         }
     )
@@ -466,165 +401,7 @@ def _salt(value: str | None) -> str:
     return value
 
 
-def _parse_hours(value: str, field_name: str) -> float:
-    try:
-        hours = float(value.strip())
-    except ValueError:
-        raise InputError(f"{value!r} is not a number of hours.", field=field_name) from None
-    if not math.isfinite(hours) or hours < 0:
-        raise InputError(f"{value!r} is not a number of hours.", field=field_name)
-    return hours
-
-
-# --- evidence -----------------------------------------------------------------------------
-
-
-def _evidence(tier: Tier, items: Sequence[EvidenceItem]) -> list[dict[str, Any]]:
-    requirements = {r.id: r for r in tier.evidence}
-    by_requirement: dict[str, list[EvidenceItem]] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, EvidenceItem):
-            raise InputError(
-                "Each evidence item must be an EvidenceItem.", field=f"evidence[{index}]"
-            )
-        if item.requirement is None:
-            texts = (item.name, item.narrative, item.url, item.description, *item.fields.values())
-            if not any(_text(t) for t in texts):
-                raise InputError("An evidence item has no content.", field=f"evidence[{index}]")
-            continue
-        if item.requirement not in requirements:
-            raise InputError(
-                f"Tier {tier.id!r} has no evidence requirement {item.requirement!r}.",
-                field=f"evidence[{index}].requirement",
-            )
-        by_requirement.setdefault(item.requirement, []).append(item)
-    for requirement in tier.evidence:
-        _check_requirement(requirement, by_requirement.get(requirement.id, []))
-    return [_evidence_node(item, requirements.get(item.requirement or "")) for item in items]
-
-
-def _check_requirement(requirement: EvidenceRequirement, items: list[EvidenceItem]) -> None:
-    where = f"evidence[{requirement.id}]"
-    if not items:
-        raise InputError(f"The tier requires evidence for {requirement.name!r}.", field=where)
-    for item in items:
-        for name in requirement.records:
-            if not item.fields.get(name, "").strip():
-                raise InputError(
-                    f"Evidence for {requirement.name!r} must record {name!r}.",
-                    field=f"{where}.{name}",
-                )
-    if requirement.min_hours is not None:
-        total = 0.0
-        for item in items:
-            if not item.fields.get("hours", "").strip():
-                raise InputError(
-                    f"Evidence for {requirement.name!r} must record 'hours'.",
-                    field=f"{where}.hours",
-                )
-            total += _parse_hours(item.fields["hours"], f"{where}.hours")
-        if total < requirement.min_hours:
-            raise InputError(
-                f"{requirement.name!r} needs at least {requirement.min_hours:g} hours; "
-                f"the evidence records {total:g}.",
-                field=f"{where}.hours",
-            )
-
-
-def _evidence_node(item: EvidenceItem, requirement: EvidenceRequirement | None) -> dict[str, Any]:
-    order = list(requirement.records) if requirement else []
-    order += [k for k in item.fields if k not in order]
-    lines = [
-        f"- **{_label(key)}:** {_markdown_text(item.fields[key])}"
-        for key in order
-        if item.fields.get(key, "").strip()
-    ]
-    parts = [_text(item.narrative) or ""]
-    if lines:
-        parts.append("\n".join(lines))
-    parts = [p for p in parts if p]
-    return _compact(
-        {
-            "id": item.url,
-            "type": ["Evidence"],
-            "name": _text(item.name) or (requirement.name if requirement else None),
-            "description": _text(item.description),
-            "narrative": "\n\n".join(parts),
-            "genre": requirement.kind if requirement else None,
-        }
-    )
-
-
-def _text(value: str | None) -> str | None:
-    """The text without surrounding whitespace, or None when nothing is left."""
-    if value is None:
-        return None
-    return value.strip() or None
-
-
-def _label(key: str) -> str:
-    words = key.replace("_", " ").replace("-", " ").split()
-    return " ".join(words).capitalize() if words else key
-
-
-def _markdown_text(value: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(value.split()))
-
-
-# --- achievement and results --------------------------------------------------------------
-
-
-def _alignment(alignment: Alignment) -> dict[str, Any]:
-    return _compact(
-        {
-            "type": ["Alignment"],
-            "targetName": alignment.target_name,
-            "targetUrl": alignment.target_url,
-            "targetDescription": alignment.target_description,
-            "targetFramework": alignment.target_framework,
-            "targetCode": alignment.target_code,
-            "targetType": alignment.target_type,
-        }
-    )
-
-
-def _result_description_id(achievement: str, competency: Competency) -> str:
-    return f"{achievement}#{quote(competency.id, safe='-._~')}"
-
-
-def _level_id(achievement: str, competency: Competency, level_id: str) -> str:
-    return f"{_result_description_id(achievement, competency)}/{quote(level_id, safe='-._~')}"
-
-
-def _result_description(achievement: str, competency: Competency) -> dict[str, Any]:
-    levels = [
-        _compact(
-            {
-                "id": _level_id(achievement, competency, level.id),
-                "type": ["RubricCriterionLevel"],
-                "name": level.name,
-                "description": level.description,
-                "points": level.points,
-            }
-        )
-        for level in competency.levels
-    ]
-    required = (
-        _level_id(achievement, competency, competency.required_level)
-        if competency.required_level
-        else None
-    )
-    return _compact(
-        {
-            "id": _result_description_id(achievement, competency),
-            "type": ["ResultDescription"],
-            "name": competency.name,
-            "resultType": "RubricCriterionLevel",
-            "rubricCriterionLevel": levels,
-            "requiredLevel": required,
-            "alignment": [_alignment(a) for a in competency.alignments],
-        }
-    )
+# --- achievement ----------------------------------------------------------------------------
 
 
 def _endorsements(documents: Sequence[Mapping[str, Any]], achievement: str) -> list[dict[str, Any]]:
@@ -651,7 +428,7 @@ def _achievement(
     tier: Tier, achievement: str, endorsements: Sequence[dict[str, Any]] = ()
 ) -> dict[str, Any]:
     """The tier's Achievement: the same for every credential of the tier from this issuer."""
-    return _compact(
+    return compact(
         {
             "id": achievement,
             "type": ["Achievement"],
@@ -663,51 +440,10 @@ def _achievement(
             "creditsAvailable": float(tier.credits),
             "fieldOfStudy": tier.field_of_study,
             "tag": list(tier.tags),
-            "alignment": [_alignment(a) for a in tier.alignments],
-            "resultDescription": [_result_description(achievement, c) for c in tier.competencies],
+            "alignment": [alignment_node(a) for a in tier.alignments],
+            "resultDescription": [
+                result_description_node(achievement, c) for c in tier.competencies
+            ],
             "endorsement": list(endorsements),
         }
     )
-
-
-def _results(tier: Tier, achievement: str, results: Mapping[str, str]) -> list[dict[str, Any]]:
-    if not isinstance(results, Mapping):
-        raise InputError("results must map competency ids to level ids.", field="results")
-    for competency_id in results:
-        if tier.competency(competency_id) is None:
-            raise InputError(
-                f"Tier {tier.id!r} has no competency {competency_id!r}.",
-                field=f"results.{competency_id}",
-            )
-    nodes = []
-    for competency in tier.competencies:
-        if competency.id not in results:
-            continue
-        level_id = results[competency.id]
-        level_ids = [level.id for level in competency.levels]
-        where = f"results.{competency.id}"
-        if level_id not in level_ids:
-            raise InputError(
-                f"{level_id!r} is not a rubric level of {competency.name!r} "
-                f"(levels: {', '.join(level_ids)}).",
-                field=where,
-            )
-        required = competency.required_level
-        if required in level_ids and level_ids.index(level_id) < level_ids.index(required):
-            raise InputError(
-                f"{competency.name!r} is at {level_id!r}, below the required {required!r}.",
-                field=where,
-            )
-        nodes.append(
-            {
-                "type": ["Result"],
-                "resultDescription": _result_description_id(achievement, competency),
-                "achievedLevel": _level_id(achievement, competency, level_id),
-            }
-        )
-    return nodes
-
-
-def _compact(node: dict[str, Any]) -> dict[str, Any]:
-    """The node without None, empty strings, empty lists and empty objects."""
-    return {k: v for k, v in node.items() if v is not None and v not in ("", [], {})}

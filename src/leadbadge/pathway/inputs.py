@@ -24,7 +24,7 @@ from typing import Any
 
 from leadbadge.errors import InputError
 from leadbadge.model import EvidenceRequirement, Tier
-from leadbadge.pathway.credential import EvidenceItem
+from leadbadge.pathway.evidence import EvidenceItem
 
 __all__ = [
     "check_evidence_covers_tier",

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from leadbadge.errors import InputError
 from leadbadge.model import Framework, Tier
-from leadbadge.pathway.credential import EvidenceItem
+from leadbadge.pathway.evidence import EvidenceItem
 
 __all__ = [
     "RENEWAL_GENRE",

@@ -12,16 +12,16 @@ Specifications:
   NumericDate), RFC 8725 (JWT best practices: the algorithm comes from the key and an allowlist,
   never from the token alone; ``none`` and MAC algorithms are refused).
 
-The algorithm allowlist is the caller's (a verifier's policy), never the token's. docs/proofs.md
+The algorithm allowlist is the caller's (a verifier's policy), never the token's. The compact
+JWS itself (splitting, strict decoding, the header rules) is in :mod:`leadbadge.proof.jose`;
+this module maps the claims to the credential, signs, finds keys and verifies. docs/proofs.md
 describes the rules.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import copy
-import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,11 +35,20 @@ from leadbadge.errors import (
     InputError,
     InvalidKeyError,
     SignatureError,
-    UnsupportedProofError,
     VerificationMethodError,
 )
 from leadbadge.proof._common import as_list, issuer_id, parse_date_time_stamp
+from leadbadge.proof.jose import (
+    MAX_TOKEN_CHARS,
+    ParsedJwt,
+    check_header,
+    encode_segment,
+    looks_like_jwt,
+    parse,
+)
 
+# The token-level names of leadbadge.proof.jose are offered here too, so one module holds the
+# whole VC-JWT API (parse a token, read its credential, sign, verify).
 __all__ = [
     "DEFAULT_ALGORITHMS",
     "MAX_TOKEN_CHARS",
@@ -63,116 +72,8 @@ DEFAULT_ALGORITHMS: Final[frozenset[str]] = ALGORITHMS
 #: RFC 7519 §4.1 registered claims: on a VC 2.0 payload they are JWT claims, not credential
 #: properties, and are taken off before the credential is read.
 REGISTERED_CLAIMS: Final = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
-#: The longest token read (a credential with an embedded image stays far below this).
-MAX_TOKEN_CHARS: Final = 8 * 1024 * 1024
-# OB 3.0 §8.2.3: the header members a VC-JWT may have.
-_HEADER_MEMBERS: Final = frozenset({"alg", "kid", "jwk", "typ"})
-# ``typ`` values in use: OB 3.0 ("JWT"), VC-JOSE-COSE ("vc+jwt"), older drafts.
-_TYPES: Final = frozenset({"JWT", "vc+jwt", "vc+ld+json+jwt", "application/vc+ld+json+jwt"})
-_SEGMENT_ALPHABET: Final = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-)
 
 JwtForm = Literal["vc2", "vc1"]
-
-
-# --- parsing -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ParsedJwt:
-    """A compact JWS split and decoded; nothing about it is verified yet."""
-
-    token: str
-    header: dict[str, Any]
-    payload: dict[str, Any]
-    #: ``BASE64URL(header) || "." || BASE64URL(payload)``: the bytes the signature covers.
-    signing_input: bytes
-    signature: bytes
-
-
-def looks_like_jwt(text: str) -> bool:
-    """True for three base64url segments whose first decodes to a JSON object with ``alg``."""
-    parts = text.split(".")
-    if len(parts) != 3 or not parts[0] or not all(set(p) <= _SEGMENT_ALPHABET for p in parts):
-        return False
-    try:
-        header = json.loads(_b64decode(parts[0], "header"))
-    except (InputError, ValueError):
-        return False
-    return isinstance(header, dict) and "alg" in header
-
-
-def _b64decode(segment: str, what: str) -> bytes:
-    if not set(segment) <= _SEGMENT_ALPHABET or len(segment) % 4 == 1:
-        raise InputError(f"The JWT {what} is not base64url.", field=f"jwt/{what}")
-    try:
-        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
-        raise InputError(f"The JWT {what} is not base64url.", field=f"jwt/{what}") from None
-    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != segment:
-        raise InputError(f"The JWT {what} is not canonical base64url.", field=f"jwt/{what}")
-    return raw
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the member {key!r} appears twice")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _json_object(raw: bytes, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(
-            raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant
-        )
-    except UnicodeDecodeError:
-        raise InputError(f"The JWT {what} is not UTF-8.", field=f"jwt/{what}") from None
-    except RecursionError:
-        raise InputError(f"The JWT {what} is nested too deeply.", field=f"jwt/{what}") from None
-    except ValueError as error:
-        raise InputError(
-            f"The JWT {what} is not valid JSON ({error}).", field=f"jwt/{what}"
-        ) from None
-    if not isinstance(value, dict):
-        raise InputError(f"The JWT {what} is not a JSON object.", field=f"jwt/{what}")
-    return value
-
-
-def parse(token: str) -> ParsedJwt:
-    """Split a compact JWS (RFC 7515 §7.1) and decode its header and payload, strictly.
-
-    Raises :class:`InputError` for anything that is not three canonical base64url segments
-    holding two JSON objects (duplicate member names are refused: what was signed would be
-    ambiguous).
-    """
-    if not isinstance(token, str):
-        raise InputError("A JWT must be text.", field="jwt")
-    text = token.strip()
-    if len(text) > MAX_TOKEN_CHARS:
-        raise InputError("The JWT is too large to be a credential.", field="jwt")
-    parts = text.split(".")
-    if len(parts) != 3:
-        raise InputError(
-            f"A compact JWS has three parts separated by '.', not {len(parts)}.", field="jwt"
-        )
-    header = _json_object(_b64decode(parts[0], "header"), "header")
-    payload = _json_object(_b64decode(parts[1], "payload"), "payload")
-    signature = _b64decode(parts[2], "signature") if parts[2] else b""
-    return ParsedJwt(
-        token=text,
-        header=header,
-        payload=payload,
-        signing_input=f"{parts[0]}.{parts[1]}".encode("ascii"),
-        signature=signature,
-    )
 
 
 # --- the credential inside ---------------------------------------------------------------------
@@ -244,14 +145,6 @@ def _fill_vc1(doc: dict[str, Any], claims: Mapping[str, Any]) -> None:
         subjects["id"] = claims["sub"]
 
 
-# --- signing -----------------------------------------------------------------------------------
-
-
-def _segment(value: Mapping[str, Any]) -> str:
-    data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def sign(
     credential: Mapping[str, Any],
     key: JoseSigningKey,
@@ -305,7 +198,7 @@ def sign(
         header["kid"] = kid
     if include_jwk:
         header["jwk"] = key.public_key.to_jwk()
-    signing_input = f"{_segment(header)}.{_segment(payload)}"
+    signing_input = f"{encode_segment(header)}.{encode_segment(payload)}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode('ascii')}"
 
@@ -497,7 +390,7 @@ def verify(
     parsed = token if isinstance(token, ParsedJwt) else parse(token)
     header, payload = parsed.header, parsed.payload
     warnings: list[str] = []
-    alg = _check_header(header, allowed, warnings)
+    alg = check_header(header, allowed, warnings)
     credential = credential_from_payload(payload)
     issuer = issuer_id(credential.document)
     if issuer is None:
@@ -533,44 +426,6 @@ def verify(
         warnings=tuple(warnings),
         resolved=resolved,
     )
-
-
-def _check_header(header: Mapping[str, Any], allowed: Collection[str], warnings: list[str]) -> str:
-    alg = header.get("alg")
-    if not isinstance(alg, str) or not alg:
-        raise InputError("The JWT header has no alg.", field="jwt/header/alg")
-    if alg.lower() == "none":
-        raise InputError(
-            "The JWT is unsigned (alg 'none'): it proves nothing about who issued it.",
-            field="jwt/header/alg",
-        )
-    if alg.upper().startswith("HS"):
-        raise InputError(
-            f"The JWT uses {alg}, a shared-secret MAC: anyone who can check it could have made it.",
-            field="jwt/header/alg",
-        )
-    if alg not in allowed:
-        raise UnsupportedProofError(
-            f"The verifier's policy does not accept the JWS algorithm {alg}."
-        )
-    if alg not in ALGORITHMS:
-        raise UnsupportedProofError(f"The JWS algorithm {alg} is not supported.")
-    if "crit" in header:
-        # RFC 7515 §4.1.11: extensions a verifier does not understand make the token invalid.
-        raise InputError(
-            "The JWT header lists critical extensions (crit) that leadbadge does not implement.",
-            field="jwt/header/crit",
-        )
-    extra = sorted(set(header) - _HEADER_MEMBERS)
-    if extra:
-        warnings.append(
-            f"The JWT header has members OB 3.0 does not allow ({', '.join(extra)}); they were "
-            "ignored."
-        )
-    typ = header.get("typ")
-    if typ is not None and typ not in _TYPES:
-        warnings.append(f"The JWT header's typ is {typ!r}, not 'JWT'.")
-    return alg
 
 
 def _token_key(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from leadbadge.conformance.rules import VC_V2_CONTEXT_URL
+from leadbadge.conformance.vc import VC_V2_CONTEXT_URL
 from leadbadge.crypto import multibase as _multibase
 from leadbadge.errors import InputError
 from leadbadge.proof._common import as_list, format_date_time_stamp, parse_date_time_stamp

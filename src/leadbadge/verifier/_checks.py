@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from leadbadge.conformance import rules as conformance
-from leadbadge.conformance.rules import ConformanceProblem
+from leadbadge.conformance import vc as conformance
+from leadbadge.conformance.problems import ConformanceProblem
 from leadbadge.errors import CanonicalizationLimitError, ContextNotAllowedError, JsonLdError
 from leadbadge.ld import jsonld
 from leadbadge.pathway.credential import matches_identity

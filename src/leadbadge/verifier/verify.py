@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import httpx
 
-from leadbadge.conformance import rules as conformance
+from leadbadge.conformance import vc as conformance
 from leadbadge.crypto.did import VerificationMethod
 from leadbadge.crypto.jwk import PublicJwk
 from leadbadge.crypto.keys import VerifyingKey

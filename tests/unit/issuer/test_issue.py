@@ -20,7 +20,8 @@ from leadbadge.errors import (
 )
 from leadbadge.issuer.issue import Issuer, SignedCredential
 from leadbadge.model import Tier
-from leadbadge.pathway.credential import EvidenceItem, Recipient
+from leadbadge.pathway.credential import Recipient
+from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.proof.eddsa_rdfc_2022 import default_resolver, verify

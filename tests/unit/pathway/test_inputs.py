@@ -10,7 +10,7 @@ import pytest
 
 from leadbadge.errors import InputError
 from leadbadge.model import Tier
-from leadbadge.pathway.credential import EvidenceItem
+from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from leadbadge.pathway.inputs import (
     check_evidence_covers_tier,
