@@ -47,10 +47,10 @@ from leadbadge.trust.store import (
     TrustStore,
     fetch_status_list,
 )
-from leadbadge.verifier import _accreditation as _verify_accreditation
-from leadbadge.verifier import _checks as checks
-from leadbadge.verifier import _status as _verify_status
-from leadbadge.verifier._checks import (
+from leadbadge.verifier.checks import _common as checks
+from leadbadge.verifier.checks import issuer_trust as _verify_accreditation
+from leadbadge.verifier.checks import status as _verify_status
+from leadbadge.verifier.checks._common import (
     FAIL,
     MALFORMED_PROOF,
     PASS,

@@ -691,7 +691,7 @@ def test_every_reason_code_is_documented() -> None:
 
     from tests.conftest import REPO_ROOT
 
-    names = ("verifier/verify.py", "verifier/_checks.py", "verifier/_status.py")
+    names = ("verifier/verify.py", "verifier/checks/_common.py", "verifier/checks/status.py")
     sources = [REPO_ROOT / "src" / "leadbadge" / n for n in names]
     pattern = re.compile(r'(?:code=|else )"([A-Z_]+)"')
     codes = {c for p in sources for c in pattern.findall(p.read_text())}

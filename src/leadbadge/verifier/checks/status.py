@@ -43,7 +43,7 @@ from leadbadge.status.lists import (
     parse_oneedtech_list,
 )
 from leadbadge.trust.store import PinnedIssuer
-from leadbadge.verifier._checks import (
+from leadbadge.verifier.checks._common import (
     FAIL,
     NOT_APPLICABLE,
     PASS,

@@ -18,7 +18,16 @@ from typing import Any
 
 from leadbadge.pathway import accreditation as acc
 from leadbadge.trust.store import Accreditation, AccreditationEndorsement
-from leadbadge.verifier._checks import FAIL, PASS, UNKNOWN, WARN, as_list, iso, parse_date, result
+from leadbadge.verifier.checks._common import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    WARN,
+    as_list,
+    iso,
+    parse_date,
+    result,
+)
 from leadbadge.verifier.report import CheckResult, CheckStatus, Verdict, VerificationReport
 
 __all__ = ["EndorsementCheck", "embedded_endorsements", "judge_accreditation", "with_embedded"]
