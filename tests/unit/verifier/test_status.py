@@ -478,7 +478,8 @@ def test_entries_of_purposes_that_do_not_bear_on_validity(web: World) -> None:
 
 
 def test_every_status_code_is_documented() -> None:
-    source = (REPO_ROOT / "src" / "leadbadge" / "verifier" / "checks" / "status.py").read_text()
+    checks = REPO_ROOT / "src" / "leadbadge" / "verifier" / "checks"
+    source = "".join((checks / n).read_text() for n in ("status.py", "status_authority.py"))
     codes = set(re.findall(r'"((?:STATUS|REVOKED|SUSPENDED)[A-Z_]*)"', source))
     codes -= {"STATUS_RETRIEVAL_ERROR", "STATUS_VERIFICATION_ERROR", "STATUS_LIST_LENGTH_ERROR"}
     assert {"REVOKED", "SUSPENDED", "STATUS_LIST_EXPIRED", "STATUS_STALE"} <= codes
