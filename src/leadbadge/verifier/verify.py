@@ -7,9 +7,10 @@ for the occasion; a way to verify the endorsements it relies on), builds one
 :class:`~leadbadge.verifier.checks._context.CheckContext`, and runs the checks of
 :mod:`leadbadge.verifier.checks` in the order of :data:`leadbadge.verifier.report.CHECK_IDS`,
 each a pure function of that context and of the earlier results it depends on. A failed proof
-leaves the content checks skipped. Otherwise nothing here reads the network: a credential
-verifies the same way with every socket closed. docs/verification.md explains every check,
-status and code to the people who read reports.
+leaves the content checks skipped; a check that raises unexpectedly fails (``CHECK_ERROR``) and
+the checks that depend on it are skipped, so no crash is ever a verdict of valid. Otherwise
+nothing here reads the network: a credential verifies the same way with every socket closed.
+docs/verification.md explains every check, status and code to the people who read reports.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -37,6 +38,10 @@ from leadbadge.verifier.checks import status as status_check
 from leadbadge.verifier.checks import validity as validity_check
 from leadbadge.verifier.checks._common import (
     FAIL,
+    FormatOutcome,
+    ProofOutcome,
+    check_error,
+    skipped_after_error,
     skipped_after_failed_proof,
 )
 from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
@@ -46,6 +51,7 @@ from leadbadge.verifier.policy import DEFAULT_CLOCK_SKEW, DEFAULT_MAX_STATUS_AGE
 from leadbadge.verifier.report import (
     CHECK_IDS,
     CheckResult,
+    CredentialSummary,
     VerificationReport,
     compute_verdict,
 )
@@ -55,6 +61,8 @@ if TYPE_CHECKING:
     from leadbadge.verifier.pathway import PathwayReport
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy", "Verifier"]
+
+_T = TypeVar("_T")
 
 
 class Verifier:
@@ -176,7 +184,7 @@ class Verifier:
             verdict=compute_verdict(results, required),
             checks=results,
             evaluated_at=ctx.now,
-            summary=summarize(ctx),
+            summary=_guarded(lambda: summarize(ctx), lambda _: _bare_summary(ctx)),
             required=required,
         )
 
@@ -185,15 +193,23 @@ def run_checks(ctx: CheckContext) -> tuple[CheckResult, ...]:
     """Every check of one credential, in report order."""
     found: dict[str, CheckResult] = {}
     # VC Data Model 2.0 §4.3, §4.5, §4.7: is this a credential, of which versions.
-    form = format_check.check_format(ctx)
+    form = _guarded(
+        lambda: format_check.check_format(ctx),
+        lambda error: FormatOutcome(check_error("format", error), None),
+    )
     found["format"] = form.result
     # JSON-LD 1.1 expansion, strict: every term defined, nothing silently dropped.
-    found["jsonld"] = jsonld_check.check_jsonld(ctx)
+    found["jsonld"] = _check("jsonld", lambda: jsonld_check.check_jsonld(ctx))
     # Data Integrity 1.0 §4.4 "Verify Proof" and eddsa-rdfc-2022, or the VC-JWT's JWS; the key
     # as Controlled Identifiers 1.0 §3.3 "Retrieve Verification Method" finds it.
-    proof = proof_check.check_proof(ctx, found["jsonld"])
+    proof = _guarded(
+        lambda: proof_check.check_proof(ctx, found["jsonld"]),
+        lambda error: ProofOutcome(
+            check_error("proof", error), skipped_after_error("issuer_key", "proof")
+        ),
+    )
     found["proof"] = proof.result
-    found["issuer_key"] = key_check.check_issuer_key(ctx, proof)
+    found["issuer_key"] = _check("issuer_key", lambda: key_check.check_issuer_key(ctx, proof))
     content: dict[str, Callable[[], CheckResult]] = {
         # VC Data Model 2.0 §4 and the OB 3.0 data model.
         "schema": lambda: schema_check.check_schema(ctx, form),
@@ -209,13 +225,35 @@ def run_checks(ctx: CheckContext) -> tuple[CheckResult, ...]:
     }
     for check_id, run in content.items():
         if proof.result.status is not FAIL:
-            found[check_id] = run()
+            found[check_id] = _check(check_id, run)
         elif check_id == "recipient" and ctx.recipient is None:
             found[check_id] = recipient_check.recipient_not_asked()
         else:
             # Unsigned content proves nothing.
             found[check_id] = skipped_after_failed_proof(check_id)
     return tuple(found[check_id] for check_id in CHECK_IDS)
+
+
+def _check(check_id: str, run: Callable[[], CheckResult]) -> CheckResult:
+    return _guarded(run, lambda error: check_error(check_id, error))
+
+
+def _guarded(run: Callable[[], _T], failed: Callable[[Exception], _T]) -> _T:
+    """``run()``; should it raise, what ``failed`` makes of the error instead.
+
+    The checks handle every error they expect (each a typed leadbadge error); anything else
+    is a defect met on this input, and must cost the credential its check, never the caller
+    its report nor the credential a verdict it did not earn.
+    """
+    try:
+        return run()
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        return failed(error)
+
+
+def _bare_summary(ctx: CheckContext) -> CredentialSummary:
+    """What is known for sure when the summary itself could not be read."""
+    return CredentialSummary(issuer_id=ctx.issuer_id, source_format=ctx.source_format)
 
 
 def _instant(now: datetime | None) -> datetime:

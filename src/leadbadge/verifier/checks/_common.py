@@ -66,6 +66,20 @@ def skipped_after_failed_proof(check_id: str) -> CheckResult:
     )
 
 
+def check_error(check_id: str, error: BaseException) -> CheckResult:
+    """The failure a check that raised unexpectedly ends in: never a pass, never a crash."""
+    title = CHECK_TITLES[check_id]
+    return result(
+        check_id,
+        FAIL,
+        f"{title} could not be checked: leadbadge met an unexpected error "
+        f"({type(error).__name__}) in the {check_id} check, so the credential is not accepted.",
+        action="Do not rely on the credential; report the problem to leadbadge with the file.",
+        code="CHECK_ERROR",
+        error=type(error).__name__,
+    )
+
+
 def skipped_after_error(check_id: str, failed: str) -> CheckResult:
     """A check not run because the check it depends on could not be completed."""
     return result(
