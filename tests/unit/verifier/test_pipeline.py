@@ -2,7 +2,8 @@
 
 A check that meets an error it does not expect fails with ``CHECK_ERROR`` and the checks that
 depend on it are skipped; the verdict is then never valid and nothing is raised to the caller.
-The inputs here are shapes that once crashed a check (objects where a string belongs).
+The inputs here are the shapes that once crashed a check (lists and objects where a string
+belongs).
 """
 
 from __future__ import annotations
@@ -151,6 +152,37 @@ def test_an_error_deep_inside_a_check_is_that_checks_failure(
 
 
 # --- inputs that once crashed a check ----------------------------------------------------------
+
+
+def _identity_types_as_lists(doc: dict[str, Any]) -> None:
+    for identity in doc["credentialSubject"]["identifier"]:
+        identity["identityType"] = [identity["identityType"]]
+
+
+def test_identity_type_given_as_a_list_ends_in_a_report(world: World) -> None:
+    doc = world.issue()
+    _identity_types_as_lists(doc)
+    # Signed as it is: the content checks run, and the recipient is not matched.
+    report = _verify(world, world.resign(doc), recipient=ANA.email)
+    assert report.verdict is Verdict.INVALID
+    assert report.check("schema").status is F
+    assert (report.check("recipient").status, report.check("recipient").code) == (
+        CheckStatus.UNKNOWN,
+        "NO_IDENTIFIER",
+    )
+
+
+def test_identity_type_as_a_list_after_a_failed_jsonld_check_ends_in_a_report(
+    world: World,
+) -> None:
+    doc = world.issue()
+    _identity_types_as_lists(doc)
+    doc["credentialSubject"]["undefinedTerm"] = 1
+    report = _verify(world, doc, recipient=ANA.email)
+    assert report.verdict is Verdict.INVALID
+    statuses = _statuses(report)
+    assert (statuses["jsonld"], statuses["proof"]) == (F, S)
+    assert report.check("recipient").code == "NO_IDENTIFIER"
 
 
 @pytest.mark.parametrize(

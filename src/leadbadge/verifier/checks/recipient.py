@@ -44,7 +44,7 @@ def check_recipient(ctx: CheckContext) -> CheckResult:
         item
         for subject in subjects(doc)
         for item in as_list(subject.get("identifier"))
-        if isinstance(item, Mapping) and item.get("identityType") in _EMAIL_TYPES
+        if isinstance(item, Mapping) and _is_email_type(item.get("identityType"))
     ]
     if not identities:
         return result(
@@ -64,3 +64,8 @@ def check_recipient(ctx: CheckContext) -> CheckResult:
         action="Check the address with the holder; the credential names someone else.",
         code="RECIPIENT_MISMATCH",
     )
+
+
+def _is_email_type(value: object) -> bool:
+    # A list or an object here is malformed: it names no e-mail identity (and cannot be hashed).
+    return isinstance(value, str) and value in _EMAIL_TYPES
