@@ -23,7 +23,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.status.lists import MIN_LIST_BITS, bitstring, encode_bits
 from leadbadge.trust.store import TrustStore
-from leadbadge.verifier import _status as _verify_status
+from leadbadge.verifier.checks import status as _verify_status
 from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
 from leadbadge.verifier.verify import VerificationPolicy, Verifier
 from tests.conftest import REPO_ROOT, interop_path
@@ -478,7 +478,8 @@ def test_entries_of_purposes_that_do_not_bear_on_validity(web: World) -> None:
 
 
 def test_every_status_code_is_documented() -> None:
-    source = (REPO_ROOT / "src" / "leadbadge" / "verifier" / "_status.py").read_text()
+    checks = REPO_ROOT / "src" / "leadbadge" / "verifier" / "checks"
+    source = "".join((checks / n).read_text() for n in ("status.py", "status_authority.py"))
     codes = set(re.findall(r'"((?:STATUS|REVOKED|SUSPENDED)[A-Z_]*)"', source))
     codes -= {"STATUS_RETRIEVAL_ERROR", "STATUS_VERIFICATION_ERROR", "STATUS_LIST_LENGTH_ERROR"}
     assert {"REVOKED", "SUSPENDED", "STATUS_LIST_EXPIRED", "STATUS_STALE"} <= codes

@@ -691,8 +691,9 @@ def test_every_reason_code_is_documented() -> None:
 
     from tests.conftest import REPO_ROOT
 
-    names = ("verifier/verify.py", "verifier/_checks.py", "verifier/_status.py")
-    sources = [REPO_ROOT / "src" / "leadbadge" / n for n in names]
+    verifier = REPO_ROOT / "src" / "leadbadge" / "verifier"
+    names = ("verify.py", "keys.py", "materials.py")
+    sources = [verifier / n for n in names] + sorted((verifier / "checks").glob("*.py"))
     pattern = re.compile(r'(?:code=|else )"([A-Z_]+)"')
     codes = {c for p in sources for c in pattern.findall(p.read_text())}
     assert {"EXPIRED", "WRONG_KEY", "KEY_UNRESOLVABLE", "NO_PROOF", "OTHER_PROOFS"} <= codes

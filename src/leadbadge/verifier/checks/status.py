@@ -1,10 +1,12 @@
-"""The verifier's status check: revoked, suspended or not, as of the date of a list it can trust.
+"""The status check: revoked, suspended or not, as of the date of a list it can trust.
 
 VC Data Model 2.0 §4.10 (``credentialStatus``), W3C Bitstring Status List v1.0 §3.2 "Validate
 Algorithm", and the 1EdTech Revocation List Status Method that Open Badges 3.0 names. The check
 is a pure function of the credential, the status material the verifier gathered beforehand
-(:class:`StatusMaterial`: the pinned, fetched or handed-in lists), a checker for the lists'
-proofs, the policy and the clock: it reads no clock, file or network of its own.
+(:class:`~leadbadge.verifier.checks._context.StatusMaterial`: the pinned, fetched or handed-in
+lists), who may issue the lists and how their proofs are checked
+(:mod:`leadbadge.verifier.checks.status_authority`), the policy and the clock: it reads no clock,
+file or network of its own.
 
 What a list must be before its bits count (docs/status.md): signed by the credential's issuer
 (a key pinned for it, in use when the list was signed; for an unpinned issuer, the very key
@@ -16,20 +18,13 @@ error (``fail``), never mistaken for "revoked". A missing list, or one older tha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from leadbadge.crypto.keys import VerifyingKey
-from leadbadge.errors import (
-    JsonLdError,
-    LeadbadgeError,
-    SignatureError,
-    UnsupportedProofError,
-    VerificationMethodError,
-)
-from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.errors import LeadbadgeError
 from leadbadge.status.lists import (
     ENTRY_TYPE,
     ONEEDTECH_TYPE,
@@ -42,26 +37,34 @@ from leadbadge.status.lists import (
     parse_list_credential,
     parse_oneedtech_list,
 )
-from leadbadge.trust.pins import PinnedIssuer
-from leadbadge.verifier._checks import (
+from leadbadge.verifier.checks._common import (
     FAIL,
     NOT_APPLICABLE,
     PASS,
     UNKNOWN,
     WARN,
+    ProofOutcome,
     as_list,
+    clause,
     iso,
     result,
 )
-from leadbadge.verifier.report import CheckResult, CheckStatus
+from leadbadge.verifier.checks._context import CheckContext, StatusMaterial
+from leadbadge.verifier.checks.status_authority import (
+    ListAuthority,
+    ListProofResult,
+    list_authority,
+)
+from leadbadge.verifier.keys import SUITE_RESOLVER
+from leadbadge.verifier.report import CheckResult
 
 __all__ = [
     "ListAuthority",
     "ListProofResult",
     "StatusMaterial",
+    "check_credential_status",
     "check_status",
     "list_authority",
-    "status_urls",
 ]
 
 # Bitstring Status List v1.0 §3.5 and VC Data Model 2.0 §7.1 problem types.
@@ -73,202 +76,6 @@ _PIN_LIST = (
     "with --online."
 )
 _REFRESH = "Refresh the pinned list with `leadbadge trust refresh` (or verify with --online)."
-
-
-@dataclass(frozen=True)
-class StatusMaterial:
-    """A status list the verifier has for one URL, and where it came from."""
-
-    url: str
-    #: The list document; None when it could not be had (``problem`` says why).
-    document: Mapping[str, Any] | None
-    #: Where it came from, for the report: "trust store (pinned from …)", "fetched from …".
-    source: str
-    #: When it was pinned or fetched (the only date an unsigned 1EdTech list has).
-    retrieved_at: datetime | None = None
-    problem: str | None = None
-
-
-@dataclass(frozen=True)
-class ListProofResult:
-    """What the list's proof showed: ``status`` pass, fail (code) or unknown (code)."""
-
-    status: CheckStatus
-    message: str
-    code: str | None = None
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ListAuthority:
-    """Who may issue the lists of one credential, and how their proofs are checked."""
-
-    #: True for an issuer id that stands for the credential's issuer.
-    same_issuer: Callable[[str], bool]
-    #: ``(list document, its issuer id) -> ListProofResult``.
-    check_proof: Callable[[Mapping[str, Any], str], ListProofResult]
-
-
-def status_urls(doc: Mapping[str, Any]) -> list[str]:
-    """The URLs of the lists a credential's status entries point to, in order, once each."""
-    urls: list[str] = []
-    for entry in as_list(doc.get("credentialStatus")):
-        if not isinstance(entry, Mapping):
-            continue
-        types = as_list(entry.get("type"))
-        url = entry.get("statusListCredential") if ENTRY_TYPE in types else None
-        if url is None and ONEEDTECH_TYPE in types:
-            url = entry.get("id")
-        if isinstance(url, str) and url and url not in urls:
-            urls.append(url)
-    return urls
-
-
-# --- the list's proof ------------------------------------------------------------------------
-
-
-def list_authority(
-    *,
-    pinned: PinnedIssuer | None,
-    credential_issuer: str | None,
-    credential_key: VerifyingKey | None,
-    allowed: frozenset[tuple[str, str]],
-) -> ListAuthority:
-    """Status list proofs checked the way the credential's own key is resolved.
-
-    The list must be issued by the credential's issuer (any identity of a pinned issuer). For a
-    pinned issuer the key must be in its pinned history and in use when the list was signed;
-    for an unpinned one (did:key, or 1EdTech's ``<issuer id>#<key>`` form) it must be the key
-    that signed the credential, since nothing else ties a key to that issuer.
-    """
-
-    def same_issuer(list_issuer: str) -> bool:
-        return list_issuer == credential_issuer or (
-            pinned is not None and pinned.has_identity(list_issuer)
-        )
-
-    def check(document: Mapping[str, Any], list_issuer: str) -> ListProofResult:
-        if not same_issuer(list_issuer):
-            return ListProofResult(
-                FAIL,
-                f"The status list is issued by {list_issuer}, not by the credential's issuer.",
-                "STATUS_LIST_WRONG_ISSUER",
-                {"listIssuer": list_issuer},
-            )
-        refusal: list[ListProofResult] = []
-
-        def resolve(vm_id: str, issuer_id: str, /) -> Any:
-            if pinned is not None:
-                # The pinned entry's own keys (for an accredited program: as its authority
-                # vouches for them), never another issuer's.
-                key = pinned.find_key(vm_id)
-                if key is None:
-                    why = (
-                        f"The status list is signed with {vm_id}, a key not pinned for its issuer."
-                    )
-                    refusal.append(
-                        ListProofResult(
-                            FAIL, why, "STATUS_LIST_WRONG_KEY", {"verificationMethod": vm_id}
-                        )
-                    )
-                    raise VerificationMethodError(why, verification_method=vm_id)
-                return key.verification_method(vm_id)
-            try:
-                method = _UNPINNED(vm_id, issuer_id)
-            except VerificationMethodError as error:
-                refusal.append(
-                    ListProofResult(
-                        UNKNOWN,
-                        f"The status list's key {vm_id} cannot be found offline: "
-                        f"{_clause(error.message)}",
-                        "STATUS_LIST_UNVERIFIABLE",
-                        {"verificationMethod": vm_id},
-                    )
-                )
-                raise
-            if credential_key is None or method.public_key != credential_key:
-                why = (
-                    f"The status list is signed with {vm_id}; for an issuer that is not pinned "
-                    "only the key that signed the credential is accepted."
-                )
-                code = "STATUS_LIST_WRONG_KEY" if credential_key else "STATUS_LIST_UNVERIFIABLE"
-                refusal.append(
-                    ListProofResult(
-                        FAIL if credential_key else UNKNOWN,
-                        why,
-                        code,
-                        {"verificationMethod": vm_id},
-                    )
-                )
-                raise VerificationMethodError(why, verification_method=vm_id)
-            return method
-
-        try:
-            verified = eddsa_rdfc_2022.verify(
-                document, issuer=list_issuer, resolver=resolve, allowed=allowed
-            )
-        except SignatureError:
-            return ListProofResult(
-                FAIL,
-                "The status list's signature does not match it: it was changed after signing.",
-                "STATUS_LIST_BAD_SIGNATURE",
-            )
-        except VerificationMethodError as error:
-            if refusal:
-                return refusal[0]
-            # The suite refused the key itself: another controller, or not an assertion key.
-            return ListProofResult(
-                FAIL,
-                f"The status list was not signed by its issuer: {_clause(error.message)}",
-                "STATUS_LIST_WRONG_KEY",
-            )
-        except UnsupportedProofError as error:
-            unsigned = not as_list(document.get("proof"))
-            return ListProofResult(
-                FAIL if unsigned else UNKNOWN,
-                "The status list has no proof, so nothing shows who made it."
-                if unsigned
-                else f"The status list's proof cannot be checked: {_clause(error.message)}",
-                "STATUS_LIST_UNSIGNED" if unsigned else "STATUS_LIST_UNVERIFIABLE",
-            )
-        except JsonLdError as error:
-            return ListProofResult(
-                FAIL,
-                f"The status list cannot be read strictly: {_clause(error.message)}",
-                "STATUS_LIST_MALFORMED",
-            )
-        except LeadbadgeError as error:
-            return ListProofResult(
-                FAIL,
-                f"The status list's proof is malformed: {_clause(error.message)}",
-                "STATUS_LIST_MALFORMED",
-            )
-        if pinned is not None and verified.created is not None:
-            key = pinned.find_key(verified.verification_method)
-            if key is not None and not key.valid_at(verified.created):
-                return ListProofResult(
-                    FAIL,
-                    f"The status list was signed on {iso(verified.created)} with a key that was "
-                    "not in use then.",
-                    "STATUS_LIST_WRONG_KEY",
-                    {"verificationMethod": verified.verification_method},
-                )
-        return ListProofResult(
-            PASS,
-            "The status list's signature matches.",
-            detail={"verificationMethod": verified.verification_method},
-        )
-
-    return ListAuthority(same_issuer=same_issuer, check_proof=check)
-
-
-_UNPINNED = eddsa_rdfc_2022.default_resolver()
-
-
-def _clause(message: str) -> str:
-    if len(message) > 1 and message[0].isupper() and message[1].islower():
-        return message[0].lower() + message[1:]
-    return message
 
 
 # --- one entry -------------------------------------------------------------------------------
@@ -329,7 +136,7 @@ def _material(ctx: _Context, url: str, detail: dict[str, Any]) -> StatusMaterial
     if material.document is None:
         return _Outcome(
             "unknown",
-            f"The status list {url} could not be had: {_clause(material.problem or 'unknown')}",
+            f"The status list {url} could not be had: {clause(material.problem or 'unknown')}",
             "STATUS_RETRIEVAL_FAILED",
             RETRIEVAL,
             "Try again later, or pin the list from a copy you trust.",
@@ -534,6 +341,39 @@ def _oneedtech_entry(ctx: _Context, raw: Mapping[str, Any]) -> _Outcome:
     return _judge(
         ctx, "revocation", credential_id in revocations.revoked, found.retrieved_at, detail
     )
+
+
+def check_credential_status(ctx: CheckContext, proof: ProofOutcome) -> CheckResult:
+    """The ``status`` check in the verifier's pipeline, for a credential whose proof did not fail.
+
+    The lists must come from the credential's issuer: the pinned entry (unless the trust store
+    could not be read), else the key that signed the credential (:func:`list_authority`).
+    """
+    authority = list_authority(
+        pinned=ctx.pinned if ctx.trust_problem is None else None,
+        credential_issuer=ctx.issuer_id,
+        credential_key=_credential_key(ctx, proof.result),
+        allowed=ctx.policy.allowed_proofs,
+    )
+    return check_status(
+        ctx.doc,
+        materials=ctx.status_materials,
+        authority=authority,
+        now=ctx.now,
+        max_age=ctx.policy.max_status_age,
+        skew=ctx.policy.max_clock_skew,
+    )
+
+
+def _credential_key(ctx: CheckContext, proof: CheckResult) -> VerifyingKey | None:
+    """The key that signed the credential, when the suite can name it without the store."""
+    vm = proof.detail.get("verificationMethod")
+    if proof.status not in (PASS, WARN) or not isinstance(vm, str) or ctx.issuer_id is None:
+        return None
+    try:
+        return SUITE_RESOLVER(vm, ctx.issuer_id).public_key
+    except LeadbadgeError:
+        return None
 
 
 # --- the check ------------------------------------------------------------------------------

@@ -1,35 +1,136 @@
-"""Issuer trust through accreditation, and the endorsements a credential carries.
+"""The issuer_trust check: is the issuer pinned, or accredited by an authority that is.
 
-A program the verifier has not pinned is trusted for a tier when an authority the verifier has
-pinned endorses the program's Achievement for it (:mod:`leadbadge.issuer.endorse`): the endorsement
-must verify as OB 3.0 "EndorsementCredential Verification" asks (conformance, proof by the
-authority's pinned key, status), have been valid when the credential was signed, and not be revoked
-now. Endorsements embedded in the credential's Achievement are verified the same way (OB 3.0
+The verifier's own decision, from its trust store: an issuer pinned there is trusted (for the
+tiers it published when pinned). A program the verifier has not pinned is trusted for a tier
+when an authority the verifier has pinned endorses the program's Achievement for it
+(:mod:`leadbadge.issuer.endorse`): the endorsement must verify as OB 3.0
+"EndorsementCredential Verification" asks (conformance, proof by the authority's pinned key,
+status), have been valid when the credential was signed, and not be revoked now. Endorsements
+embedded in the credential's Achievement are verified the same way (OB 3.0
 "OpenBadgeCredential Verification", last step) and reported; one that fails is a warning.
 docs/accreditation.md explains the rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from leadbadge.pathway import accreditation as acc
 from leadbadge.trust.accreditation import Accreditation, AccreditationEndorsement
-from leadbadge.verifier._checks import FAIL, PASS, UNKNOWN, WARN, as_list, iso, parse_date, result
-from leadbadge.verifier.report import CheckResult, CheckStatus, Verdict, VerificationReport
+from leadbadge.verifier.checks._common import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    WARN,
+    ProofOutcome,
+    achievement_id,
+    as_list,
+    iso,
+    parse_date,
+    result,
+)
+from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
+from leadbadge.verifier.keys import PIN_IT
+from leadbadge.verifier.report import CheckResult, CheckStatus, Verdict
 
-__all__ = ["EndorsementCheck", "embedded_endorsements", "judge_accreditation", "with_embedded"]
+__all__ = [
+    "EndorsementCheck",
+    "VerifyEndorsement",
+    "check_issuer_trust",
+    "embedded_endorsements",
+    "judge_accreditation",
+    "with_embedded",
+]
 
-#: Verifies one endorsement document with the verifier's trust store and policy, at ``now``.
-VerifyEndorsement = Callable[[Mapping[str, Any]], VerificationReport]
 #: Embedded endorsements verified per credential: each costs a signature check.
 MAX_EMBEDDED = 8
 # The checks of an endorsement judged here rather than by its own report: validity is judged
 # at the time the credential was signed, not now; an endorsement has no recipient.
 _JUDGED_HERE = frozenset({"validity", "recipient"})
+
+
+def check_issuer_trust(ctx: CheckContext, proof: ProofOutcome) -> CheckResult:
+    """The ``issuer_trust`` check of a credential whose proof did not fail."""
+    trust = _pinned_trust(ctx, proof.result)
+    if ctx.endorsements is None:
+        return trust
+    return with_embedded(trust, ctx.doc, ctx.endorsements, _signed_at(ctx, proof.result))
+
+
+def _signed_at(ctx: CheckContext, proof: CheckResult) -> datetime | None:
+    """When the credential says it was signed: its proof's time, else its validFrom."""
+    for name in ("created", "signedAt"):
+        when = parse_date(proof.detail.get(name))
+        if when is not None:
+            return when
+    return parse_date(ctx.doc.get("validFrom") or ctx.doc.get("issuanceDate"))
+
+
+def _pinned_trust(ctx: CheckContext, proof: CheckResult) -> CheckResult:
+    if ctx.accreditations and ctx.endorsements is not None and ctx.trust_problem is None:
+        return judge_accreditation(
+            ctx.accreditations,
+            achievement=achievement_id(ctx.doc),
+            signed_at=_signed_at(ctx, proof),
+            verify=ctx.endorsements,
+        )
+    if ctx.trust_problem is not None:
+        return result(
+            "issuer_trust",
+            UNKNOWN,
+            f"The trust store could not be read: {ctx.trust_problem}",
+            action="Repair or remove the damaged trust store entry.",
+            code="TRUST_STORE_ERROR",
+        )
+    if ctx.issuer_id is None:
+        return result(
+            "issuer_trust",
+            UNKNOWN,
+            "The credential names no issuer to look up.",
+            code="NOT_PINNED",
+        )
+    if ctx.pinned is None:
+        where = "" if ctx.trust_store_given else " (no trust store was given)"
+        return result(
+            "issuer_trust",
+            UNKNOWN,
+            f"The issuer {ctx.issuer_id} is not pinned in the trust store{where}, so who "
+            "issued the credential is not established.",
+            action=PIN_IT,
+            code="NOT_PINNED",
+        )
+    pinned = ctx.pinned
+    detail: dict[str, Any] = {
+        "name": pinned.name,
+        "source": pinned.source,
+        "pinnedAt": iso(pinned.pinned_at),
+    }
+    achievement = achievement_id(ctx.doc)
+    if pinned.achievements and achievement is not None:
+        tier = pinned.tier_of(achievement)
+        if tier is None:
+            return result(
+                "issuer_trust",
+                WARN,
+                f"The issuer {pinned.name or pinned.id} is pinned, but the achievement "
+                f"{achievement} is not one it published when it was pinned.",
+                action="Check that this issuer awards this achievement.",
+                code="UNKNOWN_ACHIEVEMENT",
+                **detail,
+            )
+        detail["tier"] = tier
+        return result(
+            "issuer_trust",
+            PASS,
+            f"The issuer {pinned.name or pinned.id} is pinned and publishes the tier {tier!r}.",
+            **detail,
+        )
+    return result(
+        "issuer_trust", PASS, f"The issuer {pinned.name or pinned.id} is pinned.", **detail
+    )
 
 
 @dataclass(frozen=True)
