@@ -17,7 +17,7 @@ import pytest
 from leadbadge.crypto import multibase as _multibase
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import SignatureError, VerificationMethodError
-from leadbadge.ld import jsonld
+from leadbadge.ld import expand as jsonld
 from leadbadge.proof.eddsa_rdfc_2022 import hash_data, proof_config, sign, verify
 from tests.conftest import interop_path
 

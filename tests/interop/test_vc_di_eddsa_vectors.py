@@ -23,7 +23,7 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.ld import jsonld
+from leadbadge.ld import expand as jsonld
 from leadbadge.proof import ed25519_signature_2020
 from leadbadge.proof.eddsa_rdfc_2022 import hash_data, proof_config, sign, verify
 from tests.conftest import interop_path

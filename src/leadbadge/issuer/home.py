@@ -44,7 +44,7 @@ from leadbadge.errors import (
     JsonLdError,
 )
 from leadbadge.issuer.ledger import Ledger, StatusChange
-from leadbadge.ld.jsonld import expand_strict
+from leadbadge.ld.expand import expand_strict
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.pathway import accreditation as acc
 from leadbadge.pathway.credential import (

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from leadbadge.ld import jsonld
+from leadbadge.ld import expand as jsonld
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.proof.eddsa_rdfc_2022 import KeyResolver, ProofVerification
 

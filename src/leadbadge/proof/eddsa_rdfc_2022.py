@@ -39,7 +39,7 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.ld import jsonld
+from leadbadge.ld import expand as jsonld
 from leadbadge.proof._common import (
     as_list,
     format_date_time_stamp,

@@ -16,7 +16,7 @@ from typing import Any
 from leadbadge.conformance import rules as conformance
 from leadbadge.conformance.rules import ConformanceProblem
 from leadbadge.errors import CanonicalizationLimitError, ContextNotAllowedError, JsonLdError
-from leadbadge.ld import jsonld
+from leadbadge.ld import expand as jsonld
 from leadbadge.pathway.credential import matches_identity
 from leadbadge.verifier.report import CHECK_TITLES, CheckResult, CheckStatus
 

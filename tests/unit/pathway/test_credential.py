@@ -641,10 +641,10 @@ def test_every_emitted_term_is_defined_by_the_contexts() -> None:
 
 
 def test_strict_json_ld_processing_accepts_the_output() -> None:
-    jsonld = pytest.importorskip("leadbadge.ld.jsonld", reason="the strict JSON-LD layer is absent")
+    jsonld = pytest.importorskip("leadbadge.ld.expand", reason="the strict JSON-LD layer is absent")
     expand_strict = getattr(jsonld, "expand_strict", None)
     if expand_strict is None:
-        pytest.skip("leadbadge.ld.jsonld has no expand_strict")
+        pytest.skip("leadbadge.ld.expand has no expand_strict")
     expand_strict(_build(credential_schema=True))
     for _, credential in _default_tier_credentials():
         expand_strict(credential)

@@ -20,7 +20,7 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.ld import jsonld
+from leadbadge.ld import expand as jsonld
 from leadbadge.proof import eddsa_rdfc_2022 as suite
 from leadbadge.proof.eddsa_rdfc_2022 import (
     DEFAULT_ALLOWED,

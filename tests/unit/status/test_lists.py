@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from leadbadge.errors import InputError
-from leadbadge.ld import jsonld
+from leadbadge.ld import expand as jsonld
 from leadbadge.status import lists as status
 from leadbadge.status.lists import (
     MIN_LIST_BITS,

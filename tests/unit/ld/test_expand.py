@@ -22,8 +22,8 @@ from leadbadge.errors import (
     JsonLdError,
     UndefinedTermError,
 )
-from leadbadge.ld import jsonld
-from leadbadge.ld.jsonld import ContextLoader, canonicalize, context_urls, expand_strict
+from leadbadge.ld import expand as jsonld
+from leadbadge.ld.expand import ContextLoader, canonicalize, context_urls, expand_strict
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 V1 = "https://www.w3.org/2018/credentials/v1"
