@@ -1,4 +1,4 @@
-"""Strict offline JSON-LD: the one context loader, strict expansion, bounded RDFC-1.0 N-Quads.
+"""Strict offline JSON-LD expansion: input checks, and pyld driven to refuse what it would drop.
 
 What "strict" means, and why, is in docs/proofs.md. In short: a Data Integrity signature covers
 the canonical N-Quads of a document, not its JSON. Anything in the JSON that does not reach the
@@ -8,24 +8,19 @@ fallback, an IRI written in place of a term, an inline ``@context``) is content 
 vouches for. Every such case is refused with a typed error instead of being processed.
 
 pyld does the JSON-LD expansion, driven through a subclass that turns its silent drops into
-errors; the RDF dataset and its RDFC-1.0 canonicalization are computed here, with work bounds.
+errors; the RDF dataset (:mod:`leadbadge.ld.nquads`) and its RDFC-1.0 canonicalization
+(:mod:`leadbadge.ld.rdfc10`) are computed by leadbadge, with work bounds.
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
 import math
 import re
-import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, Final
 
 from pyld import jsonld as _pyld
-from pyld.context_resolver import ContextResolver as _ContextResolver
 
-from leadbadge import _resources
 from leadbadge.errors import (
     CanonicalizationLimitError,
     ContextNotAllowedError,
@@ -33,19 +28,15 @@ from leadbadge.errors import (
     LeadbadgeError,
     UndefinedTermError,
 )
+from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
+from leadbadge.ld.nquads import Quad, QuadBuilder
 
 __all__ = [
-    "DEFAULT_LOADER",
-    "MAX_BLANK_NODES",
     "MAX_JSON_DEPTH",
     "MAX_JSON_TEXT",
     "MAX_JSON_VALUES",
-    "MAX_NDEGREE_WORK",
-    "MAX_QUADS",
-    "ContextLoader",
-    "canonicalize",
-    "context_urls",
     "expand_strict",
+    "expand_to_quads",
 ]
 
 #: Deepest JSON nesting accepted (credentials nest about ten levels).
@@ -54,19 +45,6 @@ MAX_JSON_DEPTH: Final = 64
 MAX_JSON_VALUES: Final = 100_000
 #: Most characters in all the strings (keys and values) of one document.
 MAX_JSON_TEXT: Final = 8 * 1024 * 1024
-#: Most RDF quads one document may produce.
-MAX_QUADS: Final = 20_000
-#: Most blank nodes one document may produce.
-MAX_BLANK_NODES: Final = 5_000
-#: Work units RDFC-1.0 may spend on blank nodes that their own quads do not tell apart (one unit
-#: is roughly one N-degree hash call or one permutation tried, weighted by size; about 10 µs).
-#: Most credentials need none; the OB 3.0 "complete" example with four embedded endorsements
-#: needs 44; a clique of seven interlinked look-alike blank nodes exhausts it in under a second.
-MAX_NDEGREE_WORK: Final = 100_000
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: Vocabularies that VC contexts use as catch-alls for terms nobody defined. A property or type
 #: in them is undefined by construction, whatever context put it there.
@@ -81,9 +59,6 @@ _UNDEFINED_VOCABULARIES: Final = (
 #: not at all) while the signed N-Quads stay the same. No credential needs them.
 _DOCUMENT_KEYWORDS: Final = frozenset({"@context", "@id", "@type", "@value", "@language", "@graph"})
 _MAX_MEMOIZED_CONTEXTS: Final = 2_000
-_RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-_RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
-_RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f]*\Z")
 _BLANK_NODE = re.compile(r"_:[^\x00-\x20\x7f]+\Z")
 _BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
@@ -99,93 +74,6 @@ def _is_node_id(value: object) -> bool:
     return isinstance(value, str) and bool(
         _BLANK_NODE.match(value) if value.startswith("_:") else _ABSOLUTE_IRI.match(value)
     )
-
-
-# --- The loader -------------------------------------------------------------------------------
-
-
-class ContextLoader:
-    """The JSON-LD document loader: serves the contexts the package ships, refuses every other URL.
-
-    One loader keeps pyld's processed contexts warm across calls, keyed by URL; each URL maps to
-    exactly one document, so a cached context can never stand in for another version. It is safe
-    to share between threads (processing holds the loader's lock).
-
-    ``extra`` adds contexts by URL and ``trusted_vocabularies`` lets terms that fall back to the
-    named ``@vocab`` IRIs count as defined. Both exist for tests against published vectors that
-    use contexts leadbadge does not ship (the W3C examples context is a single ``@vocab``); they
-    cannot replace a shipped context.
-    """
-
-    def __init__(
-        self,
-        extra: Mapping[str, Any] | None = None,
-        *,
-        trusted_vocabularies: Collection[str] = (),
-    ) -> None:
-        shipped = _resources.context_index()
-        extra = dict(extra or {})
-        clash = sorted(set(extra) & set(shipped))
-        if clash:
-            raise ValueError(f"extra contexts may not replace shipped contexts: {clash}")
-        for url, document in extra.items():
-            if not isinstance(document, Mapping) or "@context" not in document:
-                raise ValueError(f"extra context {url!r} is not a JSON-LD context document")
-        self._extra: dict[str, Any] = copy.deepcopy(extra)
-        self._urls = frozenset(shipped) | frozenset(extra)
-        self.trusted_vocabularies: frozenset[str] = frozenset(trusted_vocabularies)
-        # pyld's resolved-context cache; keys are context URLs and canonical JSON of scoped
-        # contexts from the documents above, so it stays small and is never shared with pyld's
-        # module-level cache (other users of pyld keep their own loader and cache).
-        self._cache: dict[str, Any] = {}
-        self._processed: dict[tuple[object, ...], tuple[Any, Any]] = {}
-        self._lock = threading.RLock()
-
-    @property
-    def urls(self) -> frozenset[str]:
-        """Every context URL this loader serves."""
-        return self._urls
-
-    def allows(self, url: str) -> bool:
-        """True if this loader serves ``url``."""
-        return url in self._urls
-
-    def document(self, url: str) -> Any:
-        """A fresh copy of the context document for ``url``, or ``ContextNotAllowedError``."""
-        if url in self._extra:
-            return copy.deepcopy(self._extra[url])
-        if url not in self._urls:
-            raise ContextNotAllowedError(url)
-        # pyld may rewrite relative URLs inside a context in place: hand it a copy, never the
-        # cached shipped document.
-        return copy.deepcopy(_resources.context_document(url))
-
-    def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
-        """pyld's document-loader interface."""
-        # "static" lets pyld keep the resolved context in the loader's cache: these documents
-        # never change (shipped files are checked against their sha256 when first read).
-        return {
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": self.document(url),
-            "tag": "static",
-        }
-
-    def _options(self) -> dict[str, Any]:
-        return {
-            "documentLoader": self,
-            "contextResolver": _ContextResolver(self._cache, self),
-            # No base IRI: a relative reference stays relative, so it is caught below instead
-            # of being resolved against pyld's placeholder base.
-            "base": None,
-            "processingMode": "json-ld-1.1",
-            "isFrame": False,
-            "keepFreeFloatingNodes": False,
-            "extractAllScripts": False,
-        }
-
-
-DEFAULT_LOADER: Final = ContextLoader()
 
 
 # --- Input checks -----------------------------------------------------------------------------
@@ -239,23 +127,6 @@ def _checked_copy(document: object) -> dict[str, Any]:
 
     copied: dict[str, Any] = copy_value(document, 0, "")
     return copied
-
-
-def context_urls(document: Mapping[str, Any]) -> list[str]:
-    """Every context URL ``document`` names (top-level and nested ``@context``), in order."""
-    found: dict[str, None] = {}
-    stack: list[object] = [document]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, Mapping):
-            ctx = value.get("@context")
-            for item in ctx if isinstance(ctx, list) else [ctx]:
-                if isinstance(item, str):
-                    found.setdefault(item, None)
-            stack.extend(reversed([v for k, v in value.items() if k != "@context"]))
-        elif isinstance(value, list):
-            stack.extend(reversed(value))
-    return list(found)
 
 
 # --- Strict expansion -------------------------------------------------------------------------
@@ -601,79 +472,6 @@ def _check_vocabulary_iri(iri: object, path: str) -> None:
         raise UndefinedTermError(iri.split("#", 1)[1], path=path or "/")
 
 
-class _QuadBuilder:
-    """The RDF dataset of an expanded document (JSON-LD 1.1 "Deserialize JSON-LD to RDF").
-
-    Written here rather than taken from pyld because pyld's node map compares every new value
-    with every value already on the property, which is quadratic in hostile input; and because
-    here nothing is skipped silently: the checks above guarantee every statement has an RDF form.
-    """
-
-    def __init__(self, processor: _StrictProcessor, options: dict[str, Any]) -> None:
-        self._processor = processor
-        self._options = options
-        self._labels: dict[str, str] = {}
-        self._fresh = 0
-        self.quads: set[_Quad] = set()
-
-    def build(self, expanded: list[Any]) -> list[_Quad]:
-        for node in expanded:
-            self._node(node, None)
-        return list(self.quads)
-
-    def _add(self, quad: _Quad) -> None:
-        self.quads.add(quad)
-        if len(self.quads) > MAX_QUADS:
-            raise CanonicalizationLimitError(
-                f"The document produces more than {MAX_QUADS} RDF statements."
-            )
-
-    def _blank(self) -> _Term:
-        self._fresh += 1
-        return ("B", f"_:g{self._fresh}")
-
-    def _reference(self, ref: str) -> _Term:
-        if not ref.startswith("_:"):
-            return ("I", ref)
-        # Document labels and generated ones live in separate name spaces.
-        label = self._labels.get(ref)
-        if label is None:
-            label = self._labels[ref] = f"_:d{len(self._labels)}"
-        return ("B", label)
-
-    def _node(self, node: dict[str, Any], graph: _Term | None) -> _Term:
-        subject = self._reference(node["@id"]) if "@id" in node else self._blank()
-        for type_iri in node.get("@type", ()):
-            self._add((subject, ("I", _RDF_TYPE), ("I", type_iri), graph))
-        for prop, values in node.items():
-            if prop.startswith("@"):
-                continue
-            for value in values:
-                self._add((subject, ("I", prop), self._object(value, graph), graph))
-        for inner in node.get("@graph", ()):
-            self._node(inner, subject)
-        return subject
-
-    def _object(self, item: dict[str, Any], graph: _Term | None) -> _Term:
-        if "@value" in item:
-            literal = self._processor._object_to_rdf(item, None, [], self._options)
-            return _rdf_term(literal)
-        if "@list" in item:
-            return self._list(item["@list"], graph)
-        return self._node(item, graph)
-
-    def _list(self, items: list[Any], graph: _Term | None) -> _Term:
-        if not items:
-            return ("I", _RDF_NIL)
-        head = current = self._blank()
-        for position, item in enumerate(items):
-            self._add((current, ("I", _RDF_FIRST), self._object(item, graph), graph))
-            following = self._blank() if position + 1 < len(items) else ("I", _RDF_NIL)
-            self._add((current, ("I", _RDF_REST), following, graph))
-            current = following
-        return head
-
-
 def _pyld_error(exc: Exception) -> LeadbadgeError:
     """Our error for a pyld failure; a LeadbadgeError raised inside pyld (the loader) wins."""
     seen: set[int] = set()
@@ -690,7 +488,11 @@ def _pyld_error(exc: Exception) -> LeadbadgeError:
     return JsonLdError(f"JSON-LD processing refused the document: {text}.")
 
 
-def _expand(document: Mapping[str, Any], loader: ContextLoader) -> tuple[list[Any], list[_Quad]]:
+def expand_to_quads(
+    document: Mapping[str, Any], *, loader: ContextLoader | None = None
+) -> tuple[list[dict[str, Any]], list[Quad]]:
+    """Strict expansion of ``document`` and the RDF quads of what it expands to, each once."""
+    loader = loader or DEFAULT_LOADER
     doc = _checked_copy(document)
     with loader._lock:
         processor = _StrictProcessor(loader)
@@ -702,7 +504,7 @@ def _expand(document: Mapping[str, Any], loader: ContextLoader) -> tuple[list[An
                 expanded = expanded["@graph"]
             expanded = _pyld.JsonLdProcessor.arrayify(expanded)
             _check_expanded(expanded)
-            quads = _QuadBuilder(processor, options).build(expanded)
+            quads = QuadBuilder(processor, options).build(expanded)
         except (_pyld.JsonLdError, ValueError, TypeError, KeyError, AttributeError) as exc:
             # pyld reports bad input with its own error or, on some paths, a plain exception.
             raise _pyld_error(exc) from None
@@ -715,252 +517,5 @@ def expand_strict(
     document: Mapping[str, Any], *, loader: ContextLoader | None = None
 ) -> list[dict[str, Any]]:
     """JSON-LD expansion that refuses anything it would drop, alias, or leave undefined."""
-    expanded, _ = _expand(document, loader or DEFAULT_LOADER)
+    expanded, _ = expand_to_quads(document, loader=loader)
     return expanded
-
-
-def canonicalize(document: Mapping[str, Any], *, loader: ContextLoader | None = None) -> str:
-    """Strict expansion, then the RDFC-1.0 canonical N-Quads of the document (bounded work)."""
-    _, quads = _expand(document, loader or DEFAULT_LOADER)
-    return _Rdfc10(quads).canonical_nquads()
-
-
-# --- RDF terms and canonical N-Quads ----------------------------------------------------------
-
-#: ("I", iri) | ("B", label) | ("L", lexical form, datatype, language)
-_Term = tuple[str, ...]
-_Quad = tuple[_Term, _Term, _Term, _Term | None]
-
-_ESCAPES: Final = {
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-    '"': '\\"',
-    "\\": "\\\\",
-}
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
-
-
-def _node_term(value: str) -> _Term:
-    return ("B", value) if value.startswith("_:") else ("I", value)
-
-
-def _rdf_term(obj: Mapping[str, Any]) -> _Term:
-    if obj["type"] == "literal":
-        language = obj.get("language") or ""
-        datatype = _RDF_LANGSTRING if language else obj["datatype"] or _XSD_STRING
-        return ("L", obj["value"], datatype, language)
-    return _node_term(obj["value"])
-
-
-def _serialize(term: _Term, label: str | None = None) -> str:
-    kind = term[0]
-    if kind == "I":
-        return f"<{term[1]}>"
-    if kind == "B":
-        return label if label is not None else term[1]
-    text = '"' + _NEEDS_ESCAPE.sub(_escape_char, term[1]) + '"'
-    if term[3]:
-        return f"{text}@{term[3]}"
-    if term[2] != _XSD_STRING:
-        return f"{text}^^<{term[2]}>"
-    return text
-
-
-class _Issuer:
-    """RDFC-1.0 identifier issuer: a prefix and the identifiers issued, in order."""
-
-    __slots__ = ("issued", "prefix")
-
-    def __init__(self, prefix: str, issued: dict[str, str] | None = None) -> None:
-        self.prefix = prefix
-        self.issued: dict[str, str] = issued if issued is not None else {}
-
-    def issue(self, existing: str) -> str:
-        found = self.issued.get(existing)
-        if found is None:
-            found = self.issued[existing] = f"{self.prefix}{len(self.issued)}"
-        return found
-
-    def copy(self) -> _Issuer:
-        return _Issuer(self.prefix, dict(self.issued))
-
-
-@dataclass
-class _NDegreeResult:
-    hash: str
-    issuer: _Issuer
-
-
-class _Rdfc10:
-    """RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation 2024) with a work bound."""
-
-    def __init__(self, quads: Sequence[_Quad]) -> None:
-        self.quads = list(quads)
-        self.by_node: dict[str, list[_Quad]] = {}
-        for quad in self.quads:
-            for term in (quad[0], quad[2], quad[3]):
-                if term is not None and term[0] == "B":
-                    entries = self.by_node.setdefault(term[1], [])
-                    if not entries or entries[-1] is not quad:
-                        entries.append(quad)
-        if len(self.by_node) > MAX_BLANK_NODES:
-            raise CanonicalizationLimitError(
-                f"The document produces more than {MAX_BLANK_NODES} blank nodes."
-            )
-        self.canonical = _Issuer("_:c14n")
-        self.first_degree: dict[str, str] = {}
-        self.work = 0
-
-    def canonical_nquads(self) -> str:
-        """Steps 1-5 of §4.4, then the sorted canonical N-Quads (§4.4.3 step 7)."""
-        by_hash: dict[str, list[str]] = {}
-        for node in self.by_node:
-            by_hash.setdefault(self._hash_first_degree(node), []).append(node)
-        shared: list[tuple[str, list[str]]] = []
-        for node_hash in sorted(by_hash):
-            nodes = by_hash[node_hash]
-            if len(nodes) == 1:
-                self.canonical.issue(nodes[0])
-            else:
-                shared.append((node_hash, nodes))
-        for _, nodes in shared:
-            results: list[_NDegreeResult] = []
-            for node in nodes:
-                if node in self.canonical.issued:
-                    continue
-                temporary = _Issuer("_:b")
-                temporary.issue(node)
-                results.append(self._hash_n_degree(node, temporary))
-            for result in sorted(results, key=lambda r: r.hash):
-                for existing in result.issuer.issued:
-                    self.canonical.issue(existing)
-        labels = self.canonical.issued
-        lines = sorted(self._line(quad, labels) for quad in self.quads)
-        return "".join(lines)
-
-    def _line(self, quad: _Quad, labels: Mapping[str, str]) -> str:
-        parts = [
-            _serialize(term, labels.get(term[1]) if term[0] == "B" else None)
-            for term in quad
-            if term is not None
-        ]
-        return " ".join(parts) + " .\n"
-
-    def _hash_first_degree(self, node: str) -> str:
-        """§4.6: hash of the node's quads with itself as ``_:a`` and other blank nodes ``_:z``."""
-        found = self.first_degree.get(node)
-        if found is not None:
-            return found
-        lines = []
-        for quad in self.by_node[node]:
-            parts = [
-                _serialize(term, ("_:a" if term[1] == node else "_:z") if term[0] == "B" else None)
-                for term in quad
-                if term is not None
-            ]
-            lines.append(" ".join(parts) + " .\n")
-        lines.sort()
-        found = self.first_degree[node] = hashlib.sha256("".join(lines).encode()).hexdigest()
-        return found
-
-    def _hash_related(self, related: str, quad: _Quad, issuer: _Issuer, position: str) -> str:
-        """§4.7 Hash Related Blank Node."""
-        identifier = (
-            self.canonical.issued.get(related)
-            or issuer.issued.get(related)
-            or self._hash_first_degree(related)
-        )
-        text = position
-        if position != "g":
-            text += f"<{quad[1][1]}>"
-        return hashlib.sha256((text + identifier).encode()).hexdigest()
-
-    def _spend(self, units: int = 1) -> None:
-        self.work += units
-        if self.work > MAX_NDEGREE_WORK:
-            raise CanonicalizationLimitError(
-                "Canonicalizing the document needs more work than leadbadge allows "
-                f"({MAX_NDEGREE_WORK} steps); it has too many blank nodes that look alike."
-            )
-
-    def _hash_n_degree(self, node: str, issuer: _Issuer) -> _NDegreeResult:
-        """§4.8 Hash N-Degree Quads; each call and each permutation tried costs work units."""
-        self._spend(1 + len(self.by_node[node]) // 8)
-        related_by_hash: dict[str, list[str]] = {}
-        for quad in self.by_node[node]:
-            for term, position in ((quad[0], "s"), (quad[2], "o"), (quad[3], "g")):
-                if term is not None and term[0] == "B" and term[1] != node:
-                    related_hash = self._hash_related(term[1], quad, issuer, position)
-                    related_by_hash.setdefault(related_hash, []).append(term[1])
-        data = hashlib.sha256()
-        for related_hash in sorted(related_by_hash):
-            data.update(related_hash.encode())
-            chosen_path = ""
-            chosen_issuer: _Issuer | None = None
-            for permutation in _permutations(related_by_hash[related_hash]):
-                self._spend(1 + (len(permutation) + len(issuer.issued)) // 16)
-                issuer_copy = issuer.copy()
-                path = ""
-                recursion: list[str] = []
-                skip = False
-                for related in permutation:
-                    canonical = self.canonical.issued.get(related)
-                    if canonical is not None:
-                        path += canonical
-                    else:
-                        if related not in issuer_copy.issued:
-                            recursion.append(related)
-                        path += issuer_copy.issue(related)
-                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
-                        skip = True
-                        break
-                if skip:
-                    continue
-                for related in recursion:
-                    result = self._hash_n_degree(related, issuer_copy)
-                    path += issuer_copy.issue(related)
-                    path += f"<{result.hash}>"
-                    issuer_copy = result.issuer
-                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
-                        skip = True
-                        break
-                if skip:
-                    continue
-                if not chosen_path or path < chosen_path:
-                    chosen_path = path
-                    chosen_issuer = issuer_copy
-            data.update(chosen_path.encode())
-            assert chosen_issuer is not None  # noqa: S101 -- the first permutation always sets it
-            issuer = chosen_issuer
-        return _NDegreeResult(data.hexdigest(), issuer)
-
-
-def _permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
-    """Each distinct ordering of ``items`` once (lexicographic "next permutation").
-
-    A node can be related to the same blank node through several quads with the same hash
-    (a graph name, typically); orderings that differ only by swapping equal items give the same
-    path, so like rdf-canonize's permuter this yields them once. The minimum path wins whatever
-    the order of enumeration.
-    """
-    current = sorted(items)
-    while True:
-        yield tuple(current)
-        pivot = len(current) - 2
-        while pivot >= 0 and current[pivot] >= current[pivot + 1]:
-            pivot -= 1
-        if pivot < 0:
-            return
-        swap = len(current) - 1
-        while current[swap] <= current[pivot]:
-            swap -= 1
-        current[pivot], current[swap] = current[swap], current[pivot]
-        current[pivot + 1 :] = reversed(current[pivot + 1 :])

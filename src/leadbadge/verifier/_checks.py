@@ -16,7 +16,7 @@ from typing import Any
 from leadbadge.conformance import rules as conformance
 from leadbadge.conformance.rules import ConformanceProblem
 from leadbadge.errors import CanonicalizationLimitError, ContextNotAllowedError, JsonLdError
-from leadbadge.ld import expand as jsonld
+from leadbadge.ld.expand import expand_strict
 from leadbadge.pathway.credential import matches_identity
 from leadbadge.verifier.report import CHECK_TITLES, CheckResult, CheckStatus
 
@@ -246,7 +246,7 @@ def check_format(doc: Mapping[str, Any], shape: Sequence[ConformanceProblem]) ->
 
 def check_jsonld(doc: Mapping[str, Any]) -> CheckResult:
     try:
-        jsonld.expand_strict(doc)
+        expand_strict(doc)
     except ContextNotAllowedError as error:
         return result(
             "jsonld",
