@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -44,6 +44,10 @@ class _Issuer:
 class _NDegreeResult:
     hash: str
     issuer: _Issuer
+
+
+#: The arguments of one recursive Hash N-Degree Quads call: a blank node and an issuer.
+_NDegreeCall = tuple[str, _Issuer]
 
 
 class _Rdfc10:
@@ -139,7 +143,36 @@ class _Rdfc10:
             )
 
     def _hash_n_degree(self, node: str, issuer: _Issuer) -> _NDegreeResult:
-        """§4.8 Hash N-Degree Quads; each call and each permutation tried costs work units."""
+        """§4.8 Hash N-Degree Quads, its recursion run on an explicit stack.
+
+        The algorithm recurses once per blank node along a path of look-alike blank nodes, so a
+        long ring or chain would exhaust Python's stack before the work bound stops it; here each
+        pending call is a generator on a list, and only the work bound limits the depth.
+        """
+        calls: list[Generator[_NDegreeCall, _NDegreeResult | None, _NDegreeResult]] = [
+            self._n_degree_steps(node, issuer)
+        ]
+        sent: _NDegreeResult | None = None
+        while True:
+            try:
+                call = calls[-1].send(sent)
+            except StopIteration as finished:
+                calls.pop()
+                if not calls:
+                    result: _NDegreeResult = finished.value
+                    return result
+                sent = finished.value
+                continue
+            calls.append(self._n_degree_steps(*call))
+            sent = None
+
+    def _n_degree_steps(
+        self, node: str, issuer: _Issuer
+    ) -> Generator[_NDegreeCall, _NDegreeResult | None, _NDegreeResult]:
+        """The body of §4.8; each call and each permutation tried costs work units.
+
+        Where the algorithm recurses it yields the call's arguments and is sent its result.
+        """
         self._spend(1 + len(self.by_node[node]) // 8)
         related_by_hash: dict[str, list[str]] = {}
         for quad in self.by_node[node]:
@@ -172,7 +205,8 @@ class _Rdfc10:
                 if skip:
                     continue
                 for related in recursion:
-                    result = self._hash_n_degree(related, issuer_copy)
+                    result = yield related, issuer_copy
+                    assert result is not None  # noqa: S101 -- _hash_n_degree sends every result
                     path += issuer_copy.issue(related)
                     path += f"<{result.hash}>"
                     issuer_copy = result.issuer

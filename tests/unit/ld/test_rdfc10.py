@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from pyld import jsonld as pyld
 
-from leadbadge.errors import CanonicalizationLimitError
+from leadbadge.errors import CanonicalizationLimitError, JsonLdError
 from leadbadge.ld import rdfc10
 from leadbadge.ld.canonical import canonicalize
 from leadbadge.ld.contexts import DEFAULT_LOADER
 from tests.unit.ld._badges import V2, badge
+
+EX = "http://example.org/vocab#"
 
 # --- Limits -----------------------------------------------------------------------------------
 
@@ -67,6 +69,71 @@ def test_long_cycle_of_look_alike_blank_nodes_stops_quickly() -> None:
     assert time.perf_counter() - started < 3.0
 
 
+def _ring(size: int) -> list[Any]:
+    """Blank nodes each linked to the next, the last to the first: all look alike."""
+    return [
+        (("B", f"_:n{i}"), ("I", EX + "next"), ("B", f"_:n{(i + 1) % size}"), None)
+        for i in range(size)
+    ]
+
+
+class _CountedRdfc10(rdfc10._Rdfc10):
+    """RDFC-1.0 counting its Hash N-Degree Quads calls and the deepest pending recursion."""
+
+    def __init__(self, quads: list[Any]) -> None:
+        super().__init__(quads)
+        self.calls = 0
+        self.pending = 0
+        self.deepest = 0
+
+    def _n_degree_steps(self, node: str, issuer: Any) -> Any:
+        self.calls += 1
+        self.pending += 1
+        self.deepest = max(self.deepest, self.pending)
+        try:
+            return (yield from super()._n_degree_steps(node, issuer))
+        finally:
+            self.pending -= 1
+
+
+def test_a_ring_of_1000_look_alike_blank_nodes_ends_in_the_work_bound() -> None:
+    # Each N-degree call recurses into the next node of the ring, 1,000 deep: this used to
+    # end in RecursionError before the work bound was reached.
+    rdfc = _CountedRdfc10(_ring(1000))
+    with pytest.raises(CanonicalizationLimitError, match="more work"):
+        rdfc.canonical_nquads()
+    # Work stops at the bound: the last step is at most one call or permutation's weight.
+    assert rdfc.work <= rdfc10.MAX_NDEGREE_WORK + 1 + 2 * 1000 // 8
+    assert rdfc.calls <= rdfc10.MAX_NDEGREE_WORK
+    assert rdfc.deepest >= 999  # the recursion did go round the ring, without the stack
+
+
+def test_a_ring_within_the_work_bound_canonicalizes_as_pyld_does() -> None:
+    quads = _ring(40)
+    rdfc = _CountedRdfc10(quads)
+    canonical = rdfc.canonical_nquads()
+    assert rdfc.deepest >= 39
+    assert rdfc.work <= rdfc10.MAX_NDEGREE_WORK
+    nquads = "".join(f"{s[1]} <{p[1]}> {o[1]} .\n" for s, p, o, _ in quads)
+    options = {"algorithm": "URDNA2015", "inputFormat": "application/n-quads"}
+    assert canonical == pyld.normalize(nquads, options | {"format": "application/n-quads"})
+
+
+def test_a_ring_of_1000_blank_nodes_in_a_credential_ends_in_a_typed_error() -> None:
+    size = 1000
+    doc = _clique(0)
+    doc["credentialSubject"] = [
+        {
+            "id": f"_:n{i}",
+            "type": "VerifiableCredential",
+            "credentialSubject": [f"_:n{(i + 1) % size}"],
+        }
+        for i in range(size)
+    ]
+    with pytest.raises(JsonLdError):  # never RecursionError
+        canonicalize(doc)
+
+
 def test_too_many_blank_nodes_are_refused() -> None:
     doc = badge()
     doc["evidence"] = [{"type": ["Evidence"], "name": f"e{i}"} for i in range(5001)]
@@ -75,8 +142,6 @@ def test_too_many_blank_nodes_are_refused() -> None:
 
 
 # --- RDFC-1.0 ---------------------------------------------------------------------------------
-
-EX = "http://example.org/vocab#"
 
 
 def _quads(*rows: tuple[str, str, str, str | None]) -> list[Any]:
