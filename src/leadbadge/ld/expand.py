@@ -33,6 +33,7 @@ from leadbadge.ld.nquads import Quad, QuadBuilder
 
 __all__ = [
     "MAX_JSON_DEPTH",
+    "MAX_JSON_INTEGER",
     "MAX_JSON_TEXT",
     "MAX_JSON_VALUES",
     "expand_strict",
@@ -45,6 +46,10 @@ MAX_JSON_DEPTH: Final = 64
 MAX_JSON_VALUES: Final = 100_000
 #: Most characters in all the strings (keys and values) of one document.
 MAX_JSON_TEXT: Final = 8 * 1024 * 1024
+#: Largest magnitude of a JSON integer (a signed 64-bit integer). Beyond 2**53 JavaScript
+#: readers round integers, from 10**21 JSON-LD signs them as rounded doubles, and beyond about
+#: 10**308 it cannot convert them at all; no credential needs such numbers.
+MAX_JSON_INTEGER: Final = 2**63 - 1
 
 #: Vocabularies that VC contexts use as catch-alls for terms nobody defined. A property or type
 #: in them is undefined by construction, whatever context put it there.
@@ -62,6 +67,7 @@ _MAX_MEMOIZED_CONTEXTS: Final = 2_000
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f]*\Z")
 _BLANK_NODE = re.compile(r"_:[^\x00-\x20\x7f]+\Z")
 _BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _is_absolute_iri(value: object) -> bool:
@@ -79,8 +85,30 @@ def _is_node_id(value: object) -> bool:
 # --- Input checks -----------------------------------------------------------------------------
 
 
+def _printable(path: str) -> str:
+    """``path`` with lone surrogates escaped, so a message about them can be printed."""
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _check_text(value: str, path: str, what: str) -> None:
+    # A lone surrogate is not Unicode text: it has no UTF-8 form, so the N-Quads holding it
+    # cannot be hashed, and JSON parsers replace or refuse it.
+    found = _SURROGATE.search(value)
+    if found is not None:
+        shown = _printable(path) or "/"
+        raise JsonLdError(
+            f"The {what} at {shown} holds a lone surrogate (U+{ord(found.group()):04X}), "
+            "which is not Unicode text and cannot be signed.",
+            path=_printable(path),
+        )
+
+
 def _checked_copy(document: object) -> dict[str, Any]:
-    """A plain-JSON copy of ``document``; refuses non-JSON values and oversized input."""
+    """A plain-JSON copy of ``document``; refuses non-JSON values and oversized input.
+
+    Also refused here, before any processing: integers beyond ``MAX_JSON_INTEGER`` and text
+    with lone surrogates, which JSON-LD processing and hashing cannot handle.
+    """
     if not isinstance(document, Mapping):
         raise JsonLdError("A JSON-LD document must be a JSON object.")
     count = 0
@@ -103,8 +131,18 @@ def _checked_copy(document: object) -> dict[str, Any]:
                 raise CanonicalizationLimitError(
                     f"The document has more than {MAX_JSON_TEXT} characters of text."
                 )
+            _check_text(value, path, "text")
             return value
-        if value is None or isinstance(value, bool | int):
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            if not -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER:
+                raise JsonLdError(
+                    f"The integer at {path or '/'} is outside the signed 64-bit range: JSON "
+                    "readers do not all hold it exactly, and JSON-LD would sign it rounded or "
+                    "not at all.",
+                    path=path,
+                )
             return value
         if isinstance(value, float):
             if not math.isfinite(value):
@@ -116,6 +154,7 @@ def _checked_copy(document: object) -> dict[str, Any]:
                 if not isinstance(key, str):
                     raise JsonLdError(f"A JSON object key at {path or '/'} is not a string.")
                 text += len(key)
+                _check_text(key, f"{path}/{key}", "key")
                 out[key] = copy_value(item, depth + 1, f"{path}/{key}")
             return out
         if isinstance(value, list | tuple):

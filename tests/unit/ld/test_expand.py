@@ -268,6 +268,23 @@ DROPPED: list[Any] = [
         lambda d: d["@context"].append(V1), "protected term", id="protected-term-redefinition"
     ),
     pytest.param(lambda d: d.update(name=float("nan")), "not finite", id="nan"),
+    pytest.param(lambda d: d.update(name=2**63), "64-bit", id="integer-just-too-large"),
+    pytest.param(lambda d: d.update(name=-(2**63)), "64-bit", id="integer-just-too-small"),
+    # JSON-LD turns an integer from 10**21 up into a double: this one overflows the conversion.
+    pytest.param(lambda d: d.update(name=10**400), "64-bit", id="integer-beyond-a-double"),
+    # Python cannot even write this one in decimal (its int-to-str digit limit is 4,300).
+    pytest.param(
+        lambda d: d["credentialSubject"]["achievement"]["criteria"].update(narrative=10**4400),
+        "64-bit",
+        id="integer-of-4400-digits",
+    ),
+    pytest.param(lambda d: d.update(name="a\ud800b"), "lone surrogate", id="surrogate-in-text"),
+    pytest.param(
+        lambda d: d["issuer"].update(name=["ok", "\udfff"]),
+        "lone surrogate (U+DFFF)",
+        id="surrogate-nested",
+    ),
+    pytest.param(lambda d: d.update({"na\ud800me": "x"}), "lone surrogate", id="surrogate-in-key"),
     pytest.param(lambda d: d.update(name={1, 2}), "not a JSON value", id="not-json"),
     pytest.param(
         lambda d: [d.pop(k) for k in list(d) if k not in ("@context", "id")],
@@ -287,6 +304,23 @@ def test_content_that_would_not_be_signed_is_refused(
         canonicalize(doc)
     assert not isinstance(caught.value, CanonicalizationLimitError | ContextNotAllowedError)
     assert said in caught.value.message
+
+
+def test_integers_up_to_the_64_bit_bound_are_accepted() -> None:
+    for number in (2**63 - 1, -(2**63 - 1), 10**18):
+        doc = badge()
+        doc["credentialSubject"]["achievement"]["criteria"]["narrative"] = number
+        assert f'"{number}"^^<http://www.w3.org/2001/XMLSchema#integer>' in canonicalize(doc)
+
+
+def test_a_surrogate_is_refused_with_a_printable_message_and_path() -> None:
+    doc = badge()
+    doc["credentialSubject"]["x\ud800"] = {"name": "\ud800"}
+    with pytest.raises(JsonLdError) as caught:
+        canonicalize(doc)
+    assert caught.value.path == "/credentialSubject/x\\ud800"
+    caught.value.message.encode("utf-8")  # a message that can be printed and logged
+    str(caught.value).encode("utf-8")
 
 
 def test_document_must_be_an_object() -> None:
