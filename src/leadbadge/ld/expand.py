@@ -293,6 +293,15 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                     path=self._path(key),
                     reason=f"is spelled {alias!r} by the document's JSON-LD contexts; write that",
                 )
+            if meaning == "@language" and not is_value_object:
+                # JSON-LD keeps a node's @language in the expanded form but no RDF statement
+                # carries it: any text would pass unsigned.
+                raise JsonLdError(
+                    f"The key {key!r} at {self._path(key)} gives a node a language; it is "
+                    "dropped by JSON-LD, so no signature would cover it (a language belongs "
+                    "with text: {'@value': …, '@language': …}).",
+                    path=self._path(key),
+                )
             if meaning == "@type" and not is_value_object:
                 types_ctx = type_scoped_ctx if type_scoped_ctx is not None else active_ctx
                 for name in value if isinstance(value, list) else [value]:
@@ -487,6 +496,8 @@ def _check_expanded(expanded: list[Any]) -> None:
         if "@list" in value:
             stack.extend((item, path) for item in value["@list"])
             continue
+        if "@language" in value:
+            raise JsonLdError("A node object has a @language, which is not signed.", path=path)
         if "@id" in value and not _is_node_id(value["@id"]):
             raise JsonLdError(f"The identifier {value['@id']!r} is not an absolute IRI.", path=path)
         for type_iri in value.get("@type", []):

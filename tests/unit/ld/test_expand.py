@@ -16,6 +16,7 @@ from leadbadge.errors import (
 )
 from leadbadge.ld import expand
 from leadbadge.ld.canonical import canonicalize
+from leadbadge.ld.contexts import ContextLoader
 from leadbadge.ld.expand import expand_strict
 from tests.unit.ld._badges import OB_303, UNDEFINED_TERMS, V1, V2, badge
 
@@ -71,6 +72,18 @@ def test_accepted_documents(change: Callable[[Any], None]) -> None:
     doc = badge()
     change(doc)
     assert canonicalize(doc).endswith(" .\n")
+
+
+def test_language_maps_a_context_defines_are_accepted() -> None:
+    url = "https://example.org/contexts/titles"
+    title = "https://example.org/vocab#title"
+    context = {"@context": {"title": {"@id": title, "@container": "@language"}}}
+    doc = badge()
+    doc["@context"].append(url)
+    doc["title"] = {"en": "Teamwork", "fr": "Travail d'équipe"}
+    nquads = canonicalize(doc, loader=ContextLoader({url: context}))
+    assert f'<{title}> "Teamwork"@en .' in nquads
+    assert f'<{title}> "Travail d\'équipe"@fr .' in nquads
 
 
 def test_the_callers_document_is_not_modified() -> None:
@@ -203,6 +216,12 @@ DROPPED: list[Any] = [
     pytest.param(
         lambda d: d.update(description={"@language": "en"}), "dropped", id="only-a-language"
     ),
+    pytest.param(lambda d: d.update({"@language": "en"}), "gives a node a language", id="lang"),
+    pytest.param(
+        lambda d: _nested_array_element(d).update({"@language": "<b>unsigned</b>"}),
+        "at /credentialSubject/achievement/alignment/0/@language gives a node a language",
+        id="language-on-a-nested-node",
+    ),
     pytest.param(
         lambda d: d.update(description={"@value": None, "@language": "en"}),
         "dropped",
@@ -321,6 +340,14 @@ def test_a_surrogate_is_refused_with_a_printable_message_and_path() -> None:
     assert caught.value.path == "/credentialSubject/x\\ud800"
     caught.value.message.encode("utf-8")  # a message that can be printed and logged
     str(caught.value).encode("utf-8")
+
+
+def test_the_expanded_form_is_checked_again_for_a_language_on_a_node() -> None:
+    # The second line of defence, behind the refusal during expansion.
+    node = {"@id": "urn:x:1", "@language": "en", "https://schema.org/name": [{"@value": "x"}]}
+    with pytest.raises(JsonLdError, match="@language"):
+        expand._check_expanded([node])
+    expand._check_expanded([{k: v for k, v in node.items() if k != "@language"}])
 
 
 def test_document_must_be_an_object() -> None:

@@ -101,3 +101,55 @@ def test_an_integer_of_4400_digits_is_refused_by_strict_expansion_and_the_verifi
     # input itself, before any check.
     with pytest.raises(CredentialDocumentError, match="4300 digits"):
         _verify(world, doc)
+
+
+# --- @language on a node: dropped by JSON-LD, so never signed ---------------------------------
+
+XSS = "<img src=x onerror=alert(1)>"
+
+LANGUAGE_ON_A_NODE: list[Any] = [
+    pytest.param(lambda d: d, "/@language", id="top-level"),
+    pytest.param(lambda d: d["issuer"], "/issuer/@language", id="issuer"),
+    pytest.param(lambda d: d["credentialSubject"], "/credentialSubject/@language", id="subject"),
+    pytest.param(
+        lambda d: d["credentialSubject"]["achievement"],
+        "/credentialSubject/achievement/@language",
+        id="achievement",
+    ),
+    pytest.param(
+        lambda d: d["credentialStatus"][1], "/credentialStatus/1/@language", id="status-entry"
+    ),
+    pytest.param(lambda d: d["proof"][0], "/proof/0/@language", id="proof"),
+]
+
+
+@pytest.mark.parametrize(("node", "path"), LANGUAGE_ON_A_NODE)
+@pytest.mark.parametrize("text", ["en", XSS])
+def test_a_language_on_a_node_is_refused(
+    world: World,
+    credential: dict[str, Any],
+    node: Callable[[dict[str, Any]], dict[str, Any]],
+    path: str,
+    text: str,
+) -> None:
+    doc = _edited(credential, lambda d: node(d).update({"@language": text}))
+    with pytest.raises(JsonLdError) as caught:
+        expand_strict(doc)
+    assert caught.value.path == path
+    _assert_refused(world, doc, "gives a node a language")
+
+
+def test_a_language_on_text_is_signed_and_verifies(
+    world: World, credential: dict[str, Any]
+) -> None:
+    doc = _edited(
+        credential,
+        lambda d: d["credentialSubject"]["achievement"].update(
+            description={"@value": "Certificación inicial", "@language": "es"}
+        ),
+    )
+    signed = world.resign(doc)
+    assert _verify(world, signed).verdict is Verdict.VALID
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["achievement"]["description"]["@language"] = "fr"
+    assert _verify(world, tampered).check("proof").status is CheckStatus.FAIL
