@@ -65,7 +65,6 @@ _UNDEFINED_VOCABULARIES: Final = (
 _DOCUMENT_KEYWORDS: Final = frozenset({"@context", "@id", "@type", "@value", "@language", "@graph"})
 _MAX_MEMOIZED_CONTEXTS: Final = 2_000
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f]*\Z")
-_BLANK_NODE = re.compile(r"_:[^\x00-\x20\x7f]+\Z")
 _BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -73,12 +72,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def _is_absolute_iri(value: object) -> bool:
     return (
         isinstance(value, str) and not value.startswith("_:") and bool(_ABSOLUTE_IRI.match(value))
-    )
-
-
-def _is_node_id(value: object) -> bool:
-    return isinstance(value, str) and bool(
-        _BLANK_NODE.match(value) if value.startswith("_:") else _ABSOLUTE_IRI.match(value)
     )
 
 
@@ -310,7 +303,8 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             elif meaning == "@id":
                 for ref in value if isinstance(value, list) else [value]:
                     if isinstance(ref, str):
-                        self._check_reference(self._expand_iri(active_ctx, ref, base=None), ref)
+                        expanded_ref = self._expand_iri(active_ctx, ref, base=None)
+                        self._check_reference(expanded_ref, ref, self._path(key))
         return super()._expand_object(
             active_ctx,
             active_property,
@@ -399,8 +393,18 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         vocab = active_ctx.get("@vocab")
         return vocab in self._trusted and ":" not in name and not name.startswith("@")
 
-    def _check_reference(self, expanded: object, original: str) -> None:
-        if not _is_node_id(expanded):
+    def _check_reference(self, expanded: object, original: str, path: str | None = None) -> None:
+        if isinstance(expanded, str) and expanded.startswith("_:"):
+            # Canonicalization replaces blank node identifiers with its own labels, so the
+            # label written here reaches no signed statement: any text after "_:" would pass.
+            where = path or self._path()
+            raise JsonLdError(
+                f"The identifier {original!r} at {where} is a blank node identifier, which "
+                "canonicalization relabels, so no signature covers it; use an IRI or leave "
+                "the id out.",
+                path=where,
+            )
+        if not _is_absolute_iri(expanded):
             raise JsonLdError(
                 f"The reference {original!r} at {self._path()} is not an absolute IRI, so it "
                 "would be dropped from the signed data.",
@@ -498,7 +502,7 @@ def _check_expanded(expanded: list[Any]) -> None:
             continue
         if "@language" in value:
             raise JsonLdError("A node object has a @language, which is not signed.", path=path)
-        if "@id" in value and not _is_node_id(value["@id"]):
+        if "@id" in value and not _is_absolute_iri(value["@id"]):
             raise JsonLdError(f"The identifier {value['@id']!r} is not an absolute IRI.", path=path)
         for type_iri in value.get("@type", []):
             _check_vocabulary_iri(type_iri, path)

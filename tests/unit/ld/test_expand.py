@@ -216,6 +216,28 @@ DROPPED: list[Any] = [
     pytest.param(
         lambda d: d.update(description={"@language": "en"}), "dropped", id="only-a-language"
     ),
+    pytest.param(
+        lambda d: d["credentialSubject"]["achievement"]["criteria"].update(
+            id="_:https://evil.example/criteria"
+        ),
+        "at /credentialSubject/achievement/criteria/id is a blank node identifier",
+        id="blank-node-id",
+    ),
+    pytest.param(lambda d: d.update(id="_:b0"), "blank node identifier", id="blank-node-top-id"),
+    pytest.param(
+        lambda d: d["issuer"].update({"id": "_:issuer"}), "blank node", id="blank-node-issuer-id"
+    ),
+    pytest.param(
+        # An @id-typed value: a reference to a blank node, relabelled like any other.
+        lambda d: d.update(issuer="_:issuer"),
+        "at /issuer is a blank node identifier",
+        id="blank-node-reference",
+    ),
+    pytest.param(
+        lambda d: d["issuer"].update(image=["https://example.org/a.png", "_:b1"]),
+        "at /issuer/image/1 is a blank node identifier",
+        id="blank-node-reference-in-an-array",
+    ),
     pytest.param(lambda d: d.update({"@language": "en"}), "gives a node a language", id="lang"),
     pytest.param(
         lambda d: _nested_array_element(d).update({"@language": "<b>unsigned</b>"}),
@@ -340,6 +362,13 @@ def test_a_surrogate_is_refused_with_a_printable_message_and_path() -> None:
     assert caught.value.path == "/credentialSubject/x\\ud800"
     caught.value.message.encode("utf-8")  # a message that can be printed and logged
     str(caught.value).encode("utf-8")
+
+
+def test_the_expanded_form_is_checked_again_for_blank_node_identifiers() -> None:
+    node = {"@id": "_:b0", "https://schema.org/name": [{"@value": "x"}]}
+    with pytest.raises(JsonLdError, match="not an absolute IRI"):
+        expand._check_expanded([node])
+    expand._check_expanded([node | {"@id": "urn:x:1"}])
 
 
 def test_the_expanded_form_is_checked_again_for_a_language_on_a_node() -> None:

@@ -15,6 +15,7 @@ from leadbadge.errors import CanonicalizationLimitError, JsonLdError
 from leadbadge.ld import rdfc10
 from leadbadge.ld.canonical import canonicalize
 from leadbadge.ld.contexts import DEFAULT_LOADER
+from leadbadge.ld.nquads import QuadBuilder
 from tests.unit.ld._badges import V2, badge
 
 EX = "http://example.org/vocab#"
@@ -40,15 +41,33 @@ def _clique(size: int) -> dict[str, Any]:
     }
 
 
+def _canonical(doc: dict[str, Any]) -> str:
+    """RDFC-1.0 of a document whose nodes are linked by blank node identifiers.
+
+    Strict expansion refuses such identifiers in documents (canonicalization relabels them, so
+    no signature covers them); to test RDFC-1.0 on linked blank nodes these documents are
+    expanded by pyld and turned into quads by the same builder strict expansion uses.
+    """
+    expanded = pyld.expand(copy.deepcopy(doc), {"documentLoader": DEFAULT_LOADER})
+    processor = pyld.JsonLdProcessor()
+    quads = QuadBuilder(processor, {"processingMode": "json-ld-1.1"}).build(expanded)
+    return rdfc10.canonical_nquads(quads)
+
+
+def test_blank_node_identifiers_in_a_document_are_refused() -> None:
+    with pytest.raises(JsonLdError, match="blank node identifier"):
+        canonicalize(_clique(4))
+
+
 def test_small_symmetric_graphs_canonicalize() -> None:
-    assert canonicalize(_clique(4)).count("_:c14n3") > 0
+    assert _canonical(_clique(4)).count("_:c14n3") > 0
 
 
 @pytest.mark.parametrize("size", [7, 12, 40])
 def test_hostile_blank_node_graph_stops_quickly(size: int) -> None:
     started = time.perf_counter()
     with pytest.raises(CanonicalizationLimitError):
-        canonicalize(_clique(size))
+        _canonical(_clique(size))
     assert time.perf_counter() - started < 3.0
 
 
@@ -65,7 +84,7 @@ def test_long_cycle_of_look_alike_blank_nodes_stops_quickly() -> None:
     doc = _clique(0) | {"credentialSubject": nodes}
     started = time.perf_counter()
     with pytest.raises(CanonicalizationLimitError):
-        canonicalize(doc)
+        _canonical(doc)
     assert time.perf_counter() - started < 3.0
 
 
@@ -130,8 +149,41 @@ def test_a_ring_of_1000_blank_nodes_in_a_credential_ends_in_a_typed_error() -> N
         }
         for i in range(size)
     ]
-    with pytest.raises(JsonLdError):  # never RecursionError
+    with pytest.raises(JsonLdError, match="blank node identifier"):  # never RecursionError
         canonicalize(doc)
+    # The same ring, past strict expansion, ends in the work bound.
+    with pytest.raises(CanonicalizationLimitError):
+        _canonical(doc)
+
+
+def test_a_chain_of_1000_look_alike_list_nodes_in_a_credential_ends_in_the_work_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without blank node identifiers a document can still chain blank nodes: each item of an
+    # @list (OB 3.0.3's ResultDescription.allowedValue) is one, and equal items look alike.
+    made: list[_CountedRdfc10] = []
+
+    def counted(quads: list[Any]) -> _CountedRdfc10:
+        made.append(_CountedRdfc10(quads))
+        return made[-1]
+
+    monkeypatch.setattr(rdfc10, "_Rdfc10", counted)
+    doc = badge()
+    doc["credentialSubject"]["achievement"]["resultDescription"] = [
+        {
+            "id": "https://example.com/achievements/teamwork#grade",
+            "type": ["ResultDescription"],
+            "name": "Grade",
+            "resultType": "LetterGrade",
+            "allowedValue": ["A"] * 1000,
+        }
+    ]
+    with pytest.raises(CanonicalizationLimitError, match="more work"):
+        canonicalize(doc)
+    (rdfc,) = made
+    assert len(rdfc.by_node) >= 1000
+    assert rdfc.work <= rdfc10.MAX_NDEGREE_WORK + 1 + 2 * len(rdfc.by_node) // 8
+    assert rdfc.calls <= rdfc10.MAX_NDEGREE_WORK
 
 
 def test_too_many_blank_nodes_are_refused() -> None:
@@ -202,7 +254,7 @@ def test_rdfc10_counts_a_self_referencing_quad_once() -> None:
 
 def test_rdfc10_agrees_with_pyld_urdna2015_on_random_graphs() -> None:
     # Without self-references pyld's URDNA2015 is an independent implementation of the same
-    # algorithm; the documents go through JSON-LD, so the whole pipeline is compared.
+    # algorithm; the documents go through JSON-LD, so building the quads is compared too.
     rng = random.Random(20240501)  # noqa: S311 -- reproducible test data, not secrets
     options = {
         "algorithm": "URDNA2015",
@@ -224,7 +276,7 @@ def test_rdfc10_agrees_with_pyld_urdna2015_on_random_graphs() -> None:
                 node["name"] = rng.choice(["a", "b"])
             nodes.append(node)
         doc = _clique(0) | {"credentialSubject": nodes}
-        assert canonicalize(doc) == pyld.normalize(copy.deepcopy(doc), options)
+        assert _canonical(doc) == pyld.normalize(copy.deepcopy(doc), options)
 
 
 def test_permutations_are_distinct_orderings() -> None:

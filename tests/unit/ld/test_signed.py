@@ -153,3 +153,41 @@ def test_a_language_on_text_is_signed_and_verifies(
     tampered = copy.deepcopy(signed)
     tampered["credentialSubject"]["achievement"]["description"]["@language"] = "fr"
     assert _verify(world, tampered).check("proof").status is CheckStatus.FAIL
+
+
+# --- Blank node identifiers: canonicalization relabels them, so no signature covers them ------
+
+EVIL = "_:https://evil.example/criteria"
+
+BLANK_NODE_IDS: list[Any] = [
+    pytest.param(
+        lambda d: d["credentialSubject"]["achievement"]["criteria"],
+        "/credentialSubject/achievement/criteria/id",
+        id="criteria",
+    ),
+    pytest.param(
+        lambda d: d["credentialSubject"]["identifier"][0],
+        "/credentialSubject/identifier/0/id",
+        id="identifier",
+    ),
+    pytest.param(
+        lambda d: d["credentialSubject"]["achievement"]["alignment"][2],
+        "/credentialSubject/achievement/alignment/2/id",
+        id="alignment",
+    ),
+    pytest.param(lambda d: d["credentialSubject"], "/credentialSubject/id", id="subject"),
+]
+
+
+@pytest.mark.parametrize(("node", "path"), BLANK_NODE_IDS)
+def test_a_blank_node_id_added_to_a_node_is_refused(
+    world: World,
+    credential: dict[str, Any],
+    node: Callable[[dict[str, Any]], dict[str, Any]],
+    path: str,
+) -> None:
+    doc = _edited(credential, lambda d: node(d).update(id=EVIL))
+    with pytest.raises(JsonLdError) as caught:
+        expand_strict(doc)
+    assert caught.value.path == path
+    _assert_refused(world, doc, "blank node identifier")
