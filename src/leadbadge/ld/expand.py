@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+import types
+import uuid
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pyld import jsonld as _pyld
@@ -162,6 +164,41 @@ def _checked_copy(document: object) -> dict[str, Any]:
 
 
 # --- Strict expansion -------------------------------------------------------------------------
+
+
+class _ContextKeys:
+    """Stands in for the ``uuid`` module in the pyld functions below: ``uuid1`` is ``uuid4``."""
+
+    @staticmethod
+    def uuid1() -> uuid.UUID:
+        return uuid.uuid4()
+
+
+def _without_uuid1(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A copy of the pyld function ``function`` whose name ``uuid`` means :class:`_ContextKeys`.
+
+    pyld keys its processed-context caches on a ``_uuid`` it gives each active context, from
+    ``uuid.uuid1()`` (in ``_process_context``, for every context it processes, and in
+    ``_get_initial_context``). A time-based UUID comes from libuuid, which asks the uuidd daemon
+    over an AF_UNIX socket and opens a UDP socket to read a network card's address: no place for
+    offline verification. A random UUID (``os.urandom``) is as unique a key. Only these copies,
+    which only :class:`_StrictProcessor` calls, see the stand-in; pyld itself is left as it is.
+    """
+    namespace = dict(function.__globals__)
+    namespace["uuid"] = _ContextKeys
+    copied = types.FunctionType(
+        function.__code__,
+        namespace,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    copied.__kwdefaults__ = function.__kwdefaults__
+    return copied
+
+
+_pyld_process_context: Final = _without_uuid1(_pyld.JsonLdProcessor._process_context)
+_pyld_initial_context: Final = _without_uuid1(_pyld.JsonLdProcessor._get_initial_context)
 
 
 class _Frame:
@@ -423,6 +460,9 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
 
     # Contexts ----------------------------------------------------------------------------
 
+    def _get_initial_context(self, options: Any) -> Any:
+        return _pyld_initial_context(self, options)
+
     def _process_context(  # noqa: PLR0917 -- pyld's signature
         self,
         active_ctx: Any,
@@ -452,7 +492,8 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             hit = memo.get(key)
             if hit is not None and hit[0] is local_ctx:
                 return hit[1]
-        result = super()._process_context(
+        result = _pyld_process_context(
+            self,
             active_ctx,
             local_ctx,
             options,

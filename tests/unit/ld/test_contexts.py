@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pyld import jsonld as pyld
 
 from leadbadge import _resources
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import ContextNotAllowedError
 from leadbadge.ld.canonical import canonicalize
 from leadbadge.ld.contexts import ContextLoader, context_urls
+from leadbadge.proof.eddsa_rdfc_2022 import sign, verify
 from tests.unit.ld._badges import OB_300, OB_301, OB_302, OB_303, V2, badge, vc11_badge
 
 # --- The loader -------------------------------------------------------------------------------
@@ -95,6 +100,64 @@ def test_pyld_module_caches_are_never_used() -> None:
 @pytest.mark.usefixtures("all_sockets_blocked")
 def test_processing_never_opens_a_socket() -> None:
     assert canonicalize(badge()).count("\n") > 10
+
+
+# TEST-ONLY key: fixed so a failure reproduces.
+KEY = SigningKey.from_seed(bytes(range(32)))
+SIGN_AND_VERIFY = f"""
+import json, sys, uuid
+from datetime import datetime, timezone
+
+def refuse(*args, **kwargs):
+    raise AssertionError("uuid.uuid1 was called")
+
+uuid.uuid1 = refuse
+from leadbadge.crypto.keys import SigningKey
+from leadbadge.proof.eddsa_rdfc_2022 import sign, verify
+
+key = SigningKey.from_seed(bytes(range(32)))
+signed = sign(json.load(sys.stdin), key,
+              verification_method={KEY.public_key.did_key_verification_method!r},
+              created=datetime(2026, 1, 1, tzinfo=timezone.utc))
+print(verify(signed).controller)
+"""
+
+
+def _credential() -> dict[str, Any]:
+    doc = badge()
+    doc["issuer"]["id"] = KEY.public_key.did_key
+    return doc
+
+
+def test_pyld_time_based_uuids_are_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pyld keys its context caches with uuid.uuid1(), which makes libuuid open sockets; a fresh
+    # loader makes pyld process every context again, so each of those calls would be made.
+    def refuse(*_args: Any, **_kwargs: Any) -> uuid.UUID:
+        raise AssertionError("uuid.uuid1 was called")
+
+    monkeypatch.setattr(uuid, "uuid1", refuse)
+    loader = ContextLoader()
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    vm = KEY.public_key.did_key_verification_method
+    signed = sign(_credential(), KEY, verification_method=vm, created=created, loader=loader)
+    assert verify(signed, loader=ContextLoader()).controller == KEY.public_key.did_key
+
+
+def test_a_fresh_process_signs_and_verifies_without_time_based_uuids() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SIGN_AND_VERIFY],
+        input=json.dumps(_credential()),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == KEY.public_key.did_key
+
+
+def test_pyld_itself_keeps_its_uuid_module() -> None:
+    assert pyld.uuid is uuid
 
 
 # --- Context versions -------------------------------------------------------------------------
