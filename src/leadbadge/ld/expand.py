@@ -1,4 +1,4 @@
-"""Strict offline JSON-LD expansion: input checks, and pyld driven to refuse what it would drop.
+"""Strict offline JSON-LD expansion: pyld driven to refuse whatever it would drop or re-spell.
 
 What "strict" means, and why, is in docs/proofs.md. In short: a Data Integrity signature covers
 the canonical N-Quads of a document, not its JSON. Anything in the JSON that does not reach the
@@ -7,14 +7,14 @@ reaches them through a different name than the one a JSON reader looks for (a ``
 fallback, an IRI written in place of a term, an inline ``@context``) is content no signature
 vouches for. Every such case is refused with a typed error instead of being processed.
 
-pyld does the JSON-LD expansion, driven through a subclass that turns its silent drops into
-errors; the RDF dataset (:mod:`leadbadge.ld.nquads`) and its RDFC-1.0 canonicalization
-(:mod:`leadbadge.ld.rdfc10`) are computed by leadbadge, with work bounds.
+The input is checked first (:mod:`leadbadge.ld.inputs`). pyld does the JSON-LD expansion,
+driven through a subclass that turns its silent drops into errors; the RDF dataset
+(:mod:`leadbadge.ld.nquads`) and its RDFC-1.0 canonicalization (:mod:`leadbadge.ld.rdfc10`)
+are computed by leadbadge, with work bounds.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import types
 import uuid
@@ -24,34 +24,16 @@ from typing import Any, Final
 from pyld import jsonld as _pyld
 
 from leadbadge.errors import (
-    CanonicalizationLimitError,
     ContextNotAllowedError,
     JsonLdError,
     LeadbadgeError,
     UndefinedTermError,
 )
 from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
+from leadbadge.ld.inputs import checked_copy
 from leadbadge.ld.nquads import Quad, QuadBuilder
 
-__all__ = [
-    "MAX_JSON_DEPTH",
-    "MAX_JSON_INTEGER",
-    "MAX_JSON_TEXT",
-    "MAX_JSON_VALUES",
-    "expand_strict",
-    "expand_to_quads",
-]
-
-#: Deepest JSON nesting accepted (credentials nest about ten levels).
-MAX_JSON_DEPTH: Final = 64
-#: Most JSON values (objects, arrays, strings, numbers…) in one document.
-MAX_JSON_VALUES: Final = 100_000
-#: Most characters in all the strings (keys and values) of one document.
-MAX_JSON_TEXT: Final = 8 * 1024 * 1024
-#: Largest magnitude of a JSON integer (a signed 64-bit integer). Beyond 2**53 JavaScript
-#: readers round integers, from 10**21 JSON-LD signs them as rounded doubles, and beyond about
-#: 10**308 it cannot convert them at all; no credential needs such numbers.
-MAX_JSON_INTEGER: Final = 2**63 - 1
+__all__ = ["expand_strict", "expand_to_quads"]
 
 #: Vocabularies that VC contexts use as catch-alls for terms nobody defined. A property or type
 #: in them is undefined by construction, whatever context put it there.
@@ -68,99 +50,12 @@ _DOCUMENT_KEYWORDS: Final = frozenset({"@context", "@id", "@type", "@value", "@l
 _MAX_MEMOIZED_CONTEXTS: Final = 2_000
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f]*\Z")
 _BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _is_absolute_iri(value: object) -> bool:
     return (
         isinstance(value, str) and not value.startswith("_:") and bool(_ABSOLUTE_IRI.match(value))
     )
-
-
-# --- Input checks -----------------------------------------------------------------------------
-
-
-def _printable(path: str) -> str:
-    """``path`` with lone surrogates escaped, so a message about them can be printed."""
-    return path.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _check_text(value: str, path: str, what: str) -> None:
-    # A lone surrogate is not Unicode text: it has no UTF-8 form, so the N-Quads holding it
-    # cannot be hashed, and JSON parsers replace or refuse it.
-    found = _SURROGATE.search(value)
-    if found is not None:
-        shown = _printable(path) or "/"
-        raise JsonLdError(
-            f"The {what} at {shown} holds a lone surrogate (U+{ord(found.group()):04X}), "
-            "which is not Unicode text and cannot be signed.",
-            path=_printable(path),
-        )
-
-
-def _checked_copy(document: object) -> dict[str, Any]:
-    """A plain-JSON copy of ``document``; refuses non-JSON values and oversized input.
-
-    Also refused here, before any processing: integers beyond ``MAX_JSON_INTEGER`` and text
-    with lone surrogates, which JSON-LD processing and hashing cannot handle.
-    """
-    if not isinstance(document, Mapping):
-        raise JsonLdError("A JSON-LD document must be a JSON object.")
-    count = 0
-    text = 0
-
-    def copy_value(value: object, depth: int, path: str) -> Any:
-        nonlocal count, text
-        count += 1
-        if count > MAX_JSON_VALUES:
-            raise CanonicalizationLimitError(
-                f"The document has more than {MAX_JSON_VALUES} JSON values."
-            )
-        if depth > MAX_JSON_DEPTH:
-            raise CanonicalizationLimitError(
-                f"The document nests deeper than {MAX_JSON_DEPTH} levels at {path}."
-            )
-        if isinstance(value, str):
-            text += len(value)
-            if text > MAX_JSON_TEXT:
-                raise CanonicalizationLimitError(
-                    f"The document has more than {MAX_JSON_TEXT} characters of text."
-                )
-            _check_text(value, path, "text")
-            return value
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, int):
-            if not -MAX_JSON_INTEGER <= value <= MAX_JSON_INTEGER:
-                raise JsonLdError(
-                    f"The integer at {path or '/'} is outside the signed 64-bit range: JSON "
-                    "readers do not all hold it exactly, and JSON-LD would sign it rounded or "
-                    "not at all.",
-                    path=path,
-                )
-            return value
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise JsonLdError(f"The number at {path or '/'} is not finite.", path=path)
-            return value
-        if isinstance(value, Mapping):
-            out: dict[str, Any] = {}
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    raise JsonLdError(f"A JSON object key at {path or '/'} is not a string.")
-                text += len(key)
-                _check_text(key, f"{path}/{key}", "key")
-                out[key] = copy_value(item, depth + 1, f"{path}/{key}")
-            return out
-        if isinstance(value, list | tuple):
-            return [copy_value(item, depth + 1, f"{path}/{i}") for i, item in enumerate(value)]
-        raise JsonLdError(
-            f"The value at {path or '/'} is a {type(value).__name__}, not a JSON value.",
-            path=path,
-        )
-
-    copied: dict[str, Any] = copy_value(document, 0, "")
-    return copied
 
 
 # --- Strict expansion -------------------------------------------------------------------------
@@ -588,7 +483,7 @@ def expand_to_quads(
 ) -> tuple[list[dict[str, Any]], list[Quad]]:
     """Strict expansion of ``document`` and the RDF quads of what it expands to, each once."""
     loader = loader or DEFAULT_LOADER
-    doc = _checked_copy(document)
+    doc = checked_copy(document)
     with loader._lock:
         processor = _StrictProcessor(loader)
         options = loader._options()

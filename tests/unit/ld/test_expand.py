@@ -347,23 +347,6 @@ def test_content_that_would_not_be_signed_is_refused(
     assert said in caught.value.message
 
 
-def test_integers_up_to_the_64_bit_bound_are_accepted() -> None:
-    for number in (2**63 - 1, -(2**63 - 1), 10**18):
-        doc = badge()
-        doc["credentialSubject"]["achievement"]["criteria"]["narrative"] = number
-        assert f'"{number}"^^<http://www.w3.org/2001/XMLSchema#integer>' in canonicalize(doc)
-
-
-def test_a_surrogate_is_refused_with_a_printable_message_and_path() -> None:
-    doc = badge()
-    doc["credentialSubject"]["x\ud800"] = {"name": "\ud800"}
-    with pytest.raises(JsonLdError) as caught:
-        canonicalize(doc)
-    assert caught.value.path == "/credentialSubject/x\\ud800"
-    caught.value.message.encode("utf-8")  # a message that can be printed and logged
-    str(caught.value).encode("utf-8")
-
-
 def test_the_expanded_form_is_checked_again_for_blank_node_identifiers() -> None:
     node = {"@id": "_:b0", "https://schema.org/name": [{"@value": "x"}]}
     with pytest.raises(JsonLdError, match="not an absolute IRI"):
@@ -388,31 +371,4 @@ def test_missing_vc_context_makes_every_term_undefined() -> None:
     doc = badge()
     doc["@context"] = [OB_303]
     with pytest.raises(UndefinedTermError, match="VerifiableCredential"):
-        canonicalize(doc)
-
-
-# --- Limits -----------------------------------------------------------------------------------
-
-
-def test_too_deep_a_document_is_refused() -> None:
-    doc = badge()
-    inner: dict[str, Any] = doc["credentialSubject"]
-    for _ in range(expand.MAX_JSON_DEPTH):
-        inner["achievement"] = {"type": ["Achievement"]}
-        inner = inner["achievement"]
-    with pytest.raises(CanonicalizationLimitError, match="nests deeper"):
-        canonicalize(doc)
-
-
-def test_too_many_json_values_are_refused() -> None:
-    doc = badge()
-    doc["name"] = ["x"] * expand.MAX_JSON_VALUES
-    with pytest.raises(CanonicalizationLimitError, match="JSON values"):
-        canonicalize(doc)
-
-
-def test_too_much_text_is_refused() -> None:
-    doc = badge()
-    doc["description"] = "x" * (expand.MAX_JSON_TEXT + 1)
-    with pytest.raises(CanonicalizationLimitError, match="characters"):
         canonicalize(doc)
