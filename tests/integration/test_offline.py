@@ -14,7 +14,10 @@ credential is invalid once the new lists are published and pinned.
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -130,3 +133,34 @@ def test_cli_verify_offline(world: World, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["verdict"] == "valid"
+
+
+def test_verify_opens_no_socket_under_strace(world: World, tmp_path: Path) -> None:
+    """The console script's verify, traced at the system-call level, creates no socket at all.
+
+    Blocking Python's socket module cannot see sockets opened from C (libuuid opened some, for
+    pyld's cache keys); strace sees every one. Optional: skipped where strace is not installed
+    or may not trace (a container without ptrace).
+    """
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("strace is not installed")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(world.issue("teacher-leader")))
+    world.fresh_lists(datetime.fromisoformat("2027-06-01T00:00:00+00:00"))
+    trace = tmp_path / "trace.txt"
+    script = Path(sys.executable).with_name("leadbadge")
+    args = ["verify", str(good), "--trust", str(world.trust.root), "--at", "2027-06-01", "--json"]
+    done = subprocess.run(
+        [strace, "-f", "-qq", "-e", "trace=socket,connect", "-o", str(trace), str(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if not trace.exists() or "ptrace" in done.stderr.lower():
+        pytest.skip(f"strace cannot trace here: {done.stderr.strip()[:200]}")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["verdict"] == "valid"
+    calls = [line for line in trace.read_text().splitlines() if "socket(" in line]
+    assert calls == []

@@ -23,7 +23,8 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.ld import jsonld
+from leadbadge.ld.canonical import canonicalize
+from leadbadge.ld.contexts import ContextLoader
 from leadbadge.proof import ed25519_signature_2020
 from leadbadge.proof.eddsa_rdfc_2022 import hash_data, proof_config, sign, verify
 from tests.conftest import interop_path
@@ -47,11 +48,11 @@ def text(*parts: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def loader() -> jsonld.ContextLoader:
+def loader() -> ContextLoader:
     examples = json.loads(
         interop_path("contexts", "credentials-examples-v2.jsonld").read_text(encoding="utf-8")
     )
-    return jsonld.ContextLoader({EXAMPLES_URL: examples}, trusted_vocabularies={EXAMPLES_VOCAB})
+    return ContextLoader({EXAMPLES_URL: examples}, trusted_vocabularies={EXAMPLES_VOCAB})
 
 
 @pytest.fixture(scope="module")
@@ -68,25 +69,23 @@ def _without_context(config: dict[str, Any]) -> dict[str, Any]:
 
 def test_the_examples_context_is_not_accepted_by_default() -> None:
     with pytest.raises(ContextNotAllowedError) as caught:
-        jsonld.canonicalize(load("unsigned.json"))
+        canonicalize(load("unsigned.json"))
     assert caught.value.url == EXAMPLES_URL
 
 
-def test_canonical_document(loader: jsonld.ContextLoader) -> None:
-    canonical = jsonld.canonicalize(load("unsigned.json"), loader=loader)
+def test_canonical_document(loader: ContextLoader) -> None:
+    canonical = canonicalize(load("unsigned.json"), loader=loader)
     assert canonical == text("eddsa-rdfc-2022", "canonDocDataInt.txt")
 
 
-def test_canonical_proof_configuration(loader: jsonld.ContextLoader) -> None:
+def test_canonical_proof_configuration(loader: ContextLoader) -> None:
     config = load("eddsa-rdfc-2022", "proofConfigDataInt.json")
     built = proof_config(load("unsigned.json"), _without_context(config))
     assert built == config
-    assert jsonld.canonicalize(built, loader=loader) == text(
-        "eddsa-rdfc-2022", "proofCanonDataInt.txt"
-    )
+    assert canonicalize(built, loader=loader) == text("eddsa-rdfc-2022", "proofCanonDataInt.txt")
 
 
-def test_hashes(loader: jsonld.ContextLoader) -> None:
+def test_hashes(loader: ContextLoader) -> None:
     unsigned = load("unsigned.json")
     config = load("eddsa-rdfc-2022", "proofConfigDataInt.json")
     combined = hash_data(unsigned, config, loader=loader)
@@ -96,9 +95,7 @@ def test_hashes(loader: jsonld.ContextLoader) -> None:
     assert combined.hex() == proof_hash + doc_hash
 
 
-def test_signing_reproduces_the_signed_credential(
-    loader: jsonld.ContextLoader, key: SigningKey
-) -> None:
+def test_signing_reproduces_the_signed_credential(loader: ContextLoader, key: SigningKey) -> None:
     config = load("eddsa-rdfc-2022", "proofConfigDataInt.json")
     signed = sign(
         load("unsigned.json"),
@@ -116,7 +113,7 @@ def test_signing_reproduces_the_signed_credential(
     assert signed | {"proof": proof} == expected
 
 
-def test_the_signed_credential_verifies(loader: jsonld.ContextLoader, key: SigningKey) -> None:
+def test_the_signed_credential_verifies(loader: ContextLoader, key: SigningKey) -> None:
     signed = load("eddsa-rdfc-2022", "signedDataInt.json")
     # The issuer (https://vc.example/issuers/5678) does not control the did:key: name the key's
     # controller as the issuer to check the signature itself.
@@ -125,9 +122,7 @@ def test_the_signed_credential_verifies(loader: jsonld.ContextLoader, key: Signi
     assert result.created == datetime.fromisoformat("2023-02-24T23:36:38+00:00")
 
 
-def test_a_changed_credential_does_not_verify(
-    loader: jsonld.ContextLoader, key: SigningKey
-) -> None:
+def test_a_changed_credential_does_not_verify(loader: ContextLoader, key: SigningKey) -> None:
     signed = load("eddsa-rdfc-2022", "signedDataInt.json")
     signed["credentialSubject"]["alumniOf"] = "The School of Forgeries"
     with pytest.raises(SignatureError):
@@ -139,7 +134,7 @@ def test_a_changed_credential_does_not_verify(
 
 def test_employment_vector_needs_a_context_leadbadge_does_not_ship() -> None:
     with pytest.raises(ContextNotAllowedError) as caught:
-        jsonld.canonicalize(load("employmentAuth.json"))
+        canonicalize(load("employmentAuth.json"))
     assert caught.value.url == "https://w3id.org/citizenship/v4rc1"
 
 
@@ -165,12 +160,12 @@ def test_employment_vector_hashes_and_signature_from_its_canonical_forms(key: Si
 
 
 def test_our_canonical_form_of_the_employment_proof_configuration(
-    loader: jsonld.ContextLoader,
+    loader: ContextLoader,
 ) -> None:
     # The proof configuration uses only the VC context's terms: it can be canonicalized here.
     config = load("eddsa-rdfc-2022", "employ", "proofConfigDataInt.json")
     config["@context"] = config["@context"][:1]
-    assert jsonld.canonicalize(config, loader=loader) == text(
+    assert canonicalize(config, loader=loader) == text(
         "eddsa-rdfc-2022", "employ", "proofCanonDataInt.txt"
     )
 
@@ -187,7 +182,7 @@ def _pairs() -> dict[str, SigningKey]:
     "name", ["signedProofSet1.json", "signedProofSet2.json", "signedProofChain1.json",
              "signedProofChain2.json"]
 )  # fmt: skip
-def test_proof_sets_and_chains_verify(name: str, loader: jsonld.ContextLoader) -> None:
+def test_proof_sets_and_chains_verify(name: str, loader: ContextLoader) -> None:
     document = load("proof-set-chain", name)
     first = _pairs()["keyPair1"].public_key.did_key
     result = verify(document, issuer=first, loader=loader)
@@ -198,7 +193,7 @@ def test_proof_sets_and_chains_verify(name: str, loader: jsonld.ContextLoader) -
 
 
 @pytest.mark.parametrize("index", [1, 2])
-def test_each_set_proof_reproduces(index: int, loader: jsonld.ContextLoader) -> None:
+def test_each_set_proof_reproduces(index: int, loader: ContextLoader) -> None:
     config = load("proof-set-chain", f"proofSetConfig{index}.json")
     expected = load("proof-set-chain", f"proofSetConfigSigned{index}.json")
     unsigned = load("proof-set-chain", "unsigned.json")
@@ -209,7 +204,7 @@ def test_each_set_proof_reproduces(index: int, loader: jsonld.ContextLoader) -> 
 
 @pytest.mark.parametrize(("step", "key_name"), [(1, "keyPair3"), (2, "keyPair4")])
 def test_each_chained_proof_reproduces_over_its_temporary_document(
-    step: int, key_name: str, loader: jsonld.ContextLoader
+    step: int, key_name: str, loader: ContextLoader
 ) -> None:
     # proofChainTempDocN is the document with the proofs that previousProof names.
     temp = load("proof-set-chain", f"proofChainTempDoc{step}.json")
@@ -219,7 +214,7 @@ def test_each_chained_proof_reproduces_over_its_temporary_document(
     assert _multibase.encode_base58btc(_pairs()[key_name].sign(data)) == expected["proofValue"]
 
 
-def test_a_chain_with_a_changed_earlier_proof_fails(loader: jsonld.ContextLoader) -> None:
+def test_a_chain_with_a_changed_earlier_proof_fails(loader: ContextLoader) -> None:
     document = load("proof-set-chain", "signedProofChain2.json")
     document["proof"][2]["created"] = "2023-02-26T22:06:39Z"
     first = _pairs()["keyPair1"].public_key.did_key
@@ -228,7 +223,7 @@ def test_a_chain_with_a_changed_earlier_proof_fails(loader: jsonld.ContextLoader
 
 
 def test_ed25519_signature_2020_is_not_checked_by_the_eddsa_default(
-    loader: jsonld.ContextLoader,
+    loader: ContextLoader,
 ) -> None:
     document = load("Ed25519Signature2020", "signedEdSig.json")
     with pytest.raises(UnsupportedProofError, match="Ed25519Signature2020"):
@@ -236,16 +231,16 @@ def test_ed25519_signature_2020_is_not_checked_by_the_eddsa_default(
 
 
 def test_ed25519_signature_2020_vector_canonical_forms_and_hashes(
-    loader: jsonld.ContextLoader,
+    loader: ContextLoader,
 ) -> None:
     signed = load("Ed25519Signature2020", "signedEdSig.json")
     unsigned = {k: v for k, v in signed.items() if k != "proof"}
-    assert jsonld.canonicalize(unsigned, loader=loader) == text(
+    assert canonicalize(unsigned, loader=loader) == text(
         "Ed25519Signature2020", "canonDocEdSig.txt"
     )
     config = proof_config(unsigned, signed["proof"])
     assert config == load("Ed25519Signature2020", "proofConfigEdSig.json")
-    assert jsonld.canonicalize(config, loader=loader) == text(
+    assert canonicalize(config, loader=loader) == text(
         "Ed25519Signature2020", "proofCanonEdSig.txt"
     )
     combined = hash_data(unsigned, config, loader=loader)
@@ -254,9 +249,7 @@ def test_ed25519_signature_2020_vector_canonical_forms_and_hashes(
     assert signature.hex() == text("Ed25519Signature2020", "sigHexEdSig.txt").strip()
 
 
-def test_ed25519_signature_2020_vector_verifies(
-    loader: jsonld.ContextLoader, key: SigningKey
-) -> None:
+def test_ed25519_signature_2020_vector_verifies(loader: ContextLoader, key: SigningKey) -> None:
     document = load("Ed25519Signature2020", "signedEdSig.json")
     did = key.public_key.did_key
     result = ed25519_signature_2020.verify(document, issuer=did, loader=loader)

@@ -21,7 +21,7 @@ import pytest
 
 from leadbadge.conformance.vc import check_credential_shape
 from leadbadge.errors import JsonLdError
-from leadbadge.ld.jsonld import expand_strict
+from leadbadge.ld.expand import expand_strict
 from tests.conftest import FIXED_NOW, INTEROP, interop_path
 
 pytestmark = pytest.mark.shared

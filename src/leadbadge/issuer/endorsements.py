@@ -20,7 +20,7 @@ from leadbadge import _fs
 from leadbadge.conformance.vc import check_credential_shape
 from leadbadge.errors import InputError, IssuerHomeError, JsonLdError
 from leadbadge.issuer._home_files import read_json, xsd_datetime
-from leadbadge.ld.jsonld import expand_strict
+from leadbadge.ld.expand import expand_strict
 from leadbadge.pathway import accreditation as acc
 from leadbadge.pathway.credential import achievement_id, tier_id_from_achievement_id
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from leadbadge.ld import jsonld
+from leadbadge.ld.contexts import ContextLoader
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.proof.eddsa_rdfc_2022 import KeyResolver, ProofVerification
 
@@ -39,7 +39,7 @@ def verify(
     *,
     issuer: str | None = None,
     resolver: KeyResolver | None = None,
-    loader: jsonld.ContextLoader | None = None,
+    loader: ContextLoader | None = None,
 ) -> ProofVerification:
     """Verify the document's Ed25519Signature2020 proof(s) and that its issuer made one.
 

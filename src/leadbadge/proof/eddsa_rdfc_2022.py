@@ -39,7 +39,8 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.ld import jsonld
+from leadbadge.ld.canonical import canonicalize
+from leadbadge.ld.contexts import ContextLoader
 from leadbadge.proof._common import (
     as_list,
     format_date_time_stamp,
@@ -135,7 +136,7 @@ def hash_data(
     document: Mapping[str, Any],
     config: Mapping[str, Any],
     *,
-    loader: jsonld.ContextLoader | None = None,
+    loader: ContextLoader | None = None,
 ) -> bytes:
     """SHA-256 of the canonical proof configuration ‖ SHA-256 of the canonical document."""
     # The document first, so that its own problems are reported rather than the proof's.
@@ -143,8 +144,8 @@ def hash_data(
     return _canonical_hash(config, loader) + document_hash
 
 
-def _canonical_hash(document: Mapping[str, Any], loader: jsonld.ContextLoader | None) -> bytes:
-    return hashlib.sha256(jsonld.canonicalize(document, loader=loader).encode("utf-8")).digest()
+def _canonical_hash(document: Mapping[str, Any], loader: ContextLoader | None) -> bytes:
+    return hashlib.sha256(canonicalize(document, loader=loader).encode("utf-8")).digest()
 
 
 # --- Signing ----------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def sign(
     *,
     verification_method: str,
     created: datetime,
-    loader: jsonld.ContextLoader | None = None,
+    loader: ContextLoader | None = None,
 ) -> dict[str, Any]:
     """A copy of ``document`` with an ``eddsa-rdfc-2022`` proof added to its ``proof`` array.
 
@@ -222,7 +223,7 @@ def verify(
     issuer: str | None = None,
     resolver: KeyResolver | None = None,
     allowed: Collection[tuple[str, str]] = DEFAULT_ALLOWED,
-    loader: jsonld.ContextLoader | None = None,
+    loader: ContextLoader | None = None,
 ) -> ProofVerification:
     """Verify the document's proof (or proof set) and that its issuer made it.
 
@@ -300,7 +301,7 @@ def _verify_one(
     *,
     issuer: str,
     resolve: KeyResolver,
-    loader: jsonld.ContextLoader | None,
+    loader: ContextLoader | None,
     hashes: dict[str, bytes],
 ) -> ProofVerification:
     """Data Integrity §4.4 "Verify Proof" with eddsa-rdfc-2022 §3.3.2, for one proof."""

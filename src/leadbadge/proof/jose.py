@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from leadbadge.crypto.jwk import ALGORITHMS
 from leadbadge.errors import InputError, UnsupportedProofError
-from leadbadge.ld.jsonld import MAX_JSON_DEPTH
+from leadbadge.ld.inputs import MAX_JSON_DEPTH
 
 __all__ = [
     "MAX_TOKEN_CHARS",

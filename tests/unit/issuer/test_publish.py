@@ -16,7 +16,7 @@ from leadbadge.crypto.keys import VerifyingKey
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.issuer.home import IssuerHome
 from leadbadge.issuer.publish import publish, site_files
-from leadbadge.ld.jsonld import expand_strict
+from leadbadge.ld.expand import expand_strict
 from leadbadge.pathway.framework import default_framework
 from tests.conftest import FIXED_NOW
 

@@ -14,6 +14,7 @@ from pyld import jsonld as pyld
 
 from leadbadge._resources import context_document, load_schema
 from leadbadge.conformance.vc import check_credential_shape
+from leadbadge.ld.expand import expand_strict
 from leadbadge.model import IssuerProfile
 from leadbadge.pathway.credential import (
     OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL,
@@ -150,10 +151,6 @@ def test_every_emitted_term_is_defined_by_the_contexts() -> None:
 
 
 def test_strict_json_ld_processing_accepts_the_output() -> None:
-    jsonld = pytest.importorskip("leadbadge.ld.jsonld", reason="the strict JSON-LD layer is absent")
-    expand_strict = getattr(jsonld, "expand_strict", None)
-    if expand_strict is None:
-        pytest.skip("leadbadge.ld.jsonld has no expand_strict")
     expand_strict(build_sample(credential_schema=True))
     for _, credential in _default_tier_credentials():
         expand_strict(credential)

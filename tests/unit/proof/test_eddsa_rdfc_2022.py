@@ -20,7 +20,7 @@ from leadbadge.errors import (
     UnsupportedProofError,
     VerificationMethodError,
 )
-from leadbadge.ld import jsonld
+from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
 from leadbadge.proof import eddsa_rdfc_2022 as suite
 from leadbadge.proof.eddsa_rdfc_2022 import (
     DEFAULT_ALLOWED,
@@ -543,4 +543,4 @@ def test_the_module_names_its_constants() -> None:
         == suite.DEFAULT_ALLOWED
     )
     assert suite.PROOF_PURPOSE == "assertionMethod"
-    assert isinstance(jsonld.DEFAULT_LOADER, jsonld.ContextLoader)
+    assert isinstance(DEFAULT_LOADER, ContextLoader)

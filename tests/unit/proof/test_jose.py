@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from leadbadge.errors import InputError
-from leadbadge.ld.jsonld import MAX_JSON_DEPTH
+from leadbadge.ld.inputs import MAX_JSON_DEPTH
 from leadbadge.proof.jose import check_header, looks_like_jwt, parse
 
 

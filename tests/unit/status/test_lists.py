@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from leadbadge.errors import InputError
-from leadbadge.ld import jsonld
+from leadbadge.ld.expand import expand_strict
 from leadbadge.status import lists as status
 from leadbadge.status.lists import (
     MIN_LIST_BITS,
@@ -223,7 +223,7 @@ def _list(**kw: Any) -> dict[str, Any]:
 
 def test_the_list_credential_is_strict_json_ld_and_reads_back() -> None:
     document = _list()
-    jsonld.expand_strict(document)  # the VC 2.0 context defines every term
+    expand_strict(document)  # the VC 2.0 context defines every term
     parsed = parse_list_credential(document)
     assert parsed.id == LIST_URL
     assert document["credentialSubject"]["id"] == f"{LIST_URL}#list"

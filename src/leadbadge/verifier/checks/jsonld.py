@@ -8,7 +8,7 @@ canonical form is not signed, so a credential that loses content in expansion is
 from __future__ import annotations
 
 from leadbadge.errors import CanonicalizationLimitError, ContextNotAllowedError, JsonLdError
-from leadbadge.ld import jsonld
+from leadbadge.ld.expand import expand_strict
 from leadbadge.verifier.checks._common import FAIL, MALFORMED, PASS, UNKNOWN, clause, result
 from leadbadge.verifier.checks._context import CheckContext
 from leadbadge.verifier.report import CheckResult
@@ -18,7 +18,7 @@ __all__ = ["check_jsonld"]
 
 def check_jsonld(ctx: CheckContext) -> CheckResult:
     try:
-        jsonld.expand_strict(ctx.doc)
+        expand_strict(ctx.doc)
     except ContextNotAllowedError as error:
         return result(
             "jsonld",

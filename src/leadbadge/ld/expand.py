@@ -1,0 +1,511 @@
+"""Strict offline JSON-LD expansion: pyld driven to refuse whatever it would drop or re-spell.
+
+What "strict" means, and why, is in docs/proofs.md. In short: a Data Integrity signature covers
+the canonical N-Quads of a document, not its JSON. Anything in the JSON that does not reach the
+N-Quads (an undefined term JSON-LD drops, a relative IRI, a value expansion discards) or that
+reaches them through a different name than the one a JSON reader looks for (a ``@vocab``
+fallback, an IRI written in place of a term, an inline ``@context``) is content no signature
+vouches for. Every such case is refused with a typed error instead of being processed.
+
+The input is checked first (:mod:`leadbadge.ld.inputs`). pyld does the JSON-LD expansion,
+driven through a subclass that turns its silent drops into errors; the RDF dataset
+(:mod:`leadbadge.ld.nquads`) and its RDFC-1.0 canonicalization (:mod:`leadbadge.ld.rdfc10`)
+are computed by leadbadge, with work bounds.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from pyld import jsonld as _pyld
+
+from leadbadge.errors import (
+    ContextNotAllowedError,
+    JsonLdError,
+    LeadbadgeError,
+    UndefinedTermError,
+)
+from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
+from leadbadge.ld.inputs import checked_copy
+from leadbadge.ld.nquads import Quad, QuadBuilder
+
+__all__ = ["expand_strict", "expand_to_quads"]
+
+#: Vocabularies that VC contexts use as catch-alls for terms nobody defined. A property or type
+#: in them is undefined by construction, whatever context put it there.
+_UNDEFINED_VOCABULARIES: Final = (
+    "https://www.w3.org/ns/credentials/issuer-dependent#",
+    "https://www.w3.org/ns/credentials/undefined-term#",
+)
+#: Keywords a credential may use as JSON keys. Left out: ``@index`` (its value never reaches
+#: RDF), ``@direction`` (RDFC-1.0 signing, without ``rdfDirection``, drops it), and ``@nest``,
+#: ``@set``, ``@list``, ``@reverse``, ``@included``: each lets the same statements be written
+#: under a different JSON shape, so a JSON reader could be shown a key in the wrong place (or
+#: not at all) while the signed N-Quads stay the same. No credential needs them.
+_DOCUMENT_KEYWORDS: Final = frozenset({"@context", "@id", "@type", "@value", "@language", "@graph"})
+_MAX_MEMOIZED_CONTEXTS: Final = 2_000
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f]*\Z")
+_BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
+
+
+def _is_absolute_iri(value: object) -> bool:
+    return (
+        isinstance(value, str) and not value.startswith("_:") and bool(_ABSOLUTE_IRI.match(value))
+    )
+
+
+# --- Strict expansion -------------------------------------------------------------------------
+
+
+class _ContextKeys:
+    """Stands in for the ``uuid`` module in the pyld functions below: ``uuid1`` is ``uuid4``."""
+
+    @staticmethod
+    def uuid1() -> uuid.UUID:
+        return uuid.uuid4()
+
+
+def _without_uuid1(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A copy of the pyld function ``function`` whose name ``uuid`` means :class:`_ContextKeys`.
+
+    pyld keys its processed-context caches on a ``_uuid`` it gives each active context, from
+    ``uuid.uuid1()`` (in ``_process_context``, for every context it processes, and in
+    ``_get_initial_context``). A time-based UUID comes from libuuid, which asks the uuidd daemon
+    over an AF_UNIX socket and opens a UDP socket to read a network card's address: no place for
+    offline verification. A random UUID (``os.urandom``) is as unique a key. Only these copies,
+    which only :class:`_StrictProcessor` calls, see the stand-in; pyld itself is left as it is.
+    """
+    namespace = dict(function.__globals__)
+    namespace["uuid"] = _ContextKeys
+    copied = types.FunctionType(
+        function.__code__,
+        namespace,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    copied.__kwdefaults__ = function.__kwdefaults__
+    return copied
+
+
+_pyld_process_context: Final = _without_uuid1(_pyld.JsonLdProcessor._process_context)
+_pyld_initial_context: Final = _without_uuid1(_pyld.JsonLdProcessor._get_initial_context)
+
+
+class _Frame:
+    __slots__ = ("index", "is_array", "segment")
+
+    def __init__(self, segment: str | int | None, is_array: bool) -> None:
+        self.segment = segment
+        self.is_array = is_array
+        self.index = -1
+
+
+class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor with every silent drop turned into an error, and a JSON path kept."""
+
+    def __init__(self, loader: ContextLoader) -> None:
+        super().__init__(on_property_dropped=self._property_dropped)
+        self._loader = loader
+        self._trusted = loader.trusted_vocabularies
+        self._frames: list[_Frame] = []
+        self._inverse: dict[int, tuple[Any, dict[str, list[str]]]] = {}
+
+    # Paths -------------------------------------------------------------------------------
+
+    def _path(self, *extra: str | int) -> str:
+        parts = [f.segment for f in self._frames[1:] if f.segment is not None]
+        parts.extend(extra)
+        return "/" + "/".join(str(p) for p in parts)
+
+    # Hooks into pyld ---------------------------------------------------------------------
+
+    def _property_dropped(self, expanded_property: object) -> None:
+        # The key checks in _expand_object refuse first; this is the net behind them.
+        raise UndefinedTermError(str(expanded_property), path=self._path())
+
+    def _expand(  # noqa: PLR0917 -- pyld's signature
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        parent = self._frames[-1] if self._frames else None
+        if parent is not None and parent.is_array:
+            parent.index += 1
+            segment: str | int | None = parent.index
+        else:
+            segment = active_property
+        self._frames.append(_Frame(segment, isinstance(element, list)))
+        try:
+            if isinstance(element, dict) and "@context" in element:
+                self._check_local_context(element["@context"])
+            result = super()._expand(
+                active_ctx,
+                active_property,
+                element,
+                options,
+                inside_list=inside_list,
+                inside_index=inside_index,
+                type_scoped_ctx=type_scoped_ctx,
+            )
+            if result is None and element is not None:
+                raise JsonLdError(
+                    f"The value at {self._path()} is dropped by JSON-LD expansion, so no "
+                    "signature would cover it.",
+                    path=self._path(),
+                )
+            return result
+        finally:
+            self._frames.pop()
+
+    def _check_local_context(self, context: Any) -> None:
+        items = context if isinstance(context, list) else [context]
+        for item in items:
+            if isinstance(item, str):
+                if not self._loader.allows(item):
+                    raise ContextNotAllowedError(item)
+                continue
+            # An inline context lets the document itself define (or alias) terms, so an
+            # attacker could rename keys without changing the signed N-Quads.
+            raise JsonLdError(
+                f"The document defines an inline @context at {self._path('@context')}; "
+                "only context URLs leadbadge ships are accepted.",
+                path=self._path("@context"),
+            )
+
+    def _expand_object(  # noqa: PLR0917 -- pyld's signature
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        expanded_active_property: Any,
+        element: Any,
+        expanded_parent: Any,
+        options: Any,
+        inside_list: bool = False,
+        type_key: Any = None,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        mappings = active_ctx["mappings"]
+        is_value_object = any(k == "@value" or _mapped_id(mappings, k) == "@value" for k in element)
+        if is_value_object:
+            self._check_value_object(element, mappings)
+        for key, value in element.items():
+            if key == "@context":
+                continue
+            meaning = key if key.startswith("@") else _mapped_id(mappings, key)
+            if meaning is None and not self._vocab_defines(active_ctx, key):
+                self._check_iri_name(active_ctx, key, self._path(key))
+            if (
+                meaning is not None
+                and meaning.startswith("@")
+                and meaning not in _DOCUMENT_KEYWORDS
+            ):
+                raise self._refused_keyword(key)
+            if key.startswith("@") and self._terms_for(active_ctx).get(key):
+                # VC and OB name these "id" and "type"; a reader looks for those names.
+                alias = self._terms_for(active_ctx)[key][0]
+                raise UndefinedTermError(
+                    key,
+                    path=self._path(key),
+                    reason=f"is spelled {alias!r} by the document's JSON-LD contexts; write that",
+                )
+            if meaning == "@language" and not is_value_object:
+                # JSON-LD keeps a node's @language in the expanded form but no RDF statement
+                # carries it: any text would pass unsigned.
+                raise JsonLdError(
+                    f"The key {key!r} at {self._path(key)} gives a node a language; it is "
+                    "dropped by JSON-LD, so no signature would cover it (a language belongs "
+                    "with text: {'@value': …, '@language': …}).",
+                    path=self._path(key),
+                )
+            if meaning == "@type" and not is_value_object:
+                types_ctx = type_scoped_ctx if type_scoped_ctx is not None else active_ctx
+                for name in value if isinstance(value, list) else [value]:
+                    if isinstance(name, str) and not self._is_term(types_ctx, name):
+                        self._check_iri_name(types_ctx, name, self._path(key), kind="type")
+            elif meaning == "@id":
+                for ref in value if isinstance(value, list) else [value]:
+                    if isinstance(ref, str):
+                        expanded_ref = self._expand_iri(active_ctx, ref, base=None)
+                        self._check_reference(expanded_ref, ref, self._path(key))
+        return super()._expand_object(
+            active_ctx,
+            active_property,
+            expanded_active_property,
+            element,
+            expanded_parent,
+            options,
+            inside_list=inside_list,
+            type_key=type_key,
+            type_scoped_ctx=type_scoped_ctx,
+        )
+
+    def _expand_value(self, active_ctx: Any, active_property: Any, value: Any, options: Any) -> Any:
+        result = super()._expand_value(active_ctx, active_property, value, options)
+        if isinstance(result, dict) and "@id" in result and isinstance(value, str):
+            coercion = _pyld.JsonLdProcessor.get_context_value(active_ctx, active_property, "@type")
+            if coercion == "@vocab" and not self._is_term(active_ctx, value):
+                self._check_iri_name(active_ctx, value, self._path(), kind="value")
+            self._check_reference(result["@id"], value)
+        return result
+
+    # Rules -------------------------------------------------------------------------------
+
+    def _is_term(self, active_ctx: Any, name: str) -> bool:
+        if name in active_ctx["mappings"]:
+            return _mapped_id(active_ctx["mappings"], name) is not None
+        return self._vocab_defines(active_ctx, name)
+
+    def _check_value_object(self, element: Mapping[str, Any], mappings: Any) -> None:
+        """Only a language-tagged string needs the ``{"@value": …}`` form.
+
+        ``{"@value": "2020-01-01T00:00:00Z", "@type": "…#dateTime"}`` signs the same as the plain
+        string the context already types, but a reader of ``validUntil`` would find an object
+        and might skip it: every other value object is another spelling of a plain value.
+        """
+        meanings = {k if k.startswith("@") else _mapped_id(mappings, k) for k in element}
+        if "@language" not in meanings or "@type" in meanings:
+            raise JsonLdError(
+                f"The value object at {self._path()} is another spelling of a plain value; "
+                "only language-tagged text may be written as {'@value': …}.",
+                path=self._path(),
+            )
+
+    def _check_iri_name(self, active_ctx: Any, name: str, path: str, kind: str = "") -> None:
+        """Accept a property or type written as an IRI, unless it is another spelling of a term.
+
+        An IRI names itself, and what it says is signed. But if the contexts define a term for
+        the same IRI, the IRI spelling would hide the value from a JSON reader looking for the
+        term (``validUntil``, ``credentialStatus``…) while the signed N-Quads stay the same.
+        """
+        what = f"a {kind} " if kind else ""
+        iri = self._expand_iri(active_ctx, name, base=None) if ":" in name else None
+        if not _is_absolute_iri(iri):
+            raise UndefinedTermError(
+                name,
+                path=path,
+                reason=f"is not {what}defined by the document's JSON-LD contexts",
+            )
+        assert isinstance(iri, str)  # noqa: S101 -- narrowed by _is_absolute_iri
+        if iri.startswith(_UNDEFINED_VOCABULARIES):
+            raise UndefinedTermError(
+                name, path=path, reason="is in a vocabulary for undefined terms"
+            )
+        terms = self._terms_for(active_ctx).get(iri)
+        if terms:
+            raise UndefinedTermError(
+                name,
+                path=path,
+                reason=f"is an IRI the contexts define the term {terms[0]!r} for; write the term",
+            )
+
+    def _terms_for(self, active_ctx: Any) -> dict[str, list[str]]:
+        """IRI -> the terms that map to it in ``active_ctx`` (computed once per context)."""
+        found = self._inverse.get(id(active_ctx))
+        if found is None or found[0] is not active_ctx:
+            inverse: dict[str, list[str]] = {}
+            for term in sorted(active_ctx["mappings"]):
+                iri = _mapped_id(active_ctx["mappings"], term)
+                if iri is not None:
+                    inverse.setdefault(iri, []).append(term)
+            # The entry keeps the context alive, so its id() stays unique during the call.
+            found = self._inverse[id(active_ctx)] = (active_ctx, inverse)
+        return found[1]
+
+    def _vocab_defines(self, active_ctx: Any, name: str) -> bool:
+        vocab = active_ctx.get("@vocab")
+        return vocab in self._trusted and ":" not in name and not name.startswith("@")
+
+    def _check_reference(self, expanded: object, original: str, path: str | None = None) -> None:
+        if isinstance(expanded, str) and expanded.startswith("_:"):
+            # Canonicalization replaces blank node identifiers with its own labels, so the
+            # label written here reaches no signed statement: any text after "_:" would pass.
+            where = path or self._path()
+            raise JsonLdError(
+                f"The identifier {original!r} at {where} is a blank node identifier, which "
+                "canonicalization relabels, so no signature covers it; use an IRI or leave "
+                "the id out.",
+                path=where,
+            )
+        if not _is_absolute_iri(expanded):
+            raise JsonLdError(
+                f"The reference {original!r} at {self._path()} is not an absolute IRI, so it "
+                "would be dropped from the signed data.",
+                path=self._path(),
+            )
+
+    def _refused_keyword(self, key: str) -> JsonLdError:
+        if key in ("@index", "@direction"):
+            why = "its value is not part of the signed data"
+        else:
+            why = "it lets the signed data be written in a different JSON shape"
+        return JsonLdError(
+            f"The key {key!r} at {self._path(key)} is not accepted: {why}.",
+            path=self._path(key),
+        )
+
+    # Contexts ----------------------------------------------------------------------------
+
+    def _get_initial_context(self, options: Any) -> Any:
+        return _pyld_initial_context(self, options)
+
+    def _process_context(  # noqa: PLR0917 -- pyld's signature
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        # pyld caches a processed context per parent only for context URLs; a type-scoped
+        # context is processed again for every node that uses it (most of the run time).
+        # Processed contexts are never modified once returned, so the loader memoizes them by
+        # parent context and local context, which are stable objects across calls.
+        uid = active_ctx.get("_uuid")
+        if isinstance(local_ctx, str):
+            local_key: object = local_ctx
+        elif isinstance(local_ctx, list) and all(isinstance(c, str) for c in local_ctx):
+            local_key = tuple(local_ctx)
+        elif isinstance(local_ctx, dict):
+            local_key = id(local_ctx)
+        else:
+            local_key = None
+        key = (uid, local_key, override_protected, propagate, validate_scoped)
+        memo = self._loader._processed
+        if uid is not None and local_key is not None:
+            hit = memo.get(key)
+            if hit is not None and hit[0] is local_ctx:
+                return hit[1]
+        result = _pyld_process_context(
+            self,
+            active_ctx,
+            local_ctx,
+            options,
+            override_protected=override_protected,
+            propagate=propagate,
+            validate_scoped=validate_scoped,
+            cycles=cycles,
+        )
+        if uid is not None and local_key is not None:
+            if len(memo) >= _MAX_MEMOIZED_CONTEXTS:
+                memo.clear()
+            # The entry keeps local_ctx alive, so its id() cannot be reused by another object.
+            memo[key] = (local_ctx, result)
+        return result
+
+
+def _mapped_id(mappings: Any, term: str) -> str | None:
+    mapping = mappings.get(term)
+    if mapping is None:
+        return None
+    iri = mapping.get("@id")
+    return iri if isinstance(iri, str) else None
+
+
+def _check_expanded(expanded: list[Any]) -> None:
+    """Second line of defence: the expanded form has only absolute IRIs and RDF-bound content."""
+    stack: list[tuple[object, str]] = [(item, "") for item in expanded]
+    while stack:
+        value, path = stack.pop()
+        if not isinstance(value, dict):
+            continue
+        for key in ("@index", "@direction"):
+            if key in value:
+                raise JsonLdError(
+                    f"The keyword {key} in the expanded document is not accepted.", path=path
+                )
+        if "@value" in value:
+            lang = value.get("@language")
+            if lang is not None and not (isinstance(lang, str) and _BCP47.match(lang)):
+                raise JsonLdError(f"The language tag {lang!r} is not well-formed.", path=path)
+            datatype = value.get("@type")
+            if datatype is not None and datatype != "@json" and not _is_absolute_iri(datatype):
+                raise JsonLdError(f"The datatype {datatype!r} is not an absolute IRI.", path=path)
+            continue
+        if "@list" in value:
+            stack.extend((item, path) for item in value["@list"])
+            continue
+        if "@language" in value:
+            raise JsonLdError("A node object has a @language, which is not signed.", path=path)
+        if "@id" in value and not _is_absolute_iri(value["@id"]):
+            raise JsonLdError(f"The identifier {value['@id']!r} is not an absolute IRI.", path=path)
+        for type_iri in value.get("@type", []):
+            _check_vocabulary_iri(type_iri, path)
+        for key, items in value.items():
+            if key in ("@graph", "@included"):
+                stack.extend((item, f"{path}/{key}") for item in items)
+            elif key == "@reverse":
+                for prop, nodes in items.items():
+                    _check_vocabulary_iri(prop, path)
+                    stack.extend((node, f"{path}/@reverse") for node in nodes)
+            elif not key.startswith("@"):
+                _check_vocabulary_iri(key, path)
+                stack.extend((item, f"{path}/{key}") for item in items)
+
+
+def _check_vocabulary_iri(iri: object, path: str) -> None:
+    if not _is_absolute_iri(iri):
+        raise UndefinedTermError(str(iri), path=path or "/", reason="is not an absolute IRI")
+    assert isinstance(iri, str)  # noqa: S101 -- narrowed by _is_absolute_iri
+    if iri.startswith(_UNDEFINED_VOCABULARIES):
+        raise UndefinedTermError(iri.split("#", 1)[1], path=path or "/")
+
+
+def _pyld_error(exc: Exception) -> LeadbadgeError:
+    """Our error for a pyld failure; a LeadbadgeError raised inside pyld (the loader) wins."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, LeadbadgeError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or getattr(cause, "cause", None)
+    code = getattr(exc, "code", None)
+    if isinstance(exc, _pyld.JsonLdError) and code:
+        return JsonLdError(f"JSON-LD processing refused the document: {code}.")
+    text = (str(exc).splitlines() or [type(exc).__name__])[0].rstrip(".")
+    return JsonLdError(f"JSON-LD processing refused the document: {text}.")
+
+
+def expand_to_quads(
+    document: Mapping[str, Any], *, loader: ContextLoader | None = None
+) -> tuple[list[dict[str, Any]], list[Quad]]:
+    """Strict expansion of ``document`` and the RDF quads of what it expands to, each once."""
+    loader = loader or DEFAULT_LOADER
+    doc = checked_copy(document)
+    with loader._lock:
+        processor = _StrictProcessor(loader)
+        options = loader._options()
+        try:
+            active_ctx = processor._get_initial_context(options)
+            expanded = processor._expand(active_ctx, None, doc, options)
+            if isinstance(expanded, dict) and set(expanded) == {"@graph"}:
+                expanded = expanded["@graph"]
+            expanded = _pyld.JsonLdProcessor.arrayify(expanded)
+            _check_expanded(expanded)
+            quads = QuadBuilder(processor, options).build(expanded)
+        except (_pyld.JsonLdError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # pyld reports bad input with its own error or, on some paths, a plain exception.
+            raise _pyld_error(exc) from None
+    if not quads:
+        raise JsonLdError("The document has no content that JSON-LD processing keeps.")
+    return expanded, quads
+
+
+def expand_strict(
+    document: Mapping[str, Any], *, loader: ContextLoader | None = None
+) -> list[dict[str, Any]]:
+    """JSON-LD expansion that refuses anything it would drop, alias, or leave undefined."""
+    expanded, _ = expand_to_quads(document, loader=loader)
+    return expanded
