@@ -41,6 +41,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.ld.jcs import canonical_json
+from leadbadge.share.strict_json import parse_credential
 
 __all__ = [
     "FULL_PREFIX",
@@ -269,11 +270,11 @@ def _utf8(body: bytes, label: str) -> str:
 def _restore_achievement(
     text: str, digest: bytes, achievements: AchievementLookup | None, label: str
 ) -> str:
+    document = parse_credential(text, label)
     try:
-        document = json.loads(text)
         subject = document["credentialSubject"]
         achievement_id = subject["achievement"]["id"]
-    except (ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         raise _error(label, "holds a damaged credential") from None
     if not isinstance(achievement_id, str):
         raise _error(label, "holds a damaged credential")

@@ -135,6 +135,27 @@ def test_a_decompression_bomb_is_refused() -> None:
         unpack_full(text)
 
 
+def _elided(body: str) -> str:
+    """A ``full`` payload whose Achievement was left out, carrying ``body`` as its JSON."""
+    raw = bytes([qr._FLAG_ACHIEVEMENT]) + b"\0" * qr._DIGEST_BYTES + qr._deflate(body.encode())
+    return FULL_PREFIX + _b45encode(raw)
+
+
+def test_a_deeply_nested_elided_payload_is_refused_without_a_crash() -> None:
+    deep = "[" * 200_000 + "]" * 200_000
+    text = _elided('{"credentialSubject":{"achievement":{"id":"https://a.example/a"}},"x":' + deep)
+    assert len(text) < qr.capacity("M")
+    with pytest.raises(CredentialDocumentError, match="nested too deeply"):
+        unpack_full(text, achievements=lambda _id: _published(ACHIEVEMENT))
+
+
+def test_an_elided_payload_with_a_duplicate_key_is_refused() -> None:
+    body = json.dumps(copy.deepcopy(CREDENTIAL)["credentialSubject"])
+    text = _elided(f'{{"name":"a","credentialSubject":{body},"name":"b"}}')
+    with pytest.raises(CredentialDocumentError, match="'name' twice"):
+        unpack_full(text, achievements=lambda _id: _published(ACHIEVEMENT))
+
+
 def test_the_dictionary_never_changes() -> None:
     # Format LB1 is defined by this dictionary: changing it would break every printed code.
     assert hashlib.sha256(qr._DICTIONARY).hexdigest()[:16] == "1572f65aab01734c"
