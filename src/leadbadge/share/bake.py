@@ -26,6 +26,7 @@ import defusedxml.minidom
 from defusedxml import DefusedXmlException
 
 from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.share.strict_json import has_lone_surrogate
 
 __all__ = [
     "MAX_CREDENTIAL_BYTES",
@@ -111,6 +112,10 @@ def bake(image: bytes, credential: str, *, label: str = "<image>") -> bytes:
     text = credential.strip()
     if not text:
         raise InputError("There is no credential to bake.", field="credential")
+    if has_lone_surrogate(text):
+        raise InputError(
+            "The credential to bake holds a lone surrogate, which is not text.", field="credential"
+        )
     is_jwt = not text.startswith("{")
     if is_jwt and (text.count(".") != 2 or any(c.isspace() or c in "<>&\"'" for c in text)):
         raise InputError(

@@ -41,7 +41,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.ld.jcs import canonical_json
-from leadbadge.share.strict_json import parse_credential
+from leadbadge.share.strict_json import has_lone_surrogate, parse_credential
 
 __all__ = [
     "FULL_PREFIX",
@@ -207,7 +207,12 @@ def pack_full(credential: Mapping[str, Any] | str, *, elide_achievement: bool) -
                 "A VC-JWT is signed byte for byte, so its Achievement cannot be left out.",
                 field="credential",
             )
-        body = credential.strip().encode("ascii")
+        try:
+            body = credential.strip().encode("ascii")
+        except UnicodeEncodeError:
+            raise InputError(
+                "A VC-JWT is ASCII text; this one is not.", field="credential"
+            ) from None
         flags |= _FLAG_JWT
     else:
         document = copy.deepcopy(dict(credential))
@@ -221,7 +226,12 @@ def pack_full(credential: Mapping[str, Any] | str, *, elide_achievement: bool) -
             header = _achievement_digest(achievement)
             document["credentialSubject"]["achievement"] = {"id": achievement["id"]}
             flags |= _FLAG_ACHIEVEMENT
-        body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+        compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+        if has_lone_surrogate(compact):
+            raise InputError(
+                "The credential holds a lone surrogate, which is not text.", field="credential"
+            )
+        body = compact.encode()
     return FULL_PREFIX + _b45encode(bytes([flags]) + header + _deflate(body))
 
 
@@ -396,6 +406,10 @@ def make_qr(text: str, *, level: str = "M") -> QrCode:
     """
     if level not in _LEVELS:
         raise InputError(f"Unknown QR error correction level {level!r}.", field="level")
+    if has_lone_surrogate(text):
+        raise InputError(
+            "The QR code text holds a lone surrogate, which is not text.", field="text"
+        )
     code = qrcode.QRCode(version=None, error_correction=_LEVELS[level], border=0)
     code.add_data(text, optimize=0)
     try:

@@ -2,23 +2,28 @@
 
 A credential that reaches the verifier as text (a file, a baked image, a QR code, a link) is read
 here: no duplicate member names (what was signed would be ambiguous), no NaN or Infinity, nesting
-bounded, one object that is a credential and not a presentation. Each refusal is one
-:class:`~leadbadge.errors.CredentialDocumentError` sentence.
+bounded, no lone UTF-16 surrogate in any string (it is not text: I-JSON, RFC 7493 §2.1, and
+RFC 8785 refuse it, and nothing could encode it again), one object that is a credential and not a
+presentation. Each refusal is one :class:`~leadbadge.errors.CredentialDocumentError` sentence.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Final
 
 from leadbadge.errors import CredentialDocumentError
 from leadbadge.proof.vc_jwt import looks_like_jwt
 
-__all__ = ["MAX_NESTING", "credential_object", "parse_credential"]
+__all__ = ["MAX_NESTING", "credential_object", "has_lone_surrogate", "parse_credential"]
 
 #: Deepest JSON nesting accepted. Credentials nest about ten levels; the limit keeps every later
 #: step (which may recurse) far from Python's recursion limit, wherever it is called from.
 MAX_NESTING: Final = 128
+
+# A valid pair is one code point once decoded, so any surrogate left in a str stands alone.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _error(label: str, what: str) -> CredentialDocumentError:
@@ -61,10 +66,33 @@ def _nesting(value: Any) -> int:
     return deepest
 
 
+def has_lone_surrogate(text: str) -> bool:
+    """True if ``text`` holds a UTF-16 surrogate code point, which UTF-8 cannot encode."""
+    return _SURROGATE.search(text) is not None
+
+
+def _strings_have_lone_surrogate(value: Any) -> bool:
+    """Whether any key or string in ``value`` (nesting already bounded) holds a lone surrogate."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if has_lone_surrogate(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def credential_object(value: Any, label: str) -> dict[str, Any]:
     """``value`` (parsed JSON) as one credential object, or the sentence saying what it is."""
     if _nesting(value) > MAX_NESTING:
         raise _error(label, "is nested too deeply to be a credential")
+    if _strings_have_lone_surrogate(value):
+        raise _error(label, "has a string holding a lone surrogate, which is not text")
     if isinstance(value, str) and looks_like_jwt(value.strip()):
         raise _error(
             label,

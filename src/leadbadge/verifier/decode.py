@@ -26,7 +26,7 @@ from typing import Any, Literal
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share import bake, jwt, qr
 from leadbadge.share.links import CredentialLink, parse_link
-from leadbadge.share.strict_json import MAX_NESTING
+from leadbadge.share.strict_json import MAX_NESTING, has_lone_surrogate
 from leadbadge.share.strict_json import credential_object as _credential_object
 from leadbadge.share.strict_json import parse_credential as _parse_json
 
@@ -124,6 +124,8 @@ def decode_credential(
         label = source or "<text>"
         if len(data) > MAX_INPUT_BYTES:
             raise _error(label, f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+        if has_lone_surrogate(data):
+            raise _error(label, "holds a lone surrogate, which is not text")
         return reader.from_text(data, label, container=None)
     if isinstance(data, Mapping):
         label = source or "<document>"

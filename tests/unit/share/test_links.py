@@ -120,6 +120,7 @@ def test_local_copies_that_are_not_strict_json_are_passed_over(tmp_path: Path) -
     assert link is not None
     honest = json.dumps(DOC)
     (tmp_path / "a-duplicate.json").write_text('{"id":"urn:uuid:0",' + honest[1:])
+    (tmp_path / "b-surrogate.json").write_text('{"x":"\\ud800",' + honest[1:])
     (tmp_path / "c-deep.json").write_text("[" * 200_000 + "]" * 200_000)
     (tmp_path / "d-honest.json").write_text(honest)
     found = find_in_folders(link, [tmp_path])
