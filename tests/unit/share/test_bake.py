@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from collections.abc import Iterator
+from typing import Any
 
+import defusedxml.minidom
 import pytest
 
 from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.share import bake as bake_module
 from leadbadge.share.bake import OB3_NAMESPACE, bake, image_kind, unbake
 from tests.conftest import interop_path
 
@@ -194,6 +198,56 @@ def test_deeply_nested_svg_is_refused_without_a_crash() -> None:
     assert "nested too deeply" in _message(deep)
     with pytest.raises(CredentialDocumentError, match="nested too deeply"):
         bake(deep, CREDENTIAL)
+
+
+def _count_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the elements the streaming parse reports; fail if the whole document is built."""
+    starts = [0]
+    original = bake_module._svg_events
+
+    def counting(data: bytes) -> Iterator[tuple[str, Any]]:
+        for event in original(data):
+            starts[0] += event[0] == "start"
+            yield event
+
+    def never(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("the document was parsed whole")
+
+    monkeypatch.setattr(bake_module, "_svg_events", counting)
+    monkeypatch.setattr(defusedxml.minidom, "parseString", never)
+    return starts
+
+
+def test_nested_svg_elements_are_refused_while_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 100,000 nested <svg xmlns=...> elements (4.5 MB) once took minutes: refused at the bound.
+    opening = b'<svg xmlns="http://www.w3.org/2000/svg">'
+    deep = opening * 100_000 + b"</svg>" * 100_000
+    assert len(deep) < bake_module.MAX_IMAGE_BYTES
+    starts = _count_starts(monkeypatch)
+    assert f"more than {bake_module.MAX_SVG_DEPTH} levels" in _message(deep)
+    assert starts[0] == bake_module.MAX_SVG_DEPTH + 1
+    with pytest.raises(CredentialDocumentError, match="nested too deeply"):
+        bake(deep, CREDENTIAL)
+    assert starts[0] == 2 * (bake_module.MAX_SVG_DEPTH + 1)
+
+
+def test_an_svg_with_too_many_elements_is_refused_while_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wide = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 1_000_000 + b"</svg>"
+    starts = _count_starts(monkeypatch)
+    assert f"more than {bake_module.MAX_SVG_ELEMENTS:,} elements" in _message(wide)
+    assert starts[0] == bake_module.MAX_SVG_ELEMENTS + 1
+
+
+def test_the_svg_bounds_are_exact() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg">'
+    deepest = (
+        svg + b"<g>" * (bake_module.MAX_SVG_DEPTH - 1) + b"</g>" * (bake_module.MAX_SVG_DEPTH - 1)
+    )
+    assert "carries no credential" in _message(deepest + b"</svg>")
+    widest = svg + b"<g/>" * (bake_module.MAX_SVG_ELEMENTS - 1) + b"</svg>"
+    assert "carries no credential" in _message(widest)
 
 
 def test_a_doctype_without_an_internal_subset_is_read() -> None:
