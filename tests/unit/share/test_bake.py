@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import defusedxml.minidom
+import PIL.Image
 import pytest
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share import bake as bake_module
 from leadbadge.share.bake import OB3_NAMESPACE, bake, image_kind, unbake
+from leadbadge.verifier.decode import decode_credential
 from tests.conftest import interop_path
 
 CREDENTIAL = json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x"})
@@ -110,6 +112,24 @@ def test_damaged_and_hostile_pngs_are_refused() -> None:
     assert "does not start with IHDR" in _message(no_ihdr)
     with pytest.raises(CredentialDocumentError, match="larger than 8 MiB"):
         unbake(b"\x89PNG\r\n\x1a\n" + b"\0" * (8 * 1024 * 1024))
+
+
+def test_reading_a_baked_png_never_decodes_its_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The header declares 60,000 by 60,000 pixels: decoding them would be a bomb.
+    ihdr = _chunk(b"IHDR", struct.pack(">IIBBBBB", 60_000, 60_000, 8, 0, 0, 0, 0))
+    idat = _chunk(b"IDAT", zlib.compress(b"\0" * 4096))
+
+    def huge(*extra: bytes) -> bytes:
+        return b"\x89PNG\r\n\x1a\n" + ihdr + b"".join(extra) + idat + _chunk(b"IEND", b"")
+
+    def never(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(PIL.Image, "open", never)
+    assert unbake(huge(_itxt(CREDENTIAL))).text == CREDENTIAL
+    assert decode_credential(huge(_itxt(CREDENTIAL))).document["id"] == "urn:x"
+    with pytest.raises(CredentialDocumentError, match=r"Open Badges 2\.0"):
+        decode_credential(huge(_itxt("{}", keyword=b"openbadges")))
 
 
 # --- SVG ---------------------------------------------------------------------------------------
