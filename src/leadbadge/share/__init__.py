@@ -5,6 +5,7 @@
 - :mod:`leadbadge.share.qr`: a credential, or a link that commits to it, as a QR code and back.
 - :mod:`leadbadge.share.links`: the links of ``url`` QR codes, and finding what they name.
 - :mod:`leadbadge.verifier.sources`: where a verifier finds what a QR code leaves out.
+- :mod:`leadbadge.share.strict_json`: the one strict reading of a credential's JSON text.
 - :mod:`leadbadge.share.pages`: the pages ``leadbadge publish`` writes for credential links.
 
 docs/sharing.md describes the formats, their sizes and their limits.

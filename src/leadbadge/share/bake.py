@@ -7,29 +7,37 @@ after the ``<svg>`` tag, the JSON in a CDATA section or a VC-JWT in its ``verify
 Baking again replaces the credential, never adds a second one.
 
 Images come from strangers, so reading is strict and bounded: every PNG chunk's length and CRC
-is checked, SVG is parsed with ``defusedxml`` (no entity declarations, no internal DTD subset,
-nothing fetched), and each refusal is one :class:`~leadbadge.errors.CredentialDocumentError`
-sentence. Nothing here decides whether the credential is any good.
+is checked and no pixel is ever decoded; SVG is parsed with ``defusedxml`` (no entity
+declarations, no internal DTD subset, nothing fetched), first as a stream that stops as soon as
+elements nest too deeply or are too many, so only a document within those bounds is built as a
+DOM. Each refusal is one :class:`~leadbadge.errors.CredentialDocumentError` sentence. Nothing
+here decides whether the credential is any good.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 from xml.dom.minidom import Document, Element, Node, Text
+from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
+import defusedxml.ElementTree
 import defusedxml.minidom
 from defusedxml import DefusedXmlException
 
 from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.share.strict_json import has_lone_surrogate
 
 __all__ = [
     "MAX_CREDENTIAL_BYTES",
     "MAX_IMAGE_BYTES",
+    "MAX_SVG_DEPTH",
+    "MAX_SVG_ELEMENTS",
     "OB3_NAMESPACE",
     "PNG_KEYWORD",
     "BakedCredential",
@@ -48,15 +56,19 @@ OB3_NAMESPACE: Final = "https://purl.imsglobal.org/ob/v3p0"
 MAX_IMAGE_BYTES: Final = 8 * 1024 * 1024
 #: Largest credential text an image may carry.
 MAX_CREDENTIAL_BYTES: Final = 4 * 1024 * 1024
+#: Deepest nesting of SVG elements read. Badge artwork nests a few levels; the bound keeps every
+#: later step (building the DOM costs time growing with the square of the depth, serializing a
+#: re-baked image recurses) cheap and far from Python's recursion limit.
+MAX_SVG_DEPTH: Final = 256
+#: Most SVG elements read: detailed badge artwork has a few thousand; building the DOM costs
+#: tens of microseconds an element, so an 8 MiB image of empty elements would take minutes.
+MAX_SVG_ELEMENTS: Final = 50_000
 
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 _OB2_PNG_KEYWORD: Final = b"openbadges"
 _SVG_NAMESPACE: Final = "http://www.w3.org/2000/svg"
 _OB2_NAMESPACE: Final = "http://openbadges.org"
 _MAX_CHUNKS: Final = 10_000
-# Badge artwork nests a few levels; the bound keeps every later step (serializing a re-baked
-# image recurses) far from Python's recursion limit.
-_MAX_SVG_DEPTH: Final = 256
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,10 @@ def bake(image: bytes, credential: str, *, label: str = "<image>") -> bytes:
     text = credential.strip()
     if not text:
         raise InputError("There is no credential to bake.", field="credential")
+    if has_lone_surrogate(text):
+        raise InputError(
+            "The credential to bake holds a lone surrogate, which is not text.", field="credential"
+        )
     is_jwt = not text.startswith("{")
     if is_jwt and (text.count(".") != 2 or any(c.isspace() or c in "<>&\"'" for c in text)):
         raise InputError(
@@ -243,8 +259,43 @@ def _bake_png(image: bytes, text: str, label: str) -> bytes:
 # --- SVG -------------------------------------------------------------------------------------
 
 
+def _svg_events(data: bytes) -> Iterator[tuple[str, Any]]:
+    """Start and end events of the elements, as expat reads them (16 KiB at a time)."""
+    events: Iterator[tuple[str, Any]] = defusedxml.ElementTree.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        forbid_dtd=False,
+        forbid_entities=True,
+        forbid_external=True,
+    )
+    yield from events
+
+
+def _check_svg_shape(data: bytes, label: str) -> None:
+    """Refuse, while parsing, elements nested too deeply or too many (see the bounds above)."""
+    depth = count = 0
+    for event, element in _svg_events(data):
+        if event == "end":
+            depth -= 1
+            element.clear()  # nothing of this pass is kept
+            continue
+        depth += 1
+        count += 1
+        if depth > MAX_SVG_DEPTH:
+            raise _error(
+                label,
+                f"is nested too deeply to be a badge image (more than {MAX_SVG_DEPTH} levels)",
+            )
+        if count > MAX_SVG_ELEMENTS:
+            raise _error(
+                label,
+                f"has more than {MAX_SVG_ELEMENTS:,} elements, too many to be a badge image",
+            )
+
+
 def _parse_svg(data: bytes, label: str) -> tuple[Document, Element]:
     try:
+        _check_svg_shape(data, label)
         document: Document = defusedxml.minidom.parseString(
             data, forbid_dtd=False, forbid_entities=True, forbid_external=True
         )
@@ -254,10 +305,8 @@ def _parse_svg(data: bytes, label: str) -> tuple[Document, Element]:
             "is an XML document that declares entities or external references, which "
             "leadbadge refuses to process",
         ) from None
-    except ExpatError as error:
+    except (ExpatError, ParseError) as error:
         raise _error(label, f"is not well-formed XML ({error})") from None
-    except RecursionError:
-        raise _error(label, "is nested too deeply to be an image") from None
     doctype = document.doctype
     if doctype is not None and (doctype.internalSubset or "").strip():
         # An internal subset can declare default attribute values, changing what a reader sees.
@@ -267,22 +316,7 @@ def _parse_svg(data: bytes, label: str) -> tuple[Document, Element]:
     root = document.documentElement
     if root is None or root.localName != "svg" or root.namespaceURI != _SVG_NAMESPACE:
         raise _error(label, "is XML, but not an SVG image")
-    if _depth(root) > _MAX_SVG_DEPTH:
-        raise _error(label, "is nested too deeply to be a badge image")
     return document, root
-
-
-def _depth(root: Element) -> int:
-    """How deeply elements nest under ``root``, found without recursion."""
-    deepest = 0
-    stack: list[tuple[Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > _MAX_SVG_DEPTH:
-            break
-        stack.extend((child, depth + 1) for child in node.childNodes if isinstance(child, Element))
-    return deepest
 
 
 def _elements(root: Element) -> list[Element]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import os
 import re
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.ld.jcs import canonical_json
+from leadbadge.share.strict_json import parse_credential
 
 __all__ = [
     "DIGEST_BYTES",
@@ -142,10 +142,10 @@ def find_in_folders(link: CredentialLink, folders: list[Path]) -> tuple[Path, by
             if data is None:
                 continue
             try:
-                document = json.loads(data.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError, RecursionError):
+                document = parse_credential(data.decode("utf-8"), str(path))
+            except (UnicodeDecodeError, CredentialDocumentError):
                 continue
-            if isinstance(document, dict) and link.matches(document):
+            if link.matches(document):
                 return path, data
     return None
 

@@ -41,10 +41,15 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.ld.jcs import canonical_json
+from leadbadge.share.strict_json import has_lone_surrogate, parse_credential
 
 __all__ = [
     "FULL_PREFIX",
+    "MAX_ASPECT_RATIO",
     "MAX_IMAGE_PIXELS",
+    "MAX_IMAGE_SIDE",
+    "MAX_SCANS",
+    "SCAN_PIXELS",
     "AchievementLookup",
     "QrCode",
     "QrMode",
@@ -58,8 +63,17 @@ __all__ = [
 QrMode = Literal["url", "full"]
 #: What a ``full`` QR code's text starts with (version 1 of the format, and its dictionary).
 FULL_PREFIX: Final = "LB1:"
-#: Largest photo or scan read (pixels); a phone photo is about 12 million.
+#: Largest photo or scan read (pixels); a phone photo is about 12 million. Larger images are
+#: refused from the size their header declares, before any pixel is decoded.
 MAX_IMAGE_PIXELS: Final = 40_000_000
+#: Longest side read, in pixels (zxing-cpp reads at most 65,535; scanning may double a side).
+MAX_IMAGE_SIDE: Final = 30_000
+#: Most elongated image read: its longer side over its shorter side.
+MAX_ASPECT_RATIO: Final = 32
+#: Largest image scanned (pixels): a larger one is scaled down once, before the first scan.
+SCAN_PIXELS: Final = 16_000_000
+#: Scans of one image at most: as taken, despeckled, enlarged (each within ``SCAN_PIXELS``).
+MAX_SCANS: Final = 3
 #: ``(achievement id) -> the published Achievement, or None`` for putting an elided one back.
 AchievementLookup = Callable[[str], Mapping[str, Any] | None]
 
@@ -71,6 +85,8 @@ _DIGEST_BYTES: Final = 16
 _MAX_ENDORSEMENT_SUBSETS_OF: Final = 8
 _MAX_INFLATED: Final = 4 * 1024 * 1024
 _MAX_QR_VERSION: Final = 40
+#: A version 1 QR code is 21 modules wide: a narrower image cannot show one.
+_MIN_IMAGE_SIDE: Final = 21
 _BASE45: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _BASE45_INDEX: Final = {c: i for i, c in enumerate(_BASE45)}
 _LEVELS: Final = {
@@ -206,7 +222,12 @@ def pack_full(credential: Mapping[str, Any] | str, *, elide_achievement: bool) -
                 "A VC-JWT is signed byte for byte, so its Achievement cannot be left out.",
                 field="credential",
             )
-        body = credential.strip().encode("ascii")
+        try:
+            body = credential.strip().encode("ascii")
+        except UnicodeEncodeError:
+            raise InputError(
+                "A VC-JWT is ASCII text; this one is not.", field="credential"
+            ) from None
         flags |= _FLAG_JWT
     else:
         document = copy.deepcopy(dict(credential))
@@ -220,7 +241,12 @@ def pack_full(credential: Mapping[str, Any] | str, *, elide_achievement: bool) -
             header = _achievement_digest(achievement)
             document["credentialSubject"]["achievement"] = {"id": achievement["id"]}
             flags |= _FLAG_ACHIEVEMENT
-        body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+        compact = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+        if has_lone_surrogate(compact):
+            raise InputError(
+                "The credential holds a lone surrogate, which is not text.", field="credential"
+            )
+        body = compact.encode()
     return FULL_PREFIX + _b45encode(bytes([flags]) + header + _deflate(body))
 
 
@@ -269,11 +295,11 @@ def _utf8(body: bytes, label: str) -> str:
 def _restore_achievement(
     text: str, digest: bytes, achievements: AchievementLookup | None, label: str
 ) -> str:
+    document = parse_credential(text, label)
     try:
-        document = json.loads(text)
         subject = document["credentialSubject"]
         achievement_id = subject["achievement"]["id"]
-    except (ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         raise _error(label, "holds a damaged credential") from None
     if not isinstance(achievement_id, str):
         raise _error(label, "holds a damaged credential")
@@ -395,6 +421,10 @@ def make_qr(text: str, *, level: str = "M") -> QrCode:
     """
     if level not in _LEVELS:
         raise InputError(f"Unknown QR error correction level {level!r}.", field="level")
+    if has_lone_surrogate(text):
+        raise InputError(
+            "The QR code text holds a lone surrogate, which is not text.", field="text"
+        )
     code = qrcode.QRCode(version=None, error_correction=_LEVELS[level], border=0)
     code.add_data(text, optimize=0)
     try:
@@ -439,7 +469,9 @@ def read_qr(image: bytes, *, label: str = "<image>") -> str:
             with Image.open(io.BytesIO(image)) as opened:
                 if opened.width * opened.height > MAX_IMAGE_PIXELS:
                     raise too_large
-                picture = ImageOps.exif_transpose(opened).convert("L")
+                _check_shape(opened.width, opened.height, subject)
+                _draft(opened)
+                picture = _within_scan_budget(ImageOps.exif_transpose(opened).convert("L"))
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise too_large from None
     except (UnidentifiedImageError, OSError, ValueError):
@@ -448,12 +480,12 @@ def read_qr(image: bytes, *, label: str = "<image>") -> str:
         ) from None
     texts: set[str] = set()
     # As taken first; then with speckle (sensor noise, dust, paper texture) filtered out; then
-    # enlarged, for a code photographed from afar.
+    # enlarged, for a code photographed from afar. One scan each, at most SCAN_PIXELS each.
     for attempt in (_as_is, _despeckled, _enlarged):
-        found = zxingcpp.read_barcodes(
-            attempt(picture), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-        )
-        texts = {_result_text(r) for r in found if r.valid}
+        candidate = attempt(picture)
+        if candidate is None:
+            continue
+        texts = _scan(candidate, subject)
         if texts:
             break
     if not texts:
@@ -470,17 +502,69 @@ def read_qr(image: bytes, *, label: str = "<image>") -> str:
     return texts.pop()
 
 
-def _as_is(picture: Image.Image) -> Image.Image:
+def _check_shape(width: int, height: int, subject: str) -> None:
+    """Refuse, from the declared size, an image no scan could read a QR code in."""
+    longer, shorter = max(width, height), min(width, height)
+    if shorter < _MIN_IMAGE_SIDE:
+        reason = f"too small to show a QR code (one is at least {_MIN_IMAGE_SIDE} pixels wide)"
+    elif longer > MAX_IMAGE_SIDE:
+        reason = f"longer than {MAX_IMAGE_SIDE:,} pixels on a side; crop or scale it down"
+    elif longer > shorter * MAX_ASPECT_RATIO:
+        reason = (
+            f"more than {MAX_ASPECT_RATIO} times longer than it is wide; crop it to the QR code"
+        )
+    else:
+        return
+    raise CredentialDocumentError(
+        f"{subject} is {width} by {height} pixels, {reason}.", field="input"
+    )
+
+
+def _reduction(width: int, height: int) -> int:
+    """The smallest whole factor that brings an image within ``SCAN_PIXELS``."""
+    factor = 1
+    while -(-width // factor) * -(-height // factor) > SCAN_PIXELS:
+        factor += 1
+    return factor
+
+
+def _draft(opened: Image.Image) -> None:
+    # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale for little more than the cost of the
+    # smaller image; other formats ignore this and are scaled down after decoding.
+    factor = _reduction(opened.width, opened.height)
+    if factor > 1:
+        opened.draft("L", (-(-opened.width // factor), -(-opened.height // factor)))
+
+
+def _within_scan_budget(picture: Image.Image) -> Image.Image:
+    factor = _reduction(picture.width, picture.height)
+    return picture.reduce(factor) if factor > 1 else picture
+
+
+def _scan(picture: Image.Image, subject: str) -> set[str]:
+    """The texts of the valid QR codes zxing-cpp finds in ``picture`` (one scan)."""
+    try:
+        found = zxingcpp.read_barcodes(
+            picture, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        )
+    except (ValueError, RuntimeError) as error:
+        raise CredentialDocumentError(
+            f"{subject} could not be scanned for a QR code ({error}).", field="input"
+        ) from None
+    return {_result_text(r) for r in found if r.valid}
+
+
+def _as_is(picture: Image.Image) -> Image.Image | None:
     return picture
 
 
-def _despeckled(picture: Image.Image) -> Image.Image:
+def _despeckled(picture: Image.Image) -> Image.Image | None:
     return picture.filter(ImageFilter.MedianFilter(3))
 
 
-def _enlarged(picture: Image.Image) -> Image.Image:
-    if picture.width * picture.height * 4 > MAX_IMAGE_PIXELS:
-        return picture
+def _enlarged(picture: Image.Image) -> Image.Image | None:
+    if picture.width * picture.height * 4 > SCAN_PIXELS:
+        return None
     return picture.resize((picture.width * 2, picture.height * 2), Image.Resampling.BICUBIC)
 
 

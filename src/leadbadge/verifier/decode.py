@@ -26,6 +26,9 @@ from typing import Any, Literal
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share import bake, jwt, qr
 from leadbadge.share.links import CredentialLink, parse_link
+from leadbadge.share.strict_json import MAX_NESTING, has_lone_surrogate
+from leadbadge.share.strict_json import credential_object as _credential_object
+from leadbadge.share.strict_json import parse_credential as _parse_json
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -39,9 +42,6 @@ __all__ = [
 
 #: Largest input accepted. Credentials with an embedded data-URI image stay well below this.
 MAX_INPUT_BYTES = 8 * 1024 * 1024
-#: Deepest JSON nesting accepted. Credentials nest about ten levels; the limit keeps every later
-#: step (which may recurse) far from Python's recursion limit, wherever it is called from.
-MAX_NESTING = 128
 
 #: How the credential itself is encoded: JSON with an embedded proof, or a VC-JWT.
 SourceFormat = Literal["json", "jwt"]
@@ -124,6 +124,8 @@ def decode_credential(
         label = source or "<text>"
         if len(data) > MAX_INPUT_BYTES:
             raise _error(label, f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+        if has_lone_surrogate(data):
+            raise _error(label, "holds a lone surrogate, which is not text")
         return reader.from_text(data, label, container=None)
     if isinstance(data, Mapping):
         label = source or "<document>"
@@ -286,87 +288,6 @@ class _Reader:
         if _looks_like_jwt(text):
             return self._jwt(text, label, "qr", link)
         return DecodedCredential(_parse_json(text, label), "json", label, container="qr", link=link)
-
-
-def _parse_json(text: str, label: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
-    except _DuplicateKeyError as error:
-        raise _error(
-            label,
-            f"has the key {error.key!r} twice in one object, so what was signed is ambiguous",
-        ) from None
-    except _ConstantError as error:
-        raise _error(label, f"is not valid JSON ({error.name} is not a JSON number)") from None
-    except json.JSONDecodeError as error:
-        raise _error(
-            label, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
-    except RecursionError:
-        raise _error(label, "is nested too deeply to be a credential") from None
-    return _credential_object(value, label)
-
-
-def _nesting(value: Any) -> int:
-    """How deeply ``value`` nests, found without recursion."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if deepest > MAX_NESTING:
-                break
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def _credential_object(value: Any, label: str) -> dict[str, Any]:
-    if _nesting(value) > MAX_NESTING:
-        raise _error(label, "is nested too deeply to be a credential")
-    if isinstance(value, str) and _looks_like_jwt(value.strip()):
-        raise _error(
-            label,
-            "is a JSON string holding a JWT; give the token itself, not quoted as JSON",
-        )
-    if isinstance(value, list):
-        raise _error(label, "holds a JSON array, not one credential object")
-    if not isinstance(value, dict):
-        kind = {str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
-        raise _error(label, f"holds {kind}, not a credential object")
-    types = value.get("type")
-    type_names = types if isinstance(types, list) else [types]
-    if "VerifiablePresentation" in type_names:
-        raise _error(
-            label, "is a Verifiable Presentation; verify the credentials it contains one at a time"
-        )
-    return value
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-class _ConstantError(ValueError):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
-        out[key] = value
-    return out
-
-
-def _no_constants(name: str) -> Any:
-    raise _ConstantError(name)
 
 
 def _copy_json(data: Mapping[str, Any], label: str) -> dict[str, Any]:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from collections.abc import Iterator
+from typing import Any
 
+import defusedxml.minidom
+import PIL.Image
 import pytest
 
 from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.share import bake as bake_module
 from leadbadge.share.bake import OB3_NAMESPACE, bake, image_kind, unbake
+from leadbadge.verifier.decode import decode_credential
 from tests.conftest import interop_path
 
 CREDENTIAL = json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:x"})
@@ -108,6 +114,24 @@ def test_damaged_and_hostile_pngs_are_refused() -> None:
         unbake(b"\x89PNG\r\n\x1a\n" + b"\0" * (8 * 1024 * 1024))
 
 
+def test_reading_a_baked_png_never_decodes_its_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The header declares 60,000 by 60,000 pixels: decoding them would be a bomb.
+    ihdr = _chunk(b"IHDR", struct.pack(">IIBBBBB", 60_000, 60_000, 8, 0, 0, 0, 0))
+    idat = _chunk(b"IDAT", zlib.compress(b"\0" * 4096))
+
+    def huge(*extra: bytes) -> bytes:
+        return b"\x89PNG\r\n\x1a\n" + ihdr + b"".join(extra) + idat + _chunk(b"IEND", b"")
+
+    def never(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("pixels were decoded")
+
+    monkeypatch.setattr(PIL.Image, "open", never)
+    assert unbake(huge(_itxt(CREDENTIAL))).text == CREDENTIAL
+    assert decode_credential(huge(_itxt(CREDENTIAL))).document["id"] == "urn:x"
+    with pytest.raises(CredentialDocumentError, match=r"Open Badges 2\.0"):
+        decode_credential(huge(_itxt("{}", keyword=b"openbadges")))
+
+
 # --- SVG ---------------------------------------------------------------------------------------
 
 
@@ -194,6 +218,56 @@ def test_deeply_nested_svg_is_refused_without_a_crash() -> None:
     assert "nested too deeply" in _message(deep)
     with pytest.raises(CredentialDocumentError, match="nested too deeply"):
         bake(deep, CREDENTIAL)
+
+
+def _count_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the elements the streaming parse reports; fail if the whole document is built."""
+    starts = [0]
+    original = bake_module._svg_events
+
+    def counting(data: bytes) -> Iterator[tuple[str, Any]]:
+        for event in original(data):
+            starts[0] += event[0] == "start"
+            yield event
+
+    def never(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("the document was parsed whole")
+
+    monkeypatch.setattr(bake_module, "_svg_events", counting)
+    monkeypatch.setattr(defusedxml.minidom, "parseString", never)
+    return starts
+
+
+def test_nested_svg_elements_are_refused_while_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 100,000 nested <svg xmlns=...> elements (4.5 MB) once took minutes: refused at the bound.
+    opening = b'<svg xmlns="http://www.w3.org/2000/svg">'
+    deep = opening * 100_000 + b"</svg>" * 100_000
+    assert len(deep) < bake_module.MAX_IMAGE_BYTES
+    starts = _count_starts(monkeypatch)
+    assert f"more than {bake_module.MAX_SVG_DEPTH} levels" in _message(deep)
+    assert starts[0] == bake_module.MAX_SVG_DEPTH + 1
+    with pytest.raises(CredentialDocumentError, match="nested too deeply"):
+        bake(deep, CREDENTIAL)
+    assert starts[0] == 2 * (bake_module.MAX_SVG_DEPTH + 1)
+
+
+def test_an_svg_with_too_many_elements_is_refused_while_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wide = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 1_000_000 + b"</svg>"
+    starts = _count_starts(monkeypatch)
+    assert f"more than {bake_module.MAX_SVG_ELEMENTS:,} elements" in _message(wide)
+    assert starts[0] == bake_module.MAX_SVG_ELEMENTS + 1
+
+
+def test_the_svg_bounds_are_exact() -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg">'
+    deepest = (
+        svg + b"<g>" * (bake_module.MAX_SVG_DEPTH - 1) + b"</g>" * (bake_module.MAX_SVG_DEPTH - 1)
+    )
+    assert "carries no credential" in _message(deepest + b"</svg>")
+    widest = svg + b"<g/>" * (bake_module.MAX_SVG_ELEMENTS - 1) + b"</svg>"
+    assert "carries no credential" in _message(widest)
 
 
 def test_a_doctype_without_an_internal_subset_is_read() -> None:

@@ -113,6 +113,21 @@ def test_local_copies_are_found_and_checked(tmp_path: Path) -> None:
         find_in_folders(link, [tmp_path / "nope"])
 
 
+def test_local_copies_that_are_not_strict_json_are_passed_over(tmp_path: Path) -> None:
+    # Each of these reads, leniently, as DOC or as something whose digest cannot be taken; the
+    # search goes on to the honest copy instead of taking them or stopping.
+    link = parse_link(link_for(DOC, BASE))
+    assert link is not None
+    honest = json.dumps(DOC)
+    (tmp_path / "a-duplicate.json").write_text('{"id":"urn:uuid:0",' + honest[1:])
+    (tmp_path / "b-surrogate.json").write_text('{"x":"\\ud800",' + honest[1:])
+    (tmp_path / "c-deep.json").write_text("[" * 200_000 + "]" * 200_000)
+    (tmp_path / "d-honest.json").write_text(honest)
+    found = find_in_folders(link, [tmp_path])
+    assert found is not None
+    assert found[0].name == "d-honest.json"
+
+
 # --- pages -------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import zlib
 from typing import Any
 
 import pytest
+import zxingcpp
 from PIL import Image, ImageFilter
 
 from leadbadge.errors import CredentialDocumentError, InputError
@@ -135,6 +136,27 @@ def test_a_decompression_bomb_is_refused() -> None:
         unpack_full(text)
 
 
+def _elided(body: str) -> str:
+    """A ``full`` payload whose Achievement was left out, carrying ``body`` as its JSON."""
+    raw = bytes([qr._FLAG_ACHIEVEMENT]) + b"\0" * qr._DIGEST_BYTES + qr._deflate(body.encode())
+    return FULL_PREFIX + _b45encode(raw)
+
+
+def test_a_deeply_nested_elided_payload_is_refused_without_a_crash() -> None:
+    deep = "[" * 200_000 + "]" * 200_000
+    text = _elided('{"credentialSubject":{"achievement":{"id":"https://a.example/a"}},"x":' + deep)
+    assert len(text) < qr.capacity("M")
+    with pytest.raises(CredentialDocumentError, match="nested too deeply"):
+        unpack_full(text, achievements=lambda _id: _published(ACHIEVEMENT))
+
+
+def test_an_elided_payload_with_a_duplicate_key_is_refused() -> None:
+    body = json.dumps(copy.deepcopy(CREDENTIAL)["credentialSubject"])
+    text = _elided(f'{{"name":"a","credentialSubject":{body},"name":"b"}}')
+    with pytest.raises(CredentialDocumentError, match="'name' twice"):
+        unpack_full(text, achievements=lambda _id: _published(ACHIEVEMENT))
+
+
 def test_the_dictionary_never_changes() -> None:
     # Format LB1 is defined by this dictionary: changing it would break every printed code.
     assert hashlib.sha256(qr._DICTIONARY).hexdigest()[:16] == "1572f65aab01734c"
@@ -229,4 +251,78 @@ def test_an_enormous_image_is_refused_before_decoding(monkeypatch: pytest.Monkey
         read_qr(bomb)
     monkeypatch.setattr(qr, "MAX_IMAGE_PIXELS", 100)
     with pytest.raises(CredentialDocumentError, match="million pixels"):
+        read_qr(make_qr("x").png(pixels_per_module=4))
+
+
+def _blank_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _declared_png(width: int, height: int) -> bytes:
+    """A PNG header declaring ``width`` by ``height`` pixels, with almost no pixel data."""
+    chunks = (
+        b"IHDR" + struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0),
+        b"IDAT" + zlib.compress(b"\0" * 1024),
+        b"IEND",
+    )
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(chunk) - 4) + chunk + struct.pack(">I", zlib.crc32(chunk))
+        for chunk in chunks
+    )
+
+
+def _count_scans(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    scanned: list[tuple[int, int]] = []
+
+    def scan(picture: Image.Image, subject: str) -> set[str]:
+        scanned.append(picture.size)
+        return set()
+
+    monkeypatch.setattr(qr, "_scan", scan)
+    return scanned
+
+
+def test_a_large_image_is_scaled_down_once_and_scanned_a_bounded_number_of_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scanned = _count_scans(monkeypatch)
+    with pytest.raises(CredentialDocumentError, match="holds no QR code"):
+        read_qr(_blank_png(6000, 6000))
+    assert 1 <= len(scanned) <= qr.MAX_SCANS
+    assert all(w * h <= qr.SCAN_PIXELS for w, h in scanned)
+    scanned.clear()
+    with pytest.raises(CredentialDocumentError, match="holds no QR code"):
+        read_qr(_blank_png(1000, 1000))
+    # A small image is also tried enlarged, within the same budget.
+    assert scanned == [(1000, 1000), (1000, 1000), (2000, 2000)]
+
+
+@pytest.mark.parametrize(
+    ("png", "expected"),
+    [
+        (_blank_png(70_000, 2), "70000 by 2 pixels"),
+        (_declared_png(40_000, 1000), "40000 by 1000 pixels"),
+        (_declared_png(100, 40_000), "100 by 40000 pixels"),
+        (_blank_png(100, 4000), "100 by 4000 pixels"),
+        (_blank_png(10, 10), "10 by 10 pixels"),
+    ],
+    ids=["zxing-width", "too-wide", "too-tall", "elongated", "tiny"],
+)
+def test_images_of_shapes_no_scan_reads_are_refused_before_decoding(
+    png: bytes, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanned = _count_scans(monkeypatch)
+    with pytest.raises(CredentialDocumentError, match=expected):
+        read_qr(png)
+    assert scanned == []
+
+
+def test_a_scanner_failure_is_a_typed_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_args: Any, **_kwargs: Any) -> list[Any]:
+        raise ValueError("Maximum image width/height is 65535")
+
+    monkeypatch.setattr(zxingcpp, "read_barcodes", fail)
+    with pytest.raises(CredentialDocumentError, match="could not be scanned"):
         read_qr(make_qr("x").png(pixels_per_module=4))
