@@ -8,58 +8,28 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from leadbadge.cli import cli
-from leadbadge.cli._demo_data import sample_evidence, sample_results
+from leadbadge.cli._demo_data import sample_results
 from leadbadge.pathway.framework import default_framework
+from tests.unit._issued import PASSPHRASE
+from tests.unit.cli._cli import (
+    CONSOLE_SCRIPT,
+    EMAIL,
+    evidence_file,
+    ok,
+    refused,
+    run_script,
+    script_refused,
+)
 
 TIERS = [t.id for t in default_framework().tiers]
-EMAIL = "ana.ruiz@example.org"
-PASSPHRASE = "correct horse battery staple"
-CONSOLE_SCRIPT = Path(sys.executable).with_name("leadbadge")
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run_script(args: Sequence[str], env: dict[str, str], stdin: str | None = None) -> Run:
-    proc = subprocess.run(
-        [str(CONSOLE_SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return Run(proc.returncode, proc.stdout, proc.stderr)
-
-
-def evidence_file(tmp: Path, tier_id: str) -> Path:
-    tier = default_framework().tier(tier_id)
-    items = [
-        {"requirement": e.requirement, "name": e.name, "fields": dict(e.fields)}
-        for e in sample_evidence(tier)
-    ]
-    path = tmp / f"evidence-{tier_id}.json"
-    path.write_text(json.dumps(items), encoding="utf-8")
-    return path
-
-
-def issue_args(home: Path, tier_id: str, tmp: Path, out: Path) -> list[str]:
+def _issue_args(home: Path, tier_id: str, tmp: Path, out: Path) -> list[str]:
     args = ["issue", "--issuer", str(home), tier_id, "--email", EMAIL, "--name", "Ana Ruiz"]
     args += ["--evidence", f"@{evidence_file(tmp, tier_id)}"]
     for competency, level in sample_results(default_framework().tier(tier_id)).items():
@@ -92,7 +62,7 @@ def pathway(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths: dict[str, Path] = {"home": home, "tmp": tmp}
     for tier_id in TIERS:
         out = tmp / f"{tier_id}.json"
-        issued = run_script(issue_args(home, tier_id, tmp, out), env)
+        issued = run_script(_issue_args(home, tier_id, tmp, out), env)
         assert issued.code == 0, issued.err
         paths[tier_id] = out
     published = run_script(["publish", "--issuer", str(home), str(tmp / "site")], env)
@@ -189,10 +159,7 @@ def test_recipient_check(pathway: dict[str, Path], email: str, code: int, status
 )
 def test_bad_input_is_one_sentence_exit_3(args: list[str], tmp_path: Path) -> None:
     env = {**os.environ, "LEADBADGE_TRUST": str(tmp_path / "t"), "LEADBADGE_PASSPHRASE": "x"}
-    result = run_script(args, env)
-    assert result.code == 3, (result.out, result.err)
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1, result.err
+    script_refused(args, env)
 
 
 def test_unreadable_json_and_non_credential_png_exit_3(tmp_path: Path) -> None:
@@ -201,47 +168,26 @@ def test_unreadable_json_and_non_credential_png_exit_3(tmp_path: Path) -> None:
     png = tmp_path / "photo.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     for path in (broken, png):
-        result = CliRunner().invoke(cli, ["verify", "--trust", str(tmp_path / "t"), str(path)])
-        assert result.exit_code == 3, result.output
-        assert "Traceback" not in result.output
+        refused("verify", "--trust", str(tmp_path / "t"), str(path))
 
 
 def test_key_rotation_keeps_old_credentials_valid(tmp_path: Path) -> None:
     """CliRunner path: issue, rotate, issue again, republish, re-pin; both verify."""
-    runner = CliRunner(env={"LEADBADGE_PASSPHRASE": PASSPHRASE})
     home, trust = tmp_path / "home", tmp_path / "trust"
-    init = runner.invoke(
-        cli, ["init", str(home), "--name", "Academy", "--url", "https://academy.example"]
-    )
-    assert init.exit_code == 0, init.output
+    ok("init", str(home), "--name", "Academy", "--url", "https://academy.example")
     old, new = tmp_path / "old.json", tmp_path / "new.json"
-    first = runner.invoke(cli, issue_args(home, "teacher-leader", tmp_path, old))
-    assert first.exit_code == 0, first.output
-    assert (
-        runner.invoke(cli, ["publish", "--issuer", str(home), str(tmp_path / "s1")]).exit_code == 0
-    )
-    assert (
-        runner.invoke(cli, ["trust", "add", "--trust", str(trust), str(tmp_path / "s1")]).exit_code
-        == 0
-    )
-    rotated = runner.invoke(cli, ["keys", "rotate", "--issuer", str(home)])
-    assert rotated.exit_code == 0, rotated.output
-    second = runner.invoke(cli, issue_args(home, "teacher-leader", tmp_path, new))
-    assert second.exit_code == 0, second.output
+    ok(*_issue_args(home, "teacher-leader", tmp_path, old))
+    ok("publish", "--issuer", str(home), str(tmp_path / "s1"))
+    ok("trust", "add", "--trust", str(trust), str(tmp_path / "s1"))
+    ok("keys", "rotate", "--issuer", str(home))
+    ok(*_issue_args(home, "teacher-leader", tmp_path, new))
 
     # Before re-pinning, the new key is unknown to the verifier; the old credential still verifies.
-    before = runner.invoke(cli, ["verify", "--trust", str(trust), str(old)])
-    assert before.exit_code == 0, before.output
+    ok("verify", "--trust", str(trust), str(old))
 
-    assert (
-        runner.invoke(cli, ["publish", "--issuer", str(home), str(tmp_path / "s2")]).exit_code == 0
-    )
-    assert (
-        runner.invoke(cli, ["trust", "add", "--trust", str(trust), str(tmp_path / "s2")]).exit_code
-        == 0
-    )
-    both = runner.invoke(cli, ["verify", "--trust", str(trust), "--json", str(old), str(new)])
-    assert both.exit_code == 0, both.output
+    ok("publish", "--issuer", str(home), str(tmp_path / "s2"))
+    ok("trust", "add", "--trust", str(trust), str(tmp_path / "s2"))
+    both = ok("verify", "--trust", str(trust), "--json", str(old), str(new))
     assert [r["verdict"] for r in json.loads(both.output)] == ["valid", "valid"]
     doc_old, doc_new = (json.loads(p.read_text(encoding="utf-8")) for p in (old, new))
     assert doc_old["proof"][-1]["verificationMethod"] != doc_new["proof"][-1]["verificationMethod"]

@@ -22,15 +22,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from leadbadge.cli import cli
 from leadbadge.pathway.framework import default_framework
 from leadbadge.trust.store import TrustStore
 from leadbadge.verifier.report import CheckStatus, Verdict
 from leadbadge.verifier.verify import VerificationPolicy, Verifier
 from tests.conftest import FIXED_NOW, NetworkBlockedError, interop_path
 from tests.unit._issued import DID_WEB, LATER, World, make_world
+from tests.unit.cli._cli import ok
 
 pytestmark = pytest.mark.usefixtures("all_sockets_blocked")
 
@@ -127,11 +126,9 @@ def test_cli_verify_offline(world: World, tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps(world.issue("teacher-leader")))
     world.fresh_lists(datetime.fromisoformat("2027-06-01T00:00:00+00:00"))
-    result = CliRunner().invoke(
-        cli,
-        ["verify", str(good), "--trust", str(world.trust.root), "--at", "2027-06-01", "--json"],
+    result = ok(
+        "verify", str(good), "--trust", str(world.trust.root), "--at", "2027-06-01", "--json"
     )
-    assert result.exit_code == 0, result.output
     assert json.loads(result.output)["verdict"] == "valid"
 
 

@@ -8,36 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from leadbadge.cli import cli
 from leadbadge.issuer.issue import Issuer
 from tests.unit._issued import PASSPHRASE
+from tests.unit.cli._cli import ENV, NO_PASSPHRASE, ok, refused, run
 
 AUTHORITY = "State Commission on Educator Credentialing"
 PROGRAM = "Lakeside Unified Leadership Program"
-ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}
-
-
-def _run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=ENV if env is None else env)
-
-
-def _ok(*args: str) -> Result:
-    result = _run(*args)
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def _refused(*args: str, env: dict[str, str] | None = None) -> str:
-    """The one sentence a refused command prints (exit 3, no traceback)."""
-    result = _run(*args, env=env)
-    assert result.exit_code == 3, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("leadbadge: ")
-    return lines[0]
 
 
 @dataclass
@@ -52,8 +29,13 @@ class Homes:
     def site(self) -> str:
         return str(self.root / "program-site")
 
+    def endorse(self, *tiers: str, program: str | None = None) -> list[str]:
+        """The authority's ``endorse`` of ``program`` (default: the site) for ``tiers``."""
+        args = ["endorse", "--issuer", self.authority, "--program", program or self.site]
+        return [*args, *(arg for tier in tiers for arg in ("--tier", tier))]
+
     def ledger(self) -> list[dict[str, object]]:
-        listed = _ok("ledger", "list", "--issuer", self.authority, "--json")
+        listed = ok("ledger", "list", "--issuer", self.authority, "--json")
         data: list[dict[str, object]] = json.loads(listed.stdout)
         return data
 
@@ -87,20 +69,8 @@ def homes(made: Path, tmp_path: Path) -> Homes:
 
 def test_endorse_signs_one_endorsement_per_tier_and_writes_them(homes: Homes) -> None:
     out = homes.root / "signed"
-    result = _ok(
-        "endorse",
-        "--issuer",
-        homes.authority,
-        "--program",
-        homes.site,
-        "--tier",
-        "initial",
-        "--tier",
-        "building",
-        "--valid-until",
-        "2031-06-30",
-        "-o",
-        str(out),
+    result = ok(
+        *homes.endorse("initial", "building"), "--valid-until", "2031-06-30", "-o", str(out)
     )
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 3
@@ -123,23 +93,17 @@ def test_endorse_signs_one_endorsement_per_tier_and_writes_them(homes: Homes) ->
     ]
     assert ledger[0]["program"] == ledger[0]["recipientHash"]
     assert ledger[0]["achievement"] == docs["initial"]["credentialSubject"]["id"]
-    table = _run("ledger", "list", "--issuer", homes.authority, env={**ENV, "COLUMNS": "300"})
+    table = run("ledger", "list", "--issuer", homes.authority, env={**ENV, "COLUMNS": "300"})
     assert f"endorsement of {ledger[0]['program']}" in table.stdout
-    shown = _ok("ledger", "show", "--issuer", homes.authority, str(out / "building.json"))
+    shown = ok("ledger", "show", "--issuer", homes.authority, str(out / "building.json"))
     assert shown.stdout.startswith(f"Endorsement {docs['building']['id']} (EndorsementCredential")
     assert f"Program     {ledger[0]['program']}" in shown.stdout
 
 
 def test_comment_and_default_period(homes: Homes) -> None:
     out = homes.root / "signed"
-    _ok(
-        "endorse",
-        "--issuer",
-        homes.authority,
-        "--program",
-        str(Path(homes.site) / "program" / "keys.json"),
-        "--tier",
-        "initial",
+    ok(
+        *homes.endorse("initial", program=str(Path(homes.site) / "program" / "keys.json")),
         "--comment",
         "Accredited after the 2026 site visit.",
         "-o",
@@ -163,16 +127,14 @@ def test_comment_and_default_period(homes: Homes) -> None:
 def test_bad_input_is_one_sentence_and_signs_nothing(
     homes: Homes, args: list[str], expected: str
 ) -> None:
-    line = _refused("endorse", "--issuer", homes.authority, "--program", homes.site, *args)
+    line = refused(*homes.endorse(), *args)
     assert expected in line
     assert homes.ledger() == []
 
 
 def test_a_missing_program_folder_is_named_before_the_passphrase(homes: Homes) -> None:
     missing = str(homes.root / "nowhere")
-    line = _refused(
-        "endorse", "--issuer", homes.authority, "--program", missing, "--tier", "initial", env={}
-    )
+    line = refused(*homes.endorse("initial", program=missing), env=NO_PASSPHRASE)
     assert (
         line
         == f"leadbadge: The program's published folder cannot be used: {missing} does not exist."
@@ -180,25 +142,17 @@ def test_a_missing_program_folder_is_named_before_the_passphrase(homes: Homes) -
 
 
 def test_missing_passphrase_wrong_passphrase_and_not_an_issuer_home(homes: Homes) -> None:
-    args = ["endorse", "--issuer", homes.authority, "--program", homes.site, "--tier", "initial"]
-    assert "No passphrase" in _refused(*args, env={})
-    assert "passphrase" in _refused(*args, env={"LEADBADGE_PASSPHRASE": "not it"}).lower()
+    args = homes.endorse("initial")
+    assert "No passphrase" in refused(*args, env=NO_PASSPHRASE)
+    assert "passphrase" in refused(*args, env={"LEADBADGE_PASSPHRASE": "not it"}).lower()
     args[2] = str(homes.root / "program-site")
-    assert "is not an issuer home" in _refused(*args)
+    assert "is not an issuer home" in refused(*args)
     assert homes.ledger() == []
 
 
 def test_an_issuer_cannot_endorse_itself(homes: Homes) -> None:
-    _ok("publish", "--issuer", homes.authority, str(homes.root / "authority-site"))
-    line = _refused(
-        "endorse",
-        "--issuer",
-        homes.authority,
-        "--program",
-        str(homes.root / "authority-site"),
-        "--tier",
-        "initial",
-    )
+    ok("publish", "--issuer", homes.authority, str(homes.root / "authority-site"))
+    line = refused(*homes.endorse("initial", program=str(homes.root / "authority-site")))
     assert "cannot accredit itself" in line
 
 
@@ -206,19 +160,7 @@ def test_an_existing_output_file_stops_the_command_before_signing(homes: Homes) 
     out = homes.root / "signed"
     out.mkdir()
     (out / "building.json").write_text("keep me")
-    line = _refused(
-        "endorse",
-        "--issuer",
-        homes.authority,
-        "--program",
-        homes.site,
-        "--tier",
-        "initial",
-        "--tier",
-        "building",
-        "-o",
-        str(out),
-    )
+    line = refused(*homes.endorse("initial", "building"), "-o", str(out))
     assert f"{out / 'building.json'} already exists" in line
     assert (out / "building.json").read_text() == "keep me"
     assert not (out / "initial.json").exists()
@@ -227,45 +169,43 @@ def test_an_existing_output_file_stops_the_command_before_signing(homes: Homes) 
 
 def test_renew_refuses_an_endorsement_and_expiring_marks_it(homes: Homes) -> None:
     out = homes.root / "signed"
-    args = ["--program", homes.site, "--tier", "initial", "--valid-until", "2027-01-31"]
-    _ok("endorse", "--issuer", homes.authority, *args, "-o", str(out))
-    line = _refused("renew", "--issuer", homes.authority, str(out / "initial.json"))
+    ok(*homes.endorse("initial"), "--valid-until", "2027-01-31", "-o", str(out))
+    line = refused("renew", "--issuer", homes.authority, str(out / "initial.json"))
     assert "is an accreditation (an EndorsementCredential of the program" in line
     assert "endorse the program again" in line
     assert len(homes.ledger()) == 1
-    due = _ok("ledger", "expiring", "--issuer", homes.authority, "--within", "400d", "--json")
+    due = ok("ledger", "expiring", "--issuer", homes.authority, "--within", "400d", "--json")
     assert [e["kind"] for e in json.loads(due.stdout)] == ["endorsement"]
-    table = _ok("ledger", "expiring", "--issuer", homes.authority, "--within", "400d")
+    table = ok("ledger", "expiring", "--issuer", homes.authority, "--within", "400d")
     assert "endorse the program again" in table.stdout
 
 
 def test_trust_add_and_list_show_an_authoritys_accreditations(homes: Homes) -> None:
-    _ok("endorse", "--issuer", homes.authority, "--program", homes.site, "--tier", "initial")
-    _ok("endorse", "--issuer", homes.authority, "--program", homes.site, "--tier", "building")
-    _ok("publish", "--issuer", homes.authority, str(homes.root / "authority-site"))
+    ok(*homes.endorse("initial"))
+    ok(*homes.endorse("building"))
+    ok("publish", "--issuer", homes.authority, str(homes.root / "authority-site"))
     trust = str(homes.root / "trust")
-    added = _ok("trust", "add", "--trust", trust, str(homes.root / "authority-site"))
+    added = ok("trust", "add", "--trust", trust, str(homes.root / "authority-site"))
     assert added.stdout.startswith(
         f"Added {AUTHORITY} (did:web:ctc.example.gov): 1 key and 2 accreditations of 1 program "
         "from "
     )
-    program = _ok("trust", "add", "--trust", trust, homes.site)
+    program = ok("trust", "add", "--trust", trust, homes.site)
     assert " and " not in program.stdout.splitlines()[0]
 
-    listed = json.loads(_ok("trust", "list", "--trust", trust, "--json").stdout)
+    listed = json.loads(ok("trust", "list", "--trust", trust, "--json").stdout)
     by_name = {e["name"]: e for e in listed}
     assert by_name[PROGRAM]["accreditations"] is None
     registry = by_name[AUTHORITY]["accreditations"]
     assert (registry["programs"], registry["endorsements"]) == (1, 2)
     assert Path(registry["file"]).is_file()
-    table = _run("trust", "list", "--trust", trust, env={"COLUMNS": "300"})
-    assert table.exit_code == 0
+    table = ok("trust", "list", "--trust", trust, env={"COLUMNS": "300"})
     assert "accredits" in table.stdout
     assert "2 accreditations of 1 program" in table.stdout
 
     # A damaged registry is named, the command exits 3, the issuers are still listed.
     Path(registry["file"]).write_text("{}")
-    damaged = _run("trust", "list", "--trust", trust, env={"COLUMNS": "300"})
+    damaged = run("trust", "list", "--trust", trust, env={"COLUMNS": "300"})
     assert damaged.exit_code == 3
     assert "accreditation registry" in damaged.stderr
     assert AUTHORITY in damaged.stdout
@@ -280,30 +220,12 @@ def test_endorse_fetches_a_program_published_at_a_url(
     )
     program.publish(root)
     out = homes.root / "signed"
-    result = _ok(
-        "endorse",
-        "--issuer",
-        homes.authority,
-        "--program",
-        f"{base}/program/",
-        "--tier",
-        "building",
-        "-o",
-        str(out),
-    )
+    result = ok(*homes.endorse("building", program=f"{base}/program/"), "-o", str(out))
     doc = json.loads((out / "building.json").read_text())
     assert doc["credentialSubject"]["id"] == f"{base}/program/achievements/building.json"
     assert f"program {program.home.issuer_id}" in result.stdout
 
-    line = _refused(
-        "endorse",
-        "--issuer",
-        homes.authority,
-        "--program",
-        f"{base}/nothing/keys.json",
-        "--tier",
-        "initial",
-    )
+    line = refused(*homes.endorse("initial", program=f"{base}/nothing/keys.json"))
     assert "The program's published folder cannot be used" in line
     assert "404" in line
     assert len(homes.ledger()) == 1

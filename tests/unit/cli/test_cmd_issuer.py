@@ -9,83 +9,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from leadbadge.cli import cli, cmd_issuer
+from leadbadge.cli import cmd_issuer
 from leadbadge.crypto.did import parse_did_document
 from leadbadge.issuer.ledger import Ledger
 from leadbadge.pathway.framework import default_framework
 from leadbadge.proof.eddsa_rdfc_2022 import default_resolver, verify
 from leadbadge.trust.store import TrustStore
 from tests.conftest import FIXED_NOW
+from tests.unit._issued import PASSPHRASE
+from tests.unit.cli._cli import NO_PASSPHRASE, issue_args, ok, refused
 
-PASSPHRASE = "correct horse battery staple"
-ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}
-NO_PASSPHRASE: dict[str, str | None] = {"LEADBADGE_PASSPHRASE": None}
 DID = "did:web:rcoe.example.org:leadership"
-
-
-def _run(args: list[str], env: dict[str, str | None] | None = None, **kw: Any) -> Result:
-    return CliRunner().invoke(cli, args, env=ENV if env is None else env, **kw)
 
 
 def _init_args(path: Path) -> list[str]:
     return ["init", str(path), "--name", "X", "--url", "https://x.example"]
 
 
-def _evidence_args(tier_id: str = "initial") -> list[str]:
-    args = []
-    for requirement in default_framework().tier(tier_id).evidence:
-        fields = {name: f"{name} value" for name in requirement.records}
-        if requirement.min_hours is not None:
-            fields["hours"] = f"{requirement.min_hours:g}"
-        pairs = "; ".join(f"{k}={v}" for k, v in fields.items())
-        args += ["--evidence", f"{requirement.id}: {pairs}"]
-    return args
-
-
 def _init(home: Path, *extra: str) -> Result:
-    result = _run(
-        [
-            "init",
-            str(home),
-            "--name",
-            "Riverside County Office of Education",
-            "--url",
-            "https://rcoe.example.org/leadership",
-            *extra,
-        ]
-    )
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def _issue_args(home: Path, tier: str = "initial", *extra: str) -> list[str]:
-    return [
-        "issue",
-        "--issuer",
+    return ok(
+        "init",
         str(home),
-        tier,
-        "--email",
-        "ana.ruiz@example.org",
         "--name",
-        "Ana Ruiz",
-        *_evidence_args(tier),
+        "Riverside County Office of Education",
+        "--url",
+        "https://rcoe.example.org/leadership",
         *extra,
-    ]
+    )
 
 
 def _ledger_count(home: Path) -> int:
     with Ledger.open(home / "ledger.sqlite") as ledger:
         return ledger.count()
-
-
-def _one_sentence(result: Result) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("leadbadge: ")
-    assert "Traceback" not in result.output
-    return lines[0]
 
 
 @pytest.fixture
@@ -110,91 +67,55 @@ def test_init_makes_a_home(tmp_path: Path) -> None:
 
 
 def test_init_without_passphrase_off_a_terminal(tmp_path: Path) -> None:
-    result = _run(
-        _init_args(tmp_path / "h"),
-        env=NO_PASSPHRASE,
-    )
-    assert result.exit_code == 3
-    assert "No passphrase: set LEADBADGE_PASSPHRASE" in _one_sentence(result)
+    line = refused(*_init_args(tmp_path / "h"), env=NO_PASSPHRASE)
+    assert "No passphrase: set LEADBADGE_PASSPHRASE" in line
     assert not (tmp_path / "h").exists()
 
 
 def test_init_prompts_twice_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
-    result = _run(
-        _init_args(tmp_path / "h"),
-        env=NO_PASSPHRASE,
-        input="s3cret words\ns3cret words\n",
+    result = ok(
+        *_init_args(tmp_path / "h"), env=NO_PASSPHRASE, input="s3cret words\ns3cret words\n"
     )
-    assert result.exit_code == 0, result.output
     assert result.stderr.count("Passphrase") == 1
     assert "Repeat the passphrase" in result.stderr
     assert "s3cret" not in result.output
-    issued = _run(_issue_args(tmp_path / "h"), env={"LEADBADGE_PASSPHRASE": "s3cret words"})
-    assert issued.exit_code == 0, issued.output
+    ok(*issue_args(tmp_path / "h"), env={"LEADBADGE_PASSPHRASE": "s3cret words"})
 
 
 def test_init_prompt_mismatch_asks_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
-    result = _run(
-        _init_args(tmp_path / "h"),
-        env=NO_PASSPHRASE,
-        input="one\ntwo\nthree\nthree\n",
-    )
-    assert result.exit_code == 0, result.output
+    result = ok(*_init_args(tmp_path / "h"), env=NO_PASSPHRASE, input="one\ntwo\nthree\nthree\n")
     assert "do not match" in result.stderr
 
 
 def test_init_refuses_an_existing_home(home: Path) -> None:
     before = (home / "issuer.json").read_bytes()
-    result = _run(["init", str(home), "--name", "Y", "--url", "https://y.example"])
-    assert result.exit_code == 3
-    assert "already an issuer home" in _one_sentence(result)
+    line = refused("init", str(home), "--name", "Y", "--url", "https://y.example")
+    assert "already an issuer home" in line
     assert (home / "issuer.json").read_bytes() == before
 
 
 def test_init_refuses_plain_http(tmp_path: Path) -> None:
-    result = _run(["init", str(tmp_path / "h"), "--name", "X", "--url", "http://x.example"])
-    assert result.exit_code == 3
-    assert "must use https" in _one_sentence(result)
+    line = refused("init", str(tmp_path / "h"), "--name", "X", "--url", "http://x.example")
+    assert "must use https" in line
     assert not (tmp_path / "h").exists()
 
 
 def test_init_refuses_a_bad_did_web(tmp_path: Path) -> None:
-    result = _run(
-        [
-            "init",
-            str(tmp_path / "h"),
-            "--name",
-            "X",
-            "--url",
-            "https://x.example",
-            "--did-web",
-            "x.example:8443",
-        ]
-    )
-    assert result.exit_code == 3
-    assert "ambiguous" in _one_sentence(result)
+    line = refused(*_init_args(tmp_path / "h"), "--did-web", "x.example:8443")
+    assert "ambiguous" in line
 
 
 def test_init_names_the_first_framework_problem(tmp_path: Path) -> None:
     bad = tmp_path / "program.toml"
     bad.write_text('[program]\nname = "Only a name"\n')
-    result = _run(
-        [
-            "init",
-            str(tmp_path / "h"),
-            "--name",
-            "X",
-            "--url",
-            "https://x.example",
-            "--framework",
-            str(bad),
-        ],
+    line = refused(
+        *_init_args(tmp_path / "h"),
+        "--framework",
+        str(bad),
         env=NO_PASSPHRASE,  # the framework is checked before any passphrase is needed
     )
-    assert result.exit_code == 3
-    line = _one_sentence(result)
     assert f"The framework {bad} has " in line
     assert "problems, the first at " in line
     assert f"run 'leadbadge framework validate {bad}' to list them all." in line
@@ -205,8 +126,7 @@ def test_init_names_the_first_framework_problem(tmp_path: Path) -> None:
 
 
 def test_issue_to_stdout_signs_and_records(home: Path, tmp_path: Path) -> None:
-    result = _run(_issue_args(home, "initial", "--result", "time-management=exemplary"))
-    assert result.exit_code == 0, result.output
+    result = ok(*issue_args(home, "initial", "--result", "time-management=exemplary"))
     doc = json.loads(result.stdout)
     assert doc["proof"][0]["verificationMethod"] == f"{DID}#key-1"
     assert doc["credentialSubject"]["result"][0]["achievedLevel"].endswith("/exemplary")
@@ -214,7 +134,7 @@ def test_issue_to_stdout_signs_and_records(home: Path, tmp_path: Path) -> None:
     assert PASSPHRASE not in result.output
     assert _ledger_count(home) == 1
 
-    assert _run(["publish", "--issuer", str(home), str(tmp_path / "site")]).exit_code == 0
+    ok("publish", "--issuer", str(home), str(tmp_path / "site"))
     raw = json.loads((tmp_path / "site" / "leadership" / "did.json").read_text())
     verify(doc, resolver=default_resolver({DID: parse_did_document(raw)}))
 
@@ -229,15 +149,12 @@ def test_issue_with_an_evidence_file(home: Path, tmp_path: Path) -> None:
         items.append(item)
     path = tmp_path / "evidence.json"
     path.write_text(json.dumps(items))
-    result = _run(
-        [
-            *("issue", "--issuer", str(home), "building", "--email", "a@example.org"),
-            *("--name", "A", "--evidence", f"@{path}"),
-            *("--valid-from", "2027-01-04T08:30:00-08:00"),
-            *("--override-prerequisites", "Initial certification checked on paper"),
-        ]
+    result = ok(
+        *("issue", "--issuer", str(home), "building", "--email", "a@example.org"),
+        *("--name", "A", "--evidence", f"@{path}"),
+        *("--valid-from", "2027-01-04T08:30:00-08:00"),
+        *("--override-prerequisites", "Initial certification checked on paper"),
     )
-    assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["validFrom"] == "2027-01-04T16:30:00Z"
     assert len(doc["evidence"]) == len(items)
@@ -245,79 +162,62 @@ def test_issue_with_an_evidence_file(home: Path, tmp_path: Path) -> None:
 
 def test_issue_output_file_is_never_overwritten_without_force(home: Path, tmp_path: Path) -> None:
     out = tmp_path / "ana.json"
-    first = _run([*_issue_args(home), "-o", str(out)])
-    assert first.exit_code == 0, first.output
+    first = ok(*issue_args(home), "-o", str(out))
     assert first.stdout == ""
     assert f"Wrote {out}." in first.stderr
     written = out.read_text()
     assert json.loads(written)["proof"]
 
-    again = _run([*_issue_args(home), "-o", str(out)])
-    assert again.exit_code == 3
-    assert "exists; use --force to replace it" in _one_sentence(again)
+    again = refused(*issue_args(home), "-o", str(out))
+    assert "exists; use --force to replace it" in again
     assert out.read_text() == written
     assert _ledger_count(home) == 1
 
-    forced = _run([*_issue_args(home), "-o", str(out), "--force"])
-    assert forced.exit_code == 0, forced.output
+    ok(*issue_args(home), "-o", str(out), "--force")
     assert out.read_text() != written
     assert _ledger_count(home) == 2
 
 
 def test_issue_with_a_wrong_passphrase(home: Path) -> None:
-    result = _run(_issue_args(home), env={"LEADBADGE_PASSPHRASE": "not it"})
-    assert result.exit_code == 3
-    line = _one_sentence(result)
+    line = refused(*issue_args(home), env={"LEADBADGE_PASSPHRASE": "not it"})
     assert "passphrase does not open the key file" in line
     assert "not it" not in line
-    assert result.stdout == ""
     assert _ledger_count(home) == 0
 
 
 def test_issue_without_passphrase_off_a_terminal(home: Path) -> None:
-    result = _run(_issue_args(home), env=NO_PASSPHRASE)
-    assert result.exit_code == 3
-    assert "No passphrase" in _one_sentence(result)
+    assert "No passphrase" in refused(*issue_args(home), env=NO_PASSPHRASE)
 
 
 def test_issue_prompts_once_on_a_terminal(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
-    result = _run(_issue_args(home), env=NO_PASSPHRASE, input=f"{PASSPHRASE}\n")
-    assert result.exit_code == 0, result.output
+    result = ok(*issue_args(home), env=NO_PASSPHRASE, input=f"{PASSPHRASE}\n")
     assert "Repeat" not in result.stderr
     assert json.loads(result.stdout)["proof"]
 
 
 def test_issue_unknown_tier_names_the_known_ones(home: Path) -> None:
-    result = _run(
-        ["issue", "--issuer", str(home), "principal", "--email", "a@example.org", "--name", "A"]
+    line = refused(
+        "issue", "--issuer", str(home), "principal", "--email", "a@example.org", "--name", "A"
     )
-    assert result.exit_code == 3
-    line = _one_sentence(result)
     assert "Unknown tier 'principal'; the known tiers are initial, building, district" in line
 
 
 def test_issue_bad_email(home: Path) -> None:
-    args = _issue_args(home)
-    args[args.index("--email") + 1] = "ana at example.org"
-    result = _run(args)
-    assert result.exit_code == 3
-    assert "'ana at example.org' is not a valid e-mail address." in _one_sentence(result)
+    line = refused(*issue_args(home, email="ana at example.org"))
+    assert "'ana at example.org' is not a valid e-mail address." in line
 
 
 def test_issue_valid_from_without_time_zone(home: Path) -> None:
-    result = _run([*_issue_args(home), "--valid-from", "2027-01-04T08:30:00"])
-    assert result.exit_code == 3
-    assert "has no time of day or no time zone" in _one_sentence(result)
+    line = refused(*issue_args(home), "--valid-from", "2027-01-04T08:30:00")
+    assert "has no time of day or no time zone" in line
     assert _ledger_count(home) == 0
 
 
 def test_issue_missing_evidence_names_requirement_and_fields(home: Path) -> None:
-    args = [a for a in _issue_args(home) if not a.startswith("internship:")]
+    args = [a for a in issue_args(home) if not a.startswith("internship:")]
     args.remove("--evidence")
-    result = _run(args)
-    assert result.exit_code == 3
-    line = _one_sentence(result)
+    line = refused(*args)
     assert "needs evidence for 'internship'" in line
     assert "supervisor_name" in line
     assert _ledger_count(home) == 0
@@ -326,23 +226,18 @@ def test_issue_missing_evidence_names_requirement_and_fields(home: Path) -> None
 def test_issue_too_few_hours_is_one_sentence(home: Path) -> None:
     args = [
         a.replace("hours=180", "hours=20") if a.startswith("internship:") else a
-        for a in _issue_args(home)
+        for a in issue_args(home)
     ]
-    result = _run(args)
-    assert result.exit_code == 3
-    assert "needs at least 180 hours; the evidence records 20" in _one_sentence(result)
+    assert "needs at least 180 hours; the evidence records 20" in refused(*args)
     assert _ledger_count(home) == 0
 
 
 def test_issue_in_a_folder_that_is_not_a_home(tmp_path: Path) -> None:
-    result = _run(_issue_args(tmp_path))
-    assert result.exit_code == 3
-    assert "is not an issuer home" in _one_sentence(result)
+    assert "is not an issuer home" in refused(*issue_args(tmp_path))
 
 
 def test_issue_help_documents_the_evidence_syntax() -> None:
-    result = _run(["issue", "--help"])
-    assert result.exit_code == 0
+    result = ok("issue", "--help")
     text = " ".join(result.output.split())
     assert "'REQ: key=value; key=value'" in text
     assert "'REQ=URL'" in text
@@ -353,8 +248,7 @@ def test_issue_help_documents_the_evidence_syntax() -> None:
 
 
 def test_publish_signs_the_status_lists_with_the_passphrase(home: Path, tmp_path: Path) -> None:
-    result = _run(["publish", "--issuer", str(home), str(tmp_path / "site")])
-    assert result.exit_code == 0, result.output
+    result = ok("publish", "--issuer", str(home), str(tmp_path / "site"))
     listed = result.stdout.split()
     for name in ("keys.json", "did.json", "status/1.json", "status/2.json"):
         assert str(tmp_path / "site" / "leadership" / name) in listed
@@ -365,15 +259,14 @@ def test_publish_signs_the_status_lists_with_the_passphrase(home: Path, tmp_path
 
 
 def test_publish_without_a_passphrase_off_a_terminal_is_refused(home: Path, tmp_path: Path) -> None:
-    result = _run(["publish", "--issuer", str(home), str(tmp_path / "site")], env=NO_PASSPHRASE)
-    assert result.exit_code == 3
-    assert "No passphrase" in _one_sentence(result)
+    line = refused("publish", "--issuer", str(home), str(tmp_path / "site"), env=NO_PASSPHRASE)
+    assert "No passphrase" in line
     assert not (tmp_path / "site").exists()
 
 
 def test_publish_status_validity_sets_valid_until(home: Path, tmp_path: Path) -> None:
     args = ["publish", "--issuer", str(home), str(tmp_path / "site"), "--status-validity", "7"]
-    assert _run(args).exit_code == 0
+    ok(*args)
     status_list = json.loads((tmp_path / "site" / "leadership" / "status" / "2.json").read_text())
     start = datetime.fromisoformat(status_list["validFrom"].replace("Z", "+00:00"))
     end = datetime.fromisoformat(status_list["validUntil"].replace("Z", "+00:00"))
@@ -384,8 +277,7 @@ def test_publish_status_validity_sets_valid_until(home: Path, tmp_path: Path) ->
 def test_init_without_suspension_gives_one_status_entry(tmp_path: Path) -> None:
     home = tmp_path / "strict"
     _init(home, "--no-suspension")
-    issued = _run(_issue_args(home))
-    assert issued.exit_code == 0, issued.output
+    issued = ok(*issue_args(home))
     status = json.loads(issued.stdout)["credentialStatus"]
     assert isinstance(status, dict)
     assert status["statusPurpose"] == "revocation"
@@ -393,16 +285,15 @@ def test_init_without_suspension_gives_one_status_entry(tmp_path: Path) -> None:
 
 
 def test_rotate_keeps_old_credentials_verifying(home: Path, tmp_path: Path) -> None:
-    old = json.loads(_run(_issue_args(home)).stdout)
-    rotated = _run(["keys", "rotate", "--issuer", str(home)])
-    assert rotated.exit_code == 0, rotated.output
+    old = json.loads(ok(*issue_args(home)).stdout)
+    rotated = ok("keys", "rotate", "--issuer", str(home))
     assert f"New signing key: {DID}#key-2" in rotated.stdout
     assert f"Previous key {DID}#key-1 is valid until" in rotated.stdout
-    new = json.loads(_run(_issue_args(home)).stdout)
+    new = json.loads(ok(*issue_args(home)).stdout)
     assert new["proof"][0]["verificationMethod"] == f"{DID}#key-2"
 
     site = tmp_path / "site"
-    assert _run(["publish", "--issuer", str(home), str(site)]).exit_code == 0
+    ok("publish", "--issuer", str(home), str(site))
     raw = json.loads((site / "leadership" / "did.json").read_text())
     resolver = default_resolver({DID: parse_did_document(raw)})
     assert verify(old, resolver=resolver).verification_method == f"{DID}#key-1"
@@ -424,20 +315,19 @@ def test_rotate_keeps_old_credentials_verifying(home: Path, tmp_path: Path) -> N
 
 
 def test_rotate_with_a_wrong_passphrase(home: Path) -> None:
-    result = _run(["keys", "rotate", "--issuer", str(home)], env={"LEADBADGE_PASSPHRASE": "x"})
-    assert result.exit_code == 3
-    assert "passphrase does not open" in _one_sentence(result)
+    line = refused("keys", "rotate", "--issuer", str(home), env={"LEADBADGE_PASSPHRASE": "x"})
+    assert "passphrase does not open" in line
     assert len(json.loads((home / "keys" / "history.json").read_text())) == 1
 
 
 def test_did_key_issuer_published_folder_can_be_pinned(tmp_path: Path) -> None:
     home = tmp_path / "h"
     _init(home)
-    old = json.loads(_run(_issue_args(home)).stdout)
-    assert _run(["keys", "rotate", "--issuer", str(home)]).exit_code == 0
-    new = json.loads(_run(_issue_args(home)).stdout)
+    old = json.loads(ok(*issue_args(home)).stdout)
+    ok("keys", "rotate", "--issuer", str(home))
+    new = json.loads(ok(*issue_args(home)).stdout)
     site = tmp_path / "site"
-    assert _run(["publish", "--issuer", str(home), str(site)]).exit_code == 0
+    ok("publish", "--issuer", str(home), str(site))
     assert not list(site.rglob("did.json"))
     store = TrustStore.open(tmp_path / "trust")
     result = store.add_published(site)

@@ -6,18 +6,17 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from leadbadge.cli import cli
-from tests.unit.cli.test_cmd_prerequisites import EMAIL, _home, _issue, _ok
+from tests.unit.cli._cli import EMAIL, did_web_home, issue_args, ok, refused, run
 
 
 def _verify(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["verify", "--pathway", *args])
+    return run("verify", "--pathway", *args)
 
 
 def _world(tmp_path: Path, order: tuple[str, ...]) -> tuple[Path, dict[str, Path]]:
-    home = _home(tmp_path, "academy.example")
+    home = did_web_home(tmp_path, "academy.example")
     files = {}
     for tier in order:
         files[tier] = tmp_path / f"{tier}.json"
@@ -26,11 +25,10 @@ def _world(tmp_path: Path, order: tuple[str, ...]) -> tuple[Path, dict[str, Path
         reason = ("--override-prerequisites", "Test of an out-of-order pathway")
         out_of_order = ("--valid-from", early, *reason)
         extra = out_of_order if tier == "building" and order[0] == "building" else ()
-        result = _issue(home, tier, "-o", str(files[tier]), *extra)
-        assert result.exit_code == 0, result.output
+        ok(*issue_args(home, tier, "-o", str(files[tier]), *extra))
     site, trust = tmp_path / "site", tmp_path / "trust"
-    _ok("publish", "--issuer", str(home), str(site))
-    _ok("trust", "add", str(site), "--trust", str(trust))
+    ok("publish", "--issuer", str(home), str(site))
+    ok("trust", "add", str(site), "--trust", str(trust))
     return trust, files
 
 
@@ -77,5 +75,4 @@ def test_without_a_recipient_the_identity_is_unknown(tmp_path: Path) -> None:
 def test_framework_needs_pathway(tmp_path: Path) -> None:
     framework = tmp_path / "f.toml"
     framework.write_text("")
-    result = CliRunner().invoke(cli, ["verify", "x.json", "--framework", str(framework)])
-    assert result.exit_code == 3
+    refused("verify", "x.json", "--framework", str(framework))

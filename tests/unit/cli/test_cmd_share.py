@@ -5,63 +5,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from leadbadge.cli import cli
-from leadbadge.pathway.framework import default_framework
 from leadbadge.proof import vc_jwt
 from leadbadge.share import bake, qr
+from tests.unit.cli._cli import issue_args, ok, refused, run
 
-PASSPHRASE = "correct horse battery staple"
-ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}
 URL = "https://rcoe.example.org/leadership"
 DID = "did:web:rcoe.example.org:leadership"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect/></svg>'
 
 
-def _run(args: list[str], **kw: Any) -> Result:
-    return CliRunner().invoke(cli, args, env=ENV, **kw)
-
-
-def _ok(args: list[str]) -> Result:
-    result = _run(args)
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def _evidence(tier: str) -> list[str]:
-    args = []
-    for requirement in default_framework().tier(tier).evidence:
-        fields = {name: f"{name} value" for name in requirement.records}
-        if requirement.min_hours is not None:
-            fields["hours"] = f"{requirement.min_hours:g}"
-        args += [
-            "--evidence",
-            f"{requirement.id}: " + "; ".join(f"{k}={v}" for k, v in fields.items()),
-        ]
-    return args
-
-
 def _issue(home: Path, out: Path, *extra: str, tier: str = "initial") -> Path:
-    _ok(
-        [
-            "issue",
-            "--issuer",
-            str(home),
-            tier,
-            "--email",
-            "ana.ruiz@example.org",
-            "--name",
-            "Ana Ruiz",
-            *_evidence(tier),
-            "-o",
-            str(out),
-            *extra,
-        ]
-    )
+    ok(*issue_args(home, tier, "-o", str(out), *extra))
     return out
 
 
@@ -70,9 +28,9 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A did:web issuer with an RS256 and an ES256 key, credentials, a published and pinned site."""
     root = tmp_path_factory.mktemp("cli-share")
     home = root / "home"
-    _ok(["init", str(home), "--name", "RCOE", "--url", URL, "--did-web", DID])
-    _ok(["keys", "add", "--issuer", str(home), "--type", "rsa"])
-    _ok(["keys", "add", "--issuer", str(home), "--type", "ec"])
+    ok("init", str(home), "--name", "RCOE", "--url", URL, "--did-web", DID)
+    ok("keys", "add", "--issuer", str(home), "--type", "rsa")
+    ok("keys", "add", "--issuer", str(home), "--type", "ec")
     paths = {
         "home": home,
         "root": root,
@@ -83,13 +41,13 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "site": root / "site",
         "trust": root / "trust",
     }
-    _ok(["publish", "--issuer", str(home), str(paths["site"])])
-    _ok(["trust", "add", str(paths["site"]), "--trust", str(paths["trust"])])
+    ok("publish", "--issuer", str(home), str(paths["site"]))
+    ok("trust", "add", str(paths["site"]), "--trust", str(paths["trust"]))
     return paths
 
 
 def _verify(issuer: dict[str, Path], *inputs: str, extra: tuple[str, ...] = ()) -> Result:
-    return _run(["verify", "--trust", str(issuer["trust"]), "--json", *extra, *inputs])
+    return run("verify", "--trust", str(issuer["trust"]), "--json", *extra, *inputs)
 
 
 def _verdicts(result: Result) -> list[str | None]:
@@ -122,47 +80,14 @@ def test_issue_format_jwt_signs_with_each_algorithm(issuer: dict[str, Path]) -> 
 
 def test_jwt_options_that_cannot_work(issuer: dict[str, Path], tmp_path: Path) -> None:
     home = issuer["home"]
-    result = _run(
-        [
-            "issue",
-            "--issuer",
-            str(home),
-            "initial",
-            "--email",
-            "a@b.org",
-            "--name",
-            "A",
-            *_evidence("initial"),
-            "--alg",
-            "RS256",
-        ]
-    )
-    assert result.exit_code == 3
-    assert "--alg is for --format jwt" in result.output
+    line = refused(*issue_args(home, "initial", "--alg", "RS256", email="a@b.org", name="A"))
+    assert "--alg is for --format jwt" in line
     keyed = tmp_path / "didkey"
-    _ok(["init", str(keyed), "--name", "X", "--url", "https://x.example"])
-    refused = _run(["keys", "add", "--issuer", str(keyed), "--type", "rsa"])
-    assert refused.exit_code == 3
-    assert "did:web issuer" in refused.output
-    missing = _run(
-        [
-            "issue",
-            "--issuer",
-            str(keyed),
-            "initial",
-            "--email",
-            "a@b.org",
-            "--name",
-            "A",
-            *_evidence("initial"),
-            "--format",
-            "jwt",
-            "--alg",
-            "ES256",
-        ]
-    )
-    assert missing.exit_code == 3
-    assert "leadbadge keys add" in missing.output
+    ok("init", str(keyed), "--name", "X", "--url", "https://x.example")
+    assert "did:web issuer" in refused("keys", "add", "--issuer", str(keyed), "--type", "rsa")
+    jwt = ("--format", "jwt", "--alg", "ES256")
+    missing = refused(*issue_args(keyed, "initial", *jwt, email="a@b.org", name="A"))
+    assert "leadbadge keys add" in missing
 
 
 # --- QR codes -------------------------------------------------------------------------------------
@@ -173,7 +98,7 @@ def test_qr_url_mode_and_verifying_its_image_or_text(
     issuer: dict[str, Path], tmp_path: Path, suffix: str
 ) -> None:
     out = tmp_path / f"ana{suffix}"
-    result = _ok(["qr", str(issuer["json"]), "-o", str(out)])
+    result = ok("qr", str(issuer["json"]), "-o", str(out))
     assert "QR version 5 (37 by 37 modules, error correction M)" in result.output
     assert "prints 18 mm wide" in result.output
     if suffix == ".png":
@@ -188,14 +113,12 @@ def test_qr_url_mode_and_verifying_its_image_or_text(
         assert "--online" in json.loads(unresolved.stdout)["error"]["message"]
     else:
         assert out.read_bytes().startswith(b"<?xml")
-    again = _run(["qr", str(issuer["json"]), "-o", str(out)])
-    assert again.exit_code == 3
-    assert "--force" in again.output
+    assert "--force" in refused("qr", str(issuer["json"]), "-o", str(out))
 
 
 def test_qr_full_mode_verifies_offline(issuer: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "full.png"
-    result = _ok(["qr", str(issuer["json"]), "-o", str(out), "--mode", "full"])
+    result = ok("qr", str(issuer["json"]), "-o", str(out), "--mode", "full")
     assert "QR version 2" in result.output  # a version in the twenties
     text = qr.read_qr(out.read_bytes())
     assert text.startswith(qr.FULL_PREFIX)
@@ -209,30 +132,16 @@ def test_qr_full_mode_refuses_what_does_not_fit(issuer: dict[str, Path], tmp_pat
     doc["credentialSubject"]["achievement"]["id"] = "urn:uuid:7c6e7a9c-8d8a-4f4e-9f3a-6f1b3c2d1e0f"
     big = tmp_path / "big.json"
     big.write_text(json.dumps(doc))
-    result = _run(["qr", str(big), "-o", str(tmp_path / "big.png"), "--mode", "full"])
-    assert result.exit_code == 3
-    assert "does not fit in a QR code even compressed" in result.output
-    assert "--mode url" in result.output
+    line = refused("qr", str(big), "-o", str(tmp_path / "big.png"), "--mode", "full")
+    assert "does not fit in a QR code even compressed" in line
+    assert "--mode url" in line
     assert not (tmp_path / "big.png").exists()
 
 
 def test_qr_usage_errors(issuer: dict[str, Path], tmp_path: Path) -> None:
-    assert _run(["qr", str(issuer["json"]), "-o", str(tmp_path / "x.gif")]).exit_code == 3
-    assert (
-        _run(
-            [
-                "qr",
-                str(issuer["json"]),
-                "-o",
-                str(tmp_path / "x.png"),
-                "--mode",
-                "full",
-                "--base-url",
-                URL,
-            ]
-        ).exit_code
-        == 3
-    )
+    refused("qr", str(issuer["json"]), "-o", str(tmp_path / "x.gif"))
+    full = ("--mode", "full", "--base-url", URL)
+    refused("qr", str(issuer["json"]), "-o", str(tmp_path / "x.png"), *full)
 
 
 # --- baking ---------------------------------------------------------------------------------------
@@ -246,10 +155,10 @@ def test_bake_unbake_and_verify_the_image(
     image = tmp_path / f"badge.{kind}"
     image.write_bytes(SVG if kind == "svg" else qr.make_qr("badge").png(pixels_per_module=2))
     baked = tmp_path / f"baked.{kind}"
-    _ok(["bake", str(issuer[credential]), str(image), "-o", str(baked)])
-    _ok(["bake", str(issuer[credential]), str(baked), "-o", str(baked), "--force"])
+    ok("bake", str(issuer[credential]), str(image), "-o", str(baked))
+    ok("bake", str(issuer[credential]), str(baked), "-o", str(baked), "--force")
     assert bake.unbake(baked.read_bytes()).text.count("@context") <= 1
-    shown = _ok(["unbake", str(baked)]).output
+    shown = ok("unbake", str(baked)).output
     if credential == "json":
         assert json.loads(shown) == json.loads(issuer["json"].read_text())
     else:
@@ -260,6 +169,4 @@ def test_bake_unbake_and_verify_the_image(
 def test_unbake_an_image_without_a_credential(tmp_path: Path) -> None:
     image = tmp_path / "plain.svg"
     image.write_bytes(SVG)
-    result = _run(["unbake", str(image)])
-    assert result.exit_code == 3
-    assert "carries no credential" in result.output
+    assert "carries no credential" in refused("unbake", str(image))

@@ -6,15 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from leadbadge.cli import cli
 from leadbadge.crypto.keys import SigningKey
 from tests.unit._published import URL, Issuer, write_json
-
-
-def _run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env)
+from tests.unit.cli._cli import ok, refused, run
 
 
 @pytest.fixture
@@ -26,17 +21,14 @@ def test_add_list_remove(tmp_path: Path, trust: str) -> None:
     issuer = Issuer.make(n_keys=2)
     issuer.publish(tmp_path / "site")
 
-    added = _run("trust", "add", str(tmp_path / "site"), "--trust", trust)
-    assert added.exit_code == 0, added.output
+    added = ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
     assert added.stdout.startswith(f"Added {issuer.name} ({issuer.issuer_id}): 2 keys from ")
     assert added.stderr == ""
 
-    again = _run("trust", "add", str(tmp_path / "site"), "--trust", trust)
-    assert again.exit_code == 0
+    again = ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
     assert again.stdout.startswith("Updated ")
 
-    listed = _run("trust", "list", "--trust", trust, "--json")
-    assert listed.exit_code == 0
+    listed = ok("trust", "list", "--trust", trust, "--json")
     (entry,) = json.loads(listed.stdout)
     assert entry["issuer"] == issuer.issuer_id
     assert entry["name"] == issuer.name
@@ -44,18 +36,16 @@ def test_add_list_remove(tmp_path: Path, trust: str) -> None:
     assert entry["identities"] == [k.public_key.did_key for k in issuer.keys]
     assert Path(entry["file"]).is_file()
 
-    table = _run("trust", "list", "--trust", trust, env={"COLUMNS": "300"})
-    assert table.exit_code == 0
+    table = ok("trust", "list", "--trust", trust, env={"COLUMNS": "300"})
     assert issuer.issuer_id in table.stdout
     assert issuer.name in table.stdout
     assert "keys.json" in table.stdout
 
     old_id = issuer.keys[0].public_key.did_key
-    removed = _run("trust", "remove", old_id, "--trust", trust)
-    assert removed.exit_code == 0
+    removed = ok("trust", "remove", old_id, "--trust", trust)
     assert removed.stdout.startswith(f"Removed {issuer.name} ({issuer.issuer_id}) from ")
-    assert json.loads(_run("trust", "list", "--trust", trust, "--json").stdout) == []
-    empty = _run("trust", "list", "--trust", trust)
+    assert json.loads(ok("trust", "list", "--trust", trust, "--json").stdout) == []
+    empty = ok("trust", "list", "--trust", trust)
     assert "No issuers are pinned" in empty.stdout
 
 
@@ -63,17 +53,16 @@ def test_store_comes_from_the_environment(tmp_path: Path) -> None:
     issuer = Issuer.make()
     issuer.publish(tmp_path / "site")
     env = {"LEADBADGE_TRUST": str(tmp_path / "env-store")}
-    assert _run("trust", "add", str(tmp_path / "site"), env=env).exit_code == 0
+    ok("trust", "add", str(tmp_path / "site"), env=env)
     assert (tmp_path / "env-store" / "issuers").is_dir()
-    listed = _run("trust", "list", "--json", env=env)
+    listed = ok("trust", "list", "--json", env=env)
     assert [e["issuer"] for e in json.loads(listed.stdout)] == [issuer.issuer_id]
 
 
 def test_did_document_alone_warns_that_keys_have_no_period(tmp_path: Path, trust: str) -> None:
     issuer = Issuer.make(did_web="did:web:rcoe.example.org")
     did_json = write_json(tmp_path / "did.json", issuer.did_document())
-    result = _run("trust", "add", str(did_json), "--trust", trust)
-    assert result.exit_code == 0
+    result = ok("trust", "add", str(did_json), "--trust", trust)
     assert result.stdout.startswith("Added did:web:rcoe.example.org: 1 key from ")
     assert "accepted for credentials signed at any time" in result.stderr
 
@@ -81,10 +70,9 @@ def test_did_document_alone_warns_that_keys_have_no_period(tmp_path: Path, trust
 def test_dropped_keys_are_warned_about(tmp_path: Path, trust: str) -> None:
     issuer = Issuer.make(n_keys=2)
     issuer.publish(tmp_path / "v1")
-    assert _run("trust", "add", str(tmp_path / "v1"), "--trust", trust).exit_code == 0
+    ok("trust", "add", str(tmp_path / "v1"), "--trust", trust)
     Issuer(keys=issuer.keys[1:]).publish(tmp_path / "v2")
-    result = _run("trust", "add", str(tmp_path / "v2"), "--trust", trust)
-    assert result.exit_code == 0
+    result = ok("trust", "add", str(tmp_path / "v2"), "--trust", trust)
     assert f"The key {issuer.vm(0)} was pinned before but is no longer published" in result.stderr
 
 
@@ -104,45 +92,36 @@ def test_bad_input_is_one_sentence_and_exit_3(
     del doc["name"]
     bad = write_json(tmp_path / "keys.json", doc)
     argv = [a.format(missing=tmp_path / "missing.json", bad=bad) for a in args]
-    result = _run(*argv, "--trust", trust)
-    assert result.exit_code == 3
-    assert result.stdout == ""
-    assert result.stderr.startswith("leadbadge: ")
-    assert message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.output
+    assert message in refused(*argv, "--trust", trust)
     assert not Path(trust).exists()
 
 
 def test_damaged_entry_is_listed_as_a_warning_and_removable(tmp_path: Path, trust: str) -> None:
     issuer = Issuer.make()
     issuer.publish(tmp_path / "site")
-    assert _run("trust", "add", str(tmp_path / "site"), "--trust", trust).exit_code == 0
+    ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
     damaged = Path(trust) / "issuers" / "00000000deadbeef.json"
     damaged.write_text("not json")
 
-    listed = _run("trust", "list", "--trust", trust, "--json")
+    listed = run("trust", "list", "--trust", trust, "--json")
     assert listed.exit_code == 3
     assert [e["issuer"] for e in json.loads(listed.stdout)] == [issuer.issuer_id]
     assert f"{damaged} is not valid JSON" in listed.stderr
     assert "trust remove 00000000deadbeef" in listed.stderr
 
-    removed = _run("trust", "remove", "00000000deadbeef", "--trust", trust)
-    assert removed.exit_code == 0
+    removed = ok("trust", "remove", "00000000deadbeef", "--trust", trust)
     assert removed.stdout.startswith("Removed 00000000deadbeef.json from ")
-    assert _run("trust", "list", "--trust", trust).exit_code == 0
+    ok("trust", "list", "--trust", trust)
 
 
 def test_store_that_is_a_file_is_refused(tmp_path: Path) -> None:
     store = tmp_path / "store"
     store.write_text("")
-    result = _run("trust", "list", "--trust", str(store))
-    assert result.exit_code == 3
+    refused("trust", "list", "--trust", str(store))
 
 
 def test_did_key_can_be_pinned_by_name(trust: str) -> None:
     key = SigningKey.generate().public_key
-    result = _run("trust", "add", key.did_key, "--trust", trust)
-    assert result.exit_code == 0
+    result = ok("trust", "add", key.did_key, "--trust", trust)
     assert key.did_key in result.stdout
     assert URL not in result.stdout

@@ -10,38 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
-from leadbadge.cli import cli
 from leadbadge.issuer.endorse import endorse
 from leadbadge.issuer.home import IssuerHome
 from leadbadge.issuer.issue import Issuer
 from tests.unit._issued import ANA, PASSPHRASE, evidence_for
+from tests.unit.cli._cli import ENV, ok, refused
 
-ENV = {"LEADBADGE_PASSPHRASE": PASSPHRASE}
 PROGRAM_URL = "https://lead.lakeside.example/program"
 AUTHORITY = "State Commission on Educator Credentialing"
-
-
-def _run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=ENV if env is None else env)
-
-
-def _ok(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = _run(*args, env=env)
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def _refused(*args: str) -> str:
-    """The one sentence a refused command prints (exit 3, no traceback)."""
-    result = _run(*args)
-    assert result.exit_code == 3, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("leadbadge: ")
-    return lines[0]
 
 
 @dataclass
@@ -66,14 +43,14 @@ class World:
         return document
 
     def listed(self) -> list[dict[str, Any]]:
-        result = _ok("endorsements", "list", "--issuer", self.program, "--json")
+        result = ok("endorsements", "list", "--issuer", self.program, "--json")
         rows: list[dict[str, Any]] = json.loads(result.stdout)
         return rows
 
     def trust(self, name: str, *, pin_authority: bool) -> str:
         folder = self.root / name
         if pin_authority:
-            _ok("trust", "add", str(self.root / "authority-site"), "--trust", str(folder))
+            ok("trust", "add", str(self.root / "authority-site"), "--trust", str(folder))
         else:
             folder.mkdir()
         return str(folder)
@@ -117,9 +94,7 @@ def world(made: Path, tmp_path: Path) -> World:
 
 def test_add_list_issue_publish_remove(world: World) -> None:
     initial = world.endorsement("initial")
-    added = _ok(
-        "endorsements", "add", "--issuer", world.program, str(world.signed / "initial.json")
-    )
+    added = ok("endorsements", "add", "--issuer", world.program, str(world.signed / "initial.json"))
     assert added.stdout.strip() == (
         f"Added the endorsement {initial['id']} of 'initial' by {AUTHORITY}, valid until "
         f"{initial['validUntil'][:10]}."
@@ -133,7 +108,7 @@ def test_add_list_issue_publish_remove(world: World) -> None:
     assert row["endorserName"] == AUTHORITY
     assert row["validUntil"] == initial["validUntil"]
     assert row["expired"] is False
-    table = _ok("endorsements", "list", "--issuer", world.program, env={**ENV, "COLUMNS": "300"})
+    table = ok("endorsements", "list", "--issuer", world.program, env={**ENV, "COLUMNS": "300"})
     assert initial["id"] in table.stdout
     assert "1 endorsement." in table.stdout
 
@@ -142,19 +117,19 @@ def test_add_list_issue_publish_remove(world: World) -> None:
     issued = program.issue("initial", ANA, evidence=evidence).document
     assert issued["credentialSubject"]["achievement"]["endorsement"] == [initial]
     site = world.root / "program-site-2"
-    _ok("publish", "--issuer", world.program, str(site))
+    ok("publish", "--issuer", world.program, str(site))
     published = json.loads((site / "program" / "achievements" / "initial.json").read_text())
     assert published["endorsement"] == [initial]
 
-    removed = _ok("endorsements", "remove", "--issuer", world.program, initial["id"])
+    removed = ok("endorsements", "remove", "--issuer", world.program, initial["id"])
     assert removed.stdout.startswith(f"Removed the endorsement {initial['id']} of 'initial'")
     assert world.listed() == []
-    empty = _ok("endorsements", "list", "--issuer", world.program)
+    empty = ok("endorsements", "list", "--issuer", world.program)
     assert "keeps no endorsements" in empty.stdout
 
 
 def test_a_folder_written_by_endorse_adds_every_endorsement_in_it(world: World) -> None:
-    _ok("endorsements", "add", "--issuer", world.program, str(world.signed))
+    ok("endorsements", "add", "--issuer", world.program, str(world.signed))
     assert sorted(row["tier"] for row in world.listed()) == ["building", "initial"]
 
 
@@ -166,7 +141,7 @@ def test_the_authoritys_registry_gives_its_endorsements_of_this_program(world: W
     registry["endorsements"].append(other)  # another program's: left alone
     path = world.root / "accreditations.json"
     path.write_text(json.dumps(registry))
-    result = _ok("endorsements", "add", "--issuer", world.program, str(path))
+    result = ok("endorsements", "add", "--issuer", world.program, str(path))
     assert result.stdout.count("Added the endorsement") == 2
     assert {row["id"] for row in world.listed()} == {
         world.endorsement(t)["id"] for t in ("initial", "building")
@@ -175,14 +150,14 @@ def test_the_authoritys_registry_gives_its_endorsements_of_this_program(world: W
 
 def test_with_trust_a_verified_endorsement_is_added(world: World) -> None:
     trust = world.trust("trust", pin_authority=True)
-    _ok("endorsements", "add", "--issuer", world.program, str(world.signed), "--trust", trust)
+    ok("endorsements", "add", "--issuer", world.program, str(world.signed), "--trust", trust)
     assert len(world.listed()) == 2
 
 
 def test_with_trust_an_unverifiable_endorsement_is_refused(world: World) -> None:
     trust = world.trust("empty-trust", pin_authority=False)
     path = str(world.signed / "initial.json")
-    line = _refused("endorsements", "add", "--issuer", world.program, path, "--trust", trust)
+    line = refused("endorsements", "add", "--issuer", world.program, path, "--trust", trust)
     assert line.startswith(f"leadbadge: {path} was not added: the endorsement is inconclusive: ")
     assert world.listed() == []
 
@@ -196,7 +171,7 @@ def test_with_trust_a_tampered_endorsement_is_refused_and_nothing_is_added(
     path = world.root / "tampered.json"
     path.write_text(json.dumps(tampered))
     good = str(world.signed / "initial.json")
-    line = _refused(
+    line = refused(
         "endorsements", "add", "--issuer", world.program, good, str(path), "--trust", trust
     )
     assert f"{path} was not added: the endorsement is invalid: " in line
@@ -210,26 +185,26 @@ def test_without_trust_the_signature_is_not_checked(world: World) -> None:
     tampered["credentialSubject"]["endorsementComment"] = "Edited."
     path = world.root / "edited.json"
     path.write_text(json.dumps(tampered))
-    _ok("endorsements", "add", "--issuer", world.program, str(path))
+    ok("endorsements", "add", "--issuer", world.program, str(path))
     assert [row["id"] for row in world.listed()] == [tampered["id"]]
 
 
 def test_unfit_input_is_one_sentence_and_nothing_is_added(world: World) -> None:
     good = str(world.signed / "initial.json")
     keys = world.root / "program-site" / "program" / "keys.json"
-    line = _refused("endorsements", "add", "--issuer", world.program, good, str(keys))
+    line = refused("endorsements", "add", "--issuer", world.program, good, str(keys))
     assert line == (
         f"leadbadge: {keys} was not added: the document is not an OB 3.0 EndorsementCredential "
         "with an EndorsementSubject."
     )
     broken = world.root / "broken.json"
     broken.write_text("{")
-    assert _refused("endorsements", "add", "--issuer", world.program, good, str(broken)) == (
+    assert refused("endorsements", "add", "--issuer", world.program, good, str(broken)) == (
         f"leadbadge: {broken} is not a JSON file."
     )
     empty = world.root / "empty"
     empty.mkdir()
-    assert _refused("endorsements", "add", "--issuer", world.program, str(empty)) == (
+    assert refused("endorsements", "add", "--issuer", world.program, str(empty)) == (
         f"leadbadge: {empty} holds no endorsement of this issuer's Achievements."
     )
     assert world.listed() == []
@@ -237,7 +212,7 @@ def test_unfit_input_is_one_sentence_and_nothing_is_added(world: World) -> None:
 
 
 def test_remove_of_an_unknown_id_is_refused(world: World) -> None:
-    line = _refused("endorsements", "remove", "--issuer", world.program, "urn:uuid:nope")
+    line = refused("endorsements", "remove", "--issuer", world.program, "urn:uuid:nope")
     assert line == "leadbadge: This issuer keeps no endorsement urn:uuid:nope."
 
 
@@ -247,5 +222,5 @@ def test_an_endorsement_of_another_program_is_refused(world: World, tmp_path: Pa
         other, name="Other Program", url="https://other.example.org", passphrase=PASSPHRASE
     )
     path = str(world.signed / "initial.json")
-    line = _refused("endorsements", "add", "--issuer", str(other), path)
+    line = refused("endorsements", "add", "--issuer", str(other), path)
     assert "which is not the Achievement of a tier of this issuer" in line
