@@ -8,7 +8,8 @@ text):
    everything wrong with a credential is in the report;
 2. no change to the content of a signed credential verifies as valid: an edit anywhere in the
    JSON (a value replaced, a member removed or added, a keyword slipped in) must end in a
-   verdict other than valid.
+   verdict other than valid, unless it only re-spells the same JSON-LD (the canonical N-Quads
+   the proof signed are unchanged).
 
 The examples are derandomized (the same inputs every run) and bounded in number, so the tests
 are repeatable and their cost is fixed.
@@ -30,6 +31,7 @@ from hypothesis import strategies as st
 
 from leadbadge import CredentialDocumentError, Verdict, Verifier
 from leadbadge.issuer.jose import credential_jwt
+from leadbadge.ld.canonical import canonicalize
 from leadbadge.share.bake import bake
 from leadbadge.share.qr import pack_full
 from tests.unit._issued import ISSUED, LATER, World, make_world
@@ -131,7 +133,8 @@ _SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(2**70), max_value=2**70),
-    st.sampled_from([10**400, -(10**5000), 2**63, 1e308, -0.0, 0.5]),
+    # Long integers stay under the 4,300 digits Python (and so hypothesis) will print.
+    st.sampled_from([10**400, -(10**401), 2**63, 1e308, -0.0, 0.5]),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=12),
     st.sampled_from(
@@ -230,6 +233,11 @@ def _deep(depth: int) -> Any:
 _EDITS: tuple[str, ...] = ("replace", "delete", "add", "wrap-list", "wrap-value", "deep")
 
 
+def _signed_content(document: dict[str, Any]) -> str:
+    """The canonical N-Quads of the credential without its proof: what the proof signs."""
+    return canonicalize({k: v for k, v in document.items() if k != "proof"})
+
+
 def _snapshot(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=True)
 
@@ -252,9 +260,12 @@ def test_no_edit_of_a_signed_credential_verifies_as_valid(
         _replace(doc, path, _deep(data.draw(st.sampled_from([70, 1_000, 5_000]), label="depth")))
     else:
         _wrap(doc, path, edit.removeprefix("wrap-"))
-    assume(_snapshot(doc) != _snapshot(signed.document))
-    verdict = signed.verify(doc)
-    assert verdict is not Verdict.VALID, (edit, path)
+    # json.dumps cannot spell the deepest edits; they change the document by construction.
+    assume(edit == "deep" or _snapshot(doc) != _snapshot(signed.document))
+    if signed.verify(doc) is Verdict.VALID:
+        # Only a re-spelling of the same JSON-LD may stay valid (a one-string array for the
+        # string: both are the same RDF statement): what was signed must be unchanged.
+        assert _signed_content(doc) == _signed_content(signed.document), (edit, path)
 
 
 # --- hostile bytes in every form ------------------------------------------------------------------

@@ -16,11 +16,21 @@ from typing import Any, Final
 from leadbadge.errors import CredentialDocumentError
 from leadbadge.proof.vc_jwt import looks_like_jwt
 
-__all__ = ["MAX_NESTING", "credential_object", "has_lone_surrogate", "parse_credential"]
+__all__ = [
+    "MAX_INTEGER_DIGITS",
+    "MAX_NESTING",
+    "credential_object",
+    "has_lone_surrogate",
+    "parse_credential",
+]
 
 #: Deepest JSON nesting accepted. Credentials nest about ten levels; the limit keeps every later
 #: step (which may recurse) far from Python's recursion limit, wherever it is called from.
 MAX_NESTING: Final = 128
+
+#: Longest integer literal accepted, in digits: Python's own bound on decimal conversion, which
+#: stops a single number from costing quadratic time. No credential field comes near it.
+MAX_INTEGER_DIGITS: Final = 4300
 
 # A valid pair is one code point once decoded, so any surrogate left in a str stands alone.
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -34,7 +44,12 @@ def _error(label: str, what: str) -> CredentialDocumentError:
 def parse_credential(text: str, label: str) -> dict[str, Any]:
     """The credential object in ``text``, read strictly; ``label`` names the input in errors."""
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_no_constants,
+            parse_int=_bounded_int,
+        )
     except _DuplicateKeyError as error:
         raise _error(
             label,
@@ -42,6 +57,12 @@ def parse_credential(text: str, label: str) -> dict[str, Any]:
         ) from None
     except _ConstantError as error:
         raise _error(label, f"is not valid JSON ({error.name} is not a JSON number)") from None
+    except _LongIntegerError as error:
+        raise _error(
+            label,
+            f"has a number of {error.digits} digits, more than the {MAX_INTEGER_DIGITS} "
+            "a credential may use",
+        ) from None
     except json.JSONDecodeError as error:
         raise _error(
             label, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
@@ -122,6 +143,19 @@ class _ConstantError(ValueError):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
+
+
+class _LongIntegerError(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _bounded_int(literal: str) -> int:
+    digits = len(literal.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise _LongIntegerError(digits)
+    return int(literal)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share import bake, jwt, qr
-from leadbadge.share.strict_json import MAX_NESTING, parse_credential
+from leadbadge.share.strict_json import MAX_INTEGER_DIGITS, MAX_NESTING, parse_credential
 from leadbadge.verifier.decode import decode_credential
 from tests.unit.share.test_bake import SVG, _chunk, _itxt, _png
 
@@ -52,6 +52,15 @@ def test_strict_reading() -> None:
 def test_a_lone_surrogate_in_any_string_is_refused(text: str) -> None:
     with pytest.raises(CredentialDocumentError, match="lone surrogate"):
         parse_credential(text, "<text>")
+
+
+def test_an_integer_too_long_to_convert_is_refused_as_input() -> None:
+    longest = "9" * MAX_INTEGER_DIGITS
+    assert parse_credential(f'{{"a":-{longest}}}', "<text>") == {"a": -int(longest)}
+    with pytest.raises(CredentialDocumentError, match="4301 digits"):
+        parse_credential(f'{{"a":[-{longest}9]}}', "<text>")
+    # Every decoder that meets JSON text reads it here: a baked image too.
+    assert "5000 digits" in _refusal(bake.bake(_png(), '{"a":' + "1" * 5000 + "}"))
 
 
 def test_a_surrogate_pair_is_text() -> None:
