@@ -17,7 +17,9 @@ from leadbadge.errors import InputError, TrustStoreError
 from leadbadge.issuer.endorse import Endorsement, endorse
 from leadbadge.issuer.issue import Issuer
 from leadbadge.pathway import accreditation as acc
+from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.trust.store import TrustStore
+from leadbadge.verifier.checks.issuer_trust import judge_accreditation
 from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
 from leadbadge.verifier.verify import Verifier
 from tests.unit._accredited import (
@@ -125,6 +127,66 @@ def test_accredited_tiers_pass_and_the_unaccredited_tier_fails_issuer_trust(
     assert report.verdict is Verdict.INVALID
     # The signature itself is fine: only the accreditation is missing.
     assert _check(report, "proof").status is CheckStatus.PASS
+
+
+def _resigned(world: Accredited, document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` signed again by the program itself, with its own (vouched) current key."""
+    home = world.program.home
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    return eddsa_rdfc_2022.sign(
+        unsigned,
+        home.signing_key(PASSPHRASE),
+        verification_method=home.current_key.verification_method,
+        created=ISSUED,
+    )
+
+
+def test_an_accredited_tier_id_cannot_carry_another_tiers_content(world: Accredited) -> None:
+    # Accredited for 'initial' only among these two: the program keeps the initial id but
+    # gives the Achievement the district tier's name, code, criteria and description.
+    verifier, _ = world.verifier("trust-borrowed-content")
+    district = world.credentials["district"]["credentialSubject"]["achievement"]
+    forged = json.loads(json.dumps(world.credentials["initial"]))
+    achievement = forged["credentialSubject"]["achievement"]
+    for field in ("name", "humanCode", "criteria", "description"):
+        if field in district:
+            achievement[field] = district[field]
+    report = verifier.verify(_resigned(world, forged), now=CHECKED)
+    assert _check(report, "proof").status is CheckStatus.PASS
+    trust = _check(report, "issuer_trust")
+    assert (trust.status, trust.code) == (CheckStatus.FAIL, "ACCREDITATION_CONTENT_MISMATCH")
+    assert "'initial'" in trust.message
+    assert report.verdict is Verdict.INVALID
+    # The same credential signed again unchanged is still accredited: only content counts.
+    same = verifier.verify(_resigned(world, world.credentials["initial"]), now=CHECKED)
+    assert same.verdict is Verdict.VALID, [(c.id, c.message) for c in same.checks]
+
+
+def test_an_endorsement_that_does_not_commit_to_content_accredits_nothing(
+    world: Accredited,
+) -> None:
+    verifier, store = world.verifier("trust-no-digest")
+    [accreditation] = store.find_accreditations(world.program.home.issuer_id)
+    credential = world.credentials["initial"]
+    content = acc.achievement_digest(credential["credentialSubject"]["achievement"])
+    achievement = credential["credentialSubject"]["achievement"]["id"]
+
+    def judged(digest: str | None) -> Any:
+        return judge_accreditation(
+            [accreditation],
+            achievement=achievement,
+            signed_at=ISSUED,
+            verify=lambda doc: verifier.verify(doc, now=CHECKED),
+            content=digest,
+        )
+
+    assert judged(content).status is CheckStatus.PASS
+    for digest in (None, acc.achievement_digest({"id": achievement, "name": "Other"})):
+        outcome = judged(digest)
+        assert (outcome.status, outcome.code) == (
+            CheckStatus.FAIL,
+            "ACCREDITATION_CONTENT_MISMATCH",
+        )
 
 
 def test_without_the_authority_the_program_is_simply_not_pinned(world: Accredited) -> None:

@@ -34,9 +34,10 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
 
-def _png(*extra: bytes) -> bytes:
-    ihdr = _chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-    idat = _chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+def _png(*extra: bytes, side: int = 1) -> bytes:
+    """A white greyscale PNG ``side`` pixels square, with ``extra`` chunks before its pixels."""
+    ihdr = _chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+    idat = _chunk(b"IDAT", zlib.compress((b"\x00" + b"\xff" * side) * side))
     return b"\x89PNG\r\n\x1a\n" + ihdr + b"".join(extra) + idat + _chunk(b"IEND", b"")
 
 
@@ -185,13 +186,16 @@ def test_oversized_input_is_refused(tmp_path: Path) -> None:
 
 
 def test_plain_png_carries_no_credential() -> None:
-    assert _message(_png(), source="photo.png") == (
+    assert _message(_png(side=32), source="photo.png") == (
         "photo.png is a PNG image that carries no credential (and no QR code)."
+    )
+    assert _message(_png(), source="dot.png") == (
+        "dot.png is 1 by 1 pixels, too small to show a QR code (one is at least 21 pixels wide)."
     )
 
 
 def test_png_with_unrelated_text_chunk_carries_no_credential() -> None:
-    png = _png(_chunk(b"tEXt", b"Comment\0made with a camera"))
+    png = _png(_chunk(b"tEXt", b"Comment\0made with a camera"), side=32)
     assert "carries no credential" in _message(png)
 
 

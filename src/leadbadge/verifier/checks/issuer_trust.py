@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from leadbadge.errors import InputError
 from leadbadge.pathway import accreditation as acc
 from leadbadge.trust.accreditation import Accreditation, AccreditationEndorsement
 from leadbadge.verifier.checks._common import (
@@ -31,6 +32,7 @@ from leadbadge.verifier.checks._common import (
     iso,
     parse_date,
     result,
+    subjects,
 )
 from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
 from leadbadge.verifier.keys import PIN_IT
@@ -76,6 +78,7 @@ def _pinned_trust(ctx: CheckContext, proof: CheckResult) -> CheckResult:
             achievement=achievement_id(ctx.doc),
             signed_at=_signed_at(ctx, proof),
             verify=ctx.endorsements,
+            content=_content_digest(ctx.doc),
         )
     if ctx.trust_problem is not None:
         return result(
@@ -189,6 +192,18 @@ def _check_endorsement(
     return EndorsementCheck(True, PASS, "The endorsement verifies.")
 
 
+def _content_digest(doc: Mapping[str, Any]) -> str | None:
+    """The content digest of the (first) Achievement the credential carries, or None."""
+    for subject in subjects(doc):
+        achievement = subject.get("achievement")
+        if isinstance(achievement, Mapping):
+            try:
+                return acc.achievement_digest(achievement)
+            except InputError:
+                return None
+    return None
+
+
 def _tier_label(accreditations: Sequence[Accreditation], achievement: str) -> str:
     for accreditation in accreditations:
         tier = accreditation.program.tier_of(achievement)
@@ -203,8 +218,14 @@ def judge_accreditation(
     achievement: str | None,
     signed_at: datetime | None,
     verify: VerifyEndorsement,
+    content: str | None,
 ) -> CheckResult:
-    """The issuer_trust result for a credential of a program known only through accreditation."""
+    """The issuer_trust result for a credential of a program known only through accreditation.
+
+    ``content`` is the digest of the Achievement the credential carries: an endorsement counts
+    only for the content it commits to, so an accredited tier's id cannot carry another tier's
+    name, criteria or rubric (docs/accreditation.md, "What is compared").
+    """
     program = accreditations[0].program
     detail: dict[str, Any] = {
         "name": program.name,
@@ -238,6 +259,25 @@ def judge_accreditation(
             code="NOT_ACCREDITED",
             **detail,
         )
+    endorsed = [c for c in candidates if acc.endorsed_achievement_digest(c[1].document) == content]
+    if content is None or not endorsed:
+        accreditation, endorsement = candidates[0]
+        tier = endorsement.tier or endorsement.achievement
+        return result(
+            "issuer_trust",
+            FAIL,
+            f"The program {_name(program)} is accredited by {_name(accreditation.authority)} "
+            f"for {tier!r}, but the Achievement in this credential is not the one the authority "
+            "endorsed (its name, criteria or another field differs).",
+            action="Do not accept this credential as accredited; the program must issue the "
+            "endorsed Achievement, or have its changed Achievement endorsed again.",
+            code="ACCREDITATION_CONTENT_MISMATCH",
+            **detail,
+            tier=endorsement.tier,
+            authority=accreditation.authority.id,
+            endorsement=endorsement.document.get("id"),
+        )
+    candidates = endorsed
     candidates.sort(key=lambda c: str(c[1].document.get("validFrom") or ""), reverse=True)
     found: list[tuple[Accreditation, AccreditationEndorsement, EndorsementCheck]] = []
     for accreditation, endorsement in candidates:
