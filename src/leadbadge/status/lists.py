@@ -5,7 +5,7 @@ base64url, bit 0 the most significant bit of the first byte), the ``BitstringSta
 an issued credential carries, the unsigned ``BitstringStatusListCredential`` an issuer signs
 and publishes, and parsers for what a verifier is handed (entries, list credentials, 1EdTech
 revocation lists). Whether a list may be relied on (its proof, issuer, age) is decided by the
-verifier (``leadbadge.verifier._status``); docs/status.md explains the whole mechanism.
+verifier (``leadbadge.verifier.checks.status``); docs/status.md explains the whole mechanism.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.status.lists import MIN_LIST_BITS, bitstring, encode_bits
 from leadbadge.trust.store import TrustStore
-from leadbadge.verifier.checks import status as _verify_status
+from leadbadge.verifier.checks import status as status_check
 from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
 from leadbadge.verifier.verify import VerificationPolicy, Verifier
 from tests.conftest import REPO_ROOT, interop_path
@@ -448,13 +448,13 @@ def test_entries_of_purposes_that_do_not_bear_on_validity(web: World) -> None:
             }
         ],
     }
-    authority = _verify_status.list_authority(
+    authority = status_check.list_authority(
         pinned=None,
         credential_issuer=None,
         credential_key=None,
         allowed=eddsa_rdfc_2022.DEFAULT_ALLOWED,
     )
-    result = _verify_status.check_status(
+    result = status_check.check_status(
         doc,
         materials={},
         authority=authority,
@@ -465,7 +465,7 @@ def test_entries_of_purposes_that_do_not_bear_on_validity(web: World) -> None:
     assert (result.status, result.code) == (U, "STATUS_UNCHECKABLE")
     assert result.detail["entries"][0]["result"] == "ignored"
     doc["credentialStatus"] = [{"type": "StatusList2021Entry", "id": "https://x.example/1"}]
-    result = _verify_status.check_status(
+    result = status_check.check_status(
         doc,
         materials={},
         authority=authority,
