@@ -15,7 +15,7 @@ import pytest
 from leadbadge.crypto import multibase as _multibase
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, SignatureError, VerificationMethodError
-from leadbadge.ld import jsonld
+from leadbadge.ld import contexts
 from leadbadge.proof.eddsa_rdfc_2022 import (
     default_resolver,
     hash_data,
@@ -187,7 +187,7 @@ def test_the_w3c_proof_chain_verifies_only_over_the_proofs_it_names() -> None:
     examples = json.loads(
         interop_path("contexts", "credentials-examples-v2.jsonld").read_text(encoding="utf-8")
     )
-    loader = jsonld.ContextLoader(
+    loader = contexts.ContextLoader(
         {"https://www.w3.org/ns/credentials/examples/v2": examples},
         trusted_vocabularies={"https://www.w3.org/ns/credentials/examples#"},
     )
