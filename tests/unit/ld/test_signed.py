@@ -59,25 +59,41 @@ def test_the_credential_as_issued_is_valid(world: World, credential: dict[str, A
 
 # --- Numbers and text JSON-LD processing or hashing cannot handle ---------------------------
 
-UNPROCESSABLE: list[Any] = [
+NUMBERS: list[Any] = [
     pytest.param(lambda d: d.update(name=10**400), "64-bit", id="integer-beyond-a-double"),
     pytest.param(
         lambda d: d["credentialSubject"]["achievement"].update(creditsAvailable=2**64),
         "64-bit",
         id="integer-beyond-64-bits",
     ),
+]
+SURROGATES: list[Any] = [
     pytest.param(lambda d: d.update(name=d["name"] + "\ud800"), "lone surrogate", id="surrogate"),
     pytest.param(
         lambda d: d["issuer"].update(name="\udc00"), "lone surrogate", id="surrogate-nested"
     ),
 ]
+UNPROCESSABLE = NUMBERS + SURROGATES
 
 
-@pytest.mark.parametrize(("edit", "said"), UNPROCESSABLE)
-def test_unprocessable_numbers_and_text_are_refused_not_crashed_on(
+@pytest.mark.parametrize(("edit", "said"), NUMBERS)
+def test_unprocessable_numbers_are_refused_not_crashed_on(
     world: World, credential: dict[str, Any], edit: Edit, said: str
 ) -> None:
     _assert_refused(world, _edited(credential, edit), said)
+
+
+@pytest.mark.parametrize(("edit", "said"), SURROGATES)
+def test_text_with_a_lone_surrogate_is_refused_not_crashed_on(
+    world: World, credential: dict[str, Any], edit: Edit, said: str
+) -> None:
+    doc = _edited(credential, edit)
+    with pytest.raises(JsonLdError, match=said):
+        expand_strict(doc)
+    # It is not text at all, so the Verifier refuses the input itself, before any check, as it
+    # does for the same credential read from a file, an image or a QR code.
+    with pytest.raises(CredentialDocumentError, match=said):
+        _verify(world, doc)
 
 
 @pytest.mark.parametrize(("edit", "said"), UNPROCESSABLE)
