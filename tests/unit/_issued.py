@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from leadbadge.crypto.keys import SigningKey
+from leadbadge.crypto.multibase import encode_base58btc
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.publish import status_list_documents
 from leadbadge.model import Tier
@@ -76,6 +77,20 @@ class World:
         unsigned = {k: v for k, v in doc.items() if k != "proof"}
         vm = next(k.verification_method for k in self.issuer.home.keys if k.n == n)
         return eddsa_rdfc_2022.sign(unsigned, self.key(n), verification_method=vm, created=created)
+
+    def sign_with_options(self, unsigned: dict[str, Any], **options: Any) -> dict[str, Any]:
+        """Signed by hand with key 1 of the did:web issuer, with exactly the proof options given
+        (``expires``, no ``created``, …: what ``sign()`` would not write)."""
+        proof: dict[str, Any] = {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "verificationMethod": f"{DID_WEB}#key-1",
+            "proofPurpose": "assertionMethod",
+            **options,
+        }
+        data = eddsa_rdfc_2022.hash_data(unsigned, eddsa_rdfc_2022.proof_config(unsigned, proof))
+        proof["proofValue"] = encode_base58btc(self.key().sign(data))
+        return {**unsigned, "proof": [proof]}
 
     def publisher(self) -> Issuer:
         """The issuer, opened again if its key was rotated since."""

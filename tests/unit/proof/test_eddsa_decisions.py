@@ -24,6 +24,7 @@ from leadbadge.proof.eddsa_rdfc_2022 import (
     verify,
 )
 from tests.conftest import FIXED_NOW, interop_path
+from tests.unit.proof.test_eddsa_rdfc_2022 import credential as base_credential
 
 # TEST-ONLY keys: the issuer and two other signers.
 ISSUER_KEY = SigningKey.from_seed(bytes(range(32)))
@@ -33,28 +34,8 @@ ISSUER = ISSUER_KEY.public_key.did_key
 
 
 def credential() -> dict[str, Any]:
-    return {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:9d7a3f0e-5c1b-4f7e-8b2a-6f1e2d3c4b5a",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": ISSUER, "type": ["Profile"], "name": "Example University"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": "Instructional Leadership",
-        "credentialSubject": {
-            "id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://example.edu/achievements/instructional-leadership",
-                "type": ["Achievement"],
-                "criteria": {"narrative": "Completed the tier."},
-                "description": "Leads instruction.",
-                "name": "Instructional Leadership",
-            },
-        },
-    }
+    """The unsigned OB 3.0 credential of the suite's own tests, issued by ISSUER's did:key."""
+    return base_credential(ISSUER)
 
 
 def _proof(key: SigningKey, proof_id: str, **extra: Any) -> dict[str, Any]:

@@ -21,7 +21,6 @@ import pytest
 from leadbadge import TrustStore, VerificationPolicy, Verifier
 from leadbadge.crypto.jwk import JoseSigningKey
 from leadbadge.crypto.keys import SigningKey
-from leadbadge.crypto.multibase import encode_base58btc
 from leadbadge.issuer.jose import add_jose_key, jose_keys, jose_signing_key
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
@@ -47,20 +46,6 @@ def _plain(world: World, *, dated: bool) -> dict[str, Any]:
     return doc
 
 
-def _di(world: World, unsigned: dict[str, Any], **options: Any) -> dict[str, Any]:
-    """Signed by hand with the issuer's key 1, with exactly the proof options given."""
-    proof: dict[str, Any] = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "verificationMethod": f"{DID_WEB}#key-1",
-        "proofPurpose": "assertionMethod",
-        **options,
-    }
-    data = eddsa_rdfc_2022.hash_data(unsigned, eddsa_rdfc_2022.proof_config(unsigned, proof))
-    proof["proofValue"] = encode_base58btc(world.key().sign(data))
-    return {**unsigned, "proof": [proof]}
-
-
 def _segment(value: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
@@ -82,7 +67,7 @@ def _key(report: VerificationReport) -> tuple[CheckStatus, str | None]:
 
 
 def test_an_undated_data_integrity_credential_is_inconclusive(web: World) -> None:
-    undated = _di(web, _plain(web, dated=False))
+    undated = web.sign_with_options(_plain(web, dated=False))
     report = Verifier(web.trust).verify(undated, now=AT)
     assert _key(report) == (U, "KEY_PERIOD_UNKNOWN")
     assert report.check("issuer_key").detail["keyPeriod"] == {
@@ -96,8 +81,8 @@ def test_an_undated_data_integrity_credential_is_inconclusive(web: World) -> Non
     assert report.verdict is Verdict.INCONCLUSIVE
     # A date from the proof, or from validFrom, places it: the same key then passes.
     for dated in (
-        _di(web, _plain(web, dated=False), created="2026-11-23T13:00:00Z"),
-        _di(web, _plain(web, dated=True)),
+        web.sign_with_options(_plain(web, dated=False), created="2026-11-23T13:00:00Z"),
+        web.sign_with_options(_plain(web, dated=True)),
     ):
         report = Verifier(web.trust).verify(dated, now=AT)
         assert _key(report) == (P, None)
@@ -107,7 +92,7 @@ def test_an_undated_data_integrity_credential_is_inconclusive(web: World) -> Non
 
 def test_the_proof_date_wins_over_valid_from(web: World) -> None:
     # validFrom inside the key's period, the proof made before the key existed: WRONG_KEY.
-    early = _di(web, _plain(web, dated=True), created="2026-11-01T00:00:00Z")
+    early = web.sign_with_options(_plain(web, dated=True), created="2026-11-01T00:00:00Z")
     report = Verifier(web.trust).verify(early, now=AT)
     assert _key(report) == (F, "WRONG_KEY")
     assert report.check("issuer_key").detail["signedAt"] == "2026-11-01T00:00:00Z"
@@ -130,7 +115,9 @@ def _did_document_store(world: World, root: Path, expires: str | None) -> TrustS
 def test_a_key_pinned_without_a_period_needs_no_date(web: World, tmp_path: Path) -> None:
     store = _did_document_store(web, tmp_path, None)
     lists = web.list_documents(AT)
-    report = Verifier(store).verify(_di(web, _plain(web, dated=False)), now=AT, status_lists=lists)
+    report = Verifier(store).verify(
+        web.sign_with_options(_plain(web, dated=False)), now=AT, status_lists=lists
+    )
     assert _key(report) == (P, None)
     assert report.check("issuer_key").detail.get("keyPeriod") is None
     assert report.verdict is Verdict.VALID
@@ -140,16 +127,18 @@ def test_a_key_pinned_with_only_an_end_still_needs_a_date(web: World, tmp_path: 
     store = _did_document_store(web, tmp_path, "2027-06-01T00:00:00Z")
     lists = web.list_documents(AT)
     verifier = Verifier(store)
-    report = verifier.verify(_di(web, _plain(web, dated=False)), now=AT, status_lists=lists)
+    report = verifier.verify(
+        web.sign_with_options(_plain(web, dated=False)), now=AT, status_lists=lists
+    )
     assert _key(report) == (U, "KEY_PERIOD_UNKNOWN")
     assert report.check("issuer_key").detail["keyPeriod"] == {
         "validFrom": None,
         "validUntil": "2027-06-01T00:00:00Z",
     }
     assert report.verdict is Verdict.INCONCLUSIVE
-    dated = _di(web, _plain(web, dated=False), created="2026-11-23T13:00:00Z")
+    dated = web.sign_with_options(_plain(web, dated=False), created="2026-11-23T13:00:00Z")
     assert verifier.verify(dated, now=AT, status_lists=lists).verdict is Verdict.VALID
-    late = _di(web, _plain(web, dated=False), created="2027-06-01T00:00:01Z")
+    late = web.sign_with_options(_plain(web, dated=False), created="2027-06-01T00:00:01Z")
     report = verifier.verify(late, now=AT, status_lists=lists)
     assert (_key(report), report.verdict) == ((F, "WRONG_KEY"), Verdict.INVALID)
 
@@ -263,6 +252,8 @@ def test_a_proof_under_the_issuer_id_with_a_key_not_pinned_is_refused(web: World
 def test_an_untrusted_issuer_policy_does_not_relax_the_key_period(web: World) -> None:
     # Not requiring a trusted issuer does not relax the key's period.
     relaxed = VerificationPolicy(require_trusted_issuer=False)
-    report = Verifier(web.trust, relaxed).verify(_di(web, _plain(web, dated=False)), now=AT)
+    report = Verifier(web.trust, relaxed).verify(
+        web.sign_with_options(_plain(web, dated=False)), now=AT
+    )
     assert _key(report) == (U, "KEY_PERIOD_UNKNOWN")
     assert report.verdict is Verdict.INCONCLUSIVE

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from leadbadge.crypto.keys import SigningKey
-from leadbadge.crypto.multibase import encode_base58btc
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.issuer.issue import Issuer
 from leadbadge.proof import eddsa_rdfc_2022
@@ -216,24 +215,10 @@ def test_wrong_proof_purpose_fails_without_looking_up_a_key(web: World) -> None:
     assert report.check("issuer_key").status is S
 
 
-def _signed_with_options(web: World, unsigned: dict[str, Any], **options: str) -> dict[str, Any]:
-    """Sign by hand, with proof options ``sign()`` does not write (``expires``, no ``created``)."""
-    proof: dict[str, Any] = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "verificationMethod": f"{DID_WEB}#key-1",
-        "proofPurpose": "assertionMethod",
-        **options,
-    }
-    data = eddsa_rdfc_2022.hash_data(unsigned, eddsa_rdfc_2022.proof_config(unsigned, proof))
-    proof["proofValue"] = encode_base58btc(web.key().sign(data))
-    return {**unsigned, "proof": [proof]}
-
-
 def test_expired_proof_fails(web: World) -> None:
     unsigned = {k: v for k, v in web.issue().items() if k != "proof"}
-    doc = _signed_with_options(
-        web, unsigned, created="2026-11-23T13:00:00Z", expires="2026-12-01T00:00:00Z"
+    doc = web.sign_with_options(
+        unsigned, created="2026-11-23T13:00:00Z", expires="2026-12-01T00:00:00Z"
     )
     report = _verify(web, doc, now=FIXED_NOW + timedelta(days=3))
     assert report.check("proof").status is P
@@ -246,11 +231,11 @@ def test_signing_time_falls_back_to_valid_from_and_is_unknown_without_either(
     web: World,
 ) -> None:
     unsigned = {k: v for k, v in web.issue().items() if k != "proof"}
-    dated = _verify(web, _signed_with_options(web, unsigned))
+    dated = _verify(web, web.sign_with_options(unsigned))
     assert dated.check("issuer_key").detail["signedAt"] == unsigned["validFrom"]
     assert dated.verdict is Verdict.VALID
     del unsigned["validFrom"]
-    undated = _verify(web, _signed_with_options(web, unsigned))
+    undated = _verify(web, web.sign_with_options(unsigned))
     key = undated.check("issuer_key")
     assert (key.status, key.code) == (U, "KEY_PERIOD_UNKNOWN")
     assert undated.check("schema").status is F  # OB 3.0 requires validFrom
