@@ -78,7 +78,7 @@ def _pinned_trust(ctx: CheckContext, proof: CheckResult) -> CheckResult:
             achievement=achievement_id(ctx.doc),
             signed_at=_signed_at(ctx, proof),
             verify=ctx.endorsements,
-            content=_content_digest(ctx.doc),
+            content=_content_digest(ctx.doc, achievement_id(ctx.doc)),
         )
     if ctx.trust_problem is not None:
         return result(
@@ -192,11 +192,11 @@ def _check_endorsement(
     return EndorsementCheck(True, PASS, "The endorsement verifies.")
 
 
-def _content_digest(doc: Mapping[str, Any]) -> str | None:
-    """The content digest of the (first) Achievement the credential carries, or None."""
+def _content_digest(doc: Mapping[str, Any], wanted: str | None) -> str | None:
+    """The content digest of the Achievement with this id the credential carries, or None."""
     for subject in subjects(doc):
         achievement = subject.get("achievement")
-        if isinstance(achievement, Mapping):
+        if isinstance(achievement, Mapping) and achievement.get("id") == wanted:
             try:
                 return acc.achievement_digest(achievement)
             except InputError:
