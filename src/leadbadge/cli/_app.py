@@ -25,9 +25,12 @@ from leadbadge.cli._common import (
 
 
 def _usage_message(error: click.UsageError) -> str:
-    message = sentence(error.format_message()).rstrip(".")
+    message = sentence(error.format_message())
     command = error.ctx.command_path if error.ctx else "leadbadge"
-    return f"{message}; see '{command} --help'."
+    # click's suggestions end in a question ("Did you mean 'verify'?"): a new sentence follows.
+    if message.endswith("?"):
+        return f"{message} See '{command} --help'."
+    return f"{message.rstrip('.')}; see '{command} --help'."
 
 
 class LeadbadgeGroup(click.Group):
@@ -42,6 +45,11 @@ class LeadbadgeGroup(click.Group):
         except click.exceptions.Abort:
             say_error("Interrupted.")
             sys.exit(EXIT_INTERRUPTED)
+        except click.exceptions.NoArgsIsHelpError as error:
+            # A group named without a subcommand ("leadbadge", "leadbadge trust") asks for its
+            # help, as --help does: the help as click lays it out, on stdout, exit 0.
+            click.echo(error.ctx.get_help() if error.ctx else self.get_help(click.Context(self)))
+            sys.exit(EXIT_OK)
         except click.UsageError as error:
             say_error(_usage_message(error))
             sys.exit(EXIT_USAGE)

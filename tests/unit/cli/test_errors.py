@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import click
+import pytest
 
 from leadbadge.cli import cli
 from leadbadge.errors import InputError
@@ -63,3 +64,21 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert proc.returncode == 0
     assert "leadbadge" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "group", [(), ("trust",), ("keys",), ("ledger",), ("framework",), ("endorsements",)]
+)
+def test_a_group_without_a_subcommand_shows_its_help(group: tuple[str, ...]) -> None:
+    result = run(*group)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == run(*group, "--help").stdout
+    assert result.stdout.startswith("Usage: ")
+    assert "\nCommands:\n" in result.stdout
+
+
+def test_a_suggestion_is_its_own_sentence() -> None:
+    line = refused("verfy")
+    assert "No such command 'verfy'. Did you mean 'verify'? See '" in line
+    assert line.endswith(" --help'.")
