@@ -19,6 +19,7 @@ from leadbadge.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    echo,
     say_error,
     sentence,
 )
@@ -48,7 +49,7 @@ class LeadbadgeGroup(click.Group):
         except click.exceptions.NoArgsIsHelpError as error:
             # A group named without a subcommand ("leadbadge", "leadbadge trust") asks for its
             # help, as --help does: the help as click lays it out, on stdout, exit 0.
-            click.echo(error.ctx.get_help() if error.ctx else self.get_help(click.Context(self)))
+            echo(error.ctx.get_help() if error.ctx else self.get_help(click.Context(self)))
             sys.exit(EXIT_OK)
         except click.UsageError as error:
             say_error(_usage_message(error))

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from leadbadge.cli._common import echo
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.tree import Tree
@@ -40,7 +42,7 @@ def run_pathway(
         [Path(name) for name in inputs], framework=framework, recipient=recipient, now=now
     )
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         print_pathway(out, report)
     return report.exit_code

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import issuer_option
+from leadbadge.cli._common import echo, issuer_option
 from leadbadge.cli.cmd_issuer import _passphrase, _say
 from leadbadge.errors import InputError
 
@@ -161,13 +161,13 @@ def endorse_command(
     done = endorse(home, signing_key, program, tiers, valid_until=until, comment=comment)
     for endorsement in done:
         document = endorsement.document
-        click.echo(
+        echo(
             f"{document.get('name')} (tier {endorsement.tier!r}, program {endorsement.program}): "
             f"{endorsement.id}, valid until {document.get('validUntil')}."
         )
     if outdir is not None:
         _write(done, paths, outdir)
-    click.echo(
+    echo(
         f"Next: leadbadge publish --issuer {issuer_dir} SITE_FOLDER and host it, so that "
         "verifiers who pin the authority receive its accreditations.json."
     )

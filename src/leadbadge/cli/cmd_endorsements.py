@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import console, issuer_option
+from leadbadge.cli._common import console, echo, issuer_option
 
 if TYPE_CHECKING:
     from leadbadge.issuer.endorsements import HeldEndorsement
@@ -143,7 +143,7 @@ def add_command(issuer_dir: Path, sources: tuple[Path, ...], trust_dir: Path | N
             added = home.add_endorsement(held.document, now=now)
         except InputError as error:
             raise _refusal(label, error.message) from None
-        click.echo(f"Added the endorsement {_describe(added)}.")
+        echo(f"Added the endorsement {_describe(added)}.")
     _say(
         "Credentials issued from now on carry it; run 'leadbadge publish' so the published "
         "Achievement does too."
@@ -196,10 +196,10 @@ def list_command(issuer_dir: Path, as_json: bool) -> None:
             }
             for h in held
         ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not held:
-        click.echo("This issuer keeps no endorsements; add one with 'leadbadge endorsements add'.")
+        echo("This issuer keeps no endorsements; add one with 'leadbadge endorsements add'.")
         return
     table = Table()
     table.add_column("id", no_wrap=True)
@@ -212,7 +212,7 @@ def list_command(issuer_dir: Path, as_json: bool) -> None:
         endorser = h.endorser_name or h.endorser or "—"
         table.add_row(Text(h.id), Text(h.tier or "—"), Text(endorser), until)
     console().print(table)
-    click.echo(f"{len(held)} endorsement{'s' if len(held) != 1 else ''}.")
+    echo(f"{len(held)} endorsement{'s' if len(held) != 1 else ''}.")
 
 
 @endorsements_group.command("remove")
@@ -223,7 +223,7 @@ def remove_command(issuer_dir: Path, endorsement_id: str) -> None:
     from leadbadge.issuer.home import IssuerHome
 
     removed = IssuerHome.open(issuer_dir).remove_endorsement(endorsement_id)
-    click.echo(f"Removed the endorsement {_describe(removed)}.")
+    echo(f"Removed the endorsement {_describe(removed)}.")
     _say(
         "Credentials issued from now on do not carry it; run 'leadbadge publish' to update the "
         "published Achievement."

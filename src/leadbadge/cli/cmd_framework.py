@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import EXIT_INVALID, EXIT_OK, console
+from leadbadge.cli._common import EXIT_INVALID, EXIT_OK, console, echo
 
 
 @cli.group("framework")
@@ -28,7 +28,7 @@ def show(file: Path | None, as_json: bool) -> None:
 
     framework = load_framework(file) if file else default_framework()
     if as_json:
-        click.echo(json.dumps(framework_to_dict(framework), indent=2, ensure_ascii=False))
+        echo(json.dumps(framework_to_dict(framework), indent=2, ensure_ascii=False))
         return
     out = console()
     program = framework.program
@@ -64,9 +64,9 @@ def validate(ctx: click.Context, file: Path) -> None:
         framework = load_framework(file)
     except FrameworkError as error:
         for problem in error.problems:
-            click.echo(f"{file}: {problem}")
+            echo(f"{file}: {problem}")
         count = len(error.problems)
         click.echo(f"{count} problem{'s' if count != 1 else ''} found in {file}.", err=True)
         ctx.exit(EXIT_INVALID)
-    click.echo(f"{file} is a valid framework with {len(framework.tiers)} tiers.")
+    echo(f"{file} is a valid framework with {len(framework.tiers)} tiers.")
     ctx.exit(EXIT_OK)

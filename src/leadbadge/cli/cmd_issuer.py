@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import issuer_option
+from leadbadge.cli._common import echo, issuer_option
 from leadbadge.errors import FrameworkError, InputError
 
 if TYPE_CHECKING:
@@ -143,10 +143,10 @@ def init_command(
         )
     except FrameworkError as error:
         raise click.ClickException(_framework_sentence(error)) from None
-    click.echo(f"Created the issuer home {directory} for {home.profile.name}.")
-    click.echo(f"Issuer id: {home.issuer_id}")
-    click.echo(f"Signing key: {home.current_key.verification_method}")
-    click.echo(f"Next: leadbadge publish --issuer {directory} SITE_FOLDER, and host SITE_FOLDER.")
+    echo(f"Created the issuer home {directory} for {home.profile.name}.")
+    echo(f"Issuer id: {home.issuer_id}")
+    echo(f"Signing key: {home.current_key.verification_method}")
+    echo(f"Next: leadbadge publish --issuer {directory} SITE_FOLDER, and host SITE_FOLDER.")
 
 
 # --- issue -----------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def issue_command(
 
         text = credential_jwt(home, credential.document, jose_key or signing_key) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     else:
         try:
             _fs.atomic_write_text(output, text, overwrite=force)
@@ -371,7 +371,7 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int) -> Non
         status_validity=timedelta(days=status_validity),
     )
     for path in written:
-        click.echo(str(path))
+        echo(str(path))
     site = urlsplit(home.profile.url)
     _say(f"Host everything under {outdir} at the root of {site.scheme}://{site.netloc}/.")
     if home.did_web is not None:
@@ -418,8 +418,8 @@ def keys_add_command(issuer_dir: Path, key_type: str) -> None:
             "sign VC-JWTs with EdDSA (issue --format jwt) instead."
         )
     record = add_jose_key(home, alg, _passphrase(confirm=False))
-    click.echo(f"New {alg} key: {record.verification_method}")
-    click.echo(
+    echo(f"New {alg} key: {record.verification_method}")
+    echo(
         f"Next: leadbadge publish --issuer {issuer_dir} SITE_FOLDER, host it, then issue with "
         f"--format jwt --alg {alg}."
     )
@@ -439,12 +439,12 @@ def rotate_command(issuer_dir: Path) -> None:
     passphrase = _passphrase(confirm=False)
     previous = home.current_key
     record = home.rotate(passphrase)
-    click.echo(f"New signing key: {record.verification_method}")
-    click.echo(
+    echo(f"New signing key: {record.verification_method}")
+    echo(
         f"Previous key {previous.verification_method} is valid until "
         f"{xsd_datetime(record.valid_from)}."
     )
-    click.echo(
+    echo(
         f"Next: leadbadge publish --issuer {issuer_dir} SITE_FOLDER, host it, and ask verifiers "
         "to pin your keys.json again (leadbadge trust add)."
     )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import console, issuer_option
+from leadbadge.cli._common import console, echo, issuer_option
 from leadbadge.cli.cmd_status import credential_id
 
 if TYPE_CHECKING:
@@ -133,10 +133,10 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
     with IssuerHome.open(issuer_dir).open_ledger() as ledger:
         entries = ledger.entries(tier=tier, status=status)
     if as_json:
-        click.echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
+        echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
         return
     if not entries:
-        click.echo("No credentials match.")
+        echo("No credentials match.")
         return
     table = Table()
     table.add_column("id", no_wrap=True)
@@ -153,7 +153,7 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
             ),
         )
     console().print(table)
-    click.echo(f"{len(entries)} credential{'s' if len(entries) != 1 else ''}.")
+    echo(f"{len(entries)} credential{'s' if len(entries) != 1 else ''}.")
 
 
 @ledger_group.command("show")
@@ -174,29 +174,29 @@ def show_command(issuer_dir: Path, credential: str, as_json: bool) -> None:
     if as_json:
         data = {**_entry_json(entry), "changes": [_change_json(c) for c in changes]}
         data["document"] = entry.document
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if is_endorsement(entry):
         from leadbadge.pathway.accreditation import endorsed_subject
 
-        click.echo(f"Endorsement {entry.id} (EndorsementCredential: an accreditation)")
-        click.echo(f"Tier        {entry.tier}")
-        click.echo(f"Program     {entry.recipient_hash}")
-        click.echo(f"Achievement {endorsed_subject(entry.document) or '—'}")
+        echo(f"Endorsement {entry.id} (EndorsementCredential: an accreditation)")
+        echo(f"Tier        {entry.tier}")
+        echo(f"Program     {entry.recipient_hash}")
+        echo(f"Achievement {endorsed_subject(entry.document) or '—'}")
     else:
-        click.echo(f"Credential  {entry.id}")
-        click.echo(f"Tier        {entry.tier}")
-        click.echo(f"Recipient   {recipient_name(entry.document) or '—'} ({entry.recipient_hash})")
-    click.echo(f"Issued      {entry.issued_at} with {entry.key_vm}")
-    click.echo(f"Status      {entry.status}")
+        echo(f"Credential  {entry.id}")
+        echo(f"Tier        {entry.tier}")
+        echo(f"Recipient   {recipient_name(entry.document) or '—'} ({entry.recipient_hash})")
+    echo(f"Issued      {entry.issued_at} with {entry.key_vm}")
+    echo(f"Status      {entry.status}")
     for assignment in entry.assignments:
-        click.echo(f"  {assignment.purpose:<11} index {assignment.index} in {assignment.list_url}")
+        echo(f"  {assignment.purpose:<11} index {assignment.index} in {assignment.list_url}")
     if not entry.assignments:
-        click.echo("  (issued without status entries)")
-    click.echo("Changes" if changes else "Changes     none")
+        echo("  (issued without status entries)")
+    echo("Changes" if changes else "Changes     none")
     for change in changes:
         why = f": {change.reason}" if change.reason else ""
-        click.echo(f"  {change.at}  {change.action} by {change.actor}{why}")
+        echo(f"  {change.at}  {change.action} by {change.actor}{why}")
 
 
 @ledger_group.command("export")
@@ -245,7 +245,7 @@ def export_command(issuer_dir: Path, output: Path | None, force: bool) -> None:
         ]
         writer.writerow([_cell(value) for value in row])
     if output is None:
-        click.echo(buffer.getvalue(), nl=False)
+        echo(buffer.getvalue(), nl=False)
         return
     _fs.atomic_write_text(output, buffer.getvalue(), overwrite=force)
     click.echo(f"Wrote {len(entries)} credentials to {output}.", err=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import issuer_option
+from leadbadge.cli._common import echo, issuer_option
 from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say
 from leadbadge.cli.cmd_ledger import is_endorsement, ledger_group, recipient_label, recipient_name
 from leadbadge.cli.cmd_status import credential_id
@@ -82,7 +82,7 @@ def renew_command(
     renewed = issuer.renew(entry.id, evidence=items, valid_from=start)
     text = renewed.to_json() + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
     else:
         try:
             _fs.atomic_write_text(output, text, overwrite=force)
@@ -130,10 +130,10 @@ def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
             }
             for e, end in due
         ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not due:
-        click.echo(f"No credential is due for renewal within {within}.")
+        echo(f"No credential is due for renewal within {within}.")
         return
     table = Table()
     table.add_column("id", no_wrap=True)
@@ -143,9 +143,9 @@ def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
         name = recipient_label(entry)
         table.add_row(Text(entry.id), Text(entry.tier), Text(name), xsd_datetime(end))
     console().print(table)
-    click.echo(f"{len(due)} credential{'s' if len(due) != 1 else ''} due for renewal.")
+    echo(f"{len(due)} credential{'s' if len(due) != 1 else ''} due for renewal.")
     if any(is_endorsement(entry) for entry, _ in due):
-        click.echo(
+        echo(
             "Accreditations (endorsement of …) are not renewed: endorse the program again with "
             "'leadbadge endorse'."
         )

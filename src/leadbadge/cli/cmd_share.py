@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
+from leadbadge.cli._common import echo
 
 if TYPE_CHECKING:
     from leadbadge.share.qr import QrCode
@@ -237,7 +238,7 @@ def unbake_command(*, image: Path, output: Path | None, force: bool) -> None:
         with contextlib.suppress(ValueError):
             text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     if output is None:
-        click.echo(text)
+        echo(text)
     else:
         _write(output, (text + "\n").encode("utf-8"), force=force)
         _say(f"Wrote {output}.")

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import issuer_option
+from leadbadge.cli._common import echo, issuer_option
 
 _DONE = {"revoke": "Revoked", "suspend": "Suspended", "unsuspend": "Unsuspended"}
 _HELP = {
@@ -59,7 +59,7 @@ def _make(action: str) -> click.Command:
         with home.open_ledger() as ledger:
             entry = ledger.get(target)
         tier = f" ({entry.tier})" if entry is not None else ""
-        click.echo(f"{_DONE[action]} {target}{tier}: {change.from_status} -> {change.to_status}.")
+        echo(f"{_DONE[action]} {target}{tier}: {change.from_status} -> {change.to_status}.")
         if entry is not None and not entry.assignments:
             click.echo(
                 "leadbadge: warning: this credential was issued without a status entry, so "

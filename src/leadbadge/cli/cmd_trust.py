@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, sentence
+from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, echo, sentence
 
 if TYPE_CHECKING:
     from leadbadge.trust.accreditation import PinnedAccreditations
@@ -64,7 +64,7 @@ def _accreditations_text(registry: PinnedAccreditations) -> str:
 
 
 def _say_list(verb: str, entry: PinnedStatusList) -> None:
-    click.echo(f"{verb} the status list {entry.url} ({entry.kind}, issued by {entry.issuer}).")
+    echo(f"{verb} the status list {entry.url} ({entry.kind}, issued by {entry.issuer}).")
     if entry.valid_until is not None and entry.valid_until < entry.pinned_at:
         _warn(f"The status list {entry.url} expired on {entry.valid_until:%Y-%m-%d}")
 
@@ -105,7 +105,7 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
     if result.accreditations is not None:
         held += f" and {_accreditations_text(result.accreditations)}"
     # Plain echo, not rich: ids such as did:key:… must not be read as markup or :emoji: codes.
-    click.echo(f"{verb} {_label(issuer)}: {held} from {issuer.source}, in {store.root}.")
+    echo(f"{verb} {_label(issuer)}: {held} from {issuer.source}, in {store.root}.")
     if not any(key.has_period for key in issuer.keys):
         _warn(
             "The source gives no key history, so these keys are accepted for credentials "
@@ -131,11 +131,11 @@ def refresh(ctx: click.Context, trust_dir: Path | None) -> None:
     store = _open(trust_dir)
     outcomes = store.refresh()
     if not outcomes:
-        click.echo(f"Nothing in {store.root} was pinned from a URL; nothing to refresh.")
+        echo(f"Nothing in {store.root} was pinned from a URL; nothing to refresh.")
     failed = 0
     for outcome in outcomes:
         if outcome.problem is None:
-            click.echo(f"Refreshed the {outcome.kind} {outcome.source}.")
+            echo(f"Refreshed the {outcome.kind} {outcome.source}.")
         else:
             failed += 1
             _warn(f"Could not refresh the {outcome.kind} {outcome.source}: {outcome.problem}")
@@ -170,17 +170,17 @@ def list_(ctx: click.Context, trust_dir: Path | None, as_json: bool) -> None:
             | {"file": str(issuer.path), "accreditations": _registry_json(registries[issuer.id])}
             for issuer in issuers
         ]
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        echo(json.dumps(entries, indent=2, ensure_ascii=False))
     elif not issuers:
-        click.echo(f"No issuers are pinned in {store.root}.")
+        echo(f"No issuers are pinned in {store.root}.")
     else:
         _print_table(issuers, registries)
     lists, damaged_lists = store.status_lists()
     if lists and not as_json:
-        click.echo("Status lists:")
+        echo("Status lists:")
         for entry in lists:
             dated = f", from {entry.valid_from:%Y-%m-%d}" if entry.valid_from else ""
-            click.echo(f"  {entry.url} ({entry.kind}{dated}, pinned {entry.pinned_at:%Y-%m-%d})")
+            echo(f"  {entry.url} ({entry.kind}{dated}, pinned {entry.pinned_at:%Y-%m-%d})")
     for error in [*damaged, *damaged_lists]:
         _warn(error.message)
     ctx.exit(EXIT_USAGE if damaged or damaged_lists else EXIT_OK)
@@ -243,4 +243,4 @@ def remove(issuer_id: str, trust_dir: Path | None) -> None:
                 f"Nothing pinned in {store.root} is called {issuer_id}."
             ) from None
     what = removed if isinstance(removed, str) else _label(removed)
-    click.echo(f"Removed {what} from {store.root}.")
+    echo(f"Removed {what} from {store.root}.")

@@ -21,6 +21,7 @@ from leadbadge.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     console,
+    echo,
     say_error,
     sentence,
 )
@@ -278,7 +279,7 @@ def verify_command(
             _print_report(out, report)
     if as_json:
         payload: Any = outputs[0] if len(outputs) == 1 else outputs
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        echo(json.dumps(payload, indent=2, ensure_ascii=False))
     ctx.exit(_worst(codes))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from click.testing import Result
 from leadbadge.trust.store import TrustStore
 from leadbadge.verifier.report import CHECK_IDS
 from tests.unit._issued import DID_WEB, World, make_world
-from tests.unit.cli._cli import ok, refused, run
+from tests.unit.cli._cli import CONSOLE_SCRIPT, ok, refused, run
 
 AT = "2026-12-23T12:00:00Z"
 
@@ -226,3 +228,23 @@ def test_verification_is_as_of_now_by_default(world: World, files: dict[str, Pat
     after = datetime.now(UTC)
     evaluated = datetime.fromisoformat(json.loads(result.output)["evaluatedAt"])
     assert before <= evaluated <= after
+
+
+@pytest.mark.parametrize("form", [(), ("--json",)], ids=["text", "json"])
+@pytest.mark.parametrize(("name", "code"), [("good", 0), ("tampered", 1)])
+def test_a_closed_pipe_does_not_change_the_exit_code(
+    world: World, files: dict[str, Path], form: tuple[str, ...], name: str, code: int
+) -> None:
+    # As `leadbadge verify x.json | head -1`, except that the reader is gone before the first
+    # write, so the pipe is closed whatever the size of the report.
+    with subprocess.Popen(
+        [str(CONSOLE_SCRIPT), *_argv(world, str(files[name]), "--at", AT, *form)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == code, stderr
+    assert stderr == ""
