@@ -243,7 +243,8 @@ def test_a_closed_pipe_does_not_change_the_exit_code(
         stderr=subprocess.PIPE,
         env={**os.environ, "NO_COLOR": "1"},
     ) as proc:
-        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout is not None
+        assert proc.stderr is not None
         proc.stdout.close()
         stderr = proc.stderr.read().decode()
         assert proc.wait(timeout=120) == code, stderr
