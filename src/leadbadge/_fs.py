@@ -63,6 +63,14 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any, **kw: Any) -> None
     atomic_write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n", **kw)
 
 
+def probe_writable(folder: str | os.PathLike[str]) -> None:
+    """Create and remove a file in ``folder``, as :func:`atomic_write_bytes` will: an
+    ``OSError`` says why the write would fail (missing folder, no permission, read-only)."""
+    probe = Path(folder) / f".leadbadge-probe.{secrets.token_hex(8)}.tmp"
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.unlink(probe)
+
+
 def fsync_dir(folder: str | os.PathLike[str]) -> None:
     """Make new directory entries in ``folder`` durable, where the platform allows it."""
     try:

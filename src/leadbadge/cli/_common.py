@@ -73,3 +73,51 @@ issuer_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="The issuer home made by 'leadbadge init'.",
 )
+
+
+def check_output(output: Path, *, force: bool) -> None:
+    """Refuse ``--output`` before anything is signed or recorded, if it cannot be written."""
+    from leadbadge import _fs
+
+    if not force and os.path.lexists(output):
+        raise click.ClickException(f"{output} exists; use --force to replace it.")
+    folder = output.parent
+    if not folder.is_dir():
+        raise click.ClickException(
+            f"The folder {folder} does not exist; create it or choose another --output "
+            "(nothing was issued)."
+        )
+    try:
+        _fs.probe_writable(folder)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise click.ClickException(
+            f"Cannot write into {folder} ({reason}); choose another --output (nothing was issued)."
+        ) from None
+
+
+def write_recorded(
+    output: Path, text: str, *, force: bool, credential_id: str, issuer_dir: Path
+) -> None:
+    """Write a credential that is already in the ledger to ``output``; if that fails, say
+    exactly what was recorded and how to get the file, so nobody issues it twice."""
+    from leadbadge import _fs
+    from leadbadge.errors import InputError
+
+    recover = (
+        f'its signed document is the "document" of \'leadbadge ledger show {credential_id} '
+        f"--issuer {issuer_dir} --json'; do not issue it again"
+    )
+    try:
+        _fs.atomic_write_text(output, text, overwrite=force)
+    except InputError:
+        raise click.ClickException(
+            f"{output} appeared while the credential was being written; it is recorded in the "
+            f"ledger as {credential_id}: use --force to write it, or {recover}."
+        ) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise click.ClickException(
+            f"The credential is recorded in the ledger as {credential_id} but could not be "
+            f"written to {output} ({reason}); {recover}."
+        ) from None

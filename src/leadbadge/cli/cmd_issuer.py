@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import echo, issuer_option
+from leadbadge.cli._common import check_output, echo, issuer_option, write_recorded
 from leadbadge.errors import FrameworkError, InputError
 
 if TYPE_CHECKING:
@@ -243,7 +243,6 @@ def issue_command(
     With --format jwt the signed credential is also signed as a VC-JWT (--alg). The passphrase
     comes from LEADBADGE_PASSPHRASE, else it is asked for on the terminal.
     """
-    from leadbadge import _fs
     from leadbadge.issuer.home import IssuerHome
     from leadbadge.issuer.issue import Issuer
     from leadbadge.pathway import inputs as _issue_input
@@ -260,8 +259,8 @@ def issue_command(
     _issue_input.check_evidence_covers_tier(found, items)
     result_map = _issue_input.parse_results(found, results)
     start = _issue_input.parse_valid_from(valid_from) if valid_from else None
-    if output is not None and not force and os.path.lexists(output):
-        raise click.ClickException(f"{output} exists; use --force to replace it.")
+    if output is not None:
+        check_output(output, force=force)
     if output_format == "json" and alg != "EdDSA":
         raise click.UsageError("--alg is for --format jwt.")
     jose_record = _jose_record(home, alg) if output_format == "jwt" and alg != "EdDSA" else None
@@ -300,13 +299,9 @@ def issue_command(
     if output is None:
         echo(text, nl=False)
     else:
-        try:
-            _fs.atomic_write_text(output, text, overwrite=force)
-        except InputError:
-            raise click.ClickException(
-                f"{output} appeared while the credential was being written; it is recorded in "
-                f"the ledger as {credential.id}, use --force to write it."
-            ) from None
+        write_recorded(
+            output, text, force=force, credential_id=credential.id, issuer_dir=issuer_dir
+        )
         _say(f"Wrote {output}.")
     _say(f"Issued {credential.id} ({tier}) to {recipient.name}; recorded in the ledger.")
 

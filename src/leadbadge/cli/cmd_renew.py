@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import echo, issuer_option
+from leadbadge.cli._common import check_output, echo, issuer_option, write_recorded
 from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say
 from leadbadge.cli.cmd_ledger import is_endorsement, ledger_group, recipient_label, recipient_name
 from leadbadge.cli.cmd_status import credential_id
 from leadbadge.cli.cmd_verify import _parse_duration
-from leadbadge.errors import InputError
 
 
 @cli.command("renew")
@@ -50,7 +48,6 @@ def renew_command(
     renewal requirements (e.g. professional-learning hours). The original is marked superseded
     in the ledger (not revoked).
     """
-    from leadbadge import _fs
     from leadbadge.issuer.home import IssuerHome
     from leadbadge.issuer.issue import Issuer
     from leadbadge.pathway import inputs as _issue_input
@@ -76,21 +73,15 @@ def renew_command(
     items = _issue_input.parse_evidence(tier, evidence)
     _issue_input.check_evidence_covers_tier(tier, items)
     start = _issue_input.parse_valid_from(valid_from) if valid_from else None
-    if output is not None and not force and os.path.lexists(output):
-        raise click.ClickException(f"{output} exists; use --force to replace it.")
+    if output is not None:
+        check_output(output, force=force)
     issuer = Issuer(home, home.signing_key(_passphrase(confirm=False)), framework)
     renewed = issuer.renew(entry.id, evidence=items, valid_from=start)
     text = renewed.to_json() + "\n"
     if output is None:
         echo(text, nl=False)
     else:
-        try:
-            _fs.atomic_write_text(output, text, overwrite=force)
-        except InputError:
-            raise click.ClickException(
-                f"{output} appeared while the credential was being written; it is recorded in "
-                f"the ledger as {renewed.id}, use --force to write it."
-            ) from None
+        write_recorded(output, text, force=force, credential_id=renewed.id, issuer_dir=issuer_dir)
         _say(f"Wrote {output}.")
     _say(f"Renewed {entry.id} as {renewed.id} ({entry.tier}); the original is superseded.")
 

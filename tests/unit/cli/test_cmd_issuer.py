@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import stat
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from leadbadge import _fs
 from leadbadge.cli import cmd_issuer
 from leadbadge.crypto.did import parse_did_document
 from leadbadge.issuer.ledger import Ledger
@@ -176,6 +178,50 @@ def test_issue_output_file_is_never_overwritten_without_force(home: Path, tmp_pa
     ok(*issue_args(home), "-o", str(out), "--force")
     assert out.read_text() != written
     assert _ledger_count(home) == 2
+
+
+def test_issue_into_a_missing_folder_records_nothing(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "ana.json"
+    line = refused(*issue_args(home), "-o", str(out))
+    assert f"The folder {out.parent} does not exist" in line
+    assert "nothing was issued" in line
+    assert _ledger_count(home) == 0
+    assert not out.parent.exists()
+
+
+def test_issue_into_an_unwritable_folder_records_nothing(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # chmod cannot make a folder unwritable for root, who runs CI: the probe says what a
+    # read-only mount says.
+    def read_only(folder: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(_fs, "probe_writable", read_only)
+    line = refused(*issue_args(home), "-o", str(tmp_path / "ana.json"))
+    assert f"Cannot write into {tmp_path} (Read-only file system)" in line
+    assert _ledger_count(home) == 0
+
+
+def test_a_failed_write_after_signing_says_what_was_recorded_and_how_to_get_it(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: object, text: str, **kw: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_fs, "atomic_write_text", disk_full)
+    out = tmp_path / "ana.json"
+    line = refused(*issue_args(home), "-o", str(out))
+    assert not out.exists()
+    assert _ledger_count(home) == 1
+    with Ledger.open(home / "ledger.sqlite") as ledger:
+        (entry,) = ledger.entries()
+    assert f"recorded in the ledger as {entry.id} but could not be written to {out}" in line
+    assert "(No space left on device)" in line
+    command = f"leadbadge ledger show {entry.id} --issuer {home} --json"
+    assert command in line
+    shown = ok(*command.split()[1:])
+    assert json.loads(shown.stdout)["document"] == entry.document
 
 
 def test_issue_with_a_wrong_passphrase(home: Path) -> None:

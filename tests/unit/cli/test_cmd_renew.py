@@ -78,3 +78,14 @@ def test_ledger_expiring_lists_what_is_due(tmp_path: Path) -> None:
     assert due[0]["id"] != original["id"]
     text = ok("ledger", "expiring", "--issuer", str(home), "--within", "1900d").stdout
     assert "1 credential due for renewal." in text
+
+
+def test_renew_into_a_missing_folder_renews_nothing(tmp_path: Path) -> None:
+    home, original, _ = _home(tmp_path)
+    out = tmp_path / "missing" / "renewed.json"
+    args = ("renew", "--issuer", str(home), original["id"], "--evidence", LOG.format(hours=95))
+    line = refused(*args, "-o", str(out))
+    assert "does not exist" in line
+    assert "nothing was issued" in line
+    listed = json.loads(ok("ledger", "list", "--issuer", str(home), "--json").stdout)
+    assert [entry["status"] for entry in listed] == ["active"]
