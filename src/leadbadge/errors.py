@@ -112,6 +112,13 @@ class CredentialDocumentError(InputError):
     code = "unreadable_credential"
     problem_type = "PARSING_ERROR"
 
+    @classmethod
+    def about(cls, label: str, what: str, *, unnamed: str = "The input") -> CredentialDocumentError:
+        """ "LABEL WHAT." for an input named ``label``: a file name, ``-`` (standard input, as a
+        command line names it) or ``<…>`` for a value with no name, called ``unnamed``."""
+        subject = unnamed if label.startswith("<") else "Standard input" if label == "-" else label
+        return cls(f"{subject} {what}.", field="input")
+
 
 @dataclass(frozen=True)
 class FrameworkProblem:

@@ -81,10 +81,8 @@ class BakedCredential:
 
 
 def _error(label: str, what: str) -> CredentialDocumentError:
-    subject = (
-        label if not label.startswith("<") else "The image" if label == "<image>" else "The input"
-    )
-    return CredentialDocumentError(f"{subject} {what}.", field="input")
+    unnamed = "The image" if label == "<image>" else "The input"
+    return CredentialDocumentError.about(label, what, unnamed=unnamed)
 
 
 def image_kind(data: bytes) -> ImageKind | None:

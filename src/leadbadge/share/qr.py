@@ -446,8 +446,7 @@ def make_qr(text: str, *, level: str = "M") -> QrCode:
 
 
 def _error(label: str, what: str) -> CredentialDocumentError:
-    subject = "The QR code" if label.startswith("<") else label
-    return CredentialDocumentError(f"{subject} {what}.", field="input")
+    return CredentialDocumentError.about(label, what, unnamed="The QR code")
 
 
 def read_qr(image: bytes, *, label: str = "<image>") -> str:

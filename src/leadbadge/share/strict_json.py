@@ -37,8 +37,7 @@ _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _error(label: str, what: str) -> CredentialDocumentError:
-    subject = "The input" if label.startswith("<") else label
-    return CredentialDocumentError(f"{subject} {what}.", field="input")
+    return CredentialDocumentError.about(label, what)
 
 
 def parse_credential(text: str, label: str) -> dict[str, Any]:

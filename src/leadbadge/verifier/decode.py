@@ -138,8 +138,7 @@ def decode_credential(
 
 
 def _error(label: str, what: str) -> CredentialDocumentError:
-    subject = "The input" if label.startswith("<") else label
-    return CredentialDocumentError(f"{subject} {what}.", field="input")
+    return CredentialDocumentError.about(label, what)
 
 
 def _read_file(path: Path, label: str) -> bytes:

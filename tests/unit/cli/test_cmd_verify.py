@@ -249,3 +249,14 @@ def test_a_closed_pipe_does_not_change_the_exit_code(
         stderr = proc.stderr.read().decode()
         assert proc.wait(timeout=120) == code, stderr
     assert stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"{ not json", "Standard input is not valid JSON"),
+        (b" " * (8 * 2**20 + 1), "Standard input is larger than 8 MiB."),
+    ],
+)
+def test_standard_input_is_named_in_words(world: World, data: bytes, says: str) -> None:
+    assert says in refused(*_argv(world, "-"), input=data)
