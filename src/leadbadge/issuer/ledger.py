@@ -14,6 +14,7 @@ the current statuses.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -87,6 +88,11 @@ class Ledger:
             raise IssuerHomeError(
                 f"The ledger {target} is missing; the issuer home is incomplete.", path=target
             )
+        if create:
+            # The ledger holds personal data (names, salted e-mail hashes, evidence): readable by
+            # its owner only. SQLite gives its -wal and -shm files the same permissions.
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         return cls(connect(target), target)
 
     @property

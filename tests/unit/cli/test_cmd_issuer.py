@@ -68,6 +68,14 @@ def test_init_makes_a_home(tmp_path: Path) -> None:
     assert _ledger_count(tmp_path / "rcoe") == 0
 
 
+def test_the_ledger_is_readable_by_its_owner_only(home: Path) -> None:
+    ok(*issue_args(home))
+    files = sorted(home.glob("ledger.sqlite*"))
+    assert home / "ledger.sqlite" in files
+    for file in files:  # with its -wal and -shm files, while they exist
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+
+
 def test_init_without_passphrase_off_a_terminal(tmp_path: Path) -> None:
     line = refused(*_init_args(tmp_path / "h"), env=NO_PASSPHRASE)
     assert "No passphrase: set LEADBADGE_PASSPHRASE" in line
