@@ -37,24 +37,52 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
+#: The shortest passphrase ``init`` accepts for a new key: long enough that the 600,000
+#: PBKDF2 rounds protecting a stolen key file are not the only defence.
+MIN_NEW_PASSPHRASE = 12
+
+
+def _check_new_passphrase(value: str) -> str:
+    if len(value) < MIN_NEW_PASSPHRASE:
+        raise InputError(
+            f"The passphrase is {len(value)} characters long; a new one needs at least "
+            f"{MIN_NEW_PASSPHRASE} (a few words are easy to remember).",
+            field="passphrase",
+        )
+    return value
+
+
 def _passphrase(*, confirm: bool) -> str:
-    """The passphrase from the environment, else a hidden prompt on a terminal."""
+    """The passphrase from the environment, else a hidden prompt on a terminal.
+
+    ``confirm`` means a new passphrase: asked twice, and at least MIN_NEW_PASSPHRASE long.
+    """
     value = os.environ.get(PASSPHRASE_ENV)
     if value:
-        return value
+        return _check_new_passphrase(value) if confirm else value
     if not _interactive():
         raise InputError(
             f"No passphrase: set {PASSPHRASE_ENV} or run the command in a terminal to be asked.",
             field="passphrase",
         )
+
+    def check(answer: str) -> str:
+        if not answer:
+            raise click.BadParameter("an empty passphrase cannot protect a key file")
+        if confirm:
+            try:
+                _check_new_passphrase(answer)
+            except InputError as error:
+                raise click.BadParameter(error.message) from None
+        return answer
+
     answer: str = click.prompt(
         "Passphrase for the issuer's signing keys",
         hide_input=True,
         confirmation_prompt="Repeat the passphrase" if confirm else False,
         err=True,
+        value_proc=check,
     )
-    if not answer:
-        raise InputError("An empty passphrase cannot protect a key file.", field="passphrase")
     return answer
 
 

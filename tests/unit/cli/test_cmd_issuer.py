@@ -95,8 +95,35 @@ def test_init_prompts_twice_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_init_prompt_mismatch_asks_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
-    result = ok(*_init_args(tmp_path / "h"), env=NO_PASSPHRASE, input="one\ntwo\nthree\nthree\n")
+    words = "first words here\nsecond words here\nthird words here\nthird words here\n"
+    result = ok(*_init_args(tmp_path / "h"), env=NO_PASSPHRASE, input=words)
     assert "do not match" in result.stderr
+
+
+def test_init_refuses_a_short_passphrase_from_the_environment(tmp_path: Path) -> None:
+    line = refused(*_init_args(tmp_path / "h"), env={"LEADBADGE_PASSPHRASE": "x" * 11})
+    assert "The passphrase is 11 characters long; a new one needs at least 12" in line
+    assert not (tmp_path / "h").exists()
+    ok(*_init_args(tmp_path / "h"), env={"LEADBADGE_PASSPHRASE": "x" * 12})
+
+
+def test_init_asks_again_for_a_short_passphrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cmd_issuer, "_interactive", lambda: True)
+    answers = "a\nlong enough words\nlong enough words\n"
+    result = ok(*_init_args(tmp_path / "h"), env=NO_PASSPHRASE, input=answers)
+    assert "needs at least 12" in result.stderr
+    assert result.stderr.count("Repeat the passphrase") == 1
+    ok(*issue_args(tmp_path / "h"), env={"LEADBADGE_PASSPHRASE": "long enough words"})
+
+
+def test_an_existing_short_passphrase_still_opens_its_keys(tmp_path: Path) -> None:
+    # The minimum is for new passphrases: homes made before it keep working.
+    from leadbadge.issuer.home import IssuerHome
+
+    IssuerHome.create(tmp_path / "h", name="Old", url="https://old.example", passphrase="short")
+    ok(*issue_args(tmp_path / "h"), env={"LEADBADGE_PASSPHRASE": "short"})
 
 
 def test_init_refuses_an_existing_home(home: Path) -> None:
