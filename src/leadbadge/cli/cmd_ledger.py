@@ -130,8 +130,13 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
 
     from leadbadge.issuer.home import IssuerHome
 
-    with IssuerHome.open(issuer_dir).open_ledger() as ledger:
+    home = IssuerHome.open(issuer_dir)
+    with home.open_ledger() as ledger:
         entries = ledger.entries(tier=tier, status=status)
+    if tier is not None and not entries and home.framework().find_tier(tier) is None:
+        # A tier the ledger has credentials of stays listable after it leaves the framework.
+        known = ", ".join(home.framework().tier_ids())
+        raise click.ClickException(f"Unknown tier {tier!r}; the known tiers are {known}.")
     if as_json:
         echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
         return
