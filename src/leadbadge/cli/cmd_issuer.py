@@ -145,8 +145,8 @@ def init_command(
     from leadbadge.crypto.did import url_to_did_web
     from leadbadge.issuer.home import IssuerHome
     from leadbadge.issuer.urls import check_issuer_url
-    from leadbadge.pathway.credential import normalize_email
     from leadbadge.pathway.framework import load_framework
+    from leadbadge.pathway.identity import normalize_email
 
     # Everything that can be wrong is found before the passphrase is asked for.
     IssuerHome.check_new_location(directory)

@@ -208,7 +208,7 @@ def verify_command(
     several inputs, the worst of them.
     """
     from leadbadge.errors import LeadbadgeError
-    from leadbadge.pathway.credential import normalize_email
+    from leadbadge.pathway.identity import normalize_email
     from leadbadge.trust.store import TrustStore
     from leadbadge.verifier.decode import MAX_INPUT_BYTES
     from leadbadge.verifier.verify import VerificationPolicy, Verifier

@@ -46,7 +46,8 @@ from leadbadge.issuer.roster import (
 from leadbadge.model import Framework, IssuerProfile
 
 # The evidence, results and date syntax is the one ``leadbadge issue`` reads.
-from leadbadge.pathway.credential import build_credential, credential_matches_email
+from leadbadge.pathway.credential import build_credential
+from leadbadge.pathway.identity import credential_matches_email
 from leadbadge.pathway.prerequisites import HeldTier, held_now_in_ledger, parse_instant
 from leadbadge.share.bake import bake
 from leadbadge.share.links import link_for

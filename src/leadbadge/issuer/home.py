@@ -50,8 +50,8 @@ from leadbadge.issuer.ledger import Ledger
 from leadbadge.issuer.ledger_records import StatusChange
 from leadbadge.issuer.urls import check_issuer_url
 from leadbadge.model import Framework, IssuerProfile
-from leadbadge.pathway.credential import normalize_email
 from leadbadge.pathway.framework import load_framework
+from leadbadge.pathway.identity import normalize_email
 
 __all__ = [
     "DEFAULT_STATUS_PURPOSES",

@@ -11,10 +11,7 @@ processing accepts the result. docs/credentials.md describes the output field by
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
 import math
-import re
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
@@ -31,6 +28,12 @@ from leadbadge.model import Framework, IssuerProfile, Tier
 from leadbadge.pathway import accreditation as acc
 from leadbadge.pathway._common import compact, is_web_url, text
 from leadbadge.pathway.evidence import EvidenceItem, build_evidence
+from leadbadge.pathway.identity import (  # re-exported: they were defined here
+    credential_matches_email,
+    identity_hash,
+    matches_identity,
+    normalize_email,
+)
 from leadbadge.pathway.results import alignment_node, build_results, result_description_node
 
 __all__ = [
@@ -51,83 +54,6 @@ OB_ACHIEVEMENT_CREDENTIAL_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
 _SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
-
-# The WHATWG HTML "valid e-mail address" syntax: what browsers accept in <input type=email>.
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
-)
-_EMAIL_IDENTITY_TYPES = frozenset({"emailAddress", "email"})
-
-
-def normalize_email(email: str, *, field_name: str = "email") -> str:
-    """The canonical form leadbadge hashes: surrounding whitespace removed, lower case.
-
-    The syntax check is the WHATWG HTML one (ASCII local part, dot-separated host labels) with
-    RFC 5321 length limits. Raises :class:`InputError` (``field=field_name``) otherwise.
-    """
-    if not isinstance(email, str):
-        raise InputError("The e-mail address must be text.", field=field_name)
-    candidate = email.strip()
-    local, _, domain = candidate.rpartition("@")
-    if not _EMAIL.match(candidate) or len(candidate) > 254 or len(local) > 64 or "." not in domain:
-        raise InputError(f"{candidate!r} is not a valid e-mail address.", field=field_name)
-    return candidate.lower()
-
-
-def identity_hash(identifier: str, salt: str | None) -> str:
-    """The OB 3.0 IdentityHash ``sha256$<hex>`` of an identifier with its salt appended.
-
-    ``identity_hash("a@example.com", "Kosher")`` is the specification's own example.
-    """
-    digest = hashlib.sha256((identifier + (salt or "")).encode("utf-8")).hexdigest()
-    return f"sha256${digest}"
-
-
-def matches_identity(identity_object: Mapping[str, Any], email: str) -> bool:
-    """Whether an OB 3.0 e-mail IdentityObject names this e-mail address.
-
-    Handles ``sha256$`` and ``md5$`` hashes (hex in either case, salted or not) and plaintext
-    (``hashed: false``) values. The address is tried as typed (trimmed) and in leadbadge's
-    normalised lower-case form, so credentials from issuers that hash the address as given also
-    match. Anything malformed, or an identity of another type, does not match.
-    """
-    if not isinstance(identity_object, Mapping) or not isinstance(email, str):
-        return False
-    if identity_object.get("identityType") not in _EMAIL_IDENTITY_TYPES:
-        return False
-    value = identity_object.get("identityHash")
-    hashed = identity_object.get("hashed")
-    salt = identity_object.get("salt") or ""
-    if not isinstance(value, str) or not isinstance(hashed, bool) or not isinstance(salt, str):
-        return False
-    typed = email.strip()
-    candidates = {typed, typed.lower()}
-    if not hashed:
-        return value.strip().casefold() in {c.casefold() for c in candidates}
-    algorithm, separator, expected = value.partition("$")
-    hash_function = {"sha256": hashlib.sha256, "md5": hashlib.md5}.get(algorithm.lower())
-    if not separator or hash_function is None:
-        return False
-    expected = expected.lower()
-    for candidate in candidates:
-        actual = hash_function((candidate + salt).encode("utf-8"), usedforsecurity=False)
-        if hmac.compare_digest(actual.hexdigest(), expected):
-            return True
-    return False
-
-
-def credential_matches_email(credential: Mapping[str, Any], email: str) -> bool:
-    """Whether any e-mail identifier of any credential subject names this address."""
-    subjects = credential.get("credentialSubject") if isinstance(credential, Mapping) else None
-    for subject in subjects if isinstance(subjects, list) else [subjects]:
-        if not isinstance(subject, Mapping):
-            continue
-        identifiers = subject.get("identifier")
-        for item in identifiers if isinstance(identifiers, list) else [identifiers]:
-            if isinstance(item, Mapping) and matches_identity(item, email):
-                return True
-    return False
 
 
 @dataclass(frozen=True)

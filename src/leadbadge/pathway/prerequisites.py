@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from leadbadge.model import Tier
-from leadbadge.pathway.credential import matches_identity
+from leadbadge.pathway.identity import matches_identity
 
 __all__ = [
     "HeldTier",

@@ -25,7 +25,7 @@ import httpx
 
 from leadbadge.errors import InputError
 from leadbadge.model import Framework
-from leadbadge.pathway.credential import normalize_email
+from leadbadge.pathway.identity import normalize_email
 from leadbadge.trust.store import TrustStore
 from leadbadge.verifier.checks import format as format_check
 from leadbadge.verifier.checks import issuer_key as key_check

@@ -260,3 +260,25 @@ def test_a_closed_pipe_does_not_change_the_exit_code(
 )
 def test_standard_input_is_named_in_words(world: World, data: bytes, says: str) -> None:
     assert says in refused(*_argv(world, "-"), input=data)
+
+
+def test_an_internationalised_recipient_is_issued_and_recognised(
+    world: World, tmp_path: Path
+) -> None:
+    from leadbadge.pathway.credential import Recipient
+    from tests.unit._issued import ISSUED, OVERRIDE, evidence_for
+
+    recipient = Recipient("José.Núñez@Bücher.example", "José Núñez")
+    evidence = evidence_for(world.issuer.framework.tier("initial"))
+    issued = world.issuer.issue(
+        "initial", recipient, evidence=evidence, now=ISSUED, override_prerequisites=OVERRIDE
+    )
+    path = tmp_path / "jose.json"
+    path.write_text(issued.to_json(), encoding="utf-8")
+    for typed in ("josé.núñez@bücher.example", "JOSÉ.NÚÑEZ@xn--bcher-kva.example"):
+        result = _verify(world, str(path), "--at", AT, "--recipient", typed)
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.output.split())
+        assert "The credential was awarded to josé.núñez@bücher.example." in said
+    other = _verify(world, str(path), "--at", AT, "--recipient", "jose.nunez@bucher.example")
+    assert other.exit_code == 1

@@ -17,7 +17,7 @@ from leadbadge.issuer.batch import BatchResult, issue_batch, write_summary
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.ledger import Ledger
 from leadbadge.issuer.roster import read_roster
-from leadbadge.pathway.credential import credential_matches_email
+from leadbadge.pathway.identity import credential_matches_email
 from leadbadge.share.bake import unbake
 from tests.conftest import FIXED_NOW
 from tests.unit._issued import DID_WEB, PASSPHRASE, URL

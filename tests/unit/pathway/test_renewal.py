@@ -12,8 +12,8 @@ import pytest
 
 from leadbadge.errors import InputError
 from leadbadge.issuer.ledger_records import due_for_renewal
-from leadbadge.pathway.credential import credential_matches_email
 from leadbadge.pathway.evidence import EvidenceItem
+from leadbadge.pathway.identity import credential_matches_email
 from leadbadge.pathway.renewal import RENEWAL_GENRE, renews
 from leadbadge.verifier.report import Verdict
 from leadbadge.verifier.verify import Verifier

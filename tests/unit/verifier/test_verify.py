@@ -688,7 +688,7 @@ def test_every_reason_code_is_documented() -> None:
 
 def test_recipient_hashed_with_its_original_case_matches_as_typed(web: World) -> None:
     """Another issuer may hash the address as the educator wrote it, capitals included."""
-    from leadbadge.pathway.credential import identity_hash
+    from leadbadge.pathway.identity import identity_hash
 
     doc = web.issue()
     for identity in doc["credentialSubject"]["identifier"]:

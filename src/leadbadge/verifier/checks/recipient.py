@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from leadbadge.pathway.credential import matches_identity
+from leadbadge.pathway.identity import matches_identity
 from leadbadge.verifier.checks._common import (
     FAIL,
     NOT_APPLICABLE,
