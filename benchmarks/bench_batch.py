@@ -27,10 +27,17 @@ from leadbadge.pathway.framework import default_framework
 PASSPHRASE = "benchmark passphrase"  # noqa: S105 - a throw-away home
 
 
+def _recorded(name: str, requirement: str) -> str:
+    """A value that passes the checks evidence field ``name`` brings (dates, credits)."""
+    if name == "date" or name.endswith("_date"):
+        return "2024-08-19" if name == "start_date" else "2025-05-30"
+    return "3" if name == "credits" else f"{name} of {requirement}"
+
+
 def _evidence(tier: str) -> str:
     parts = []
     for requirement in default_framework().tier(tier).evidence:
-        fields = {name: f"{name} of {requirement.id}" for name in requirement.records}
+        fields = {name: _recorded(name, requirement.id) for name in requirement.records}
         if requirement.min_hours is not None:
             fields["hours"] = f"{requirement.min_hours:g}"
         parts.append(f"{requirement.id}: " + "; ".join(f"{k}={v}" for k, v in fields.items()))

@@ -34,6 +34,7 @@ from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from leadbadge.proof.eddsa_rdfc_2022 import sign, verify
 from tests.conftest import FIXED_NOW, require_shared
+from tests.unit._issued import recorded
 
 pytestmark = pytest.mark.interop
 
@@ -176,7 +177,7 @@ def _unsigned(issuer_did: str) -> dict[str, dict[str, Any]]:
     for number, tier in enumerate(framework.tiers):
         evidence = []
         for requirement in tier.evidence:
-            fields = {name: f"{name.replace('_', ' ')} on record" for name in requirement.records}
+            fields = {name: recorded(name, "on record") for name in requirement.records}
             if requirement.min_hours is not None:
                 fields["hours"] = f"{requirement.min_hours:g}"
             evidence.append(

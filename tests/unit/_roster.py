@@ -8,6 +8,7 @@ from pathlib import Path
 
 from leadbadge.issuer.batch import EVIDENCE_SEPARATOR
 from leadbadge.pathway.framework import default_framework
+from tests.unit._issued import recorded
 
 HEADER = ("id", "tier", "email", "name", "credits", "evidence", "results", "valid_from")
 
@@ -16,7 +17,7 @@ def evidence_cell(tier: str, *, hours: dict[str, str] | None = None) -> str:
     """Evidence for every requirement of ``tier``, in ``issue --evidence`` syntax."""
     parts = []
     for requirement in default_framework().tier(tier).evidence:
-        fields = {name: f"{name} of {requirement.id}" for name in requirement.records}
+        fields = {name: recorded(name, requirement.id) for name in requirement.records}
         if requirement.min_hours is not None:
             fields["hours"] = (hours or {}).get(requirement.id, f"{requirement.min_hours:g}")
         parts.append(f"{requirement.id}: " + "; ".join(f"{k}={v}" for k, v in fields.items()))

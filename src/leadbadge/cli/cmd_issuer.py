@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
@@ -89,6 +90,20 @@ def _passphrase(*, confirm: bool) -> str:
 def _say(text: str) -> None:
     """A status line on stderr, so stdout carries only the credential."""
     click.echo(text, err=True)
+
+
+def _warn_if_expired(document: Mapping[str, Any]) -> None:
+    """Warn when what was just issued is already past its validUntil (a --valid-from long ago)."""
+    from datetime import UTC, datetime
+
+    from leadbadge.pathway.prerequisites import parse_instant
+
+    until = parse_instant(document.get("validUntil"))
+    if until is not None and until <= datetime.now(UTC):
+        _say(
+            f"leadbadge: warning: this credential expired on {document['validUntil']}; "
+            "verifiers will find it invalid (check --valid-from)."
+        )
 
 
 def _framework_sentence(error: FrameworkError) -> str:
@@ -332,6 +347,7 @@ def issue_command(
         )
         _say(f"Wrote {output}.")
     _say(f"Issued {credential.id} ({tier}) to {recipient.name}; recorded in the ledger.")
+    _warn_if_expired(credential.document)
 
 
 def _presented(files: tuple[Path, ...], trust_dir: Path | None, email: str) -> list[HeldTier]:

@@ -10,7 +10,7 @@ import click
 
 from leadbadge.cli._app import cli
 from leadbadge.cli._common import check_output, echo, issuer_option, write_recorded
-from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say
+from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say, _warn_if_expired
 from leadbadge.cli.cmd_ledger import is_endorsement, ledger_group, recipient_label, recipient_name
 from leadbadge.cli.cmd_status import credential_id
 from leadbadge.cli.cmd_verify import _parse_duration
@@ -84,6 +84,7 @@ def renew_command(
         write_recorded(output, text, force=force, credential_id=renewed.id, issuer_dir=issuer_dir)
         _say(f"Wrote {output}.")
     _say(f"Renewed {entry.id} as {renewed.id} ({entry.tier}); the original is superseded.")
+    _warn_if_expired(renewed.document)
 
 
 @ledger_group.command("expiring")

@@ -236,6 +236,7 @@ def _current_at(
         evidence=row.evidence,
         results=row.results,
         credits=row.credits,
+        issued_at=moment,
     )
     window = HeldTier(
         tier=row.tier,

@@ -217,6 +217,7 @@ class Issuer:
             evidence=evidence,
             results=results or {},
             credits=credits,
+            issued_at=moment,
         )
         return self._sign_and_record(unsigned, tier, moment, override=override, batch_key=batch_key)
 
@@ -270,6 +271,7 @@ class Issuer:
             evidence=evidence,
             credits=float(earned) if isinstance(earned, int | float) else None,
             awarded=datetime.fromisoformat(str(awarded)) if awarded else None,
+            issued_at=moment,
         )
         unsigned = renewal.with_identity_of(unsigned, original)
         unsigned["evidence"] = [*unsigned.get("evidence", []), renewal.renewal_reference(original)]

@@ -89,8 +89,7 @@ class Ledger:
                 f"The ledger {target} is missing; the issuer home is incomplete.", path=target
             )
         if create:
-            # The ledger holds personal data (names, salted e-mail hashes, evidence): readable by
-            # its owner only. SQLite gives its -wal and -shm files the same permissions.
+            # Personal data: owner-only, as SQLite then makes its -wal and -shm files too.
             with contextlib.suppress(FileExistsError):
                 os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         return cls(connect(target), target)

@@ -210,6 +210,7 @@ def _check_row(
             evidence=items,
             results=results,
             credits=credits,
+            issued_at=moment,
         )
     except LeadbadgeError as error:
         where = getattr(error, "field", None)

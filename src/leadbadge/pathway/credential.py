@@ -120,6 +120,7 @@ def build_credential(
     credential_id: str | None = None,
     salt: str | None = None,
     credential_schema: bool = False,
+    issued_at: datetime | None = None,
 ) -> dict[str, Any]:
     """The unsigned ``OpenBadgeCredential`` awarding ``tier_id`` to ``recipient``.
 
@@ -127,6 +128,7 @@ def build_credential(
     validity years, ``awarded`` ``valid_from``, ``credential_id`` a fresh ``urn:uuid:``,
     ``salt`` 16 random bytes in hex. ``results`` maps competency ids to rubric level ids.
     With ``credential_schema`` the credential names the official OB 3.0 JSON Schema.
+    ``issued_at`` (default ``valid_from``) is when it is signed: no evidence may be dated later.
 
     Raises :class:`~leadbadge.errors.UnknownTierError` for an unknown tier and
     :class:`~leadbadge.errors.InputError` (with ``field``) for any other invalid input.
@@ -141,7 +143,8 @@ def build_credential(
         raise InputError("valid_until must be later than valid_from.", field="valid_until")
     awarded_at = _utc(awarded, "awarded") if awarded is not None else start
     earned = _credits(tier, credits)
-    evidence_nodes = build_evidence(tier, evidence)
+    as_of = _utc(issued_at, "issued_at") if issued_at is not None else start
+    evidence_nodes = build_evidence(tier, evidence, as_of=max(as_of, start))
     ach_id = achievement_id(issuer.url, tier.id)
     endorsements = _endorsements(issuer.achievement_endorsements.get(ach_id, ()), ach_id)
     achievement = _achievement(tier, ach_id, endorsements)

@@ -1,8 +1,10 @@
 """Evidence: what a recipient hands in for a tier, checked against its rules, as OB 3.0 Evidence.
 
 :func:`build_evidence` checks the items against the tier's evidence requirements (what each must
-record, minimum hours) and raises :class:`~leadbadge.errors.InputError` naming the field; the
-fields a requirement asks for are written into the evidence narrative as Markdown lines.
+record, minimum hours) and the values against what their names promise (``hours`` and
+``credits`` are bounded numbers, ``date`` and ``*_date`` fields ISO 8601 dates not after the
+award, ``start_date`` not after ``end_date``), and raises :class:`~leadbadge.errors.InputError`
+naming the field; the fields are written into the evidence narrative as Markdown lines.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from leadbadge.conformance.problems import is_absolute_iri
@@ -18,7 +21,13 @@ from leadbadge.errors import InputError
 from leadbadge.model import EvidenceRequirement, Tier
 from leadbadge.pathway._common import compact, is_web_url, text
 
-__all__ = ["EvidenceItem", "build_evidence"]
+__all__ = ["NUMBER_FIELDS", "EvidenceItem", "build_evidence"]
+
+#: Evidence fields that hold a number, and the largest value one item may record: 10,000 hours
+#: is five years of full-time work; no program awards 1,000 credits for one piece of evidence.
+NUMBER_FIELDS: Mapping[str, float] = {"hours": 10_000, "credits": 1_000}
+_EARLIEST_DATE = date(1900, 1, 1)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
@@ -64,8 +73,14 @@ class EvidenceItem:
         object.__setattr__(self, "fields", dict(self.fields))
 
 
-def build_evidence(tier: Tier, items: Sequence[EvidenceItem]) -> list[dict[str, Any]]:
-    """The OB 3.0 Evidence of ``items``, in their order, once they meet the tier's requirements."""
+def build_evidence(
+    tier: Tier, items: Sequence[EvidenceItem], *, as_of: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The OB 3.0 Evidence of ``items``, in their order, once they meet the tier's requirements.
+
+    ``as_of`` is when the credential is awarded: no evidence date may be later (a day's grace
+    for time zones); without it dates are checked for form and order only.
+    """
     requirements = {r.id: r for r in tier.evidence}
     by_requirement: dict[str, list[EvidenceItem]] = {}
     for index, item in enumerate(items):
@@ -73,6 +88,7 @@ def build_evidence(tier: Tier, items: Sequence[EvidenceItem]) -> list[dict[str, 
             raise InputError(
                 "Each evidence item must be an EvidenceItem.", field=f"evidence[{index}]"
             )
+        _check_values(item, requirements.get(item.requirement or ""), index, as_of)
         if item.requirement is None:
             texts = (item.name, item.narrative, item.url, item.description, *item.fields.values())
             if not any(text(t) for t in texts):
@@ -151,13 +167,75 @@ def _markdown_text(value: str) -> str:
 
 
 def _parse_hours(value: str, field_name: str) -> float:
+    return _number(value, "hours", field_name, "An evidence item")
+
+
+def _number(value: str, name: str, field_name: str, what: str) -> float:
     try:
-        hours = float(value.strip())
+        number = float(value.strip())
     except ValueError:
-        raise InputError(f"{value!r} is not a number of hours.", field=field_name) from None
-    if not math.isfinite(hours) or hours < 0:
-        raise InputError(f"{value!r} is not a number of hours.", field=field_name)
-    return hours
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise InputError(f"{what}: {name} {value!r} is not a number.", field=field_name)
+    if number > NUMBER_FIELDS[name]:
+        raise InputError(
+            f"{what}: {name} {value!r} is more than one piece of evidence can record "
+            f"(at most {NUMBER_FIELDS[name]:,g}).",
+            field=field_name,
+        )
+    return number
+
+
+def _check_values(
+    item: EvidenceItem,
+    requirement: EvidenceRequirement | None,
+    index: int,
+    as_of: datetime | None,
+) -> None:
+    where = f"evidence[{requirement.id}]" if requirement else f"evidence[{index}]"
+    what = f"Evidence for {requirement.name!r}" if requirement else "An evidence item"
+    dates: dict[str, date] = {}
+    for key, value in item.fields.items():
+        if not value.strip():
+            continue
+        if key in NUMBER_FIELDS:
+            _number(value, key, f"{where}.{key}", what)
+        elif key == "date" or key.endswith("_date"):
+            day = _date(value)
+            if day is None:
+                raise InputError(
+                    f"{what}: {key} {value!r} is not a date; write it as YYYY-MM-DD.",
+                    field=f"{where}.{key}",
+                )
+            if day < _EARLIEST_DATE:
+                raise InputError(
+                    f"{what}: {key} {value!r} is before {_EARLIEST_DATE.year}.",
+                    field=f"{where}.{key}",
+                )
+            if as_of is not None and day > (as_of + timedelta(days=1)).date():
+                raise InputError(
+                    f"{what}: {key} {value!r} is after the award ({as_of.date().isoformat()}); "
+                    "evidence must be complete when the credential is issued.",
+                    field=f"{where}.{key}",
+                )
+            dates[key] = day
+    start, end = dates.get("start_date"), dates.get("end_date")
+    if start is not None and end is not None and end < start:
+        raise InputError(
+            f"{what}: end_date {end.isoformat()} is before start_date {start.isoformat()}.",
+            field=f"{where}.end_date",
+        )
+
+
+def _date(value: str) -> date | None:
+    """The calendar date of an ISO 8601 date (``2026-05-29``) or date-time."""
+    text = value.strip()
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
 
 
 def _is_evidence_url(value: str) -> bool:

@@ -24,7 +24,7 @@ from typing import Any
 
 from leadbadge.errors import InputError
 from leadbadge.model import EvidenceRequirement, Tier
-from leadbadge.pathway.evidence import EvidenceItem
+from leadbadge.pathway.evidence import NUMBER_FIELDS, EvidenceItem
 
 __all__ = [
     "check_evidence_covers_tier",
@@ -167,6 +167,15 @@ def _text(value: object, where: str) -> str:
     raise InputError(f"{where} must be text, a number or a list of them.", field="evidence")
 
 
+def _field_text(key: object, value: object, where: str) -> str:
+    if isinstance(value, bool) and key in NUMBER_FIELDS:
+        # _text writes true as "yes": say what was given, not what it became.
+        raise InputError(
+            f"{where}: {key!r} must be a number, not {str(value).lower()}.", field="evidence"
+        )
+    return _text(value, f"{where} {key!r}")
+
+
 def _file_items(tier: Tier, path: Path) -> list[EvidenceItem]:
     data = _read_file(path)
     if isinstance(data, Mapping) and _kind(path) == "JSON":
@@ -190,9 +199,9 @@ def _file_items(tier: Tier, path: Path) -> list[EvidenceItem]:
             if key == "fields":
                 if not isinstance(value, Mapping):
                     raise InputError(f"{where}: 'fields' must be a table.", field="evidence")
-                values += [(_key(k), _text(v, f"{where} field {k!r}")) for k, v in value.items()]
+                values += [(_key(k), _field_text(k, v, where)) for k, v in value.items()]
             else:
-                values.append((_key(key), _text(value, f"{where} {key!r}")))
+                values.append((_key(key), _field_text(key, value, where)))
         items.append(_item(requirement, values, where))
     return items
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from leadbadge.cli import cli
 from leadbadge.cli._demo_data import sample_evidence
 from leadbadge.pathway.framework import default_framework
-from tests.unit._issued import PASSPHRASE
+from tests.unit._issued import PASSPHRASE, recorded
 
 #: What a test passes as ``env``: variables set over the process environment, None unsets one.
 Env = Mapping[str, str | None]
@@ -75,7 +75,7 @@ def evidence_args(tier: str) -> list[str]:
     """``--evidence 'REQ: key=value; …'`` for each requirement of ``tier``, at its minimum hours."""
     args = []
     for requirement in default_framework().tier(tier).evidence:
-        fields = {name: f"{name} value" for name in requirement.records}
+        fields = {name: recorded(name, "value") for name in requirement.records}
         if requirement.min_hours is not None:
             fields["hours"] = f"{requirement.min_hours:g}"
         pairs = "; ".join(f"{k}={v}" for k, v in fields.items())

@@ -20,7 +20,7 @@ from leadbadge.pathway.framework import default_framework
 from leadbadge.proof.eddsa_rdfc_2022 import default_resolver, verify
 from leadbadge.trust.store import TrustStore
 from tests.conftest import FIXED_NOW
-from tests.unit._issued import PASSPHRASE
+from tests.unit._issued import PASSPHRASE, recorded
 from tests.unit.cli._cli import NO_PASSPHRASE, issue_args, ok, refused
 
 DID = "did:web:rcoe.example.org:leadership"
@@ -180,7 +180,7 @@ def test_issue_with_an_evidence_file(home: Path, tmp_path: Path) -> None:
     items = []
     for requirement in default_framework().tier("building").evidence:
         item: dict[str, Any] = {"requirement": requirement.id}
-        item.update(dict.fromkeys(requirement.records, "x"))
+        item.update({name: recorded(name, "x") for name in requirement.records})
         if requirement.min_hours is not None:
             item["hours"] = requirement.min_hours
         items.append(item)
@@ -415,3 +415,11 @@ def test_did_key_issuer_published_folder_can_be_pinned(tmp_path: Path) -> None:
     assert set(result.issuer.identities) == {old["issuer"]["id"], new["issuer"]["id"]}
     for doc in (old, new):
         verify(doc, resolver=store.resolver())
+
+
+def test_issuing_an_already_expired_credential_warns(home: Path) -> None:
+    result = ok(*issue_args(home), "--valid-from", "2019-01-07T00:00:00Z")
+    assert "warning: this credential expired on 2024-01-07T00:00:00Z" in result.stderr
+    assert json.loads(result.stdout)["validUntil"] == "2024-01-07T00:00:00Z"
+    current = ok(*issue_args(home))
+    assert "warning" not in current.stderr

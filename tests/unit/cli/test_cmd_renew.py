@@ -10,7 +10,7 @@ from tests.unit.cli._cli import issue_args, ok, refused
 
 LOG = (
     "professional-learning-log: activity_title=Equity institute; provider=State academy; "
-    "completion_date=2031-05-01; hours={hours}; standards_addressed=PSEL 3; reflection=Useful"
+    "completion_date=2026-05-01; hours={hours}; standards_addressed=PSEL 3; reflection=Useful"
 )
 
 

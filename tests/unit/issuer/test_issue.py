@@ -26,6 +26,7 @@ from leadbadge.pathway.framework import default_framework
 from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.proof.eddsa_rdfc_2022 import default_resolver, verify
 from tests.conftest import FIXED_NOW
+from tests.unit._issued import recorded
 
 PASSPHRASE = "correct horse battery staple"
 DID = "did:web:rcoe.example.org:leadership"
@@ -35,7 +36,7 @@ ANA = Recipient(email="Ana.Ruiz@example.org", name="Ana Ruiz")
 def _evidence(tier: Tier) -> list[EvidenceItem]:
     items = []
     for requirement in tier.evidence:
-        fields = {name: f"{name} of {requirement.id}" for name in requirement.records}
+        fields = {name: recorded(name, requirement.id) for name in requirement.records}
         if requirement.min_hours is not None:
             fields["hours"] = f"{requirement.min_hours:g}"
         items.append(EvidenceItem(requirement=requirement.id, fields=fields))

@@ -25,6 +25,7 @@ from leadbadge.pathway.credential import (
 from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from tests.conftest import FIXED_NOW
+from tests.unit._issued import recorded
 from tests.unit.pathway._sample import ISSUER, RECIPIENT, build_sample
 
 # --- our own schema and the JSON-LD contexts ----------------------------------------------
@@ -120,7 +121,7 @@ def _default_tier_credentials() -> Iterator[tuple[str, dict[str, Any]]]:
                 r.id,
                 narrative="Evidence reviewed by the program.",
                 fields={
-                    **dict.fromkeys(r.records, "Recorded"),
+                    **{name: recorded(name, "Recorded") for name in r.records},
                     **({"hours": f"{r.min_hours:g}"} if r.min_hours else {}),
                 },
             )

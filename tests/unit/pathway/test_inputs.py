@@ -142,6 +142,8 @@ def test_toml_file(tmp_path: Path) -> None:
         ("e.json", "[1]", "is not an object"),
         ("e.json", '[{"requirement": "nope"}]', "not an evidence requirement"),
         ("e.json", '[{"requirement": "internship", "site": {"a": 1}}]', "must be text"),
+        ("e.toml", '[[evidence]]\nrequirement = "internship"\nhours = true', "not true"),
+        ("e.json", '[{"requirement": "coursework", "fields": {"credits": false}}]', "not false"),
     ],
 )
 def test_bad_files(tmp_path: Path, name: str, content: str, message: str) -> None:

@@ -31,7 +31,7 @@ def _learning(hours: str = "90") -> list[EvidenceItem]:
     fields = {
         "activity_title": "Leading for equity institute",
         "provider": "State leadership academy",
-        "completion_date": "2031-05-01",
+        "completion_date": "2026-05-01",
         "hours": hours,
         "standards_addressed": "PSEL 3",
         "reflection": "Applied to our discipline review.",
