@@ -18,7 +18,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -125,7 +125,8 @@ def test_trust_store_reads_are_offline(world: World) -> None:
 def test_cli_verify_offline(world: World, tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps(world.issue("teacher-leader")))
-    world.fresh_lists(datetime.fromisoformat("2027-06-01T00:00:00+00:00"))
+    # --at judges the validity period; the lists are judged against the real time.
+    world.fresh_lists(datetime.now(UTC))
     result = ok(
         "verify", str(good), "--trust", str(world.trust.root), "--at", "2027-06-01", "--json"
     )
@@ -144,7 +145,8 @@ def test_verify_opens_no_socket_under_strace(world: World, tmp_path: Path) -> No
         pytest.skip("strace is not installed")
     good = tmp_path / "good.json"
     good.write_text(json.dumps(world.issue("teacher-leader")))
-    world.fresh_lists(datetime.fromisoformat("2027-06-01T00:00:00+00:00"))
+    # --at judges the validity period; the lists are judged against the real time.
+    world.fresh_lists(datetime.now(UTC))
     trace = tmp_path / "trace.txt"
     script = Path(sys.executable).with_name("leadbadge")
     args = ["verify", str(good), "--trust", str(world.trust.root), "--at", "2027-06-01", "--json"]

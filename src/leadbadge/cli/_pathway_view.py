@@ -28,7 +28,7 @@ def run_pathway(
     *,
     framework_file: Path | None,
     recipient: str | None,
-    now: datetime | None,
+    at: datetime | None,
     as_json: bool,
     out: Console,
 ) -> int:
@@ -39,7 +39,7 @@ def run_pathway(
         raise click.UsageError("--pathway reads credential files, not standard input.")
     framework = load_framework(framework_file) if framework_file is not None else None
     report = verifier.verify_pathway(
-        [Path(name) for name in inputs], framework=framework, recipient=recipient, now=now
+        [Path(name) for name in inputs], framework=framework, recipient=recipient, at=at
     )
     if as_json:
         echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))

@@ -128,7 +128,11 @@ def _worst(codes: list[int]) -> int:
     "--at",
     "at",
     metavar="DATETIME",
-    help="Judge validity as of this instant, e.g. 2031-01-01T00:00:00Z (default: now).",
+    help=(
+        "Judge the credential's validity period as of this instant, e.g. "
+        "2031-01-01T00:00:00Z (default: now). Status is still as of its list's date, whose "
+        "age is judged against the real time."
+    ),
 )
 @click.option(
     "--credentials",
@@ -215,7 +219,7 @@ def verify_command(
 
     if inputs.count("-") > 1:
         raise click.UsageError("Standard input ('-') can be read only once.")
-    now = _parse_at(at)
+    judged_at = _parse_at(at)
     if recipient is not None:
         recipient = normalize_email(recipient, field_name="recipient")
     from leadbadge.verifier.sources import credential_sources
@@ -240,7 +244,7 @@ def verify_command(
                 inputs,
                 framework_file=framework_file,
                 recipient=recipient,
-                now=now,
+                at=judged_at,
                 as_json=as_json,
                 out=console(),
             )
@@ -255,15 +259,19 @@ def verify_command(
                 with click.open_file("-", "rb") as stdin:
                     data = stdin.read(MAX_INPUT_BYTES + 1)
                 report = verifier.verify(
-                    data, recipient=recipient, now=now, source="-", status_lists=given
+                    data, recipient=recipient, at=judged_at, source="-", status_lists=given
                 )
             elif _is_qr_text(name):
                 report = verifier.verify(
-                    name, recipient=recipient, now=now, source=_short(name), status_lists=given
+                    name,
+                    recipient=recipient,
+                    at=judged_at,
+                    source=_short(name),
+                    status_lists=given,
                 )
             else:
                 report = verifier.verify(
-                    Path(name), recipient=recipient, now=now, source=name, status_lists=given
+                    Path(name), recipient=recipient, at=judged_at, source=name, status_lists=given
                 )
         except LeadbadgeError as error:
             say_error(sentence(error.message))

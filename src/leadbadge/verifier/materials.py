@@ -55,6 +55,7 @@ def build_context(
     jwt: str | None = None,
     status_lists: Sequence[Mapping[str, Any]] = (),
     endorsements: VerifyEndorsement | None = None,
+    at: datetime | None = None,
 ) -> CheckContext:
     """Everything the checks of ``doc`` may read, gathered now.
 
@@ -87,6 +88,7 @@ def build_context(
         trust_store_given=gathering.trust_store is not None,
         status_materials=materials,
         endorsements=endorsements,
+        at=at,
     )
 
 

@@ -204,8 +204,11 @@ def verify_pathway(
     framework: Framework | None = None,
     recipient: str | None = None,
     now: datetime | None = None,
+    at: datetime | None = None,
 ) -> PathwayReport:
     """Verify every credential fully and judge the pathway they form (docs/pathways.md).
+
+    ``now`` and ``at`` are as for :meth:`Verifier.verify`.
 
     ``framework`` gives the tiers and their prerequisites (default: leadbadge's default
     framework). Raises :class:`~leadbadge.errors.CredentialDocumentError` for an input that
@@ -218,7 +221,7 @@ def verify_pathway(
     for number, item in enumerate(inputs):
         label = str(item) if isinstance(item, (Path, str)) else f"<document {number + 1}>"
         data: Path | str | Mapping[str, Any] = Path(item) if isinstance(item, str) else item
-        report = verifier.verify(data, recipient=recipient, now=now, source=label)
+        report = verifier.verify(data, recipient=recipient, now=now, at=at, source=label)
         document = decode_credential(data, source=label, sources=verifier.sources).document
         awarded = _text(document.get("awardedDate")) or _text(document.get("validFrom"))
         read.append((PathwayCredential(label, report, _tier_of(report), awarded), document))

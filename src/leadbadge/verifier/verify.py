@@ -96,6 +96,7 @@ class Verifier:
         *,
         recipient: str | None = None,
         now: datetime | None = None,
+        at: datetime | None = None,
         source: str | None = None,
         status_lists: Sequence[Mapping[str, Any]] = (),
     ) -> VerificationReport:
@@ -103,17 +104,22 @@ class Verifier:
 
         ``data`` is what :func:`leadbadge.verifier.decode.decode_credential` accepts (bytes, text, a
         parsed document or a :class:`~pathlib.Path`). ``recipient`` is an e-mail address to
-        match against the credential's identifiers. ``now`` is the instant validity is judged at
-        (default: the current time). ``source`` names the input in the report.
+        match against the credential's identifiers. ``now`` is the verifier's clock (default:
+        the current time); ``at`` the instant the credential is judged at, its validity period
+        and proof expiry (default: ``now``). Status is as of its list's date, and that list's
+        age and validity are judged against ``now`` (docs/verification.md). ``source`` names
+        the input in the report.
         ``status_lists`` are status list credentials handed in with the credential (a holder
         may "staple" them, Bitstring Status List v1.0 §2.2), matched to its entries by ``id``;
         they are checked exactly as pinned ones, and win over them.
 
         Raises :class:`~leadbadge.errors.CredentialDocumentError` when the input holds no
         readable credential, and :class:`~leadbadge.errors.InputError` for a malformed
-        ``recipient`` or ``now``; everything wrong with the credential itself is in the report.
+        ``recipient``, ``now`` or ``at``; everything wrong with the credential itself is in the
+        report.
         """
         when = _instant(now)
+        judged = None if at is None else _instant(at, field="at")
         email = None
         if recipient is not None:
             normalize_email(recipient, field_name="recipient")  # refuses a malformed address
@@ -130,6 +136,7 @@ class Verifier:
             jwt=decoded.jwt,
             status_lists=status_lists,
             endorsements=self._endorsement_verifier(when),
+            at=judged,
         )
         return self._report(decoded.source, ctx)
 
@@ -140,6 +147,7 @@ class Verifier:
         framework: Framework | None = None,
         recipient: str | None = None,
         now: datetime | None = None,
+        at: datetime | None = None,
     ) -> PathwayReport:
         """Verify a set of credentials of one person and judge their pathway.
 
@@ -151,7 +159,9 @@ class Verifier:
         # Imported here: the pathway module builds on Verifier, not the other way round.
         from leadbadge.verifier.pathway import verify_pathway  # noqa: PLC0415
 
-        return verify_pathway(self, inputs, framework=framework, recipient=recipient, now=now)
+        return verify_pathway(
+            self, inputs, framework=framework, recipient=recipient, now=now, at=at
+        )
 
     def _endorsement_verifier(self, when: datetime) -> VerifyEndorsement:
         """Verifies endorsements for one credential, each once: the one an accreditation rests
@@ -183,7 +193,7 @@ class Verifier:
             input=label,
             verdict=compute_verdict(results, required),
             checks=results,
-            evaluated_at=ctx.now,
+            evaluated_at=ctx.valid_at,
             summary=_guarded(lambda: summarize(ctx), lambda _: _bare_summary(ctx)),
             required=required,
         )
@@ -256,9 +266,9 @@ def _bare_summary(ctx: CheckContext) -> CredentialSummary:
     return CredentialSummary(issuer_id=ctx.issuer_id, source_format=ctx.source_format)
 
 
-def _instant(now: datetime | None) -> datetime:
+def _instant(now: datetime | None, *, field: str = "now") -> datetime:
     if now is None:
         return datetime.now(UTC)
     if not isinstance(now, datetime) or now.tzinfo is None or now.utcoffset() is None:
-        raise InputError("now must be a datetime with a time zone.", field="now")
+        raise InputError(f"{field} must be a datetime with a time zone.", field=field)
     return now.astimezone(UTC)

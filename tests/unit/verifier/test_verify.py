@@ -697,3 +697,29 @@ def test_recipient_hashed_with_its_original_case_matches_as_typed(web: World) ->
     resigned = web.resign(doc)
     assert _verify(web, resigned, recipient="Ana.Ruiz@Example.org").check("recipient").status is P
     assert _verify(web, resigned, recipient="ana.ruiz@example.org").check("recipient").status is F
+
+
+def test_at_judges_the_validity_period_and_now_the_status_lists(web: World) -> None:
+    doc = web.issue()
+    web.fresh_lists(LATER)
+    verifier = Verifier(web.trust)
+    years = timedelta(days=365)
+    # Two years on, the credential is still in its five-year period; the lists were not
+    # judged at that instant, so they are neither stale nor expired.
+    later = verifier.verify(doc, now=LATER, at=LATER + 2 * years)
+    assert later.verdict is Verdict.VALID, [(c.id, c.message) for c in later.checks]
+    assert later.evaluated_at == LATER + 2 * years
+    assert later.check("status").detail["entries"][0]["asOf"].startswith(LATER.date().isoformat())
+    expired = verifier.verify(doc, now=LATER, at=LATER + 6 * years)
+    assert expired.verdict is Verdict.INVALID
+    assert expired.check("validity").status is CheckStatus.FAIL
+    assert expired.check("status").status is CheckStatus.PASS
+    # The same instant as the verifier's clock judges the lists too: six years on they are old.
+    aged = verifier.verify(doc, now=LATER + 2 * years)
+    assert aged.check("status").code == "STATUS_LIST_EXPIRED"
+
+
+def test_at_must_carry_a_time_zone(web: World) -> None:
+    with pytest.raises(InputError) as caught:
+        Verifier(web.trust).verify(web.issue(), at=datetime(2027, 1, 1))
+    assert caught.value.field == "at"

@@ -46,7 +46,7 @@ class CheckContext:
     #: How it came: "JSON-LD", "VC-JWT"… (the report's summary names it).
     source_format: str
     policy: VerificationPolicy
-    #: The instant validity is judged at.
+    #: The verifier's clock: status lists are judged against it (how old, still valid).
     now: datetime
     #: The e-mail address to match, as typed; None when no recipient was asked.
     recipient: str | None = None
@@ -66,3 +66,9 @@ class CheckContext:
     #: Verifies an endorsement on its own; None for an endorsement being verified (its own
     #: endorsements and accreditations are not followed).
     endorsements: VerifyEndorsement | None = None
+    #: The instant the credential is judged at (its validity period, proof expiry); None: now.
+    at: datetime | None = None
+
+    @property
+    def valid_at(self) -> datetime:
+        return self.now if self.at is None else self.at

@@ -172,7 +172,7 @@ def _proof_and_key(ctx: CheckContext, strict: CheckResult) -> tuple[CheckResult,
         "expires": iso(verified.expires) if verified.expires else None,
     }
     key = key_result(ctx, lookup, verified)
-    if verified.expires is not None and ctx.now - ctx.policy.max_clock_skew > verified.expires:
+    if verified.expires is not None and ctx.valid_at - ctx.policy.max_clock_skew > verified.expires:
         # Data Integrity 1.0 §4.4: a proof past its ``expires`` does not verify.
         proof = result(
             "proof",

@@ -19,7 +19,7 @@ __all__ = ["check_validity"]
 
 
 def check_validity(ctx: CheckContext) -> CheckResult:
-    doc, now, skew = ctx.doc, ctx.now, ctx.policy.max_clock_skew
+    doc, now, skew = ctx.doc, ctx.valid_at, ctx.policy.max_clock_skew
     start_key = "validFrom" if "validFrom" in doc else "issuanceDate"
     end_key = "validUntil" if "validUntil" in doc else "expirationDate"
     bounds: dict[str, datetime | None] = {}
