@@ -9,9 +9,11 @@ blocks an ``issue``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from leadbadge.errors import IssuerHomeError
 
@@ -107,7 +109,13 @@ _BUSY_TIMEOUT_MS = 10_000
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection to the ledger file at ``path``, its schema brought up to date."""
+    """A connection to the ledger file at ``path``, its schema brought up to date.
+
+    A ledger that cannot be written (a read-only mount, a backup, another user's file) is
+    opened read-only: reading works, and a change raises the read-only error of :func:`damaged`.
+    """
+    if is_read_only(path):
+        return _connect_read_only(path)
     try:
         db = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
@@ -162,7 +170,52 @@ def migrate(db: sqlite3.Connection, path: Path, migrations: Sequence[Sequence[st
     db.execute("COMMIT")
 
 
+def is_read_only(path: Path) -> bool:
+    """Whether the ledger at ``path`` (or its folder, where SQLite keeps its journal) cannot be
+    written by this process; access(2) says so for a read-only file system even to root."""
+    if not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}"
+    db = None
+    try:
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A write-ahead-log ledger needs its -shm file, which a read-only folder cannot
+            # hold; nothing can change the file there, so SQLite may read it as immutable.
+            if db is not None:
+                db.close()
+            db = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        db.execute("PRAGMA query_only = ON")
+        version = _version(db, path, SCHEMA_VERSION)
+    except sqlite3.Error as exc:
+        if db is not None:
+            db.close()
+        raise damaged(path, exc) from None
+    if version < SCHEMA_VERSION:
+        db.close()
+        raise IssuerHomeError(
+            f"The ledger {path} was made by an older leadbadge and must be upgraded, which "
+            "needs write access; run the command on a writable copy of the issuer home.",
+            path=path,
+        )
+    return db
+
+
 def damaged(path: Path, exc: sqlite3.Error) -> IssuerHomeError:
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY or (
+        "readonly" in str(exc) or "read-only" in str(exc)
+    ):
+        return IssuerHomeError(
+            f"The issuer home {path.parent} is read-only, so a command that changes it cannot "
+            "run; run it on a writable copy (the ledger itself is fine).",
+            path=path,
+        )
     return IssuerHomeError(
         f"The ledger {path} cannot be used ({exc}); restore it from a backup.", path=path
     )

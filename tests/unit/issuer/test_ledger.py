@@ -251,3 +251,36 @@ def test_a_version_1_ledger_is_brought_forward(tmp_path: Path) -> None:
         assert len(new.assignments) == 2
         book.change_status("urn:uuid:old", "revoke", actor="registrar", at=NOW)
         assert book.get("urn:uuid:old").status == "revoked"  # type: ignore[union-attr]
+
+
+def test_a_read_only_ledger_is_read_and_refuses_changes_naming_the_cause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path, create=True) as book:
+        book.record(_entry(1))
+    before = path.read_bytes()
+    # As a read-only mount or another user's backup reports itself (root, who runs CI, can
+    # write anything else); tests/integration/test_read_only_home.py mounts a real one.
+    monkeypatch.setattr(ledger_schema, "is_read_only", lambda _: True)
+    with Ledger.open(path) as book:
+        assert [e.id for e in book.entries()] == [_entry(1).id]
+        with pytest.raises(IssuerHomeError) as caught:
+            book.record(_entry(2))
+    assert f"The issuer home {tmp_path} is read-only" in caught.value.message
+    assert "restore" not in caught.value.message
+    assert path.read_bytes() == before
+
+
+def test_a_read_only_ledger_of_an_older_schema_says_it_needs_upgrading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path, create=True) as book:
+        book.record(_entry(1))
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    monkeypatch.setattr(ledger_schema, "is_read_only", lambda _: True)
+    with pytest.raises(IssuerHomeError, match="must be upgraded, which needs write access"):
+        Ledger.open(path)
