@@ -27,6 +27,7 @@ from typing import Any, Final
 
 from leadbadge import _fs
 from leadbadge.errors import InputError
+from leadbadge.issuer._workers import die_with_parent, workers_ignore_interrupts
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.ledger import Ledger
@@ -411,11 +412,13 @@ def _run(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(home, passphrase, options),
+        initargs=(home, passphrase, options, os.getpid()),
     ) as pool:
         for wave in sorted(waves):
-            # A wave is submitted only when every row of the ones before is recorded.
-            futures = [pool.submit(_issue_row, step) for step in waves[wave]]
+            # A wave is submitted only when every row of the ones before is recorded. The
+            # pool starts its workers inside submit.
+            with workers_ignore_interrupts():
+                futures = [pool.submit(_issue_row, step) for step in waves[wave]]
             try:
                 for future in as_completed(futures):
                     yield future.result()
@@ -428,7 +431,11 @@ def _run(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(home: str, passphrase: str, options: _Options) -> None:
+def _init_worker(
+    home: str, passphrase: str, options: _Options, parent_pid: int | None = None
+) -> None:
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     _WORKER["issuer"] = Issuer.open(home, passphrase=passphrase)
     _WORKER["options"] = options
 

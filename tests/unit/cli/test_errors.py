@@ -82,3 +82,18 @@ def test_a_suggestion_is_its_own_sentence() -> None:
     line = refused("verfy")
     assert "No such command 'verfy'. Did you mean 'verify'? See '" in line
     assert line.endswith(" --help'.")
+
+
+def test_a_ctrl_c_while_the_commands_load_is_an_interrupt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import leadbadge.cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(leadbadge.cli, "_load", interrupted)
+    with pytest.raises(SystemExit) as caught:
+        leadbadge.cli.main()
+    assert caught.value.code == 130
+    assert capsys.readouterr().err == "leadbadge: Interrupted.\n"
