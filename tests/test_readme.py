@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
+
+from leadbadge import Issuer, TrustStore
 from tests.conftest import REPO_ROOT
+from tests.unit._issued import PASSPHRASE
 
 
 def _readme_commands() -> list[str]:
@@ -39,3 +44,19 @@ def test_ci_runs_the_readme_test_command_again_in_a_fresh_clone() -> None:
     assert any(words[:1] == ["git"] and "clone" in words for words in between)
     assert any(words[:1] == ["cd"] for words in between)
     assert any(words[:1] == ["unset"] and "LEADBADGE_REQUIRE_SHARED" in words for words in between)
+
+
+def test_the_library_example_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.+?)\n```", text, flags=re.S)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LEADBADGE_PASSPHRASE", PASSPHRASE)
+    Issuer.create("rcoe", name="Riverside County Leadership Academy",
+                  url="https://leadership.riverside.example", passphrase=PASSPHRASE)  # fmt: skip
+    TrustStore.open("trust")
+    exec(compile(example, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
+    printed = capsys.readouterr().out
+    # Not pinned in the fresh trust store: inconclusive, everything else passing.
+    assert printed.startswith("inconclusive [('format', 'pass'), ")
