@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,14 +123,31 @@ def ledger_group() -> None:
     type=click.Choice(["active", "suspended", "revoked"]),
     help="Only credentials with this status.",
 )
+@click.option(
+    "--email",
+    help="Only credentials awarded to this e-mail address (matched against their salted hashes).",
+)
+@click.option("--name", help="Only credentials whose recipient name contains this text.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json: bool) -> None:
-    """List issued credentials (and endorsements), oldest first."""
-    from rich.table import Table
-    from rich.text import Text
+def list_command(
+    *,
+    issuer_dir: Path,
+    tier: str | None,
+    status: str | None,
+    email: str | None,
+    name: str | None,
+    as_json: bool,
+) -> None:
+    """List issued credentials (and endorsements), oldest first.
 
+    On a terminal, a table; otherwise (a pipe, a file) one tab-separated line per credential
+    under a header line, for grep, cut and spreadsheets.
+    """
     from leadbadge.issuer.home import IssuerHome
+    from leadbadge.pathway.identity import credential_matches_email, normalize_email
 
+    if email is not None:
+        normalize_email(email)  # refuses a malformed address before reading the ledger
     home = IssuerHome.open(issuer_dir)
     with home.open_ledger() as ledger:
         entries = ledger.entries(tier=tier, status=status)
@@ -137,28 +155,44 @@ def list_command(issuer_dir: Path, tier: str | None, status: str | None, as_json
         # A tier the ledger has credentials of stays listable after it leaves the framework.
         known = ", ".join(home.framework().tier_ids())
         raise click.ClickException(f"Unknown tier {tier!r}; the known tiers are {known}.")
+    if email is not None:
+        entries = [e for e in entries if credential_matches_email(e.document, email)]
+    if name is not None:
+        wanted = name.casefold().strip()
+        entries = [e for e in entries if wanted in (recipient_name(e.document) or "").casefold()]
     if as_json:
         echo(json.dumps([_entry_json(e) for e in entries], indent=2, ensure_ascii=False))
         return
     if not entries:
         echo("No credentials match.")
         return
+    rows = [
+        (entry.id, entry.tier, recipient_label(entry), entry.issued_at, entry.status)
+        for entry in entries
+    ]
+    if not sys.stdout.isatty():
+        echo("\t".join(("id", "tier", "recipient", "issued", "status")))
+        for row in rows:
+            # Tabs and newlines in a name would split the line; a formula would run if the
+            # lines were pasted into a spreadsheet (as in the CSV export).
+            echo("\t".join(_cell(" ".join(cell.split())) for cell in row))
+        return
+    _print_table(rows)
+    echo(f"{len(entries)} credential{'s' if len(entries) != 1 else ''}.")
+
+
+def _print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table()
     table.add_column("id", no_wrap=True)
     for column in ("tier", "recipient", "issued", "status"):
         table.add_column(column, overflow="fold")
-    for entry in entries:
-        table.add_row(
-            Text(entry.id),
-            Text(entry.tier),
-            Text(recipient_label(entry)),
-            entry.issued_at,
-            Text(
-                entry.status, style={"revoked": "red", "suspended": "yellow"}.get(entry.status, "")
-            ),
-        )
+    for row_id, tier, recipient, issued, status in rows:
+        style = {"revoked": "red", "suspended": "yellow"}.get(status, "")
+        table.add_row(Text(row_id), Text(tier), Text(recipient), issued, Text(status, style=style))
     console().print(table)
-    echo(f"{len(entries)} credential{'s' if len(entries) != 1 else ''}.")
 
 
 @ledger_group.command("show")

@@ -159,8 +159,13 @@ def _days_from_now(days: int) -> str:
 def test_ledger_list_show_export(program: Program, tmp_path: Path) -> None:
     ok("suspend", "--issuer", str(program.home), program.ben_doc["id"], "--reason", "Audit")
     listing = ok("ledger", "list", "--issuer", str(program.home))
-    assert program.ana_doc["id"] in listing.stdout
-    assert "2 credentials." in listing.stdout
+    # Not a terminal: a header and one tab-separated line per credential.
+    assert listing.stdout.splitlines() == [
+        "id\ttier\trecipient\tissued\tstatus",
+        f"{program.ana_doc['id']}\tinitial\tAna Ruiz\t{program.ana_doc['validFrom']}\tactive",
+        f'{program.ben_doc["id"]}\tbuilding\t\'=HYPERLINK("x")\t'
+        f"{program.ben_doc['validFrom']}\tsuspended",
+    ]
     rows = json.loads(ok("ledger", "list", "--issuer", str(program.home), "--json").stdout)
     assert [(r["tier"], r["status"], r["recipientName"]) for r in rows] == [
         ("initial", "active", "Ana Ruiz"),
