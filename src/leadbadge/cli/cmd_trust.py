@@ -14,7 +14,7 @@ from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, echo, sentence
 
 if TYPE_CHECKING:
     from leadbadge.trust.accreditation import PinnedAccreditations
-    from leadbadge.trust.pins import PinnedIssuer
+    from leadbadge.trust.pins import PinnedIssuer, PinnedKey
     from leadbadge.trust.status_lists import PinnedStatusList
     from leadbadge.trust.store import TrustStore
 
@@ -106,6 +106,9 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
         held += f" and {_accreditations_text(result.accreditations)}"
     # Plain echo, not rich: ids such as did:key:… must not be read as markup or :emoji: codes.
     echo(f"{verb} {_label(issuer)}: {held} from {issuer.source}, in {store.root}.")
+    # The keys' own values: what to compare, out of band, with what the issuer says it uses.
+    for key in issuer.keys:
+        echo(f"  {key.id}: {key.public_key.multikey}, {_period(key)}")
     if not any(key.has_period for key in issuer.keys):
         _warn(
             "The source gives no key history, so these keys are accepted for credentials "
@@ -244,3 +247,13 @@ def remove(issuer_id: str, trust_dir: Path | None) -> None:
             ) from None
     what = removed if isinstance(removed, str) else _label(removed)
     echo(f"Removed {what} from {store.root}.")
+
+
+def _period(key: PinnedKey) -> str:
+    start = key.valid_from.strftime("%Y-%m-%dT%H:%M:%SZ") if key.valid_from else None
+    end = key.valid_until.strftime("%Y-%m-%dT%H:%M:%SZ") if key.valid_until else None
+    if start and end:
+        return f"in use from {start} to {end}"
+    if start:
+        return f"in use since {start}"
+    return f"in use until {end}" if end else "no period given"

@@ -10,22 +10,48 @@ gathered beforehand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from leadbadge.crypto.did import VerificationMethod
+from leadbadge.crypto.did import VerificationMethod, did_web_to_url
 from leadbadge.crypto.jwk import PublicJwk
-from leadbadge.errors import VerificationMethodError
+from leadbadge.errors import DIDError, VerificationMethodError
 from leadbadge.proof import eddsa_rdfc_2022, vc_jwt
 from leadbadge.trust.pins import PinnedIssuer, PinnedKey
 from leadbadge.verifier.checks._common import FAIL, PROOF_ERROR, UNKNOWN, as_list, clause, result
 from leadbadge.verifier.report import CheckResult
 
-__all__ = ["PIN_IT", "SUITE_RESOLVER", "JwtKeys", "KeyLookup", "assertion_ids"]
+__all__ = ["PIN_IT", "SUITE_RESOLVER", "JwtKeys", "KeyLookup", "assertion_ids", "pin_action"]
 
 #: The action for a key or issuer the trust store does not hold.
 PIN_IT = "Pin the issuer's published folder or DID document with `leadbadge trust add`."
+#: What a did:web command suggestion may contain: nothing a shell would read as more than
+#: one word (the DID's own syntax already allows no more).
+_SHELL_SAFE_DID = re.compile(r"did:web:[A-Za-z0-9.%_:-]+")
+
+
+def pin_action(issuer_id: object) -> str:
+    """What to do about an issuer that is not pinned: for a did:web issuer, the exact command
+    (the address is in its DID); otherwise :data:`PIN_IT`. The id comes from the credential,
+    so it is named only when it is a well-formed did:web DID that is safe to paste."""
+    if not isinstance(issuer_id, str) or not issuer_id.startswith("did:web:"):
+        return PIN_IT
+    did = issuer_id.partition("#")[0]
+    try:
+        did_web_to_url(did)
+    except DIDError:
+        return PIN_IT
+    if not _SHELL_SAFE_DID.fullmatch(did):
+        return PIN_IT
+    return (
+        f"If you trust this issuer, pin what it publishes: `leadbadge trust add {did}` (fetches "
+        "its DID document and key history over HTTPS), or `leadbadge trust add FOLDER` for a "
+        "copy of its published folder."
+    )
+
+
 #: The suite's own offline resolution (did:key, keys written into the verification method).
 SUITE_RESOLVER = eddsa_rdfc_2022.default_resolver()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from leadbadge.crypto.keys import SigningKey
-from tests.unit._published import URL, Issuer, write_json
+from tests.unit._published import URL, Issuer, write_json, xsd
 from tests.unit.cli._cli import ok, refused, run
 
 
@@ -24,6 +24,13 @@ def test_add_list_remove(tmp_path: Path, trust: str) -> None:
     added = ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
     assert added.stdout.startswith(f"Added {issuer.name} ({issuer.issuer_id}): 2 keys from ")
     assert added.stderr == ""
+    # Each key pinned, with its value to compare out of band and its period.
+    (old_start, old_end), (new_start, _) = issuer.period(0), issuer.period(1)
+    assert added.stdout.splitlines()[1:3] == [
+        f"  {issuer.vm(0)}: {issuer.keys[0].public_key.multikey}, "
+        f"in use from {xsd(old_start)} to {xsd(old_end)}",
+        f"  {issuer.vm(1)}: {issuer.keys[1].public_key.multikey}, in use since {xsd(new_start)}",
+    ]
 
     again = ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
     assert again.stdout.startswith("Updated ")

@@ -35,7 +35,7 @@ from leadbadge.verifier.checks._common import (
     subjects,
 )
 from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
-from leadbadge.verifier.keys import PIN_IT
+from leadbadge.verifier.keys import pin_action
 from leadbadge.verifier.report import CheckResult, CheckStatus, Verdict
 
 __all__ = [
@@ -102,7 +102,7 @@ def _pinned_trust(ctx: CheckContext, proof: CheckResult) -> CheckResult:
             UNKNOWN,
             f"The issuer {ctx.issuer_id} is not pinned in the trust store{where}, so who "
             "issued the credential is not established.",
-            action=PIN_IT,
+            action=pin_action(ctx.issuer_id),
             code="NOT_PINNED",
         )
     pinned = ctx.pinned
