@@ -289,3 +289,37 @@ def parse_valid_from(text: str) -> datetime:
             field="valid_from",
         )
     return value
+
+
+def evidence_template(tier: Tier, *, renewal: bool = False) -> str:
+    """A TOML evidence file for ``tier`` to fill in (``issue --evidence @FILE``): one
+    ``[[evidence]]`` table per requirement (of the renewal with ``renewal``), every field it
+    records left empty, with what each value must be. Unfilled, it is refused field by field."""
+    requirements = tier.renewal.evidence if renewal else tier.evidence
+    what = f"renewing {tier.name!r}" if renewal else f"{tier.name!r} ({tier.id})"
+    lines = [
+        f"# Evidence for {what}.",
+        "# Fill in every field; add another [[evidence]] table for a second piece of the same",
+        "# requirement (two courses, say). Optional: name, narrative, description, url.",
+    ]
+    for requirement in requirements:
+        lines += ["", f"# {requirement.name}"]
+        if requirement.min_hours is not None:
+            lines.append(f"# At least {requirement.min_hours:g} hours in all.")
+        lines += ["[[evidence]]", f"requirement = {_toml_string(requirement.id)}"]
+        for name in requirement.records:
+            key = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _toml_string(name)
+            lines.append(f'{key} = ""{_field_hint(name)}')
+    return "\n".join(lines) + "\n"
+
+
+def _field_hint(name: str) -> str:
+    if name in NUMBER_FIELDS:
+        return f"  # a number, up to {NUMBER_FIELDS[name]:,g}"
+    if name == "date" or name.endswith("_date"):
+        return "  # a date, YYYY-MM-DD, not after the award"
+    return ""
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
