@@ -6,9 +6,10 @@ reports in :mod:`leadbadge.cli.cmd_ledger`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import check_output, echo, issuer_option, write_recorded
+from leadbadge.cli._common import check_output, console, echo, issuer_option, write_recorded
 from leadbadge.errors import FrameworkError, InputError
 
 if TYPE_CHECKING:
@@ -85,6 +86,22 @@ def _passphrase(*, confirm: bool) -> str:
         value_proc=check,
     )
     return answer
+
+
+@contextlib.contextmanager
+def _progress(what: str) -> Iterator[Callable[[], None]]:
+    """A count of files done on a terminal (stderr); nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn(f"{what}: {{task.completed}} files"),
+        console=console(stderr=True), transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(what, total=None)
+        yield lambda: bar.advance(task)
 
 
 def _say(text: str) -> None:
@@ -388,13 +405,19 @@ def _jose_record(home: IssuerHome, alg: str) -> JoseKeyRecord:
     metavar="DAYS",
     help="How long the signed status lists stay valid (their validUntil).",
 )
-def publish_command(issuer_dir: Path, outdir: Path, status_validity: int) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Print the path of every file written.")
+def publish_command(issuer_dir: Path, outdir: Path, status_validity: int, verbose: bool) -> None:
     """Write the files the issuer hosts into OUTDIR, laid out as on the web server.
 
     The status lists are signed afresh each time, so publishing needs the passphrase
     (LEADBADGE_PASSPHRASE, else asked for on the terminal). Publish after every revoke,
     suspend or unsuspend, and at least weekly (daily is best): verifiers treat lists older
-    than a week as out of date.
+    than a week as out of date. Files whose content has not changed are left untouched.
+
+    \b
+    Examples:
+      leadbadge publish --issuer rcoe site/
+      leadbadge publish --issuer rcoe site/ --verbose    # every path written
     """
     from datetime import timedelta
 
@@ -403,14 +426,26 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int) -> Non
 
     home = IssuerHome.open(issuer_dir)
     passphrase = _passphrase(confirm=False)
-    written = publish(
-        home,
-        outdir,
-        signing_key=home.signing_key(passphrase),
-        status_validity=timedelta(days=status_validity),
+    counts = {True: 0, False: 0}
+    with _progress("Publishing") as advance:
+
+        def done(path: Path, changed: bool) -> None:
+            counts[changed] += 1
+            if verbose and changed:
+                echo(str(path))
+            advance()
+
+        publish(
+            home,
+            outdir,
+            signing_key=home.signing_key(passphrase),
+            status_validity=timedelta(days=status_validity),
+            on_file=done,
+        )
+    _say(
+        f"Published {counts[True] + counts[False]} files into {outdir}: {counts[True]} written, "
+        f"{counts[False]} unchanged."
     )
-    for path in written:
-        echo(str(path))
     site = urlsplit(home.profile.url)
     _say(f"Host everything under {outdir} at the root of {site.scheme}://{site.netloc}/.")
     if home.did_web is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -277,14 +277,16 @@ def publish(
     now: datetime | None = None,
     status_validity: timedelta = DEFAULT_STATUS_VALIDITY,
     status_ttl: timedelta = DEFAULT_STATUS_TTL,
+    on_file: Callable[[Path, bool], None] | None = None,
 ) -> list[Path]:
     """Write the issuer's site files under ``outdir`` (made if missing); returns their paths.
 
     ``signing_key`` (the issuer's current key) signs the status lists; every status purpose of
     the home gets a list first if it has none (a ledger from an older leadbadge). Everything is
     built before the first write, and each file is replaced atomically, so a failure never
-    leaves a half-written file; files already there from an earlier publish are replaced, other
-    files are left alone.
+    leaves a half-written file; a file whose content is already what it would be is left
+    untouched (publishing again after a status change rewrites only what changed), and other
+    files are left alone. ``on_file(path, changed)`` is called for each file as it is done.
     """
     root = Path(outdir)
     if signing_key is not None:
@@ -320,12 +322,22 @@ def publish(
         for parts, data in credential_pages(documents, home.profile.url)
     ]
     written = []
-    for path, data in rendered:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _fs.atomic_write_bytes(path, data)
+    for path, data in [*rendered, *pages]:
+        changed = not _holds(path, data)
+        if changed:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _fs.atomic_write_bytes(path, data)
         written.append(path)
-    for path, data in pages:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _fs.atomic_write_bytes(path, data)
-        written.append(path)
+        if on_file is not None:
+            on_file(path, changed)
     return written
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file whose content is ``data`` already."""
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -7,12 +7,17 @@ SHA-256 of these bytes, so every producer and every checker must write exactly t
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from json import encoder
 from typing import Any
 
 from leadbadge.errors import InputError
 
 __all__ = ["canonical_json"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_encode_string: Callable[[str], str] = encoder.encode_basestring
 
 
 def _es6_number(value: float) -> str:
@@ -43,22 +48,12 @@ def _es6_number(value: float) -> str:
 
 
 def _string(text: str) -> str:
-    # RFC 8785 §3.2.2.2: JSON.stringify's escaping; everything else is written as itself.
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char in "\b\t\n\f\r":
-            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[char])
-        elif code < 0x20:
-            out.append(f"\\u{code:04x}")
-        elif 0xD800 <= code <= 0xDFFF:
-            raise InputError("A lone surrogate has no canonical JSON form.", field="string")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+    # RFC 8785 §3.2.2.2 is JSON.stringify's escaping: '"', '\\', \b \t \n \f \r, other
+    # controls as \u00xx (lower-case hex), everything else as itself. That is exactly what
+    # the json module's non-ASCII encoder writes (in C), once lone surrogates are refused.
+    if _SURROGATE.search(text):
+        raise InputError("A lone surrogate has no canonical JSON form.", field="string")
+    return _encode_string(text)
 
 
 def _utf16_key(text: str) -> bytes:

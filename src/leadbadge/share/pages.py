@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from leadbadge.share.links import LINK_SEGMENT, link_for, link_id
+from leadbadge.share.links import LINK_SEGMENT, link_for
 
 __all__ = ["credential_page", "credential_pages"]
 
@@ -117,8 +117,9 @@ def credential_pages(
     prefix = tuple(unquote(s) for s in urlsplit(base_url).path.split("/") if s)
     files: list[tuple[tuple[str, ...], bytes]] = []
     for document in documents:
-        folder = (*prefix, LINK_SEGMENT, link_id(document))
+        # The link id is a hash of the canonical JSON: computed once per credential.
         link = link_for(document, base_url)
+        folder = (*prefix, LINK_SEGMENT, link.rsplit("/", 1)[-1])
         data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         files.append(((*folder, "credential.json"), data.encode("utf-8")))
         files.append(((*folder, "index.html"), credential_page(document, link).encode("utf-8")))

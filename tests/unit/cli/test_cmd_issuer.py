@@ -329,7 +329,7 @@ def test_issue_help_documents_the_evidence_syntax() -> None:
 
 
 def test_publish_signs_the_status_lists_with_the_passphrase(home: Path, tmp_path: Path) -> None:
-    result = ok("publish", "--issuer", str(home), str(tmp_path / "site"))
+    result = ok("publish", "--issuer", str(home), str(tmp_path / "site"), "--verbose")
     listed = result.stdout.split()
     for name in ("keys.json", "did.json", "status/1.json", "status/2.json"):
         assert str(tmp_path / "site" / "leadership" / name) in listed
@@ -337,6 +337,26 @@ def test_publish_signs_the_status_lists_with_the_passphrase(home: Path, tmp_path
     status_list = json.loads((tmp_path / "site" / "leadership" / "status" / "1.json").read_text())
     assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert status_list["proof"][0]["verificationMethod"] == f"{DID}#key-1"
+
+
+def test_publishing_again_rewrites_only_what_changed(home: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    ok(*issue_args(home), "-o", str(tmp_path / "ana.json"))
+    first = ok("publish", "--issuer", str(home), str(site))
+    assert first.stdout == ""  # the paths only with --verbose
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    assert f"Published {len(files)} files into {site}: {len(files)} written, 0 unchanged." in (
+        first.stderr
+    )
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in files}
+    again = ok("publish", "--issuer", str(home), str(site), "--verbose")
+    # Only the status lists, signed afresh (they change when the second does), may be new.
+    rewritten = sorted(Path(line) for line in again.stdout.splitlines())
+    assert set(rewritten) <= set(site.rglob("status/*.json"))
+    assert f"{len(rewritten)} written, {len(files) - len(rewritten)} unchanged." in again.stderr
+    for path, stamp in before.items():
+        if path not in rewritten:
+            assert (path.stat().st_mtime_ns, path.stat().st_ino) == stamp, path
 
 
 def test_publish_without_a_passphrase_off_a_terminal_is_refused(home: Path, tmp_path: Path) -> None:

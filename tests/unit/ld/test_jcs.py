@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from leadbadge.errors import InputError
@@ -59,3 +61,38 @@ def test_what_has_no_canonical_form() -> None:
 
 
 # --- links -------------------------------------------------------------------------------------
+
+
+def _spec_string(text: str) -> str:
+    """RFC 8785 §3.2.2.2 read literally, one character at a time: the reference."""
+    short = {
+        '"': '\\"',
+        "\\": "\\\\",
+        "\b": "\\b",
+        "\t": "\\t",
+        "\n": "\\n",
+        "\f": "\\f",
+        "\r": "\\r",
+    }
+    out = []
+    for char in text:
+        if char in short:
+            out.append(short[char])
+        elif ord(char) < 0x20:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def test_strings_are_escaped_exactly_as_the_rfc_says() -> None:
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for start in range(0, len(every), 4096):
+        text = "".join(every[start : start + 4096])
+        assert canonical_json(text) == _spec_string(text).encode("utf-8")
+    rng = random.Random(8785)  # noqa: S311 - reproducible test data, not secrets
+    for _ in range(2000):
+        text = "".join(rng.choice(every[:0x3000]) for _ in range(rng.randrange(12)))
+        assert canonical_json({text: text}) == (
+            "{" + _spec_string(text) + ":" + _spec_string(text) + "}"
+        ).encode("utf-8")
