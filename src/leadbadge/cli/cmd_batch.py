@@ -82,7 +82,7 @@ def issue_batch_command(
     read = read_roster(roster, home.framework(), home.profile)
     checked = check_prerequisites(read, issuer_dir, override_prerequisites=override_prerequisites)
     if checked.problems:
-        _report_problems(roster, checked)
+        _report_problems(roster, checked, outdir)
         if len(checked.problems) > len(read.problems):
             click.echo(
                 "A row lacking prerequisite tiers is issued only with --override-prerequisites "
@@ -131,14 +131,32 @@ def _report_overrides(home: IssuerHome, results: list[BatchResult]) -> None:
         )
 
 
-def _report_problems(roster: Path, checked: Roster) -> None:
+#: Problems printed on the terminal; a longer list goes to a file (a shifted column can make
+#: every row of a 2,000-row roster wrong).
+SHOWN_PROBLEMS = 20
+
+
+def _report_problems(roster: Path, checked: Roster, outdir: Path) -> None:
+    from leadbadge import _fs
+
     rows = sorted({p.row for p in checked.problems})
     say_error(
         f"{roster} has {len(checked.problems)} problem(s) in {len(rows)} row(s); "
         "nothing was issued: fix them and run again."
     )
-    for problem in checked.problems:
+    for problem in checked.problems[:SHOWN_PROBLEMS]:
         click.echo(f"  {problem}", err=True)
+    hidden = len(checked.problems) - SHOWN_PROBLEMS
+    if hidden <= 0:
+        return
+    listing = outdir / "roster-problems.txt"
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        _fs.atomic_write_text(listing, "".join(f"{p}\n" for p in checked.problems))
+    except OSError:
+        click.echo(f"  … and {hidden} more (could not write them to {listing}).", err=True)
+        return
+    click.echo(f"  … and {hidden} more; every problem is listed in {listing}.", err=True)
 
 
 def _issue_with_progress(

@@ -114,11 +114,25 @@ def read_roster(
             header = [name.strip() for name in reader.fieldnames or []]
             reader.fieldnames = header
             raw_rows = [(n, dict(r)) for n, r in enumerate(reader, start=2)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"The roster {source} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+            f"position {exc.start}): spreadsheets often save 'CSV' in an older encoding. Save it "
+            f"as {_SAVE_AS} and run again.",
+            field="roster",
+        ) from None
+    except (OSError, csv.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).split("\n")[0]
         raise InputError(
             f"The roster {source} cannot be read ({reason}).", field="roster"
         ) from None
+    delimiter = _other_delimiter(header)
+    if delimiter is not None:
+        raise InputError(
+            f"The roster {source} separates its columns with {delimiter}, not commas (a "
+            f"spreadsheet set to another locale does this). Save it as {_SAVE_AS} and run again.",
+            field="roster",
+        )
     problems = _header_problems(header)
     if problems:
         return Roster(rows=(), problems=tuple(problems))
@@ -149,6 +163,21 @@ def read_roster(
         seen[found.key] = number
         rows.append(found)
     return Roster(rows=tuple(rows), problems=tuple(problems))
+
+
+_SAVE_AS = "'CSV UTF-8 (Comma delimited) (*.csv)' (Excel) or 'Text CSV', UTF-8, comma (LibreOffice)"
+_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _other_delimiter(header: Sequence[str]) -> str | None:
+    """What a one-column header that names the real columns is separated by, if anything."""
+    if len(header) != 1:
+        return None
+    for char, name in _DELIMITERS.items():
+        parts = [part.strip() for part in header[0].split(char)]
+        if len(parts) > 1 and set(REQUIRED_COLUMNS) <= set(parts):
+            return name
+    return None
 
 
 def _header_problems(header: Sequence[str]) -> list[RosterProblem]:

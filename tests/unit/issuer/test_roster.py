@@ -98,3 +98,51 @@ def test_other_row_problems_name_their_column(issuer: Issuer, tmp_path: Path) ->
     header.write_text("tier,email,colour\ninitial,a@example.org,blue\n", encoding="utf-8")
     problems = read_roster(header, issuer.framework, issuer.profile).problems
     assert {(p.row, p.column) for p in problems} == {(1, "colour"), (1, "name")}
+
+
+def test_a_roster_saved_in_a_legacy_encoding_says_how_to_save_it(
+    issuer: Issuer, tmp_path: Path
+) -> None:
+    path = write_roster(tmp_path / "r.csv", [{**good_row(1), "name": "José Núñez"}])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    with pytest.raises(InputError) as caught:
+        read_roster(path, issuer.framework, issuer.profile)
+    assert "is not UTF-8 text (byte 0xe9 at position" in caught.value.message
+    assert "'CSV UTF-8 (Comma delimited) (*.csv)'" in caught.value.message
+
+
+@pytest.mark.parametrize(("delimiter", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_roster_with_another_delimiter_says_how_to_save_it(
+    issuer: Issuer, tmp_path: Path, delimiter: str, named: str
+) -> None:
+    path = tmp_path / "r.csv"
+    row = good_row(1)
+    path.write_text(
+        delimiter.join(row) + "\n" + delimiter.join(v.replace(";", ",") for v in row.values()),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=f"separates its columns with {named}, not commas"):
+        read_roster(path, issuer.framework, issuer.profile)
+
+
+def test_a_long_problem_list_is_cut_short_and_written_in_full(
+    issuer: Issuer, tmp_path: Path
+) -> None:
+    rows = [{**good_row(n), "email": f"nobody-{n}"} for n in range(30)]
+    out = tmp_path / "out"
+    roster = write_roster(tmp_path / "r.csv", rows)
+    result = CliRunner().invoke(
+        cli,
+        ["issue-batch", "--issuer", str(issuer.home.path), str(roster), "-o", str(out)],
+        env={"LEADBADGE_PASSPHRASE": PASSPHRASE},
+    )
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert "30 problem(s) in 30 row(s)" in lines[0]
+    assert len(lines) == 1 + 20 + 1
+    listing = out / "roster-problems.txt"
+    assert lines[-1] == f"  … and 10 more; every problem is listed in {listing}."
+    written = listing.read_text(encoding="utf-8").splitlines()
+    assert len(written) == 30
+    assert written[:20] == [line.strip() for line in lines[1:21]]
+    assert _count(issuer) == 0
