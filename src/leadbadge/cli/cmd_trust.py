@@ -126,15 +126,16 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
 @_trust_option
 @click.pass_context
 def refresh(ctx: click.Context, trust_dir: Path | None) -> None:
-    """Fetch again every issuer and status list that was pinned from a URL.
+    """Fetch again every issuer and status list pinned from a URL; read again those pinned
+    from a folder or file.
 
-    Each one is checked as when it was first pinned. One that cannot be fetched or checked
-    keeps its old entry and is named on stderr; the command then exits 3.
+    Each one is checked as when it was first pinned. One that cannot be fetched, read or
+    checked keeps its old entry and is named on stderr; the command then exits 3.
     """
     store = _open(trust_dir)
     outcomes = store.refresh()
     if not outcomes:
-        echo(f"Nothing in {store.root} was pinned from a URL; nothing to refresh.")
+        echo(f"Nothing is pinned in {store.root}; nothing to refresh.")
     failed = 0
     for outcome in outcomes:
         if outcome.problem is None:

@@ -365,6 +365,13 @@ def load_status_source(
     return _read_json_file(path), str(path.resolve()), None
 
 
+def local_source_gone(source: str) -> bool:
+    """Whether ``source`` names a local folder or file (not a URL or DID) that is missing."""
+    if "://" in source or source.startswith("did:"):
+        return False
+    return not Path(source).expanduser().exists()
+
+
 def is_status_source(source: str | os.PathLike[str]) -> bool:
     """True when ``source`` (a file, not a folder) holds a status list rather than an issuer."""
     text = os.fspath(source)

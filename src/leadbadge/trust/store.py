@@ -56,6 +56,7 @@ from leadbadge.trust.sources import (
     is_status_source,
     load_published,
     load_status_source,
+    local_source_gone,
 )
 from leadbadge.trust.status_lists import (
     PinnedStatusList,
@@ -109,13 +110,16 @@ class AddResult:
     problems: tuple[str, ...] = ()
 
 
+_GONE = "it is no longer there, so the entry is left as it was pinned"
+
+
 @dataclass(frozen=True)
 class RefreshOutcome:
     """What :meth:`TrustStore.refresh` did with one pinned issuer or status list."""
 
     #: ``issuer`` or ``status list``
     kind: str
-    #: The URL (or DID) it was fetched from again.
+    #: The URL, DID, folder or file it was read from again.
     source: str
     #: None when it was pinned again; otherwise the sentence saying why not.
     problem: str | None = None
@@ -445,16 +449,18 @@ class TrustStore:
     def refresh(
         self, *, client: httpx.Client | None = None, now: datetime | None = None
     ) -> builtins.list[RefreshOutcome]:
-        """Fetch again every issuer and status list that was pinned from a URL, and pin it.
+        """Read again every issuer and status list from where it was pinned — fetched again
+        from its URL, or read again from its folder or file — and pin it.
 
-        One failure does not stop the others: each outcome says what happened. Pinned from a
-        local file, an entry is left as it is (there is nothing to fetch).
+        One failure does not stop the others: each outcome says what happened. A folder or file
+        that is no longer there leaves its entry as it is, and says so.
         """
         outcomes: builtins.list[RefreshOutcome] = []
         done: set[str] = set()
         issuers, _ = self.scan()
         for issuer in issuers:
-            if "://" not in issuer.source and not issuer.source.startswith("did:"):
+            if local_source_gone(issuer.source):
+                outcomes.append(RefreshOutcome("issuer", issuer.source, _GONE))
                 continue
             try:
                 added = self.add_published(issuer.source, client=client, now=now)
@@ -466,13 +472,17 @@ class TrustStore:
                 outcomes.append(RefreshOutcome("issuer", issuer.source, error.message))
         lists, _ = self.status_lists()
         for entry in lists:
-            if not entry.fetched or entry.url in done:
+            if entry.url in done:
+                continue
+            source = entry.url if entry.fetched else entry.source
+            if not entry.fetched and local_source_gone(source):
+                outcomes.append(RefreshOutcome("status list", source, _GONE))
                 continue
             try:
-                self.add_status_list(entry.url, url=entry.url, client=client, now=now)
-                outcomes.append(RefreshOutcome("status list", entry.url))
+                self.add_status_list(source, url=entry.url, client=client, now=now)
+                outcomes.append(RefreshOutcome("status list", source))
             except LeadbadgeError as error:
-                outcomes.append(RefreshOutcome("status list", entry.url, error.message))
+                outcomes.append(RefreshOutcome("status list", source, error.message))
         return outcomes
 
     def _pin_status_list(

@@ -132,3 +132,26 @@ def test_did_key_can_be_pinned_by_name(trust: str) -> None:
     result = ok("trust", "add", key.did_key, "--trust", trust)
     assert key.did_key in result.stdout
     assert URL not in result.stdout
+
+
+def test_refresh_reads_a_folder_pin_again_and_names_one_that_is_gone(
+    tmp_path: Path, trust: str
+) -> None:
+    issuer = Issuer.make(n_keys=1)
+    site = tmp_path / "site"
+    issuer.publish(site)
+    ok("trust", "add", str(site), "--trust", trust)
+    issuer.rotate()
+    issuer.publish(site)
+    refreshed = ok("trust", "refresh", "--trust", trust)
+    assert refreshed.stdout.startswith(f"Refreshed the issuer {site}")
+    (entry,) = json.loads(ok("trust", "list", "--trust", trust, "--json").stdout)
+    assert len(entry["keys"]) == 2
+    for path in sorted(site.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    site.rmdir()
+    gone = run("trust", "refresh", "--trust", trust)
+    assert gone.exit_code == 3
+    assert "is no longer there, so the entry is left as it was pinned" in gone.stderr
+    (kept,) = json.loads(ok("trust", "list", "--trust", trust, "--json").stdout)
+    assert len(kept["keys"]) == 2

@@ -230,7 +230,13 @@ def test_pinning_from_the_issuers_url_fetches_its_lists_and_refresh_fetches_them
     assert isinstance(pinned, PinnedStatusList)
     assert pinned.fetched
     site.down.add(SUSPENSION)
-    [outcome] = alone.refresh(client=site.client())
+    # The issuer pinned from a file is read again from it; the list is fetched again.
+    again, outcome = alone.refresh(client=site.client())
+    assert (again.kind, again.source, again.problem) == (
+        "issuer",
+        str(world.site / "leadership" / "did.json"),
+        None,
+    )
     assert outcome.kind == "status list"
     assert outcome.problem is not None
     assert "404" in outcome.problem
