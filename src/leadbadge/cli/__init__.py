@@ -33,7 +33,13 @@ def _load() -> click.Group:
     from leadbadge.cli import cmd_share  # noqa: F401  # isort: skip
     from leadbadge.cli import cmd_trust  # noqa: F401  # isort: skip
     from leadbadge.cli import cmd_verify  # noqa: F401  # isort: skip
+    from leadbadge.cli._examples import EXAMPLES
 
+    for name, lines in EXAMPLES.items():
+        command = cli.commands[name]
+        if command.epilog is None:
+            # "\b" keeps click from re-wrapping the example lines.
+            command.epilog = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
     return cli
 
 

@@ -22,6 +22,7 @@ from leadbadge.cli._common import (
     echo,
     say_error,
     sentence,
+    set_quiet,
 )
 
 
@@ -36,6 +37,36 @@ def _usage_message(error: click.UsageError) -> str:
 
 class LeadbadgeGroup(click.Group):
     """A click group that maps every exception to one sentence and an exit code."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if ctx.parent is not None:  # a subgroup (trust, keys…): click's one list
+            super().format_commands(ctx, formatter)
+            return
+        from leadbadge.cli._examples import ROLES
+
+        listed: set[str] = set()
+        for title, names in ROLES:
+            rows = self._rows(ctx, formatter, names)
+            listed.update(names)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+        rest = self._rows(ctx, formatter, [n for n in self.list_commands(ctx) if n not in listed])
+        if rest:
+            with formatter.section("Other commands"):
+                formatter.write_dl(rest)
+
+    def _rows(
+        self, ctx: click.Context, formatter: click.HelpFormatter, names: Sequence[str]
+    ) -> list[tuple[str, str]]:
+        # As click limits the short help: by the widest name, so no line wraps.
+        limit = formatter.width - 6 - max(len(n) for n in names) if names else 0
+        rows = []
+        for name in names:
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        return rows
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
@@ -79,5 +110,15 @@ class LeadbadgeGroup(click.Group):
 
 @click.group(cls=LeadbadgeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leadbadge")
-def cli() -> None:
-    """Issue and verify Open Badges 3.0 credentials for school-leadership certification."""
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print no progress or status lines, only results and errors.",
+)
+def cli(quiet: bool) -> None:
+    """Issue and verify Open Badges 3.0 credentials for school-leadership certification.
+
+    Every command has --help with examples. Shell completion: see docs/cli.md.
+    """
+    set_quiet(quiet)

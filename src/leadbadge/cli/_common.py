@@ -54,6 +54,21 @@ def console(*, stderr: bool = False) -> Console:
     return _Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
+_QUIET = [False]
+
+
+def set_quiet(quiet: bool) -> None:
+    """``leadbadge --quiet``: :func:`say` prints nothing for the rest of the command."""
+    _QUIET[0] = quiet
+
+
+def say(text: str) -> None:
+    """A status line on stderr (what was done, what to do next), unless ``--quiet``; stdout
+    carries only results. Errors and warnings are not status lines: they always print."""
+    if not _QUIET[0]:
+        click.echo(text, err=True)
+
+
 def say_error(message: str) -> None:
     """Print one plain sentence to stderr, no markup interpretation of user-supplied text."""
     click.echo(f"leadbadge: {message}", err=True)

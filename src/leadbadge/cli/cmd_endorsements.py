@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import console, echo, issuer_option
+from leadbadge.cli._common import console, echo, issuer_option, say
 
 if TYPE_CHECKING:
     from leadbadge.issuer.endorsements import HeldEndorsement
@@ -23,7 +23,7 @@ _MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 
 def _say(text: str) -> None:
-    click.echo(text, err=True)
+    say(text)
 
 
 def _read_json(path: Path) -> Any:

@@ -143,12 +143,6 @@ def evidence_template_command(tier_id: str, framework_file: Path | None, renewal
     """Print a TOML evidence file for TIER to fill in, for 'issue --evidence @FILE'.
 
     Every requirement of the tier is a table with each field it records left empty.
-
-    \b
-    Examples:
-      leadbadge evidence-template initial > ana.toml
-      leadbadge issue --issuer rcoe initial --email ana@example.org --name "Ana Ruiz" \\
-          --evidence @ana.toml
     """
     from leadbadge.pathway.framework import default_framework, load_framework
     from leadbadge.pathway.inputs import evidence_template

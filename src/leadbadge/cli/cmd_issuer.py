@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import check_output, console, echo, issuer_option, write_recorded
+from leadbadge.cli._common import check_output, console, echo, issuer_option, say, write_recorded
 from leadbadge.errors import FrameworkError, InputError
 
 if TYPE_CHECKING:
@@ -105,8 +105,7 @@ def _progress(what: str) -> Iterator[Callable[[], None]]:
 
 
 def _say(text: str) -> None:
-    """A status line on stderr, so stdout carries only the credential."""
-    click.echo(text, err=True)
+    say(text)
 
 
 def _warn_if_expired(document: Mapping[str, Any]) -> None:
@@ -413,11 +412,6 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int, verbos
     (LEADBADGE_PASSPHRASE, else asked for on the terminal). Publish after every revoke,
     suspend or unsuspend, and at least weekly (daily is best): verifiers treat lists older
     than a week as out of date. Files whose content has not changed are left untouched.
-
-    \b
-    Examples:
-      leadbadge publish --issuer rcoe site/
-      leadbadge publish --issuer rcoe site/ --verbose    # every path written
     """
     from datetime import timedelta
 

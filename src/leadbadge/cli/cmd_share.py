@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import echo
+from leadbadge.cli._common import echo, say
 
 if TYPE_CHECKING:
     from leadbadge.share.qr import QrCode
@@ -24,7 +24,7 @@ _MODULE_MM_HELP = "Printed size of one QR module in millimetres (default 0.4)."
 
 
 def _say(text: str) -> None:
-    click.echo(text, err=True)
+    say(text)
 
 
 def _read_credential(path: Path) -> DecodedCredential:

@@ -229,5 +229,10 @@ def test_trust_add_a_list_file_with_its_url(program: Program, tmp_path: Path) ->
         "trust", "add", str(copy), "--trust", str(store), "--url", "https://mirror.example/r"
     )
     assert added.stdout.startswith("Pinned the status list https://mirror.example/r")
-    nothing = ok("trust", "refresh", "--trust", str(store))
-    assert "nothing to refresh" in nothing.stdout
+    # Pinned from files, both are read again from them.
+    again = ok("trust", "refresh", "--trust", str(store))
+    assert again.stdout.splitlines() == [
+        f"Refreshed the issuer {program.site / '.well-known' / 'did.json'}.",
+        f"Refreshed the status list {copy}.",
+    ]
+    assert "nothing to refresh" in ok("trust", "refresh", "--trust", str(tmp_path / "t2")).stdout

@@ -1,0 +1,68 @@
+"""The root help grouped by role, an Examples section in every command's help, --quiet, and
+shell completion."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from leadbadge.cli import cli
+from leadbadge.cli._examples import EXAMPLES, ROLES
+from tests.unit.cli._cli import CONSOLE_SCRIPT, issue_args, ok, refused
+
+
+def test_the_root_help_groups_every_command_by_role_once() -> None:
+    text = ok("--help").stdout
+    titles = [title for title, _ in ROLES]
+    positions = [text.index(f"\n{title}:\n") for title in titles]
+    assert positions == sorted(positions)
+    grouped = [name for _, names in ROLES for name in names]
+    assert sorted(grouped) == sorted(cli.commands)
+    assert "Other commands" not in text
+    for name in cli.commands:
+        assert sum(line.split()[:1] == [name] for line in text.splitlines()) == 1, name
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_command_help_ends_with_examples_of_itself(name: str) -> None:
+    text = ok(name, "--help").stdout
+    _, _, examples = text.partition("\n  Examples:\n")
+    assert examples, text
+    lines = [line.strip() for line in examples.splitlines() if line.strip()]
+    starts = [line for line in lines if line.startswith("leadbadge ")]
+    assert starts
+    assert all(line.split()[1] == name for line in starts), lines
+
+
+def test_quiet_leaves_results_and_errors_only(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok("init", str(home), "--name", "Academy", "--url", "https://academy.example.org")
+    loud = ok(*issue_args(home, "initial", "-o", str(tmp_path / "a.json")))
+    assert "Wrote " in loud.stderr
+    quiet = ok("--quiet", *issue_args(home, "initial", "-o", str(tmp_path / "b.json")))
+    assert quiet.stderr == ""
+    assert (tmp_path / "b.json").is_file()
+    # The next command is not quiet: the flag is per command.
+    assert "Wrote " in ok(*issue_args(home, "initial", "-o", str(tmp_path / "c.json"))).stderr
+    assert "exists; use --force" in refused(
+        "-q", *issue_args(home, "initial", "-o", str(tmp_path / "b.json"))
+    )
+
+
+def test_bash_completion_script_and_completions() -> None:
+    env = {**os.environ, "_LEADBADGE_COMPLETE": "bash_source"}
+    script = subprocess.run(
+        [str(CONSOLE_SCRIPT)], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert script.returncode == 0, script.stderr
+    assert "_leadbadge_completion()" in script.stdout
+    env = {**os.environ, "_LEADBADGE_COMPLETE": "bash_complete", "COMP_WORDS": "leadbadge ver",
+           "COMP_CWORD": "1"}  # fmt: skip
+    found = subprocess.run(
+        [str(CONSOLE_SCRIPT)], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert found.returncode == 0, found.stderr
+    assert "plain,verify" in found.stdout.split()
