@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -46,6 +47,45 @@ class _Console(Console):
         # rich's default exits with status 1, which verify documents as "invalid".
         self.quiet = True
         discard_stdout()
+
+
+# A spreadsheet runs a cell that starts like a formula; a leading quote keeps it text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """``value`` as a spreadsheet cell that is read as text, never run as a formula."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def print_rows(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, styles: Sequence[str] = ()
+) -> None:
+    """A table on a terminal; otherwise (a pipe, a file) a header line and one tab-separated
+    line per row, for grep, cut and spreadsheets: never wrapped, one record per line.
+
+    ``styles`` gives, per row, a rich style for its last cell on a terminal (e.g. a status).
+    """
+    if not sys.stdout.isatty():
+        echo("\t".join(headers))
+        for row in rows:
+            # Tabs and newlines inside a value would split the line.
+            echo("\t".join(safe_cell(" ".join(cell.split())) for cell in row))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table()
+    table.add_column(headers[0], no_wrap=True)
+    for header in headers[1:]:
+        table.add_column(header, overflow="fold")
+    for number, row in enumerate(rows):
+        cells = [Text(cell) for cell in row]
+        if number < len(styles) and styles[number]:
+            cells[-1].stylize(styles[number])
+        table.add_row(*cells)
+    console().print(table)
 
 
 def console(*, stderr: bool = False) -> Console:

@@ -4,6 +4,7 @@ Achievements (OB 3.0 ``Achievement.endorsement``), such as an authority's accred
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import console, echo, issuer_option, say
+from leadbadge.cli._common import echo, issuer_option, print_rows, say
 
 if TYPE_CHECKING:
     from leadbadge.issuer.endorsements import HeldEndorsement
@@ -174,8 +175,6 @@ def _verify_all(trust_dir: Path, checked: list[tuple[str, HeldEndorsement]], now
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def list_command(issuer_dir: Path, as_json: bool) -> None:
     """List the endorsements this issuer's Achievements carry."""
-    from rich.table import Table
-    from rich.text import Text
 
     from leadbadge.issuer.home import IssuerHome, xsd_datetime
 
@@ -201,18 +200,15 @@ def list_command(issuer_dir: Path, as_json: bool) -> None:
     if not held:
         echo("This issuer keeps no endorsements; add one with 'leadbadge endorsements add'.")
         return
-    table = Table()
-    table.add_column("id", no_wrap=True)
-    for column in ("tier", "endorser", "valid until"):
-        table.add_column(column, overflow="fold")
+    table = []
     for h in held:
         until = "—"
         if h.valid_until is not None:
             until = f"{h.valid_until:%Y-%m-%d}" + (" (expired)" if h.valid_until <= now else "")
-        endorser = h.endorser_name or h.endorser or "—"
-        table.add_row(Text(h.id), Text(h.tier or "—"), Text(endorser), until)
-    console().print(table)
-    echo(f"{len(held)} endorsement{'s' if len(held) != 1 else ''}.")
+        table.append((h.id, h.tier or "—", h.endorser_name or h.endorser or "—", until))
+    print_rows(("id", "tier", "endorser", "valid until"), table)
+    if sys.stdout.isatty():
+        echo(f"{len(held)} endorsement{'s' if len(held) != 1 else ''}.")
 
 
 @endorsements_group.command("remove")

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import EXIT_INVALID, EXIT_OK, console, echo
+from leadbadge.cli._common import EXIT_INVALID, EXIT_OK, console, echo, print_rows
 
 if TYPE_CHECKING:
     from leadbadge.model import EvidenceRequirement, Framework, Tier
@@ -54,21 +53,19 @@ def show(args: tuple[str, ...], as_json: bool) -> None:
     out.print(f"[bold]{escape(program.name)}[/bold] — {escape(program.organization)}")
     if program.standards:
         out.print("Aligned to: " + escape("; ".join(s.name for s in program.standards)))
-    table = Table(show_lines=False)
-    table.add_column("tier", no_wrap=True)
-    for column in ("name", "roles", "credits", "requires", "valid", "competencies"):
-        table.add_column(column)
-    for tier in framework.tiers:
-        table.add_row(
-            escape(tier.id),
-            escape(tier.name),
-            escape(", ".join(tier.roles)),
+    rows = [
+        (
+            tier.id,
+            tier.name,
+            ", ".join(tier.roles),
             f"{tier.credits:g}",
-            escape(", ".join(tier.prerequisites)) or "—",
+            ", ".join(tier.prerequisites) or "—",
             f"{tier.validity_years} y",
             str(len(tier.competencies)),
         )
-    out.print(table)
+        for tier in framework.tiers
+    ]
+    print_rows(("tier", "name", "roles", "credits", "requires", "valid", "competencies"), rows)
     echo("Show one tier with its evidence: leadbadge framework show TIER.")
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import console, echo, issuer_option
+from leadbadge.cli._common import echo, issuer_option, print_rows, safe_cell
 from leadbadge.cli.cmd_status import credential_id
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ CSV_COLUMNS = (
     "last_change_by",
     "last_change_reason",
 )
-# A spreadsheet runs a cell that starts like a formula; a leading quote keeps it text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def recipient_name(document: Mapping[str, Any]) -> str | None:
@@ -170,29 +168,10 @@ def list_command(
         (entry.id, entry.tier, recipient_label(entry), entry.issued_at, entry.status)
         for entry in entries
     ]
-    if not sys.stdout.isatty():
-        echo("\t".join(("id", "tier", "recipient", "issued", "status")))
-        for row in rows:
-            # Tabs and newlines in a name would split the line; a formula would run if the
-            # lines were pasted into a spreadsheet (as in the CSV export).
-            echo("\t".join(_cell(" ".join(cell.split())) for cell in row))
-        return
-    _print_table(rows)
-    echo(f"{len(entries)} credential{'s' if len(entries) != 1 else ''}.")
-
-
-def _print_table(rows: list[tuple[str, str, str, str, str]]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table()
-    table.add_column("id", no_wrap=True)
-    for column in ("tier", "recipient", "issued", "status"):
-        table.add_column(column, overflow="fold")
-    for row_id, tier, recipient, issued, status in rows:
-        style = {"revoked": "red", "suspended": "yellow"}.get(status, "")
-        table.add_row(Text(row_id), Text(tier), Text(recipient), issued, Text(status, style=style))
-    console().print(table)
+    styles = [{"revoked": "red", "suspended": "yellow"}.get(e.status, "") for e in entries]
+    print_rows(("id", "tier", "recipient", "issued", "status"), rows, styles=styles)
+    if sys.stdout.isatty():
+        echo(f"{len(entries)} credential{'s' if len(entries) != 1 else ''}.")
 
 
 @ledger_group.command("show")
@@ -282,14 +261,9 @@ def export_command(issuer_dir: Path, output: Path | None, force: bool) -> None:
             change.actor if change else "",
             (change.reason or "") if change else "",
         ]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     if output is None:
         echo(buffer.getvalue(), nl=False)
         return
     _fs.atomic_write_text(output, buffer.getvalue(), overwrite=force)
     click.echo(f"Wrote {len(entries)} credentials to {output}.", err=True)
-
-
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text

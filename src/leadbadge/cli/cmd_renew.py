@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import check_output, echo, issuer_option, write_recorded
+from leadbadge.cli._common import check_output, echo, issuer_option, print_rows, write_recorded
 from leadbadge.cli.cmd_issuer import _EVIDENCE_HELP, _passphrase, _say, _warn_if_expired
 from leadbadge.cli.cmd_ledger import is_endorsement, ledger_group, recipient_label, recipient_name
 from leadbadge.cli.cmd_status import credential_id
@@ -99,10 +100,7 @@ def renew_command(
 def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
     """List credentials due for renewal: validUntil within the window, not revoked, suspended
     or already renewed; soonest first."""
-    from rich.table import Table
-    from rich.text import Text
 
-    from leadbadge.cli._common import console
     from leadbadge.issuer.home import IssuerHome, xsd_datetime
     from leadbadge.issuer.ledger_records import due_for_renewal
 
@@ -127,15 +125,10 @@ def expiring_command(issuer_dir: Path, within: str, as_json: bool) -> None:
     if not due:
         echo(f"No credential is due for renewal within {within}.")
         return
-    table = Table()
-    table.add_column("id", no_wrap=True)
-    for column in ("tier", "recipient", "valid until"):
-        table.add_column(column, overflow="fold")
-    for entry, end in due:
-        name = recipient_label(entry)
-        table.add_row(Text(entry.id), Text(entry.tier), Text(name), xsd_datetime(end))
-    console().print(table)
-    echo(f"{len(due)} credential{'s' if len(due) != 1 else ''} due for renewal.")
+    table = [(e.id, e.tier, recipient_label(e), xsd_datetime(end)) for e, end in due]
+    print_rows(("id", "tier", "recipient", "valid until"), table)
+    if sys.stdout.isatty():
+        echo(f"{len(due)} credential{'s' if len(due) != 1 else ''} due for renewal.")
     if any(is_endorsement(entry) for entry, _ in due):
         echo(
             "Accreditations (endorsement of …) are not renewed: endorse the program again with "

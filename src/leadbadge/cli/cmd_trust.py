@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, console, echo, sentence
+from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, echo, print_rows, sentence
 
 if TYPE_CHECKING:
     from leadbadge.trust.accreditation import PinnedAccreditations
@@ -205,24 +205,18 @@ def _registry_json(registry: PinnedAccreditations | None) -> dict[str, object] |
 def _print_table(
     issuers: list[PinnedIssuer], registries: dict[str, PinnedAccreditations | None]
 ) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table()
     columns = ["issuer", "name", "keys", "source", "pinned"]
     accrediting = any(registries.values())
     if accrediting:
         columns.insert(3, "accredits")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    rows = []
     for issuer in issuers:
-        row: list[str | Text] = [Text(issuer.id), Text(issuer.name or "—"), str(len(issuer.keys))]
+        row = [issuer.id, issuer.name or "—", str(len(issuer.keys))]
         if accrediting:
             registry = registries.get(issuer.id)
             row.append(_accreditations_text(registry) if registry is not None else "—")
-        row += [Text(issuer.source), issuer.pinned_at.strftime("%Y-%m-%d")]
-        table.add_row(*row)
-    console().print(table)
+        rows.append([*row, issuer.source, issuer.pinned_at.strftime("%Y-%m-%d")])
+    print_rows(columns, rows)
 
 
 @trust_group.command("remove")

@@ -76,8 +76,10 @@ def test_ledger_expiring_lists_what_is_due(tmp_path: Path) -> None:
     )
     assert len(due) == 1
     assert due[0]["id"] != original["id"]
-    text = ok("ledger", "expiring", "--issuer", str(home), "--within", "1900d").stdout
-    assert "1 credential due for renewal." in text
+    lines = ok("ledger", "expiring", "--issuer", str(home), "--within", "1900d").stdout
+    # Off a terminal: a header and one tab-separated line per credential due.
+    assert lines.splitlines()[0] == "id\ttier\trecipient\tvalid until"
+    assert [line.split("\t")[0] for line in lines.splitlines()[1:]] == [due[0]["id"]]
 
 
 def test_renew_into_a_missing_folder_renews_nothing(tmp_path: Path) -> None:
