@@ -253,12 +253,17 @@ def test_a_version_1_ledger_is_brought_forward(tmp_path: Path) -> None:
         assert book.get("urn:uuid:old").status == "revoked"  # type: ignore[union-attr]
 
 
+def _ledger_of_one(folder: Path) -> Path:
+    path = folder / "ledger.sqlite"
+    with Ledger.open(path, create=True) as book:
+        book.record(_entry(1))
+    return path
+
+
 def test_a_read_only_ledger_is_read_and_refuses_changes_naming_the_cause(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "ledger.sqlite"
-    with Ledger.open(path, create=True) as book:
-        book.record(_entry(1))
+    path = _ledger_of_one(tmp_path)
     before = path.read_bytes()
     # As a read-only mount or another user's backup reports itself (root, who runs CI, can
     # write anything else); tests/integration/test_read_only_home.py mounts a real one.
@@ -275,9 +280,7 @@ def test_a_read_only_ledger_is_read_and_refuses_changes_naming_the_cause(
 def test_a_read_only_ledger_of_an_older_schema_says_it_needs_upgrading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "ledger.sqlite"
-    with Ledger.open(path, create=True) as book:
-        book.record(_entry(1))
+    path = _ledger_of_one(tmp_path)
     db = sqlite3.connect(path)
     db.execute("PRAGMA user_version = 1")
     db.close()
