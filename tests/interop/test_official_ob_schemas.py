@@ -25,6 +25,7 @@ from leadbadge.pathway.credential import Recipient, build_credential
 from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from tests.conftest import FIXED_NOW, interop_path
+from tests.unit._issued import recorded
 
 pytestmark = pytest.mark.shared
 
@@ -91,7 +92,7 @@ def _credential(tier_id: str, *, credential_schema: bool) -> dict[str, Any]:
             narrative=f"Reviewed evidence for {requirement.name}.",
             url=f"https://portfolio.example.org/ana/{requirement.id}",
             fields={
-                **dict.fromkeys(requirement.records, "Recorded by the program"),
+                **{name: recorded(name, "the program") for name in requirement.records},
                 **({"hours": f"{requirement.min_hours:g}"} if requirement.min_hours else {}),
             },
         )
