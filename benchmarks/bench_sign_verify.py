@@ -40,7 +40,8 @@ EXAMPLE = (
 )
 # BENCHMARK-ONLY key: fixed so runs are comparable.
 KEY = SigningKey.from_seed(bytes(range(32)))
-CREATED = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+# After every date the demo evidence records: evidence is complete when a credential is awarded.
+CREATED = datetime(2026, 9, 1, 9, 30, tzinfo=UTC)
 
 INLINE_CREDENTIAL: dict[str, Any] = {
     "@context": [
