@@ -50,10 +50,12 @@ def _segment(value: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
 
-def _jwt(unsigned: dict[str, Any], key: JoseSigningKey, kid: str, **claims: Any) -> str:
-    """A VC-JWT made by hand: ``iss`` and ``jti`` and only the date claims given."""
+def _jwt(unsigned: dict[str, Any], key: JoseSigningKey, kid: str | None, **claims: Any) -> str:
+    """A VC-JWT made by hand: ``iss`` and ``jti`` and only the date claims given; without a
+    ``kid`` the header carries the public key (``jwk``, OB 3.0 §8.2.3)."""
     payload = {**unsigned, "iss": DID_WEB, "jti": unsigned["id"], **claims}
-    signing_input = f"{_segment({'alg': key.alg, 'kid': kid, 'typ': 'JWT'})}.{_segment(payload)}"
+    named = {"kid": kid} if kid is not None else {"jwk": key.public_key.to_jwk()}
+    signing_input = f"{_segment({'alg': key.alg, **named, 'typ': 'JWT'})}.{_segment(payload)}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
 
@@ -160,6 +162,34 @@ def test_an_undated_vc_jwt_is_inconclusive(web: World) -> None:
     assert report.verdict is Verdict.VALID
 
 
+def test_a_token_carrying_its_key_is_judged_against_the_pinned_keys(web: World) -> None:
+    dated = _plain(web, dated=True)
+    issued_at = int(ISSUED.timestamp())
+    verifier = Verifier(web.trust)
+    pinned = verifier.verify(_jwt(dated, JoseSigningKey(web.key()), None, nbf=issued_at), now=AT)
+    assert (_key(pinned), pinned.verdict) == ((P, None), Verdict.VALID)
+    other = JoseSigningKey(SigningKey.generate())
+    forged = verifier.verify(_jwt(dated, other, None, nbf=issued_at), now=AT)
+    assert (_key(forged), forged.verdict) == ((F, "WRONG_KEY"), Verdict.INVALID)
+
+
+def test_a_kid_of_an_issuer_nobody_pinned_is_not_a_key_that_passes(tmp_path: Path) -> None:
+    # Even a policy that does not require a trusted issuer needs the kid resolved: a did:web
+    # key cannot be, offline and unpinned, so the key is unknown and the verdict not valid.
+    world = make_world(tmp_path, did_web=DID_WEB)
+    token = _jwt(
+        _plain(world, dated=True),
+        JoseSigningKey(world.key()),
+        f"{DID_WEB}#key-1",
+        nbf=int(ISSUED.timestamp()),
+    )
+    policy = VerificationPolicy(require_trusted_issuer=False, unsafe_skip_status=True)
+    report = Verifier(TrustStore.open(tmp_path / "empty"), policy).verify(token, now=AT)
+    assert report.check("proof").status is not P
+    assert report.check("issuer_key").status is not P
+    assert report.verdict is not Verdict.VALID
+
+
 def test_an_undated_vc_jwt_signed_with_a_retired_json_web_key(tmp_path: Path) -> None:
     world = make_world(tmp_path, did_web=DID_WEB)
     home = world.issuer.home
@@ -195,6 +225,17 @@ def test_an_undated_vc_jwt_signed_with_a_retired_json_web_key(tmp_path: Path) ->
     assert _key(verify(iat=edge)) == (P, None)
     report = verify(iat=edge + 1)
     assert (_key(report), report.verdict) == ((F, "WRONG_KEY"), Verdict.INVALID)
+    # A token with no date claims is placed by the credential's own date: validFrom, or a
+    # VC 1.1 issuanceDate.
+    for claim in ("validFrom", "issuanceDate"):
+        for day, expected in (
+            (retired_at - timedelta(days=1), P),
+            (retired_at + timedelta(days=1), F),
+        ):
+            unsigned = _plain(world, dated=False)
+            unsigned[claim] = day.isoformat().replace("+00:00", "Z")
+            report = verifier.verify(_jwt(unsigned, key, kid), now=AT)
+            assert _key(report)[0] is expected, (claim, day, report.check("issuer_key").message)
 
 
 # --- which verification methods stand for the pinned issuer ----------------------------------
@@ -257,3 +298,20 @@ def test_an_untrusted_issuer_policy_does_not_relax_the_key_period(web: World) ->
     )
     assert _key(report) == (U, "KEY_PERIOD_UNKNOWN")
     assert report.verdict is Verdict.INCONCLUSIVE
+
+
+def test_an_unpinned_did_web_key_written_as_a_multikey_fragment_is_not_resolved(
+    tmp_path: Path,
+) -> None:
+    # '<did:web:…>#z6Mk…' carries a public key in its fragment, but only the DID document says
+    # whether the DID holds that key: offline and unpinned the key is unknown, whatever policy.
+    world = make_world(tmp_path, did_web=DID_WEB)
+    unsigned = {k: v for k, v in world.issue().items() if k != "proof"}
+    multikey = world.key().public_key.multikey
+    signed = world.sign_with_options(
+        unsigned, verificationMethod=f"{DID_WEB}#{multikey}", created="2026-11-23T13:00:00Z"
+    )
+    policy = VerificationPolicy(require_trusted_issuer=False, unsafe_skip_status=True)
+    report = Verifier(TrustStore.open(tmp_path / "empty"), policy).verify(signed, now=AT)
+    assert report.check("issuer_key").status is not P
+    assert report.verdict is not Verdict.VALID
