@@ -20,12 +20,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft201909Validator, FormatChecker
 
+from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES, WITH_SUSPENSION
+from leadbadge.issuer.issue import Issuer
 from leadbadge.model import IssuerProfile
 from leadbadge.pathway.credential import Recipient, build_credential
 from leadbadge.pathway.evidence import EvidenceItem
 from leadbadge.pathway.framework import default_framework
 from tests.conftest import FIXED_NOW, interop_path
-from tests.unit._issued import recorded
+from tests.unit._issued import ISSUED, OVERRIDE, PASSPHRASE, evidence_for, recorded
 
 pytestmark = pytest.mark.shared
 
@@ -254,3 +256,43 @@ def test_two_status_entries_break_the_ob_cardinality(variant: str) -> None:
     errors = _errors(variant, _with_status(("revocation", "suspension")))
     assert errors
     assert all(e.startswith("credentialStatus:") for e in errors)
+
+
+@pytest.fixture(scope="module")
+def issued_by_default_homes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every tier signed by a new home with the default settings, and by one made with
+    suspension (two status entries)."""
+    made = {}
+    for name, purposes in (("default", DEFAULT_STATUS_PURPOSES), ("suspension", WITH_SUSPENSION)):
+        issuer = Issuer.create(
+            tmp_path_factory.mktemp(name) / "home", name="Example State Leadership Academy",
+            url="https://leadership.example.org", passphrase=PASSPHRASE,
+            did_web="leadership.example.org", now=FIXED_NOW, status_purposes=purposes,
+        )  # fmt: skip
+        made[name] = {
+            tier_id: issuer.issue(
+                tier_id, RECIPIENT, evidence=evidence_for(FRAMEWORK.tier(tier_id)),
+                now=ISSUED, override_prerequisites=OVERRIDE,
+            ).document
+            for tier_id in FRAMEWORK.tier_ids()
+        }  # fmt: skip
+    return made
+
+
+@pytest.mark.parametrize("tier_id", FRAMEWORK.tier_ids())
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_what_a_new_default_home_issues_validates_signed(
+    issued_by_default_homes: dict[str, Any], variant: str, tier_id: str
+) -> None:
+    credential = issued_by_default_homes["default"][tier_id]
+    assert credential["credentialStatus"]["statusPurpose"] == "revocation"
+    assert _errors(variant, credential) == []
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_home_made_with_suspension_breaks_the_one_status_limit(
+    issued_by_default_homes: dict[str, Any], variant: str
+) -> None:
+    # The reason suspension is an explicit choice (docs/status.md).
+    errors = _errors(variant, issued_by_default_homes["suspension"]["initial"])
+    assert any(error.startswith("credentialStatus") for error in errors), errors

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from leadbadge.issuer.endorse import Endorsement
-from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES
+from leadbadge.issuer.home import WITH_SUSPENSION
 from leadbadge.issuer.issue import Issuer
 from tests.conftest import FIXED_NOW
 from tests.unit._issued import PASSPHRASE
@@ -43,7 +43,7 @@ def make_accredited(
         url=PROGRAM_URL,
         passphrase=PASSPHRASE,
         now=T0,
-        status_purposes=program_purposes or DEFAULT_STATUS_PURPOSES,
+        status_purposes=program_purposes or WITH_SUSPENSION,
     )
     authority = Issuer.create(
         root / "authority",

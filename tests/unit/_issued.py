@@ -18,6 +18,7 @@ from typing import Any
 
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.crypto.multibase import encode_base58btc
+from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES, WITH_SUSPENSION
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.publish import status_list_documents
 from leadbadge.model import Tier
@@ -130,7 +131,10 @@ class World:
         self.lists_state = state
 
 
-def make_world(root: Path, *, did_web: str | None) -> World:
+def make_world(root: Path, *, did_web: str | None, suspension: bool = True) -> World:
+    """An issuer home, published and pinned. Its credentials carry a suspension entry too
+    (``suspension``), so that verifier tests can suspend them; a new home's default is
+    revocation alone."""
     issuer = Issuer.create(
         root / "home",
         name="Riverside County Office of Education",
@@ -138,6 +142,7 @@ def make_world(root: Path, *, did_web: str | None) -> World:
         passphrase=PASSPHRASE,
         did_web=did_web,
         now=FIXED_NOW,
+        status_purposes=WITH_SUSPENSION if suspension else DEFAULT_STATUS_PURPOSES,
     )
     issuer.publish(root / "site", now=FIXED_NOW)
     trust = TrustStore.open(root / "trust")

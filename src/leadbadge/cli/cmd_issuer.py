@@ -153,11 +153,13 @@ def _framework_sentence(error: FrameworkError) -> str:
 )
 @click.option("--email", help="A contact e-mail address for the issuer profile.")
 @click.option(
-    "--no-suspension",
+    "--suspension",
     is_flag=True,
-    help="Give credentials a revocation status entry only (one credentialStatus, as the OB 3.0 "
-    "JSON schema expects); they can then be revoked but not suspended.",
+    help="Also give credentials a suspension status entry, so they can be suspended and "
+    "unsuspended. Two credentialStatus entries break OB 3.0's limit of one: the official OB 3.0 "
+    "schemas then refuse the credentials (docs/status.md).",
 )
+@click.option("--no-suspension", is_flag=True, hidden=True, help="The default; kept for scripts.")
 def init_command(
     *,
     directory: Path,
@@ -166,6 +168,7 @@ def init_command(
     did_web: str | None,
     framework_file: Path | None,
     email: str | None,
+    suspension: bool,
     no_suspension: bool,
 ) -> None:
     """Create an issuer home in DIRECTORY: profile, encrypted signing key, framework, ledger.
@@ -174,12 +177,14 @@ def init_command(
     asked for twice on the terminal.
     """
     from leadbadge.crypto.did import url_to_did_web
-    from leadbadge.issuer.home import IssuerHome
+    from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES, WITH_SUSPENSION, IssuerHome
     from leadbadge.issuer.urls import check_issuer_url
     from leadbadge.pathway.framework import load_framework
     from leadbadge.pathway.identity import normalize_email
 
     # Everything that can be wrong is found before the passphrase is asked for.
+    if suspension and no_suspension:
+        raise click.UsageError("--suspension and --no-suspension contradict each other.")
     IssuerHome.check_new_location(directory)
     check_issuer_url(url)
     if did_web:
@@ -198,7 +203,7 @@ def init_command(
             did_web=did_web,
             framework=framework_file,
             email=email,
-            status_purposes=("revocation",) if no_suspension else ("revocation", "suspension"),
+            status_purposes=WITH_SUSPENSION if suspension else DEFAULT_STATUS_PURPOSES,
         )
     except FrameworkError as error:
         raise click.ClickException(_framework_sentence(error)) from None

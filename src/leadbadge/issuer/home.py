@@ -56,6 +56,7 @@ from leadbadge.pathway.identity import normalize_email
 __all__ = [
     "DEFAULT_STATUS_PURPOSES",
     "HOME_FORMAT",
+    "WITH_SUSPENSION",
     "IssuerHome",
     "KeyRecord",
     "xsd_datetime",
@@ -65,8 +66,12 @@ __all__ = [
 HOME_FORMAT = 1
 _HISTORY_FILE = "history.json"
 _LEDGER_FILE = "ledger.sqlite"
-#: The status purposes a credential carries an entry for, unless the home says otherwise.
-DEFAULT_STATUS_PURPOSES: tuple[str, ...] = ("revocation", "suspension")
+#: The status purposes a credential of a new home carries an entry for: revocation alone, so
+#: that a credential has one ``credentialStatus``, the most OB 3.0 allows ([0..1]).
+DEFAULT_STATUS_PURPOSES: tuple[str, ...] = ("revocation",)
+#: Revocation and suspension: two entries, which the official OB 3.0 schemas refuse. Chosen at
+#: ``init --suspension``; also what a home written before ``statusPurposes`` existed had.
+WITH_SUSPENSION: tuple[str, ...] = ("revocation", "suspension")
 
 
 @dataclass(frozen=True)
@@ -171,8 +176,9 @@ class IssuerHome:
         ``path`` must not exist or be an empty folder. Everything is built in a hidden sibling
         folder and renamed into place, so a failure (a bad framework, a full disk) leaves no
         partial home. Without ``did_web`` the issuer id is the first key's did:key.
-        ``status_purposes`` are the status entries every credential will carry: revocation and
-        suspension by default, or revocation alone (one entry, as the OB 3.0 JSON schema wants).
+        ``status_purposes`` are the status entries every credential will carry: revocation alone
+        by default (one entry, as OB 3.0 allows), or :data:`WITH_SUSPENSION` (two entries, so
+        that credentials can be suspended, at the cost of OB 3.0 schema conformance).
         The first status list of each purpose is made with the ledger.
         """
         target = Path(path)
@@ -287,7 +293,8 @@ class IssuerHome:
         if framework_file not in ("framework.toml", "framework.json"):
             raise IssuerHomeError(f"{self.path / ISSUER_FILE} names an unexpected framework.")
         self.framework_path = self.path / framework_file
-        raw_purposes = data.get("statusPurposes", list(DEFAULT_STATUS_PURPOSES))
+        # Homes written before statusPurposes existed gave every credential both entries.
+        raw_purposes = data.get("statusPurposes", list(WITH_SUSPENSION))
         try:
             self.status_purposes = _check_purposes(raw_purposes)
         except InputError:
@@ -350,9 +357,19 @@ class IssuerHome:
         ``action`` is ``revoke``, ``suspend`` or ``unsuspend``; ``actor`` names who made the
         change. Verifiers learn of it when the issuer publishes again (which signs the lists).
         Raises :class:`InputError` for an unknown id or a change that does not apply, including
-        any change to a revoked credential: revocation is final.
+        any change to a revoked credential: revocation is final, and a suspension of a
+        credential with no suspension entry, which verifiers could never learn of.
         """
         with self.open_ledger() as ledger:
+            entry = ledger.get(credential_id) if action == "suspend" else None
+            purposes = {a.purpose for a in entry.assignments} if entry is not None else set()
+            if purposes and "suspension" not in purposes:
+                raise InputError(
+                    f"{credential_id} carries no suspension status entry (this issuer gives its "
+                    "credentials a revocation entry only, as OB 3.0 allows one), so verifiers "
+                    "could never learn of a suspension; revoke it instead if it must stop.",
+                    field="action",
+                )
             return ledger.change_status(
                 credential_id,
                 action,
@@ -476,7 +493,7 @@ def _status_list_url(issuer_url: str, n: int) -> str:
 def _check_purposes(value: Any) -> tuple[str, ...]:
     """Revocation, optionally followed by suspension: the purposes leadbadge issues."""
     purposes = tuple(value) if isinstance(value, list | tuple) else ()
-    if purposes not in (("revocation",), DEFAULT_STATUS_PURPOSES):
+    if purposes not in (("revocation",), WITH_SUSPENSION):
         raise InputError(
             "Status purposes are revocation and suspension, or revocation alone.",
             field="status_purposes",

@@ -331,7 +331,8 @@ def test_issue_help_documents_the_evidence_syntax() -> None:
 def test_publish_signs_the_status_lists_with_the_passphrase(home: Path, tmp_path: Path) -> None:
     result = ok("publish", "--issuer", str(home), str(tmp_path / "site"), "--verbose")
     listed = result.stdout.split()
-    for name in ("keys.json", "did.json", "status/1.json", "status/2.json"):
+    # A new home's credentials carry one status entry (revocation): one list.
+    for name in ("keys.json", "did.json", "status/1.json"):
         assert str(tmp_path / "site" / "leadership" / name) in listed
     assert "Host everything under" in result.stderr
     status_list = json.loads((tmp_path / "site" / "leadership" / "status" / "1.json").read_text())
@@ -368,21 +369,36 @@ def test_publish_without_a_passphrase_off_a_terminal_is_refused(home: Path, tmp_
 def test_publish_status_validity_sets_valid_until(home: Path, tmp_path: Path) -> None:
     args = ["publish", "--issuer", str(home), str(tmp_path / "site"), "--status-validity", "7"]
     ok(*args)
-    status_list = json.loads((tmp_path / "site" / "leadership" / "status" / "2.json").read_text())
+    status_list = json.loads((tmp_path / "site" / "leadership" / "status" / "1.json").read_text())
     start = datetime.fromisoformat(status_list["validFrom"].replace("Z", "+00:00"))
     end = datetime.fromisoformat(status_list["validUntil"].replace("Z", "+00:00"))
     assert end - start == timedelta(days=7)
     assert status_list["credentialSubject"]["ttl"] == 86_400_000
 
 
-def test_init_without_suspension_gives_one_status_entry(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [(), ("--no-suspension",)], ids=["default", "no-suspension"])
+def test_a_new_home_gives_one_status_entry(tmp_path: Path, flags: tuple[str, ...]) -> None:
     home = tmp_path / "strict"
-    _init(home, "--no-suspension")
+    _init(home, *flags)
     issued = ok(*issue_args(home))
     status = json.loads(issued.stdout)["credentialStatus"]
     assert isinstance(status, dict)
     assert status["statusPurpose"] == "revocation"
     assert json.loads((home / "issuer.json").read_text())["statusPurposes"] == ["revocation"]
+    # Suspending needs a suspension entry: refused, nothing changes.
+    doc = json.loads(issued.stdout)
+    assert "suspension" in refused("suspend", "--issuer", str(home), doc["id"])
+    listed = json.loads(ok("ledger", "list", "--issuer", str(home), "--json").stdout)
+    assert [row["status"] for row in listed] == ["active"]
+
+
+def test_init_with_suspension_gives_two_status_entries(tmp_path: Path) -> None:
+    home = tmp_path / "both"
+    _init(home, "--suspension")
+    doc = json.loads(ok(*issue_args(home)).stdout)
+    assert [e["statusPurpose"] for e in doc["credentialStatus"]] == ["revocation", "suspension"]
+    ok("suspend", "--issuer", str(home), doc["id"])
+    assert "contradict" in refused(*_init_args(tmp_path / "x"), "--suspension", "--no-suspension")
 
 
 def test_rotate_keeps_old_credentials_verifying(home: Path, tmp_path: Path) -> None:

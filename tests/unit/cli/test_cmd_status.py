@@ -29,7 +29,7 @@ class Program:
         self.trust = root / "trust"
         ok(
             "init", str(self.home), "--name", "Academy", "--url", "https://academy.example",
-            "--did-web", "academy.example",
+            "--did-web", "academy.example", "--suspension",
         )  # fmt: skip
         self.ana = root / "ana.json"
         self.ben = root / "ben.json"

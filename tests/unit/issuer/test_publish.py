@@ -14,7 +14,7 @@ import pytest
 from leadbadge.crypto.did import parse_did_document
 from leadbadge.crypto.keys import VerifyingKey
 from leadbadge.errors import InputError, IssuerHomeError
-from leadbadge.issuer.home import IssuerHome
+from leadbadge.issuer.home import WITH_SUSPENSION, IssuerHome
 from leadbadge.issuer.publish import publish, site_files
 from leadbadge.ld.expand import expand_strict
 from leadbadge.pathway.framework import default_framework
@@ -34,6 +34,8 @@ def _home(path: Path, *, url: str, did_web: str | None = None) -> IssuerHome:
         did_web=did_web,
         email="badges@rcoe.example.org",
         now=FIXED_NOW,
+        # Both lists, so that the site layout shows how they are numbered.
+        status_purposes=WITH_SUSPENSION,
     )
 
 
