@@ -21,6 +21,7 @@ from leadbadge.conformance.problems import (
     is_language_value,
     items,
     pointer,
+    shown,
 )
 
 __all__ = [
@@ -184,7 +185,7 @@ def _check_profile(check: Checker, profile: Any, path: str, depth: int = 0) -> N
     if not _type_includes(profile, "Profile"):
         check.error(pointer(path, "type"), "An OB 3.0 Profile must be of type Profile.")
     if "url" in profile and not is_absolute_iri(profile["url"]):
-        check.error(pointer(path, "url"), f"The url {profile['url']!r} is not a URL.")
+        check.error(pointer(path, "url"), f"The url {shown(profile['url'])} is not a URL.")
     _check_other_identifiers(check, profile, path)
     # A parentOrg chain is short in practice; the bound keeps hostile input cheap.
     if "parentOrg" in profile and depth < 8:
@@ -258,7 +259,7 @@ def _check_identity_object(check: Checker, item: Any, path: str) -> None:
         check.error(pointer(path, "identityType"), "An IdentityObject needs an identityType.")
     elif identity_type not in _IDENTIFIER_TYPES and not _EXT_TERM.match(identity_type):
         check.warning(
-            pointer(path, "identityType"), f"{identity_type!r} is not an OB 3.0 identity type."
+            pointer(path, "identityType"), f"{shown(identity_type)} is not an OB 3.0 identity type."
         )
     if "salt" in item and not isinstance(item["salt"], str):
         check.error(pointer(path, "salt"), "The salt must be a string.")
@@ -410,7 +411,7 @@ def _check_term(check: Checker, value: Any, path: str, terms: frozenset[str], wh
         check.error(path, f"The {what} must be one term (a string), not {_json_kind(value)}.")
     elif value not in terms and not _EXT_TERM.match(value):
         hint = " (extensions start with ext:)" if what == "achievement type" else ""
-        check.warning(path, f"{value!r} is not an OB 3.0 {what}{hint}.")
+        check.warning(path, f"{shown(value)} is not an OB 3.0 {what}{hint}.")
 
 
 def _is_reference(check: Checker, value: Any, path: str, key: str) -> bool:

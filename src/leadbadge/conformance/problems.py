@@ -8,6 +8,7 @@ too.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ __all__ = [
     "is_language_value",
     "items",
     "pointer",
+    "shown",
 ]
 
 Severity = Literal["error", "warning"]
@@ -111,6 +113,19 @@ class Checker:
         self.problems.append(ConformanceProblem(path, message, "warning", problem_type))
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """A JSON value as a message shows it: a string quoted, anything else as JSON (``null``,
+    ``true``, ``["a"]``), never Python's ``None`` or ``True``; long values cut short."""
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        except (TypeError, ValueError):
+            text = type(value).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def pointer(base: str, *parts: str | int) -> str:
     """The JSON Pointer ``base`` extended by ``parts``, escaped (RFC 6901 §3)."""
     escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
@@ -142,7 +157,7 @@ def check_optional_id(check: Checker, node: Mapping[str, Any], path: str) -> Non
     if isinstance(value, list):
         check.error(where, "The id must be a single URL, not a list.")
     elif not is_absolute_iri(value):
-        check.error(where, f"The id {value!r} is not a URL.")
+        check.error(where, f"The id {shown(value)} is not a URL.")
 
 
 def is_language_value(value: Any) -> bool:
@@ -203,7 +218,7 @@ def check_date(check: Checker, doc: Mapping[str, Any], key: str) -> Fraction | N
     if instant is None:
         check.error(
             pointer("", key),
-            f"The {key} {value!r} is not a date and time with a time zone "
+            f"The {key} {shown(value)} is not a date and time with a time zone "
             "(XML Schema dateTimeStamp, e.g. 2026-01-31T09:00:00Z).",
         )
     return instant

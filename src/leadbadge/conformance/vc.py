@@ -34,6 +34,7 @@ from leadbadge.conformance.problems import (
     is_language_value,
     items,
     pointer,
+    shown,
 )
 
 # is_absolute_iri and is_date_time_stamp are offered here too: they are the VC value rules, and
@@ -125,7 +126,7 @@ def _check_contexts(check: Checker, doc: Mapping[str, Any]) -> VcVersion | None:
     for item, path in items(raw, "/@context"):
         if isinstance(item, str):
             if not is_absolute_iri(item):
-                check.error(path, f"The context {item!r} is not a URL.")
+                check.error(path, f"The context {shown(item)} is not a URL.")
         elif isinstance(item, Mapping):
             _check_inline_context(check, item, path)
         else:
@@ -158,7 +159,8 @@ def _check_inline_context(check: Checker, context: Mapping[str, Any], path: str)
             continue
         if NOT_IN_IRI.search(target) or (":" in target and not SCHEME.match(target)):
             check.error(
-                pointer(path, term), f"The term {term!r} maps to {target!r}, which is not an IRI."
+                pointer(path, term),
+                f"The term {term!r} maps to {shown(target)}, which is not an IRI.",
             )
 
 
@@ -182,7 +184,7 @@ def _check_types(
     good: list[str] = []
     for value, item_path in items(raw, where):
         if not isinstance(value, str) or not value or NOT_IN_IRI.search(value):
-            check.error(item_path, f"The type {value!r} is not a term or a URL.")
+            check.error(item_path, f"The type {shown(value)} is not a term or a URL.")
         else:
             good.append(value)
     return good if len(good) == len(values) else None
@@ -203,7 +205,9 @@ def _check_issuer(check: Checker, doc: Mapping[str, Any]) -> None:
             check_optional_id(check, issuer, "/issuer")
         _check_language_strings(check, issuer, "/issuer")
     elif not is_absolute_iri(issuer):
-        check.error("/issuer", f"The issuer {issuer!r} is neither a URL nor an object with an id.")
+        check.error(
+            "/issuer", f"The issuer {shown(issuer)} is neither a URL nor an object with an id."
+        )
 
 
 def _check_subjects(check: Checker, doc: Mapping[str, Any]) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from leadbadge.conformance.problems import is_absolute_iri, is_date_time_stamp
+from leadbadge.conformance.problems import is_absolute_iri, is_date_time_stamp, shown
 from leadbadge.conformance.vc import check_credential_shape
 from tests.unit.conformance._documents import vc_credential
 
@@ -83,3 +83,28 @@ def test_problems_read_as_one_line() -> None:
     del doc["type"]
     (problem,) = check_credential_shape(doc)
     assert str(problem) == "error: /type: The type property is missing."
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "null"),
+        (True, "true"),
+        (["a", 1], '["a", 1]'),
+        ({"id": None}, '{"id": null}'),
+        ("x", "'x'"),
+        ("y" * 200, "'" + "y" * 78 + "…"),
+    ],
+)
+def test_a_json_value_is_shown_as_json(value: Any, text: str) -> None:
+    assert shown(value) == text
+
+
+@pytest.mark.parametrize("field", ["id", "issuer", "validFrom"])
+def test_no_message_shows_a_json_null_as_none(field: str) -> None:
+    credential = vc_credential()
+    credential[field] = None
+    messages = [p.message for p in check_credential_shape(credential)]
+    assert messages
+    assert not any("None" in message for message in messages), messages
+    assert any("null" in message for message in messages), messages

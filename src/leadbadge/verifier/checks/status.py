@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from leadbadge.conformance.problems import shown
 from leadbadge.crypto.keys import VerifyingKey
 from leadbadge.errors import LeadbadgeError
 from leadbadge.status.lists import (
@@ -157,7 +158,7 @@ def _bitstring_entry(ctx: _Context, raw: Mapping[str, Any]) -> _Outcome:
     if entry.purpose not in PURPOSES:
         return _Outcome(
             "ignored",
-            f"The entry's purpose {entry.purpose!r} does not bear on validity.",
+            f"The entry's purpose {shown(entry.purpose)} does not bear on validity.",
             detail=detail,
         )
     if entry.size != 1:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from leadbadge.conformance.problems import shown
 from leadbadge.verifier.checks._common import FAIL, MALFORMED, PASS, iso, parse_date, result
 from leadbadge.verifier.checks._context import CheckContext
 from leadbadge.verifier.report import CheckResult
@@ -32,8 +33,8 @@ def check_validity(ctx: CheckContext) -> CheckResult:
             return result(
                 "validity",
                 FAIL,
-                f"The {key} value {doc[key]!r} is not a date and time with a time zone, so the "
-                "validity period cannot be read.",
+                f"The {key} value {shown(doc[key])} is not a date and time with a time zone, so "
+                "the validity period cannot be read.",
                 action="Ask the issuer to reissue the credential.",
                 code="MALFORMED",
                 problem_type=MALFORMED,
