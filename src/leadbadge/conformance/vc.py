@@ -299,10 +299,22 @@ def _check_typed_objects(check: Checker, doc: Mapping[str, Any]) -> None:
             check_optional_id(check, item, path)
             _check_types(check, item, path, required=True)
     if "relatedResource" in doc:
+        seen: dict[str, str] = {}
         for item, path in items(doc["relatedResource"], "/relatedResource"):
             if not isinstance(item, Mapping) or "id" not in item:
                 check.error(path, "A relatedResource entry must be an object with an id.")
                 continue
             check_optional_id(check, item, path)
+            # VC 2.0 §5.3: each related resource is listed once; two digests for one id leave
+            # open which one the credential commits to.
+            resource = item["id"]
+            if isinstance(resource, str):
+                if resource in seen:
+                    check.error(
+                        pointer(path, "id"),
+                        f"The related resource {shown(resource)} is listed twice (first at "
+                        f"{seen[resource]}).",
+                    )
+                seen.setdefault(resource, path)
             if "digestSRI" not in item and "digestMultibase" not in item:
                 check.error(path, "A relatedResource entry needs digestSRI or digestMultibase.")

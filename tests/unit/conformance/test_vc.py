@@ -287,3 +287,17 @@ def test_the_check_does_not_modify_the_document() -> None:
     before = copy.deepcopy(doc)
     check_credential_shape(doc)
     assert doc == before
+
+
+def test_a_related_resource_listed_twice_is_an_error() -> None:
+    doc = vc_credential()
+    first = {"id": "https://r.example/a", "digestSRI": "sha384-" + "A" * 64}
+    doc["relatedResource"] = [
+        first,
+        {"id": "https://r.example/b", "digestSRI": "sha384-" + "B" * 64},
+    ]
+    assert errors_of(doc) == []
+    doc["relatedResource"].append({**first, "digestSRI": "sha384-" + "C" * 64})
+    (error,) = errors_of(doc)
+    assert error.path == "/relatedResource/2/id"
+    assert "listed twice (first at /relatedResource/0)" in error.message
