@@ -434,7 +434,8 @@ class _Parser:
         self.doc_id = doc_id
         self.methods: dict[str, VerificationMethod] = {}
         self.ignored: list[tuple[str, str]] = []
-        self.seen: set[str] = set()
+        #: Each method id read so far, with its content (the id made absolute).
+        self.seen: dict[str, dict[str, Any]] = {}
 
     def method(self, entry: object, where: str) -> str:
         """Read one method map; return its absolute id (kept, or recorded as ignored)."""
@@ -442,9 +443,18 @@ class _Parser:
         if not isinstance(entry, Mapping):
             raise DIDError(f"{where} must be a JSON object.", did=doc_id)
         vm_id = _absolute(entry.get("id"), doc_id, f"{where}.id")
+        content = {**entry, "id": vm_id}
         if vm_id in self.seen:
-            raise DIDError(f"{where}: the method id {vm_id!r} is defined twice.", did=doc_id)
-        self.seen.add(vm_id)
+            # Publishers list a method under verificationMethod and embed the same map under
+            # assertionMethod: the same key twice. Two different maps under one id would leave
+            # open which key the id names.
+            if self.seen[vm_id] == content:
+                return vm_id
+            raise DIDError(
+                f"{where}: the method id {vm_id!r} is defined twice, with different content.",
+                did=doc_id,
+            )
+        self.seen[vm_id] = content
         vm_type = entry.get("type")
         if not isinstance(vm_type, str) or not vm_type:
             raise DIDError(f"{where}.type must be a string.", did=doc_id)

@@ -27,6 +27,8 @@ SPEC_DID_KEY = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 SPEC_MULTIKEY = SPEC_DID_KEY[len("did:key:") :]
 # Controlled Identifiers v1.0 examples (Multikey and an Ed25519 JsonWebKey).
 CID_MULTIKEY = "z6MkmM42vxfqZQsv4ehtTjFFxQ4sQKS2w6WR7emozFAn5cxu"
+#: Another Ed25519 public key.
+OTHER_MULTIKEY = SigningKey.generate().public_key.multikey
 CID_JWK = {
     "crv": "Ed25519",
     "x": "VCpo2LMLhn6iWku8MKvSLg2ZAoC-nlOyPVQaO3FxVeQ",
@@ -506,7 +508,8 @@ def test_parse_ignores_other_key_types_and_unbound_methods(
         (_doc(_vm("k", id=None)), "id"),
         (_doc(_vm("k", id="key-1")), "neither an absolute URL"),
         (_doc(_vm("k", id="#")), "fragment"),
-        (_doc(_vm("k"), _vm("k")), "defined twice"),
+        (_doc(_vm("k"), _vm("k", publicKeyMultibase=OTHER_MULTIKEY)), "twice, with different"),
+        (_doc(_vm("k"), _vm("k", revoked="2026-01-01T00:00:00Z")), "twice, with different"),
         (_doc(_vm("k", publicKeyJwk=CID_JWK)), "both publicKeyMultibase and publicKeyJwk"),
         (_doc(_vm("k", publicKeyMultibase=None)), "no publicKeyMultibase"),
         (_doc(_vm("k", publicKeyMultibase=_mk(b"\xed\x01" + os.urandom(31)))), "not 33"),
@@ -569,3 +572,17 @@ def test_did_document_lookup_helpers() -> None:
     assert doc.assertion_key("#a") is None
     assert doc.verification_method("#b") is None
     assert "assertionMethod" not in doc.to_json()
+
+
+def test_a_method_repeated_identically_is_one_method() -> None:
+    # As the Digital Credentials Consortium publishes: listed under verificationMethod and
+    # embedded again, the same map, under assertionMethod.
+    method = _vm("k")
+    doc = _doc(method)
+    doc["assertionMethod"] = [{**method, "id": "#k"}]  # the same id, written relative
+    parsed = parse_did_document(doc)
+    assert [vm.id for vm in parsed.verification_methods] == [f"{DID}#k"]
+    assert parsed.assertion_method == (f"{DID}#k",)
+    assert parsed.assertion_key("#k") is not None
+    twice = parse_did_document(_doc(_vm("k"), _vm("k")))
+    assert [vm.id for vm in twice.verification_methods] == [f"{DID}#k"]
