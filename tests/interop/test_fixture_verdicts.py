@@ -49,9 +49,11 @@ _POLICY: dict[str, tuple[str, str]] = {
         "issuer)",
     ),
     "ob30/simple-multiple-proofs.json": (
-        "MALFORMED",
-        "the unknown proof type SomeProofType is not defined by any context, so strict JSON-LD "
-        "refuses the credential before any proof is checked (1EdTech also says invalid)",
+        "VALID_WITH_WARNING",
+        "OB 3.0 accepts a credential when one supported proof verifies: the proof of the "
+        "unknown type SomeProofType is not checked and is named in a warning (its terms are "
+        "left out of the strict JSON-LD check, as no proof is part of what is signed); the "
+        "eddsa-rdfc-2022 proof verifies",
     ),
     "ob30/complete.json": (
         "STATUS_UNCHECKABLE",

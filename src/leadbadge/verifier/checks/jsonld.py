@@ -7,6 +7,9 @@ canonical form is not signed, so a credential that loses content in expansion is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from leadbadge.errors import CanonicalizationLimitError, ContextNotAllowedError, JsonLdError
 from leadbadge.ld.expand import expand_strict
 from leadbadge.verifier.checks._common import FAIL, MALFORMED, PASS, UNKNOWN, clause, result
@@ -16,9 +19,44 @@ from leadbadge.verifier.report import CheckResult
 __all__ = ["check_jsonld"]
 
 
+#: The proof types leadbadge verifies; a proof of another type is not checked at all (the proof
+#: check names it), so its terms are not ours to judge either.
+CHECKED_PROOF_TYPES = frozenset({"DataIntegrityProof", "Ed25519Signature2020"})
+
+
+def _without_unknown_proofs(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[str]]:
+    """``doc`` without the proofs of types leadbadge does not verify, and those types.
+
+    Safe to leave out: a proof is never part of what a Data Integrity proof signs (§4.2 removes
+    every proof before canonicalizing), and the proofs that are checked are expanded here and
+    again, strictly, with their own options when their signature is checked.
+    """
+    proofs = doc.get("proof")
+    if proofs is None:
+        return doc, []
+    listed = proofs if isinstance(proofs, list) else [proofs]
+    kept, skipped = [], []
+    for proof in listed:
+        kind = proof.get("type") if isinstance(proof, Mapping) else None
+        kinds = kind if isinstance(kind, list) else [kind]
+        if isinstance(proof, Mapping) and not CHECKED_PROOF_TYPES & {
+            k for k in kinds if isinstance(k, str)
+        }:
+            skipped.append(", ".join(str(k) for k in kinds))
+        else:
+            kept.append(proof)
+    if not skipped:
+        return doc, []
+    rest = {k: v for k, v in doc.items() if k != "proof"}
+    if kept:
+        rest["proof"] = kept if isinstance(proofs, list) else kept[0]
+    return rest, skipped
+
+
 def check_jsonld(ctx: CheckContext) -> CheckResult:
+    document, skipped = _without_unknown_proofs(ctx.doc)
     try:
-        expand_strict(ctx.doc)
+        expand_strict(document)
     except ContextNotAllowedError as error:
         return result(
             "jsonld",
@@ -49,5 +87,13 @@ def check_jsonld(ctx: CheckContext) -> CheckResult:
             code="MALFORMED",
             problem_type=error.problem_type,
             path=error.path,
+        )
+    if skipped:
+        return result(
+            "jsonld",
+            PASS,
+            "Every term is defined by the credential's contexts (proofs of types leadbadge does "
+            f"not verify are left out: {'; '.join(skipped)}).",
+            skippedProofTypes=skipped,
         )
     return result("jsonld", PASS, "Every term is defined by the credential's contexts.")
