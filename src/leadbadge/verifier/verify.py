@@ -4,11 +4,10 @@
 (:mod:`leadbadge.verifier.materials`: the trust store's entry for the issuer, the status lists
 given with the credential, pinned, or only under ``VerificationPolicy(status="online")`` fetched
 for the occasion; a way to verify the endorsements it relies on), builds one
-:class:`~leadbadge.verifier.checks._context.CheckContext`, and runs the checks of
-:mod:`leadbadge.verifier.checks` in the order of :data:`leadbadge.verifier.report.CHECK_IDS`,
-each a pure function of that context and of the earlier results it depends on. A failed proof
-leaves the content checks skipped; a check that raises unexpectedly fails (``CHECK_ERROR``) and
-the checks that depend on it are skipped, so no crash is ever a verdict of valid. Otherwise
+:class:`~leadbadge.verifier.checks._context.CheckContext`, has
+:mod:`leadbadge.verifier.pipeline` run the checks of :mod:`leadbadge.verifier.checks` in the
+order of :data:`leadbadge.verifier.report.CHECK_IDS` (a failed proof leaves the content checks
+skipped; a check that raises fails with ``CHECK_ERROR``), and computes the verdict. Otherwise
 nothing here reads the network: a credential verifies the same way with every socket closed.
 docs/verification.md explains every check, status and code to the people who read reports.
 """
@@ -16,10 +15,10 @@ docs/verification.md explains every check, status and code to the people who rea
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -27,30 +26,12 @@ from leadbadge.errors import InputError
 from leadbadge.model import Framework
 from leadbadge.pathway.identity import normalize_email
 from leadbadge.trust.store import TrustStore
-from leadbadge.verifier.checks import format as format_check
-from leadbadge.verifier.checks import issuer_key as key_check
-from leadbadge.verifier.checks import issuer_trust as trust_check
-from leadbadge.verifier.checks import jsonld as jsonld_check
-from leadbadge.verifier.checks import proof as proof_check
-from leadbadge.verifier.checks import recipient as recipient_check
-from leadbadge.verifier.checks import schema as schema_check
-from leadbadge.verifier.checks import status as status_check
-from leadbadge.verifier.checks import validity as validity_check
-from leadbadge.verifier.checks._common import (
-    FAIL,
-    FormatOutcome,
-    ProofOutcome,
-    check_error,
-    skipped_after_error,
-    skipped_after_failed_proof,
-)
 from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
 from leadbadge.verifier.decode import CredentialSources, decode_credential
 from leadbadge.verifier.materials import Gathering, build_context
+from leadbadge.verifier.pipeline import guarded, run_checks
 from leadbadge.verifier.policy import DEFAULT_CLOCK_SKEW, DEFAULT_MAX_STATUS_AGE, VerificationPolicy
 from leadbadge.verifier.report import (
-    CHECK_IDS,
-    CheckResult,
     CredentialSummary,
     VerificationReport,
     compute_verdict,
@@ -61,8 +42,6 @@ if TYPE_CHECKING:
     from leadbadge.verifier.pathway import PathwayReport
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy", "Verifier"]
-
-_T = TypeVar("_T")
 
 
 class Verifier:
@@ -194,71 +173,9 @@ class Verifier:
             verdict=compute_verdict(results, required),
             checks=results,
             evaluated_at=ctx.valid_at,
-            summary=_guarded(lambda: summarize(ctx), lambda _: _bare_summary(ctx)),
+            summary=guarded(lambda: summarize(ctx), lambda _: _bare_summary(ctx)),
             required=required,
         )
-
-
-def run_checks(ctx: CheckContext) -> tuple[CheckResult, ...]:
-    """Every check of one credential, in report order."""
-    found: dict[str, CheckResult] = {}
-    # VC Data Model 2.0 §4.3, §4.5, §4.7: is this a credential, of which versions.
-    form = _guarded(
-        lambda: format_check.check_format(ctx),
-        lambda error: FormatOutcome(check_error("format", error), None),
-    )
-    found["format"] = form.result
-    # JSON-LD 1.1 expansion, strict: every term defined, nothing silently dropped.
-    found["jsonld"] = _check("jsonld", lambda: jsonld_check.check_jsonld(ctx))
-    # Data Integrity 1.0 §4.4 "Verify Proof" and eddsa-rdfc-2022, or the VC-JWT's JWS; the key
-    # as Controlled Identifiers 1.0 §3.3 "Retrieve Verification Method" finds it.
-    proof = _guarded(
-        lambda: proof_check.check_proof(ctx, found["jsonld"]),
-        lambda error: ProofOutcome(
-            check_error("proof", error), skipped_after_error("issuer_key", "proof")
-        ),
-    )
-    found["proof"] = proof.result
-    found["issuer_key"] = _check("issuer_key", lambda: key_check.check_issuer_key(ctx, proof))
-    content: dict[str, Callable[[], CheckResult]] = {
-        # VC Data Model 2.0 §4 and the OB 3.0 data model.
-        "schema": lambda: schema_check.check_schema(ctx, form),
-        # The verifier's own decision: is the issuer pinned in its trust store, or accredited
-        # by an authority that is? OB 3.0 "Verify EndorsementCredentials".
-        "issuer_trust": lambda: trust_check.check_issuer_trust(ctx, proof),
-        # VC Data Model 2.0 §4.9 (validFrom/validUntil), VC 1.1 §4.6-4.7.
-        "validity": lambda: validity_check.check_validity(ctx),
-        # VC Data Model 2.0 §4.10 credentialStatus; Bitstring Status List v1.0 §3.2.
-        "status": lambda: status_check.check_credential_status(ctx, proof),
-        # OB 3.0 "Verify the Recipient Using an Identifier".
-        "recipient": lambda: recipient_check.check_recipient(ctx),
-    }
-    for check_id, run in content.items():
-        if proof.result.status is not FAIL:
-            found[check_id] = _check(check_id, run)
-        elif check_id == "recipient" and ctx.recipient is None:
-            found[check_id] = recipient_check.recipient_not_asked()
-        else:
-            # Unsigned content proves nothing.
-            found[check_id] = skipped_after_failed_proof(check_id)
-    return tuple(found[check_id] for check_id in CHECK_IDS)
-
-
-def _check(check_id: str, run: Callable[[], CheckResult]) -> CheckResult:
-    return _guarded(run, lambda error: check_error(check_id, error))
-
-
-def _guarded(run: Callable[[], _T], failed: Callable[[Exception], _T]) -> _T:
-    """``run()``; should it raise, what ``failed`` makes of the error instead.
-
-    The checks handle every error they expect (each a typed leadbadge error); anything else
-    is a defect met on this input, and must cost the credential its check, never the caller
-    its report nor the credential a verdict it did not earn.
-    """
-    try:
-        return run()
-    except Exception as error:  # noqa: BLE001 - see the docstring
-        return failed(error)
 
 
 def _bare_summary(ctx: CheckContext) -> CredentialSummary:
