@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from leadbadge.issuer.home import IssuerHome
     from leadbadge.issuer.issue import Issuer, SignedCredential
     from leadbadge.issuer.publish import publish
+    from leadbadge.issuer.sign import sign_credential
     from leadbadge.model import Framework, IssuerProfile, Tier
     from leadbadge.pathway.credential import Recipient, build_credential
     from leadbadge.pathway.evidence import EvidenceItem
@@ -85,6 +86,7 @@ _LAZY: dict[str, str] = {
     "default_framework": "leadbadge.pathway.framework",
     "load_framework": "leadbadge.pathway.framework",
     "publish": "leadbadge.issuer.publish",
+    "sign_credential": "leadbadge.issuer.sign",
 }
 
 __all__ = [
@@ -138,6 +140,7 @@ __all__ = [
     "default_framework",
     "load_framework",
     "publish",
+    "sign_credential",
 ]
 
 
