@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -176,3 +178,25 @@ def write_recorded(
             f"The credential is recorded in the ledger as {credential_id} but could not be "
             f"written to {output} ({reason}); {recover}."
         ) from None
+
+
+_DATE_ONLY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_when(value: str | None, option: str) -> datetime | None:
+    """An instant given on the command line: an ISO 8601 date-time (no zone means UTC) or a
+    date (midnight UTC)."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if _DATE_ONLY_RE.match(text):
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        parsed = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date or date-time (for example 2031-01-01T00:00:00Z)",
+            param_hint=f"'{option}'",
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

@@ -58,6 +58,7 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "trust": (
         "leadbadge trust add did:web:leadership.riverside.example",
         "leadbadge trust add site/",
+        "leadbadge trust add-key https://badges.example.edu/issuer z6Mk… --name 'Example U'",
         "leadbadge trust refresh",
     ),
     "verify": (

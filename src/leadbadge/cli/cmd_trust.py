@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, echo, print_rows, sentence
+from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, echo, parse_when, print_rows, sentence
 
 if TYPE_CHECKING:
     from leadbadge.trust.accreditation import PinnedAccreditations
@@ -122,6 +122,50 @@ def add(source: str, trust_dir: Path | None, list_url: str | None) -> None:
         _warn(f"Not pinned: {problem.rstrip('.')}")
 
 
+@trust_group.command("add-key")
+@click.argument("issuer_id", metavar="ISSUER_ID")
+@click.argument("key", metavar="KEY")
+@click.option("--name", help="The issuer's name, for reports.")
+@click.option("--valid-from", help="The key signs credentials from this instant (default: any).")
+@click.option("--valid-until", help="…and until this one (default: no end).")
+@_trust_option
+def add_key(
+    *,
+    issuer_id: str,
+    key: str,
+    name: str | None,
+    valid_from: str | None,
+    valid_until: str | None,
+    trust_dir: Path | None,
+) -> None:
+    """Pin ISSUER_ID by a key you were given: for issuers that publish no key history or DID
+    document (proofs under '<issuer id>#z6Mk…', VC-JWTs carrying their key).
+
+    KEY is an Ed25519 Multikey (z6Mk…) or a file with its public JWK or PEM. Check the key
+    with the issuer through another channel first: whoever holds it can sign as the issuer.
+    Run again with another key to add it.
+    """
+    from leadbadge.trust.by_key import issuer_from_key, read_public_key
+
+    store = _open(trust_dir)
+    public = read_public_key(key)
+    published = issuer_from_key(
+        issuer_id,
+        public,
+        name=name,
+        valid_from=parse_when(valid_from, "--valid-from"),
+        valid_until=parse_when(valid_until, "--valid-until"),
+        existing=store.find_issuer(issuer_id),
+    )
+    from datetime import UTC, datetime
+
+    result = store.pin(published, pinned_at=datetime.now(UTC).replace(microsecond=0))
+    issuer = result.issuer
+    echo(f"Pinned {_label(issuer)} by key, in {store.root}:")
+    for pinned in issuer.keys:
+        echo(f"  {pinned.id}: {pinned.public_key.multikey}, {_period(pinned)}")
+
+
 @trust_group.command("refresh")
 @_trust_option
 @click.pass_context
@@ -135,7 +179,7 @@ def refresh(ctx: click.Context, trust_dir: Path | None) -> None:
     store = _open(trust_dir)
     outcomes = store.refresh()
     if not outcomes:
-        echo(f"Nothing is pinned in {store.root}; nothing to refresh.")
+        echo(f"Nothing in {store.root} was pinned from a URL, folder or file; nothing to refresh.")
     failed = 0
     for outcome in outcomes:
         if outcome.problem is None:

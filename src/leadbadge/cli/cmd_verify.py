@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from leadbadge.cli._common import (
     EXIT_USAGE,
     console,
     echo,
+    parse_when,
     say_error,
     sentence,
 )
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 #: Exit codes from best to worst: several inputs exit with the worst one seen.
 _SEVERITY = (EXIT_OK, EXIT_INCONCLUSIVE, EXIT_INVALID, EXIT_USAGE)
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STATUS_STYLE = {
     "pass": ("pass", "green"),
     "warn": ("warn", "yellow"),
@@ -48,20 +48,7 @@ _VERDICT_STYLE = {"valid": "bold green", "invalid": "bold red", "inconclusive": 
 
 def _parse_at(value: str | None) -> datetime | None:
     """``--at``: an ISO 8601 date-time (no zone means UTC) or a date (midnight UTC)."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        if _DATE_ONLY.match(text):
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        parsed = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date or date-time (for example 2031-01-01T00:00:00Z)",
-            param_hint="'--at'",
-        ) from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return parse_when(value, "--at")
 
 
 def _is_qr_text(name: str) -> bool:

@@ -171,8 +171,13 @@ def _check_binding(vm_id: str, controller: str, key: VerifyingKey, where: str) -
         base, _, fragment = vm_id.partition("#")
         if base != controller or not fragment:
             raise TrustStoreError(f"{where}.id must be '{controller}#<fragment>'")
-    else:
-        raise TrustStoreError(f"{where}.controller must be a did:key or did:web DID")
+    elif vm_id != f"{controller}#{key.multikey}":
+        # 1EdTech's '<issuer id>#<publicKeyMultibase>' binds like a did:key: the id carries
+        # the key (a key pinned by hand, trust add-key). Any other URL binds nothing.
+        raise TrustStoreError(
+            f"{where}.controller must be a did:key or did:web DID, or the id must be "
+            f"'{controller}#{key.multikey}'"
+        )
 
 
 def _did_web(value: str, where: str) -> str:

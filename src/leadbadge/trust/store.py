@@ -39,6 +39,7 @@ from leadbadge.trust.accreditation import (
     read_accreditations,
     write_accreditations,
 )
+from leadbadge.trust.by_key import KEY_SOURCE
 from leadbadge.trust.key_history import PublishedIssuer
 from leadbadge.trust.pins import (
     EntryError,
@@ -449,16 +450,16 @@ class TrustStore:
     def refresh(
         self, *, client: httpx.Client | None = None, now: datetime | None = None
     ) -> builtins.list[RefreshOutcome]:
-        """Read again every issuer and status list from where it was pinned — fetched again
-        from its URL, or read again from its folder or file — and pin it.
-
-        One failure does not stop the others: each outcome says what happened. A folder or file
-        that is no longer there leaves its entry as it is, and says so.
+        """Read again every issuer and status list from where it was pinned (its URL, folder
+        or file; a key pinned by hand has nothing to read) and pin it. One failure does not
+        stop the others; a folder or file no longer there keeps its entry, and says so.
         """
         outcomes: builtins.list[RefreshOutcome] = []
         done: set[str] = set()
         issuers, _ = self.scan()
         for issuer in issuers:
+            if issuer.source == KEY_SOURCE:
+                continue  # pinned by a key given by hand: nothing to read again
             if local_source_gone(issuer.source):
                 outcomes.append(RefreshOutcome("issuer", issuer.source, _GONE))
                 continue

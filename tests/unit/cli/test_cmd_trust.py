@@ -155,3 +155,79 @@ def test_refresh_reads_a_folder_pin_again_and_names_one_that_is_gone(
     assert "is no longer there, so the entry is left as it was pinned" in gone.stderr
     (kept,) = json.loads(ok("trust", "list", "--trust", trust, "--json").stdout)
     assert len(kept["keys"]) == 2
+
+
+def _signed_by(key: SigningKey, issuer: str, tmp_path: Path) -> Path:
+    from leadbadge import sign_credential
+
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:7f1b9c2e-3d4a-4b5c-8d6e-9f0a1b2c3d4e",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-11-23T12:00:00Z",
+        "credentialSubject": {"id": "did:example:ana"},
+    }
+    signed = sign_credential(
+        unsigned, key, verification_method=f"{issuer}#{key.public_key.multikey}"
+    )
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(signed), encoding="utf-8")
+    return path
+
+
+def test_an_issuer_with_no_published_keys_is_pinned_by_its_key(tmp_path: Path, trust: str) -> None:
+    issuer = "https://badges.example.edu/issuers/1"
+    key = SigningKey.generate()
+    credential = _signed_by(key, issuer, tmp_path)
+    before = run("verify", str(credential), "--trust", trust, "--json")
+    assert before.exit_code == 2, before.output  # inconclusive: nobody pinned the issuer
+    multikey = key.public_key.multikey
+    added = ok("trust", "add-key", issuer, multikey, "--name", "Example U", "--trust", trust,
+               "--valid-from", "2026-01-01")  # fmt: skip
+    assert f"  {issuer}#{multikey}: {multikey}, in use since 2026-01-01T00:00:00Z" in added.stdout
+    after = run("verify", str(credential), "--trust", trust, "--json")
+    assert after.exit_code == 0, after.output
+    assert json.loads(after.stdout)["verdict"] == "valid"
+    # Another key of the same issuer is added beside it; a key that is not Ed25519 is refused.
+    other = SigningKey.generate().public_key
+    ok("trust", "add-key", issuer, other.multikey, "--trust", trust)
+    (entry,) = json.loads(ok("trust", "list", "--trust", trust, "--json").stdout)
+    assert len(entry["keys"]) == 2
+    assert entry["name"] == "Example U"
+    # Keys given by hand have nothing to read again.
+    assert "nothing to refresh" in ok("trust", "refresh", "--trust", trust).stdout
+
+
+def test_a_key_given_for_a_period_does_not_vouch_outside_it(tmp_path: Path, trust: str) -> None:
+    issuer = "https://badges.example.edu/issuers/2"
+    key = SigningKey.generate()
+    credential = _signed_by(key, issuer, tmp_path)
+    ok("trust", "add-key", issuer, key.public_key.multikey, "--trust", trust,
+       "--valid-until", "2020-01-01")  # fmt: skip
+    report = run("verify", str(credential), "--trust", trust, "--json")
+    assert report.exit_code == 1
+    checks = {c["id"]: c for c in json.loads(report.stdout)["checks"]}
+    assert checks["issuer_key"]["code"] == "WRONG_KEY"
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("z6MkNotAKey", "Multikey"),
+        ("no-such-file.pem", "neither a Multikey"),
+    ],
+)
+def test_a_key_that_cannot_be_read_is_one_sentence(trust: str, key: str, says: str) -> None:
+    assert says in refused("trust", "add-key", "https://x.example/i", key, "--trust", trust)
+
+
+def test_an_issuer_pinned_from_its_site_is_not_extended_by_hand(tmp_path: Path, trust: str) -> None:
+    published = Issuer.make(n_keys=1)
+    published.publish(tmp_path / "site")
+    ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
+    line = refused(
+        "trust", "add-key", published.issuer_id, SigningKey.generate().public_key.multikey,
+        "--trust", trust,
+    )  # fmt: skip
+    assert "remove it first" in line
