@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from leadbadge.issuer.home import WITH_SUSPENSION
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.ledger import Ledger
 from tests.conftest import FIXED_NOW, REPO_ROOT
@@ -50,9 +51,11 @@ def _env() -> dict[str, str]:
 
 def test_an_interrupted_batch_resumes_to_exactly_one_credential_per_row(tmp_path: Path) -> None:
     home = tmp_path / "home"
+    # Both status purposes: no index of either list may be held twice.
     Issuer.create(
-        home, name="Academy", url=URL, passphrase=PASSPHRASE, did_web=DID_WEB, now=FIXED_NOW
-    )
+        home, name="Academy", url=URL, passphrase=PASSPHRASE, did_web=DID_WEB, now=FIXED_NOW,
+        status_purposes=WITH_SUSPENSION,
+    )  # fmt: skip
     building = [{**good_row(n, "building"), "id": f"building-{n:05d}"} for n in range(BUILDING)]
     initial = [good_row(n) for n in range(ROWS - BUILDING)]
     roster = write_roster(tmp_path / "roster.csv", [*building, *initial])

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from leadbadge.issuer.home import WITH_SUSPENSION
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.ledger import Ledger
 from tests.conftest import FIXED_NOW, REPO_ROOT
@@ -33,6 +34,8 @@ def _home(root: Path) -> Path:
         passphrase=PASSPHRASE,
         did_web=DID_WEB,
         now=FIXED_NOW,
+        # Both status purposes: no index of either list may be held twice.
+        status_purposes=WITH_SUSPENSION,
     )
     return root / "home"
 

@@ -29,7 +29,8 @@ def _mount(*args: str) -> bool:
 def read_only_home(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], str]]:
     env = {**os.environ, "LEADBADGE_PASSPHRASE": PASSPHRASE}
     home = tmp_path / "home"
-    made = run_script(["init", str(home), "--name", "Academy", "--url", "https://a.example"], env)
+    init = ["init", str(home), "--name", "Academy", "--url", "https://a.example", "--suspension"]
+    made = run_script(init, env)
     assert made.code == 0, made.err
     issued = run_script(issue_args(home), env)
     assert issued.code == 0, issued.err
