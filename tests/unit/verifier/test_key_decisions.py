@@ -92,6 +92,29 @@ def test_an_undated_data_integrity_credential_is_inconclusive(web: World) -> Non
         assert report.verdict is Verdict.VALID
 
 
+def test_a_vc_1_1_issuance_date_places_an_undated_proof(web: World) -> None:
+    # No proof date and no validFrom: a VC 1.1 credential's issuanceDate is its own date.
+    for day, expected in (("2026-11-23T13:00:00Z", (P, None)), ("2026-11-01T00:00:00Z", None)):
+        unsigned = {
+            "@context": [
+                "https://www.w3.org/2018/credentials/v1",
+                "https://w3id.org/security/data-integrity/v2",
+            ],
+            "id": "urn:uuid:3c1d2f4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+            "type": ["VerifiableCredential"],
+            "issuer": DID_WEB,
+            "issuanceDate": day,
+            "credentialSubject": {"id": "did:example:ana"},
+        }
+        report = Verifier(web.trust).verify(web.sign_with_options(unsigned), now=AT)
+        key = report.check("issuer_key")
+        assert key.detail["signedAt"] == day
+        if expected is None:
+            assert (key.status, key.code) == (F, "WRONG_KEY")
+        else:
+            assert (key.status, key.code) == expected
+
+
 def test_the_proof_date_wins_over_valid_from(web: World) -> None:
     # validFrom inside the key's period, the proof made before the key existed: WRONG_KEY.
     early = web.sign_with_options(_plain(web, dated=True), created="2026-11-01T00:00:00Z")
