@@ -338,3 +338,31 @@ def test_an_unpinned_did_web_key_written_as_a_multikey_fragment_is_not_resolved(
     report = Verifier(TrustStore.open(tmp_path / "empty"), policy).verify(signed, now=AT)
     assert report.check("issuer_key").status is not P
     assert report.verdict is not Verdict.VALID
+
+
+def test_a_vc_jwt_under_its_issuers_multikey_proves_integrity_when_unpinned(
+    tmp_path: Path,
+) -> None:
+    # 1EdTech's '<issuer id>#<publicKeyMultibase>' as a kid: the key is in the kid itself, so
+    # the token is checked against it; without a pin that proves integrity, not who issued it.
+    issuer = "https://badges.example.edu/issuers/7"
+    signing = SigningKey.generate()
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": ISSUED.isoformat().replace("+00:00", "Z"),
+        "credentialSubject": {"id": "did:example:ana"},
+    }
+    payload = {**unsigned, "iss": issuer, "jti": unsigned["id"], "nbf": int(ISSUED.timestamp())}
+    key = JoseSigningKey(signing)
+    header = {"alg": key.alg, "kid": f"{issuer}#{signing.public_key.multikey}", "typ": "JWT"}
+    signing_input = f"{_segment(header)}.{_segment(payload)}"
+    signature = base64.urlsafe_b64encode(key.sign(signing_input.encode("ascii")))
+    token = f"{signing_input}.{signature.rstrip(b'=').decode()}"
+    policy = VerificationPolicy(require_trusted_issuer=False)
+    report = Verifier(TrustStore.open(tmp_path / "empty"), policy).verify(token, now=AT)
+    assert report.check("proof").status in (P, W)
+    assert _key(report) == (P, None)
+    assert report.verdict is Verdict.VALID
