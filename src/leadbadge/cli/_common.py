@@ -104,6 +104,11 @@ def set_quiet(quiet: bool) -> None:
     _QUIET[0] = quiet
 
 
+def show_progress() -> bool:
+    """Whether to draw a progress display: on a terminal (stderr), and not under --quiet."""
+    return sys.stderr.isatty() and not _QUIET[0]
+
+
 def say(text: str) -> None:
     """A status line on stderr (what was done, what to do next), unless ``--quiet``; stdout
     carries only results. Errors and warnings are not status lines: they always print."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import EXIT_USAGE, issuer_option, say_error
+from leadbadge.cli._common import EXIT_USAGE, issuer_option, say_error, show_progress
 from leadbadge.cli.cmd_issuer import _passphrase
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def _report_problems(roster: Path, checked: Roster, outdir: Path) -> None:
 def _issue_with_progress(
     run: Callable[[Callable[[BatchResult], None] | None], list[BatchResult]], *, total: int
 ) -> list[BatchResult]:
-    if not sys.stderr.isatty():
+    if not show_progress():
         return run(None)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 

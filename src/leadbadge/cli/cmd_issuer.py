@@ -17,7 +17,15 @@ from urllib.parse import urlsplit
 import click
 
 from leadbadge.cli._app import cli
-from leadbadge.cli._common import check_output, console, echo, issuer_option, say, write_recorded
+from leadbadge.cli._common import (
+    check_output,
+    console,
+    echo,
+    issuer_option,
+    say,
+    show_progress,
+    write_recorded,
+)
 from leadbadge.errors import FrameworkError, InputError
 
 if TYPE_CHECKING:
@@ -91,7 +99,7 @@ def _passphrase(*, confirm: bool) -> str:
 @contextlib.contextmanager
 def _progress(what: str) -> Iterator[Callable[[], None]]:
     """A count of files done on a terminal (stderr); nothing when stderr is not a terminal."""
-    if not sys.stderr.isatty():
+    if not show_progress():
         yield lambda: None
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn

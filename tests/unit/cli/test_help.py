@@ -66,3 +66,16 @@ def test_bash_completion_script_and_completions() -> None:
     )
     assert found.returncode == 0, found.stderr
     assert "plain,verify" in found.stdout.split()
+
+
+def test_quiet_also_hides_progress_displays(monkeypatch: pytest.MonkeyPatch) -> None:
+    from leadbadge.cli import _common
+
+    monkeypatch.setattr(_common.sys.stderr, "isatty", lambda: True)
+    _common.set_quiet(False)
+    assert _common.show_progress()
+    _common.set_quiet(True)
+    try:
+        assert not _common.show_progress()
+    finally:
+        _common.set_quiet(False)
