@@ -69,9 +69,11 @@ def test_bash_completion_script_and_completions() -> None:
 
 
 def test_quiet_also_hides_progress_displays(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
     from leadbadge.cli import _common
 
-    monkeypatch.setattr(_common.sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     _common.set_quiet(False)
     assert _common.show_progress()
     _common.set_quiet(True)
