@@ -1,18 +1,22 @@
-"""JSON Web Keys for VC-JWT: RSA, P-256 and Ed25519 public keys, JWS signatures, key files.
+"""JSON Web Keys for VC-JWT: RSA, P-256, P-384 and Ed25519 public keys, JWS signatures, key files.
 
 Each key signs and verifies with exactly one JWS algorithm, fixed by its type: an RSA key
-``RS256``, a P-256 key ``ES256``, an Ed25519 key ``EdDSA``. A token's ``alg`` header never picks
-the algorithm; it must name the one the key has (RFC 8725 §3.1, "Perform Algorithm
-Verification").
+``RS256``, a P-256 key ``ES256``, a P-384 key ``ES384``, an Ed25519 key ``EdDSA``. A token's
+``alg`` header never picks the algorithm; it must name the one the key has (RFC 8725 §3.1,
+"Perform Algorithm Verification").
 
 Specifications:
 
 - JWK: RFC 7517 (public members only: a private member is refused, never echoed); RSA and EC
   members: RFC 7518 §6.2, §6.3; OKP/Ed25519: RFC 8037 §2; thumbprint: RFC 7638 §3.
 - JWS algorithms: RFC 7518 §3.3 (RS256, RSASSA-PKCS1-v1_5 with SHA-256), §3.4 (ES256, ECDSA
-  P-256 with SHA-256, signature = R ‖ S, 32 bytes each), RFC 8037 §3.1 (EdDSA with Ed25519).
+  P-256 with SHA-256, signature = R ‖ S, 32 bytes each; ES384, P-384 with SHA-384, 48 bytes
+  each), RFC 8037 §3.1 (EdDSA with Ed25519).
 - RSA keys of fewer than 2048 bits are refused (RFC 7518 §3.3: "A key of size 2048 bits or
   larger MUST be used").
+- Multikey: W3C Controlled Identifiers v1.0 §2.2.2 "Multikey" (``p256-pub`` ``0x1200`` and
+  ``p384-pub`` ``0x1201`` with the compressed point, SEC 1 §2.3.3; ``ed25519-pub`` ``0xed``).
+- PEM public keys: RFC 7468 §13 (SubjectPublicKeyInfo, ``BEGIN PUBLIC KEY``).
 - Key files: encrypted PKCS#8 (RFC 5958) with PBES2, PBKDF2-HMAC-SHA256 and AES-256-CBC, the
   same protection as the Ed25519 key files (docs/keys.md).
 """
@@ -25,18 +29,34 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_pem_public_key,
+)
 
-from leadbadge.crypto.keys import SigningKey, VerifyingKey
+from leadbadge.crypto import multibase as _multibase
+from leadbadge.crypto.keys import (
+    MULTICODEC_ED25519_PUB,
+    MULTICODEC_P256_PUB,
+    MULTICODEC_P384_PUB,
+    SECRET_KEY_CODECS,
+    SigningKey,
+    VerifyingKey,
+    decode_multikey,
+    multicodec_name,
+)
 from leadbadge.errors import InputError, InvalidKeyError
 
 # The Ed25519 key files' own format and checks: encrypted PKCS#8 (PBKDF2 600,000 rounds,
@@ -56,20 +76,60 @@ __all__ = [
     "algorithm_for_key_type",
 ]
 
-JoseAlgorithm = Literal["RS256", "ES256", "EdDSA"]
+JoseAlgorithm = Literal["RS256", "ES256", "ES384", "EdDSA"]
 #: The JWS algorithms leadbadge signs and verifies.
-ALGORITHMS: Final[frozenset[str]] = frozenset({"RS256", "ES256", "EdDSA"})
-_BY_KTY: Final[dict[str, JoseAlgorithm]] = {"RSA": "RS256", "EC": "ES256", "OKP": "EdDSA"}
+ALGORITHMS: Final[frozenset[str]] = frozenset({"RS256", "ES256", "ES384", "EdDSA"})
 # RFC 7517 §4, RFC 7518 §6.2.2, §6.3.2, §6.4: members that only private or symmetric keys have.
 _PRIVATE_MEMBERS: Final = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _MIN_RSA_BITS = 2048
 _MAX_RSA_BITS = 8192
 _NEW_RSA_BITS = 2048
+_KEEP_PRIVATE = "keep it private: do not publish or share it, and give the public key instead"
+_SUPPORTED = "RSA (2048 to 8192 bits), EC P-256 or P-384, or Ed25519"
 
 
-def algorithm_for_key_type(kty: str) -> JoseAlgorithm | None:
-    """The one JWS algorithm a key of this ``kty`` uses, or None for a type leadbadge refuses."""
-    return _BY_KTY.get(kty)
+@dataclass(frozen=True)
+class _Curve:
+    """A NIST curve leadbadge verifies: its JWK name, size, JWS algorithm and Multikey codec."""
+
+    name: str
+    curve: type[ec.EllipticCurve]
+    size: int
+    alg: JoseAlgorithm
+    codec: int
+
+    def digest(self) -> hashes.HashAlgorithm:
+        return hashes.SHA256() if self.size == 32 else hashes.SHA384()
+
+
+_CURVES: Final = {
+    "P-256": _Curve("P-256", ec.SECP256R1, 32, "ES256", MULTICODEC_P256_PUB),
+    "P-384": _Curve("P-384", ec.SECP384R1, 48, "ES384", MULTICODEC_P384_PUB),
+}
+_BY_CODEC: Final = {c.codec: c for c in _CURVES.values()}
+
+
+def algorithm_for_key_type(kty: str, crv: str | None = None) -> JoseAlgorithm | None:
+    """The one JWS algorithm a key of this ``kty`` (and, for EC and OKP, ``crv``) uses, or None
+    for a type leadbadge refuses. An EC key's algorithm follows from its curve."""
+    if kty == "RSA":
+        return "RS256"
+    if kty == "EC":
+        curve = _CURVES.get(crv or "")
+        return curve.alg if curve is not None else None
+    if kty == "OKP" and crv in (None, "Ed25519"):
+        return "EdDSA"
+    return None
+
+
+def _curve_of(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> _Curve:
+    for curve in _CURVES.values():
+        if isinstance(key.curve, curve.curve):
+            return curve
+    raise InvalidKeyError(
+        f"The elliptic-curve key is on {key.curve.name}; leadbadge verifies P-256 (ES256) and "
+        "P-384 (ES384) keys."
+    )
 
 
 def _b64url(data: bytes) -> str:
@@ -94,8 +154,22 @@ def _member_bytes(jwk: Mapping[str, Any], name: str) -> bytes:
     return raw
 
 
+def _checked_rsa(n: int, e: int) -> rsa.RSAPublicKey:
+    if not _MIN_RSA_BITS <= n.bit_length() <= _MAX_RSA_BITS:
+        raise InvalidKeyError(
+            f"The RSA key has {n.bit_length()} bits; leadbadge accepts "
+            f"{_MIN_RSA_BITS} to {_MAX_RSA_BITS}."
+        )
+    if e < 3 or e % 2 == 0 or e >= n:
+        raise InvalidKeyError("The RSA key's public exponent is not usable.")
+    try:
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    except ValueError:
+        raise InvalidKeyError("The RSA public key is not valid.") from None
+
+
 class PublicJwk:
-    """A public key as a JWK: RSA (RS256), EC P-256 (ES256) or OKP Ed25519 (EdDSA).
+    """A public key as a JWK: RSA (RS256), EC P-256 (ES256) or P-384 (ES384), OKP Ed25519 (EdDSA).
 
     Immutable and hashable; two keys are equal when their RFC 7638 thumbprints are.
     """
@@ -135,14 +209,23 @@ class PublicJwk:
             # Say nothing about the value: a private or secret key handed over by mistake.
             raise InvalidKeyError(
                 "This JWK contains private or secret key material where a public key was "
-                "expected; do not publish it."
+                f"expected; {_KEEP_PRIVATE}."
             )
-        kty = jwk.get("kty")
-        alg = _BY_KTY.get(kty) if isinstance(kty, str) else None
-        if alg is None:
+        kty, crv = jwk.get("kty"), jwk.get("crv")
+        if kty == "EC" and crv not in _CURVES:
             raise InvalidKeyError(
-                f"The JWK key type {kty!r} is not one leadbadge verifies (RSA, EC P-256, "
-                "OKP Ed25519)."
+                f"The EC key's curve is {crv!r}; leadbadge verifies P-256 (ES256) and "
+                "P-384 (ES384)."
+            )
+        alg = (
+            algorithm_for_key_type(kty, crv if isinstance(crv, str) else None)
+            if isinstance(kty, str)
+            else None
+        )
+        if alg is None:
+            what = f"{kty!r}" + (f" (curve {crv!r})" if crv is not None else "")
+            raise InvalidKeyError(
+                f"The JWK key type {what} is not one leadbadge verifies ({_SUPPORTED})."
             )
         if "alg" in jwk and jwk["alg"] != alg and not (alg == "EdDSA" and jwk["alg"] == "Ed25519"):
             raise InvalidKeyError(f"The JWK's 'alg' {jwk['alg']!r} does not fit a {kty} key.")
@@ -152,28 +235,13 @@ class PublicJwk:
         if ops is not None and (not isinstance(ops, list) or "verify" not in ops):
             raise InvalidKeyError("The JWK 'key_ops' does not allow 'verify'.")
         if kty == "RSA":
-            return cls._rsa(jwk)
+            n = int.from_bytes(_member_bytes(jwk, "n"), "big")
+            e = int.from_bytes(_member_bytes(jwk, "e"), "big")
+            return cls._from_rsa(_checked_rsa(n, e))
         if kty == "EC":
-            return cls._ec(jwk)
+            return cls._ec(jwk, _CURVES[str(crv)])
         key = VerifyingKey.from_jwk({k: v for k, v in jwk.items() if k not in ("alg", "key_ops")})
         return cls.from_verifying_key(key)
-
-    @classmethod
-    def _rsa(cls, jwk: Mapping[str, Any]) -> PublicJwk:
-        n = int.from_bytes(_member_bytes(jwk, "n"), "big")
-        e = int.from_bytes(_member_bytes(jwk, "e"), "big")
-        if not _MIN_RSA_BITS <= n.bit_length() <= _MAX_RSA_BITS:
-            raise InvalidKeyError(
-                f"The RSA key has {n.bit_length()} bits; leadbadge accepts "
-                f"{_MIN_RSA_BITS} to {_MAX_RSA_BITS}."
-            )
-        if e < 3 or e % 2 == 0 or e >= n:
-            raise InvalidKeyError("The RSA key's public exponent is not usable.")
-        try:
-            key = rsa.RSAPublicNumbers(e, n).public_key()
-        except ValueError:
-            raise InvalidKeyError("The RSA public key is not valid.") from None
-        return cls._from_rsa(key)
 
     @classmethod
     def _from_rsa(cls, key: rsa.RSAPublicKey) -> PublicJwk:
@@ -182,39 +250,114 @@ class PublicJwk:
         return cls(key, members, "RS256")
 
     @classmethod
-    def _ec(cls, jwk: Mapping[str, Any]) -> PublicJwk:
-        if jwk.get("crv") != "P-256":
-            raise InvalidKeyError(
-                f"The EC key's curve is {jwk.get('crv')!r}; leadbadge verifies only P-256 (ES256)."
-            )
+    def _ec(cls, jwk: Mapping[str, Any], curve: _Curve) -> PublicJwk:
         x, y = _member_bytes(jwk, "x"), _member_bytes(jwk, "y")
-        if len(x) != 32 or len(y) != 32:
-            raise InvalidKeyError("A P-256 JWK's 'x' and 'y' are 32 bytes each.")
+        if len(x) != curve.size or len(y) != curve.size:
+            raise InvalidKeyError(f"A {curve.name} JWK's 'x' and 'y' are {curve.size} bytes each.")
         try:
             key = ec.EllipticCurvePublicNumbers(
-                int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
+                int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve.curve()
             ).public_key()
         except ValueError:
-            raise InvalidKeyError("The P-256 public key is not a point on the curve.") from None
+            raise InvalidKeyError(
+                f"The {curve.name} public key is not a point on the curve."
+            ) from None
         return cls._from_ec(key)
 
     @classmethod
     def _from_ec(cls, key: ec.EllipticCurvePublicKey) -> PublicJwk:
-        if not isinstance(key.curve, ec.SECP256R1):
-            raise InvalidKeyError("Only P-256 elliptic-curve keys are supported.")
+        curve = _curve_of(key)
         numbers = key.public_numbers()
         members = {
             "kty": "EC",
-            "crv": "P-256",
-            "x": _b64url_int(numbers.x, 32),
-            "y": _b64url_int(numbers.y, 32),
+            "crv": curve.name,
+            "x": _b64url_int(numbers.x, curve.size),
+            "y": _b64url_int(numbers.y, curve.size),
         }
-        return cls(key, members, "ES256")
+        return cls(key, members, curve.alg)
 
     @classmethod
     def from_verifying_key(cls, key: VerifyingKey) -> PublicJwk:
         """An Ed25519 public key as an OKP JWK (EdDSA)."""
         return cls(key, dict(key.to_jwk()), "EdDSA")
+
+    @classmethod
+    def from_public_key(cls, key: object) -> PublicJwk:
+        """A ``cryptography`` public key object: RSA, EC P-256/P-384 or Ed25519; any other type
+        (DSA, X25519, Ed448, another curve) or a weak RSA key raises :class:`InvalidKeyError`."""
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            return cls.from_verifying_key(
+                VerifyingKey(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
+            )
+        if isinstance(key, rsa.RSAPublicKey):
+            numbers = key.public_numbers()
+            return cls._from_rsa(_checked_rsa(numbers.n, numbers.e))
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            return cls._from_ec(key)
+        kind = type(key).__name__.removeprefix("_").removesuffix("PublicKey") or "unknown"
+        raise InvalidKeyError(f"The key is a {kind} key; leadbadge verifies {_SUPPORTED} keys.")
+
+    @classmethod
+    def from_pem(cls, data: bytes) -> PublicJwk:
+        """A PEM public key (``BEGIN PUBLIC KEY``, RFC 7468 §13; also ``BEGIN RSA PUBLIC KEY``).
+
+        A private key (any ``… PRIVATE KEY`` block) is refused without being parsed, so its
+        value never reaches a message; so is a certificate (give its public key).
+        """
+        if not isinstance(data, bytes):
+            raise InvalidKeyError("A PEM key must be bytes.")
+        if b"PRIVATE KEY-----" in data:
+            raise InvalidKeyError(
+                f"This PEM file holds a private key where a public key was expected; "
+                f"{_KEEP_PRIVATE} (openssl pkey -in FILE -pubout)."
+            )
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            raise InvalidKeyError(
+                "This PEM file holds a certificate, not a public key; give its public key "
+                "(openssl x509 -in FILE -pubkey -noout)."
+            )
+        try:
+            key = load_pem_public_key(data)
+        except UnsupportedAlgorithm:
+            raise InvalidKeyError(
+                f"The PEM public key is of a type leadbadge does not verify ({_SUPPORTED})."
+            ) from None
+        except ValueError:
+            raise InvalidKeyError("This is not a PEM public key.") from None
+        return cls.from_public_key(key)
+
+    @classmethod
+    def from_multikey(cls, value: str) -> PublicJwk:
+        """A Multikey public key: Ed25519 (``z6Mk…``), P-256 (``zDn…``) or P-384 (``z82…``).
+
+        A secret-key Multikey or another key type raises :class:`InvalidKeyError`.
+        """
+        codec, payload = decode_multikey(value)
+        if codec in SECRET_KEY_CODECS:
+            raise InvalidKeyError(
+                f"This Multikey value is a secret key where a public key was expected; "
+                f"{_KEEP_PRIVATE}."
+            )
+        if codec == MULTICODEC_ED25519_PUB:
+            return cls.from_verifying_key(VerifyingKey.from_multikey(value))
+        curve = _BY_CODEC.get(codec)
+        if curve is None:
+            raise InvalidKeyError(
+                f"The Multikey is multicodec {multicodec_name(codec)}; leadbadge reads Ed25519 "
+                "(z6Mk…), P-256 (zDn…) and P-384 (z82…) Multikeys."
+            )
+        # CID 1.0 §2.2.2: the compressed point (SEC 1 §2.3.3), 0x02 or 0x03 and x.
+        if len(payload) != curve.size + 1 or payload[0] not in (2, 3):
+            raise InvalidKeyError(
+                f"A {curve.name} Multikey holds a compressed point of {curve.size + 1} bytes."
+            )
+        try:
+            key = ec.EllipticCurvePublicKey.from_encoded_point(curve.curve(), payload)
+        except ValueError:
+            raise InvalidKeyError(
+                f"The {curve.name} Multikey is not a point on the curve."
+            ) from None
+        return cls._from_ec(key)
 
     # --- properties --------------------------------------------------------------------------
 
@@ -233,9 +376,29 @@ class PublicJwk:
         return self._thumbprint
 
     @property
+    def key_type(self) -> str:
+        """``Ed25519``, ``P-256``, ``P-384`` or ``RSA``."""
+        if self.kty == "RSA":
+            return "RSA"
+        return self._jwk["crv"]
+
+    @property
     def ed25519(self) -> VerifyingKey | None:
         """The key as a leadbadge Ed25519 key, for an OKP key; else None."""
         return self._key if isinstance(self._key, VerifyingKey) else None
+
+    @property
+    def multikey(self) -> str | None:
+        """The Multikey value (``z6Mk…``, ``zDn…``, ``z82…``); None for RSA, which has none."""
+        key = self._key
+        if isinstance(key, VerifyingKey):
+            return key.multikey
+        if isinstance(key, rsa.RSAPublicKey):
+            return None
+        header = _multibase.varint_encode(_curve_of(key).codec)
+        return _multibase.encode_base58btc(
+            header + key.public_bytes(Encoding.X962, PublicFormat.CompressedPoint)
+        )
 
     def to_jwk(self) -> dict[str, str]:
         """The public JWK: the key's required members only."""
@@ -245,7 +408,7 @@ class PublicJwk:
         """A short label for messages (``RSA 2048-bit key``, ``P-256 key``, ``Ed25519 key``)."""
         if isinstance(self._key, rsa.RSAPublicKey):
             return f"RSA {self._key.key_size}-bit key"
-        return "P-256 key" if self.kty == "EC" else "Ed25519 key"
+        return f"{self.key_type} key"
 
     # --- verification ----------------------------------------------------------------------
 
@@ -264,11 +427,12 @@ class PublicJwk:
             if isinstance(key, rsa.RSAPublicKey):
                 key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
                 return True
-            if len(signature) != 64:
+            curve = _curve_of(key)
+            if len(signature) != 2 * curve.size:
                 return False
-            r = int.from_bytes(signature[:32], "big")
-            s = int.from_bytes(signature[32:], "big")
-            key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+            r = int.from_bytes(signature[: curve.size], "big")
+            s = int.from_bytes(signature[curve.size :], "big")
+            key.verify(encode_dss_signature(r, s), data, ec.ECDSA(curve.digest()))
         except (InvalidSignature, ValueError):
             return False
         return True
@@ -286,7 +450,7 @@ class PublicJwk:
 
 
 class JoseSigningKey:
-    """A private key that signs JWS: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA).
+    """A private key that signs JWS: RSA (RS256), P-256 (ES256), P-384 (ES384) or Ed25519 (EdDSA).
 
     Its ``repr`` shows only the public key's thumbprint; it cannot be pickled.
     """
@@ -303,19 +467,26 @@ class JoseSigningKey:
         elif isinstance(key, ec.EllipticCurvePrivateKey):
             self._public = PublicJwk._from_ec(key.public_key())
         else:
-            raise InvalidKeyError("A JOSE signing key is an RSA, P-256 or Ed25519 private key.")
+            raise InvalidKeyError(
+                "A JOSE signing key is an RSA, P-256, P-384 or Ed25519 private key."
+            )
         self._key = key
 
     @classmethod
     def generate(cls, alg: JoseAlgorithm) -> JoseSigningKey:
-        """A new key for ``alg``: RSA 2048-bit (RS256), P-256 (ES256) or Ed25519 (EdDSA)."""
+        """A new key for ``alg``: RSA 2048-bit (RS256), P-256 (ES256), P-384 (ES384) or Ed25519
+        (EdDSA)."""
         if alg == "RS256":
             return cls(rsa.generate_private_key(public_exponent=65537, key_size=_NEW_RSA_BITS))
         if alg == "ES256":
             return cls(ec.generate_private_key(ec.SECP256R1()))
+        if alg == "ES384":
+            return cls(ec.generate_private_key(ec.SECP384R1()))
         if alg == "EdDSA":
             return cls(SigningKey.generate())
-        raise InputError(f"Unknown JWS algorithm {alg!r}; use RS256, ES256 or EdDSA.", field="alg")
+        raise InputError(
+            f"Unknown JWS algorithm {alg!r}; use RS256, ES256, ES384 or EdDSA.", field="alg"
+        )
 
     @property
     def alg(self) -> JoseAlgorithm:
@@ -326,19 +497,21 @@ class JoseSigningKey:
         return self._public
 
     def sign(self, data: bytes) -> bytes:
-        """The JWS signature of ``data`` with the key's algorithm (ES256: R ‖ S, 64 bytes)."""
+        """The JWS signature of ``data`` with the key's algorithm (ES256: R ‖ S, 64 bytes;
+        ES384: 96 bytes)."""
         key = self._key
         if isinstance(key, SigningKey):
             return key.sign(data)
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-        r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
-        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        curve = _curve_of(key)
+        r, s = decode_dss_signature(key.sign(data, ec.ECDSA(curve.digest())))
+        return r.to_bytes(curve.size, "big") + s.to_bytes(curve.size, "big")
 
     def save(
         self, path: str | os.PathLike[str], passphrase: str | bytes, *, overwrite: bool = False
     ) -> None:
-        """Write an RSA or P-256 key as an encrypted PKCS#8 PEM file (mode 0600), atomically.
+        """Write an RSA, P-256 or P-384 key as an encrypted PKCS#8 PEM file (mode 0600), atomically.
 
         Ed25519 keys are saved with :meth:`leadbadge.crypto.keys.SigningKey.save`.
         """
@@ -360,7 +533,7 @@ class JoseSigningKey:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], passphrase: str | bytes) -> JoseSigningKey:
-        """Read an encrypted PKCS#8 key file holding an RSA, P-256 or Ed25519 key.
+        """Read an encrypted PKCS#8 key file holding an RSA, P-256, P-384 or Ed25519 key.
 
         Raises :class:`WrongPassphraseError`, :class:`InvalidKeyError` (not an encrypted key of
         a usable type) or :class:`InputError` (``path``: cannot be read).
@@ -368,10 +541,12 @@ class JoseSigningKey:
         source = Path(path)
         key = _load_private_key_file(source, passphrase)
         if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-            if isinstance(key, ec.EllipticCurvePrivateKey) and not isinstance(
-                key.curve, ec.SECP256R1
+            if isinstance(key, ec.EllipticCurvePrivateKey) and not any(
+                isinstance(key.curve, c.curve) for c in _CURVES.values()
             ):
-                raise InvalidKeyError(f"The key file {source} holds an EC key that is not P-256.")
+                raise InvalidKeyError(
+                    f"The key file {source} holds an EC key that is not P-256 or P-384."
+                )
             return cls(key)
         return cls(SigningKey.load(source, passphrase))
 

@@ -45,8 +45,12 @@ from leadbadge.errors import InputError, InvalidKeyError
 __all__ = [
     "MULTICODEC_ED25519_PRIV",
     "MULTICODEC_ED25519_PUB",
+    "MULTICODEC_P256_PUB",
+    "MULTICODEC_P384_PUB",
+    "SECRET_KEY_CODECS",
     "SigningKey",
     "VerifyingKey",
+    "decode_multikey",
     "multicodec_name",
     "multikey_codec",
 ]
@@ -55,6 +59,12 @@ __all__ = [
 MULTICODEC_ED25519_PUB = 0xED
 #: Multicodec ``ed25519-priv``; varint bytes ``0x80 0x26``.
 MULTICODEC_ED25519_PRIV = 0x1300
+#: Multicodec ``p256-pub`` (compressed point); a Multikey starting ``zDn``.
+MULTICODEC_P256_PUB = 0x1200
+#: Multicodec ``p384-pub`` (compressed point); a Multikey starting ``z82``.
+MULTICODEC_P384_PUB = 0x1201
+#: Multicodecs of secret keys: a Multikey with one of these was handed over by mistake.
+SECRET_KEY_CODECS = frozenset({MULTICODEC_ED25519_PRIV, 0x1301, 0x1302, 0x1306, 0x1307})
 _PUB_HEADER = _multibase.varint_encode(MULTICODEC_ED25519_PUB)
 _PRIV_HEADER = _multibase.varint_encode(MULTICODEC_ED25519_PRIV)
 
@@ -113,6 +123,15 @@ def _decode_multicodec(value: object, what: str) -> tuple[int, bytes]:
     except ValueError:
         raise InvalidKeyError(f"The {what} does not start with a multicodec header.") from None
     return codec, data[used:]
+
+
+def decode_multikey(value: str) -> tuple[int, bytes]:
+    """A Multikey value's multicodec and the key bytes after it, for any key type.
+
+    Raises :class:`InvalidKeyError` if the value is not base58btc multibase with a varint header
+    (the message never echoes the value).
+    """
+    return _decode_multicodec(value, "Multikey value")
 
 
 def multikey_codec(value: str) -> int:
@@ -206,10 +225,10 @@ class VerifyingKey:
     def from_multikey(cls, value: str) -> VerifyingKey:
         """Decode ``publicKeyMultibase`` strictly: ``z``, base58btc, ``0xed01`` ‖ 32 bytes."""
         codec, payload = _decode_multicodec(value, "Multikey value")
-        if codec in (MULTICODEC_ED25519_PRIV, 0x1301, 0x1302, 0x1306, 0x1307):
+        if codec in SECRET_KEY_CODECS:
             raise InvalidKeyError(
                 "This Multikey value is a secret key where a public key was expected; "
-                "do not publish it."
+                "keep it private: do not publish or share it."
             )
         if codec != MULTICODEC_ED25519_PUB:
             raise InvalidKeyError(
@@ -232,7 +251,7 @@ class VerifyingKey:
             # Say nothing about the value: it is a private key handed over by mistake.
             raise InvalidKeyError(
                 "This JWK contains a private key ('d') where a public key was expected; "
-                "do not publish it."
+                "keep it private: do not publish or share it."
             )
         if jwk.get("kty") != "OKP":
             raise InvalidKeyError(f"The JWK key type must be 'OKP', not {jwk.get('kty')!r}.")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from leadbadge.crypto import multibase as _multibase
-from leadbadge.crypto.keys import SigningKey, VerifyingKey
+from leadbadge.crypto.keys import SigningKey, VerifyingKey, decode_multikey
 from leadbadge.errors import (
     InvalidKeyError,
 )
@@ -192,6 +192,22 @@ def test_secret_key_handed_as_public_key_is_refused_without_echo() -> None:
     with pytest.raises(InvalidKeyError, match="secret key") as info:
         VerifyingKey.from_multikey(_mk(b"\x80\x26" + seed))
     assert_no_secret(str(info.value), seed)
+    # The one handing it over is told to keep it to themselves.
+    assert "do not publish or share it" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("payload", "codec"),
+    [(b"\xed\x01" + RFC_PUBLIC, 0xED), (b"\x80\x24" + bytes(33), 0x1200),
+     (b"\x81\x24" + bytes(49), 0x1201)],
+)  # fmt: skip
+def test_decode_multikey_splits_any_key_type(payload: bytes, codec: int) -> None:
+    assert decode_multikey(_mk(payload)) == (codec, payload[2:])
+
+
+def test_decode_multikey_refuses_what_is_not_multibase_base58btc() -> None:
+    with pytest.raises(InvalidKeyError, match="base58btc"):
+        decode_multikey("u" + RFC_X)
 
 
 @pytest.mark.parametrize(
@@ -248,7 +264,7 @@ def test_from_jwk_is_strict(jwk: dict[str, str], reason: str) -> None:
 
 def test_private_jwk_is_refused_without_echoing_d() -> None:
     d = base64.urlsafe_b64encode(RFC_SEED).decode().rstrip("=")
-    with pytest.raises(InvalidKeyError, match="private key") as info:
+    with pytest.raises(InvalidKeyError, match=r"private key.*share it") as info:
         VerifyingKey.from_jwk({"kty": "OKP", "crv": "Ed25519", "x": RFC_X, "d": d})
     assert_no_secret(str(info.value), RFC_SEED)
     assert_no_secret(repr(info.value), RFC_SEED)
