@@ -142,6 +142,25 @@ class Peer:
         )
         return result
 
+    def present(
+        self, credentials: list[dict[str, Any]], key: dict[str, str], *options: str
+    ) -> dict[str, Any]:
+        """A presentation by the key's did:key (``--challenge C``, ``--domain D``,
+        ``--unsigned``)."""
+        result: dict[str, Any] = self._run(
+            ["present", "--created", _xsd(CREATED), *options],
+            credentials,
+            env={"PEER_KEY": json.dumps(key)},
+        )
+        return result
+
+    def verify_presentation(self, presentation: dict[str, Any], *options: str) -> dict[str, Any]:
+        """{verified, error, errors} for one presentation (``--challenge``, ``--domain``…)."""
+        result: dict[str, Any] = self._run(
+            ["verify-presentation", "--now", _xsd(FIXED_NOW), *options], presentation
+        )
+        return result
+
     def verify(self, credentials: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """Verify a labelled batch in one process; returns label -> {verified, error, errors}."""
         labels = list(credentials)

@@ -1,4 +1,4 @@
-"""``leadbadge verify``: verify credential files offline and report every check.
+"""``leadbadge verify``: verify credentials and presentations offline and report every check.
 
 Exit code: the worst outcome over all inputs, in the order valid (0) < inconclusive (2) <
 invalid (1) < unreadable input (3). docs/verification.md documents the report and the JSON shape.
@@ -31,7 +31,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from leadbadge.errors import LeadbadgeError
-    from leadbadge.verifier.report import VerificationReport
+    from leadbadge.verifier.report import (
+        CheckResult,
+        PresentationReport,
+        PresentedCredential,
+        VerificationReport,
+    )
 
 #: Exit codes from best to worst: several inputs exit with the worst one seen.
 _SEVERITY = (EXIT_OK, EXIT_INCONCLUSIVE, EXIT_INVALID, EXIT_USAGE)
@@ -173,6 +178,18 @@ def _worst(codes: list[int]) -> int:
     help="With --pathway: the framework whose tiers and prerequisites apply (default: "
     "leadbadge's default framework).",
 )
+@click.option(
+    "--challenge",
+    metavar="TEXT",
+    help="For a presentation: the challenge you asked the holder to sign; its proof must carry "
+    "exactly this (a presentation without it, or a single credential, is refused).",
+)
+@click.option(
+    "--domain",
+    metavar="TEXT",
+    help="For a presentation: the domain you asked the holder to sign (your site or name); "
+    "its proof must carry it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def verify_command(
@@ -189,11 +206,14 @@ def verify_command(
     unsafe_skip_status: bool,
     pathway: bool,
     framework_file: Path | None,
+    challenge: str | None,
+    domain: str | None,
     as_json: bool,
 ) -> None:
     """Verify each INPUT offline: a credential file (JSON or VC-JWT), a baked PNG or SVG badge,
-    a photo or scan of a QR code, the text of a QR code (a link https://…/c/… or LB1:…), or -
-    for standard input.
+    a photo or scan of a QR code, the text of a QR code (a link https://…/c/… or LB1:…), a
+    verifiable presentation (JSON or VP-JWT: the holder's proof and every credential in it), or
+    - for standard input.
 
     Exit code: 0 valid, 1 invalid, 2 inconclusive, 3 usage error or unreadable input; with
     several inputs, the worst of them.
@@ -202,6 +222,7 @@ def verify_command(
     from leadbadge.pathway.identity import normalize_email
     from leadbadge.trust.store import TrustStore
     from leadbadge.verifier.decode import MAX_INPUT_BYTES
+    from leadbadge.verifier.report import PresentationReport
     from leadbadge.verifier.verify import VerificationPolicy, Verifier
 
     if inputs.count("-") > 1:
@@ -222,6 +243,13 @@ def verify_command(
     verifier = Verifier(store, policy, sources=sources)
     if framework_file is not None and not pathway:
         raise click.UsageError("--framework is for --pathway.")
+    if pathway and (challenge is not None or domain is not None):
+        raise click.UsageError(
+            "--challenge and --domain check one presentation; verify it without --pathway."
+        )
+    for flag, value in (("--challenge", challenge), ("--domain", domain)):
+        if value is not None and not value.strip():
+            raise click.UsageError(f"{flag} must not be empty.")
     if pathway:
         from leadbadge.cli._pathway_view import run_pathway
 
@@ -242,24 +270,23 @@ def verify_command(
     out = console()
     for index, name in enumerate(inputs):
         try:
+            data: bytes | str | Path
             if name == "-":
                 with click.open_file("-", "rb") as stdin:
-                    data = stdin.read(MAX_INPUT_BYTES + 1)
-                report = verifier.verify(
-                    data, recipient=recipient, at=judged_at, source="-", status_lists=given
-                )
+                    data, label = stdin.read(MAX_INPUT_BYTES + 1), "-"
             elif _is_qr_text(name):
-                report = verifier.verify(
-                    name,
-                    recipient=recipient,
-                    at=judged_at,
-                    source=_short(name),
-                    status_lists=given,
-                )
+                data, label = name, _short(name)
             else:
-                report = verifier.verify(
-                    Path(name), recipient=recipient, at=judged_at, source=name, status_lists=given
-                )
+                data, label = Path(name), name
+            report = verifier.verify_any(
+                data,
+                recipient=recipient,
+                at=judged_at,
+                source=label,
+                status_lists=given,
+                challenge=challenge,
+                domain=domain,
+            )
         except LeadbadgeError as error:
             say_error(sentence(error.message))
             codes.append(EXIT_USAGE)
@@ -271,7 +298,10 @@ def verify_command(
         else:
             if index:
                 out.print()
-            _print_report(out, report)
+            if isinstance(report, PresentationReport):
+                _print_presentation(out, report)
+            else:
+                _print_report(out, report)
     if as_json:
         payload: Any = outputs[0] if len(outputs) == 1 else outputs
         echo(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -292,10 +322,7 @@ def _unreadable_json(name: str, error: LeadbadgeError) -> dict[str, Any]:
 
 def _print_report(out: Console, report: VerificationReport) -> None:
     from rich.markup import escape
-    from rich.table import Table
     from rich.text import Text
-
-    from leadbadge.verifier.report import CHECK_TITLES, CheckStatus
 
     verdict = report.verdict.value
     headline = Text()
@@ -328,11 +355,20 @@ def _print_report(out: Console, report: VerificationReport) -> None:
             indent = "    "
         for line in lines:
             out.print(f"{indent}{escape(line)}")
+    _print_checks(out, report.checks)
+
+
+def _print_checks(out: Console, checks: tuple[CheckResult, ...]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from leadbadge.verifier.report import CHECK_TITLES, CheckStatus
+
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("check", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("finding")
-    for check in report.checks:
+    for check in checks:
         label, style = _STATUS_STYLE[check.status.value]
         finding = Text(check.message)
         if check.action and check.status not in (CheckStatus.PASS, CheckStatus.NOT_APPLICABLE):
@@ -341,7 +377,48 @@ def _print_report(out: Console, report: VerificationReport) -> None:
     out.print(table)
 
 
-def _verdict_reason(report: VerificationReport) -> str | None:
+def _print_presentation(out: Console, report: PresentationReport) -> None:
+    """The presentation's verdict and checks, then each credential's report in full."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    verdict = report.verdict.value
+    headline = Text()
+    headline.append(verdict.upper(), style=_VERDICT_STYLE[verdict])
+    headline.append(f"  {report.input}")
+    out.print(headline)
+    reason = _verdict_reason(report)
+    if reason:
+        out.print(f"  {escape(reason)}")
+    summary = report.summary
+    count = len(report.credentials)
+    kind = f"VC {summary.vc_version} presentation" if summary.vc_version else "Presentation"
+    signed = "signed" if summary.signed else "not signed"
+    out.print(f"  {kind}, {signed}, {count} credential{'' if count == 1 else 's'}")
+    if summary.holder:
+        out.print(f"  Holder: {escape(summary.holder)}")
+    _print_checks(out, report.checks)
+    for credential in report.credentials:
+        out.print()
+        _print_presented(out, credential, count)
+
+
+def _print_presented(out: Console, credential: PresentedCredential, count: int) -> None:
+    from rich.markup import escape
+    from rich.text import Text
+
+    out.print(Text(f"Credential {credential.position} of {count} ({credential.carried})", "bold"))
+    if credential.report is not None:
+        _print_report(out, credential.report)
+        return
+    headline = Text()
+    headline.append(credential.verdict.value.upper(), style=_VERDICT_STYLE[credential.verdict])
+    out.print(headline)
+    message = credential.error.get("message") if credential.error else None
+    out.print(f"  {escape(str(message or 'The entry is not a readable credential.'))}")
+
+
+def _verdict_reason(report: VerificationReport | PresentationReport) -> str | None:
     from leadbadge.verifier.report import CheckStatus
 
     wanted = {

@@ -49,6 +49,7 @@ from leadbadge.proof._common import (
 )
 
 __all__ = [
+    "AUTHENTICATION",
     "CRYPTOSUITE",
     "DEFAULT_ALLOWED",
     "ED25519_SIGNATURE_2020",
@@ -70,6 +71,9 @@ CRYPTOSUITE: Final = "eddsa-rdfc-2022"
 LEGACY_CRYPTOSUITE: Final = "eddsa-2022"
 #: The only proof purpose a credential's proof may have.
 PROOF_PURPOSE: Final = "assertionMethod"
+#: The proof purpose of a holder's proof on a presentation (VC 2.0 §4.13, Data Integrity §2.1):
+#: it authenticates the presenter, often bound to a verifier's ``challenge`` and ``domain``.
+AUTHENTICATION: Final = "authentication"
 #: (proof type, cryptosuite) pairs a verifier accepts unless its caller says otherwise.
 DEFAULT_ALLOWED: Final[frozenset[tuple[str, str]]] = frozenset(
     {(PROOF_TYPE, CRYPTOSUITE), (PROOF_TYPE, LEGACY_CRYPTOSUITE)}
@@ -111,6 +115,10 @@ class ProofVerification:
     warnings: tuple[str, ...] = ()
     #: The proof's ``expires``, if any; comparing it with a clock is the caller's job.
     expires: datetime | None = None
+    #: The proof's ``challenge`` and ``domain`` (Data Integrity 1.0 §2.1), as signed; comparing
+    #: them with what the verifier expected is the caller's job. ``domain`` is always a tuple.
+    challenge: str | None = None
+    domain: tuple[str, ...] = ()
 
 
 # --- The algorithm ----------------------------------------------------------------------------
@@ -158,6 +166,9 @@ def sign(
     verification_method: str,
     created: datetime,
     loader: ContextLoader | None = None,
+    proof_purpose: str = PROOF_PURPOSE,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
     """A copy of ``document`` with an ``eddsa-rdfc-2022`` proof added to its ``proof`` array.
 
@@ -165,6 +176,9 @@ def sign(
     one). Proofs already present are kept, making a proof set: the new proof, like each of
     them, signs the document without any proof. ``created`` is recorded in UTC to the second.
     The document must pass strict JSON-LD processing, or nothing is signed.
+
+    ``proof_purpose`` is ``assertionMethod`` for a credential; a holder signs a presentation
+    with ``authentication`` and the verifier's ``challenge`` and ``domain`` (both then signed).
     """
     if not isinstance(document, Mapping):
         raise InputError("The document to sign must be a JSON object.", field="document")
@@ -174,6 +188,14 @@ def sign(
         raise InputError(
             "The verification method must be a non-empty string.", field="verification_method"
         )
+    if proof_purpose not in (PROOF_PURPOSE, AUTHENTICATION):
+        raise InputError(
+            f"The proof purpose must be {PROOF_PURPOSE!r} or {AUTHENTICATION!r}.",
+            field="proof_purpose",
+        )
+    for name, value in (("challenge", challenge), ("domain", domain)):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise InputError(f"The {name} must be a non-empty string.", field=name)
     _check_method_names_key(verification_method, key.public_key)
     signed = copy.deepcopy(dict(document))
     existing = as_list(signed.pop("proof", None))
@@ -182,8 +204,12 @@ def sign(
         "cryptosuite": CRYPTOSUITE,
         "created": format_date_time_stamp(created, field="created"),
         "verificationMethod": verification_method,
-        "proofPurpose": PROOF_PURPOSE,
+        "proofPurpose": proof_purpose,
     }
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain
     data = hash_data(signed, proof_config(signed, proof), loader=loader)
     proof["proofValue"] = _multibase.encode_base58btc(key.sign(data))
     signed["proof"] = [*existing, proof]
@@ -224,6 +250,7 @@ def verify(
     resolver: KeyResolver | None = None,
     allowed: Collection[tuple[str, str]] = DEFAULT_ALLOWED,
     loader: ContextLoader | None = None,
+    purpose: str = PROOF_PURPOSE,
 ) -> ProofVerification:
     """Verify the document's proof (or proof set) and that its issuer made it.
 
@@ -231,6 +258,10 @@ def verify(
     pairs to check and comes from the caller, never from the document. The rule for several
     proofs: proofs outside ``allowed`` are not checked (each is named in ``warnings``); every
     checked proof must verify; at least one must be by a key the issuer controls.
+
+    ``purpose`` is the proof purpose every checked proof must have: ``assertionMethod`` for a
+    credential; ``authentication`` for a holder's proof on a presentation, whose ``issuer`` is
+    then the holder the key must belong to.
 
     Raises UnsupportedProofError (no proof, or none allowed), InputError (a malformed proof),
     VerificationMethodError (key not found, wrong purpose, not the issuer's), SignatureError,
@@ -272,6 +303,7 @@ def verify(
                 resolve=resolve,
                 loader=loader,
                 hashes=hashes,
+                purpose=purpose,
             )
         )
     if not verified:
@@ -303,6 +335,7 @@ def _verify_one(
     resolve: KeyResolver,
     loader: ContextLoader | None,
     hashes: dict[str, bytes],
+    purpose: str = PROOF_PURPOSE,
 ) -> ProofVerification:
     """Data Integrity §4.4 "Verify Proof" with eddsa-rdfc-2022 §3.3.2, for one proof."""
     proof = proofs[index]
@@ -312,15 +345,22 @@ def _verify_one(
         raise InputError(
             "The proof has no verificationMethod.", field=f"{where}/verificationMethod"
         )
-    purpose = proof.get("proofPurpose")
-    if not isinstance(purpose, str):
+    stated = proof.get("proofPurpose")
+    if not isinstance(stated, str):
         raise InputError("The proof has no proofPurpose.", field=f"{where}/proofPurpose")
-    if purpose != PROOF_PURPOSE:
+    if stated != purpose:
+        what = "the credential" if purpose == PROOF_PURPOSE else "the presenter"
         raise VerificationMethodError(
-            f"The proof's purpose is {purpose!r}, not {PROOF_PURPOSE!r}, so it does not vouch "
-            "for the credential.",
+            f"The proof's purpose is {stated!r}, not {purpose!r}, so it does not vouch for {what}.",
             verification_method=method_id,
         )
+    challenge = proof.get("challenge")
+    if challenge is not None and not isinstance(challenge, str):
+        raise InputError("The proof's challenge is not a string.", field=f"{where}/challenge")
+    domain = as_list(proof.get("domain"))
+    if not all(isinstance(d, str) and d for d in domain):
+        # Data Integrity 1.0 §2.1: a string or an unordered set of strings.
+        raise InputError("The proof's domain is not a string or a list of strings.", field=where)
     created = (
         parse_date_time_stamp(proof["created"], field=f"{where}/created")
         if "created" in proof
@@ -371,6 +411,8 @@ def _verify_one(
         cryptosuite=suite,
         warnings=warnings,
         expires=expires,
+        challenge=challenge,
+        domain=tuple(domain),
     )
 
 

@@ -40,8 +40,11 @@ def _error(label: str, what: str) -> CredentialDocumentError:
     return CredentialDocumentError.about(label, what)
 
 
-def parse_credential(text: str, label: str) -> dict[str, Any]:
-    """The credential object in ``text``, read strictly; ``label`` names the input in errors."""
+def parse_credential(text: str, label: str, *, presentations: bool = False) -> dict[str, Any]:
+    """The credential object in ``text``, read strictly; ``label`` names the input in errors.
+
+    With ``presentations`` a Verifiable Presentation is accepted too (its reader checks it).
+    """
     try:
         value = json.loads(
             text,
@@ -68,7 +71,7 @@ def parse_credential(text: str, label: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise _error(label, "is nested too deeply to be a credential") from None
-    return credential_object(value, label)
+    return credential_object(value, label, presentations=presentations)
 
 
 def _nesting(value: Any) -> int:
@@ -107,8 +110,11 @@ def _strings_have_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def credential_object(value: Any, label: str) -> dict[str, Any]:
-    """``value`` (parsed JSON) as one credential object, or the sentence saying what it is."""
+def credential_object(value: Any, label: str, *, presentations: bool = False) -> dict[str, Any]:
+    """``value`` (parsed JSON) as one credential object, or the sentence saying what it is.
+
+    With ``presentations`` a Verifiable Presentation object is returned as well.
+    """
     if _nesting(value) > MAX_NESTING:
         raise _error(label, "is nested too deeply to be a credential")
     if _strings_have_lone_surrogate(value):
@@ -125,7 +131,7 @@ def credential_object(value: Any, label: str) -> dict[str, Any]:
         raise _error(label, f"holds {kind}, not a credential object")
     types = value.get("type")
     type_names = types if isinstance(types, list) else [types]
-    if "VerifiablePresentation" in type_names:
+    if "VerifiablePresentation" in type_names and not presentations:
         raise _error(
             label, "is a Verifiable Presentation; verify the credentials it contains one at a time"
         )

@@ -6,7 +6,11 @@ Decoding never decides trust: it only finds the credential and says how it came.
 - a baked PNG or SVG badge (OB 3.0 "Baked Badge") carrying either;
 - a photo or scan of a QR code (PNG, JPEG…), or the text a QR code holds: a ``full`` payload
   (``LB1:…``, the credential itself), a credential link (``https://…/c/<id>``), or a JSON
-  credential or VC-JWT written into the code as is.
+  credential or VC-JWT written into the code as is;
+- a verifiable presentation (VC 2.0 §4.13, VC 1.1 §4.10) holding credentials: JSON, or a
+  VP-JWT (the VC 1.1 ``vp`` claim, or a VC-JOSE-COSE ``vp+jwt`` whose payload is the
+  presentation). :func:`decode_input` returns it as a :class:`DecodedPresentation`;
+  :func:`decode_credential` refuses it, saying so.
 
 A ``full`` QR code may leave out the Achievement, and a link names a credential without carrying
 it: :class:`CredentialSources` says where decoding may look (pinned or local copies, or the
@@ -24,6 +28,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.proof import jose
+from leadbadge.proof.vc_jwt import REGISTERED_CLAIMS
 from leadbadge.share import bake, jwt, qr
 from leadbadge.share.links import CredentialLink, parse_link
 from leadbadge.share.strict_json import MAX_NESTING, has_lone_surrogate
@@ -36,8 +42,11 @@ __all__ = [
     "Container",
     "CredentialSources",
     "DecodedCredential",
+    "DecodedPresentation",
     "SourceFormat",
     "decode_credential",
+    "decode_input",
+    "is_presentation",
 ]
 
 #: Largest input accepted. Credentials with an embedded data-URI image stay well below this.
@@ -99,6 +108,36 @@ class DecodedCredential:
         return f"{self.container}+{self.source_format}"
 
 
+@dataclass(frozen=True)
+class DecodedPresentation:
+    """One verifiable presentation and where it came from; its credentials are not read yet."""
+
+    #: The presentation as JSON-LD (for a VP-JWT: the ``vp`` claim with ``holder`` and ``id``
+    #: filled from ``iss`` and ``jti`` as VC 1.1 §6.3.1 says, or the payload without the
+    #: registered JWT claims), a fresh copy.
+    document: dict[str, Any]
+    source_format: SourceFormat
+    source: str
+    container: Container | None = None
+    #: The compact JWS, when ``source_format`` is ``"jwt"``.
+    jwt: str | None = None
+    #: The registered JWT claims and ``nonce`` of a VP-JWT, as written (``aud``, ``nonce``…).
+    claims: Mapping[str, Any] | None = None
+
+    @property
+    def format_label(self) -> str:
+        if self.container is None:
+            return self.source_format
+        return f"{self.container}+{self.source_format}"
+
+
+def is_presentation(document: Mapping[str, Any]) -> bool:
+    """True for a document typed ``VerifiablePresentation`` (or a VP-JWT's ``vp`` claim set)."""
+    types = document.get("type")
+    names = types if isinstance(types, list) else [types]
+    return "VerifiablePresentation" in names or isinstance(document.get("vp"), Mapping)
+
+
 def decode_credential(
     data: bytes | bytearray | str | Mapping[str, Any] | Path,
     *,
@@ -111,8 +150,69 @@ def decode_credential(
     text of a document, a VC-JWT or a QR code's text (never a file name: pass a
     :class:`~pathlib.Path` to read a file); a mapping is an already-parsed document. Raises
     :class:`~leadbadge.errors.CredentialDocumentError` with one plain sentence when the input
-    holds no credential we can read.
+    holds no credential we can read, or holds a presentation.
     """
+    decoded = decode_input(data, source=source, sources=sources)
+    if isinstance(decoded, DecodedPresentation):
+        raise _error(
+            decoded.source,
+            "is a verifiable presentation, not one credential; verify it as a presentation "
+            "(Verifier.verify_presentation)",
+        )
+    return decoded
+
+
+def decode_input(
+    data: bytes | bytearray | str | Mapping[str, Any] | Path,
+    *,
+    source: str | None = None,
+    sources: CredentialSources | None = None,
+) -> DecodedCredential | DecodedPresentation:
+    """The credential or the verifiable presentation in ``data`` (read as
+    :func:`decode_credential` reads it)."""
+    decoded = _decode(data, source=source, sources=sources)
+    if not is_presentation(decoded.document):
+        return decoded
+    return _presentation(decoded)
+
+
+def _presentation(decoded: DecodedCredential) -> DecodedPresentation:
+    if decoded.jwt is None:
+        return DecodedPresentation(
+            decoded.document, "json", decoded.source, container=decoded.container
+        )
+    try:
+        payload = jose.parse(decoded.jwt).payload
+    except InputError as error:  # pragma: no cover - decoding parsed it already
+        raise _error(decoded.source, f"holds a malformed VP-JWT ({error.message})") from None
+    claims: dict[str, Any] = {k: payload[k] for k in (*REGISTERED_CLAIMS, "nonce") if k in payload}
+    vp = payload.get("vp")
+    if isinstance(vp, Mapping):
+        copied = json.loads(json.dumps(vp))
+        document = _credential_object(copied, decoded.source, presentations=True)
+        # VC 1.1 §6.3.1 "JWT decoding": iss is the holder, jti the presentation's id.
+        if isinstance(claims.get("iss"), str) and "holder" not in document:
+            document["holder"] = claims["iss"]
+        if isinstance(claims.get("jti"), str) and "id" not in document:
+            document["id"] = claims["jti"]
+    else:
+        document = {k: v for k, v in payload.items() if k not in claims}
+    return DecodedPresentation(
+        document,
+        "jwt",
+        decoded.source,
+        container=decoded.container,
+        jwt=decoded.jwt,
+        claims=claims,
+    )
+
+
+def _decode(
+    data: bytes | bytearray | str | Mapping[str, Any] | Path,
+    *,
+    source: str | None,
+    sources: CredentialSources | None,
+) -> DecodedCredential:
     reader = _Reader(sources or CredentialSources())
     if isinstance(data, Path):
         label = source or str(data)
@@ -201,7 +301,7 @@ class _Reader:
             return self._link(stripped, label, parse_link(stripped))
         if _looks_like_jwt(stripped):
             return self._jwt(stripped, label, container, link)
-        document = _parse_json(stripped, label)
+        document = _parse_json(stripped, label, presentations=True)
         return DecodedCredential(document, "json", label, container=container, link=link)
 
     # --- containers ------------------------------------------------------------------------
@@ -226,7 +326,7 @@ class _Reader:
         stripped = text.strip()
         if _looks_like_jwt(stripped):
             return self._jwt(stripped, label, container, None)
-        document = _parse_json(stripped, label)
+        document = _parse_json(stripped, label, presentations=True)
         return DecodedCredential(document, "json", label, container=container)
 
     def _photo(self, raw: bytes, label: str) -> DecodedCredential:
@@ -249,7 +349,7 @@ class _Reader:
             decoded = jwt.decode(token)
         except InputError as error:
             raise _error(label, f"holds a malformed VC-JWT ({error.message.rstrip('.')})") from None
-        document = _credential_object(decoded.document, label)
+        document = _credential_object(decoded.document, label, presentations=True)
         return DecodedCredential(
             document, "jwt", label, container=container, jwt=decoded.token, link=link
         )
@@ -286,7 +386,9 @@ class _Reader:
             raise _error(label, "leads to binary data, not a credential") from None
         if _looks_like_jwt(text):
             return self._jwt(text, label, "qr", link)
-        return DecodedCredential(_parse_json(text, label), "json", label, container="qr", link=link)
+        return DecodedCredential(
+            _parse_json(text, label, presentations=True), "json", label, container="qr", link=link
+        )
 
 
 def _copy_json(data: Mapping[str, Any], label: str) -> dict[str, Any]:
@@ -298,7 +400,7 @@ def _copy_json(data: Mapping[str, Any], label: str) -> dict[str, Any]:
         raise _error(label, f"is not plain JSON data ({error})") from None
     except RecursionError:
         raise _error(label, "is nested too deeply to be a credential") from None
-    return _credential_object(json.loads(text), label)
+    return _credential_object(json.loads(text), label, presentations=True)
 
 
 def _looks_like_jwt(text: str) -> bool:

@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leadbadge.errors import InputError
+from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.pathway.framework import default_framework
 from leadbadge.pathway.prerequisites import HeldTier, parse_instant
-from leadbadge.verifier.decode import decode_credential
+from leadbadge.verifier.decode import DecodedPresentation, decode_credential, decode_input
+from leadbadge.verifier.presentation import presented_items
 from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
 
 if TYPE_CHECKING:
@@ -211,16 +212,17 @@ def verify_pathway(
     ``now`` and ``at`` are as for :meth:`Verifier.verify`.
 
     ``framework`` gives the tiers and their prerequisites (default: leadbadge's default
-    framework). Raises :class:`~leadbadge.errors.CredentialDocumentError` for an input that
-    holds no readable credential.
+    framework). An input may be a verifiable presentation: its credentials are taken as the
+    person's credentials, each verified fully (the presentation's own proof is not judged
+    here; :meth:`Verifier.verify_presentation` does that). Raises
+    :class:`~leadbadge.errors.CredentialDocumentError` for an input that holds no readable
+    credential.
     """
     if not inputs:
         raise InputError("A pathway needs at least one credential.", field="inputs")
     chosen = framework or default_framework()
     read: list[tuple[PathwayCredential, dict[str, Any]]] = []
-    for number, item in enumerate(inputs):
-        label = str(item) if isinstance(item, (Path, str)) else f"<document {number + 1}>"
-        data: Path | str | Mapping[str, Any] = Path(item) if isinstance(item, str) else item
+    for label, data in _credentials_of(verifier, inputs):
         report = verifier.verify(data, recipient=recipient, now=now, at=at, source=label)
         document = decode_credential(data, source=label, sources=verifier.sources).document
         awarded = _text(document.get("awardedDate")) or _text(document.get("validFrom"))
@@ -238,6 +240,28 @@ def verify_pathway(
         unplaced=unplaced,
         framework=chosen.source,
     )
+
+
+def _credentials_of(
+    verifier: Verifier, inputs: Sequence[Path | str | Mapping[str, Any]]
+) -> list[tuple[str, Path | str | Mapping[str, Any]]]:
+    """(label, data) of each credential: the inputs, with a presentation's credentials in its
+    place."""
+    found: list[tuple[str, Path | str | Mapping[str, Any]]] = []
+    for number, item in enumerate(inputs):
+        label = str(item) if isinstance(item, (Path, str)) else f"<document {number + 1}>"
+        data: Path | str | Mapping[str, Any] = Path(item) if isinstance(item, str) else item
+        decoded = decode_input(data, source=label, sources=verifier.sources)
+        if not isinstance(decoded, DecodedPresentation):
+            found.append((label, data))
+            continue
+        for presented in presented_items(decoded):
+            if presented.data is None:
+                raise presented.error or CredentialDocumentError.about(
+                    presented.label, "holds no credential"
+                )
+            found.append((presented.label, presented.data))
+    return found
 
 
 def _text(value: object) -> str | None:

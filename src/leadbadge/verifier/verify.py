@@ -22,17 +22,24 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from leadbadge.errors import InputError
+from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.model import Framework
 from leadbadge.pathway.identity import normalize_email
 from leadbadge.trust.store import TrustStore
 from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
-from leadbadge.verifier.decode import CredentialSources, decode_credential
+from leadbadge.verifier.decode import (
+    CredentialSources,
+    DecodedCredential,
+    DecodedPresentation,
+    decode_input,
+)
 from leadbadge.verifier.materials import Gathering, build_context
 from leadbadge.verifier.pipeline import guarded, run_checks
 from leadbadge.verifier.policy import DEFAULT_CLOCK_SKEW, DEFAULT_MAX_STATUS_AGE, VerificationPolicy
+from leadbadge.verifier.presentation import verify_presentation
 from leadbadge.verifier.report import (
     CredentialSummary,
+    PresentationReport,
     VerificationReport,
     compute_verdict,
 )
@@ -97,15 +104,111 @@ class Verifier:
         ``recipient``, ``now`` or ``at``; everything wrong with the credential itself is in the
         report.
         """
+        decoded = self._decode(data, source)
+        if isinstance(decoded, DecodedPresentation):
+            raise CredentialDocumentError.about(
+                decoded.source,
+                "is a verifiable presentation, not one credential; verify it with "
+                "verify_presentation (or verify_any)",
+            )
+        return self._verify_decoded(
+            decoded, recipient=recipient, now=now, at=at, status_lists=status_lists
+        )
+
+    def verify_presentation(
+        self,
+        data: bytes | str | Mapping[str, Any] | Path,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        recipient: str | None = None,
+        now: datetime | None = None,
+        at: datetime | None = None,
+        source: str | None = None,
+        status_lists: Sequence[Mapping[str, Any]] = (),
+    ) -> PresentationReport:
+        """Check a verifiable presentation: the holder's proof and every credential in it.
+
+        ``data`` is a presentation in any form :meth:`verify` reads (JSON-LD with or without a
+        holder's proof, VC 1.1 or 2.0, or a VP-JWT). ``challenge`` and ``domain`` are what this
+        verifier asked the holder to sign: when given, the holder's proof must carry them
+        exactly. Each credential inside is verified as :meth:`verify` would verify it on its
+        own, with ``recipient``, ``now``, ``at`` and ``status_lists``. The report's verdict is
+        valid only when the presentation's checks pass and every credential is valid.
+
+        Raises :class:`~leadbadge.errors.CredentialDocumentError` when the input holds no
+        readable presentation (a single credential included), and
+        :class:`~leadbadge.errors.InputError` for a malformed argument.
+        """
+        decoded = self._decode(data, source)
+        if not isinstance(decoded, DecodedPresentation):
+            raise CredentialDocumentError.about(
+                decoded.source, "is a single credential, not a verifiable presentation"
+            )
+        return self._verify_presented(
+            decoded,
+            challenge=challenge,
+            domain=domain,
+            recipient=recipient,
+            now=now,
+            at=at,
+            status_lists=status_lists,
+        )
+
+    def verify_any(
+        self,
+        data: bytes | str | Mapping[str, Any] | Path,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        recipient: str | None = None,
+        now: datetime | None = None,
+        at: datetime | None = None,
+        source: str | None = None,
+        status_lists: Sequence[Mapping[str, Any]] = (),
+    ) -> VerificationReport | PresentationReport:
+        """:meth:`verify` for a credential, :meth:`verify_presentation` for a presentation,
+        decoding the input once. A ``challenge`` or ``domain`` needs a presentation: a single
+        credential cannot answer one, and is refused with
+        :class:`~leadbadge.errors.CredentialDocumentError`."""
+        decoded = self._decode(data, source)
+        if isinstance(decoded, DecodedPresentation):
+            return self._verify_presented(
+                decoded,
+                challenge=challenge,
+                domain=domain,
+                recipient=recipient,
+                now=now,
+                at=at,
+                status_lists=status_lists,
+            )
+        if challenge is not None or domain is not None:
+            raise CredentialDocumentError.about(
+                decoded.source,
+                "is a single credential, not a presentation its holder signed, so it cannot "
+                "answer a challenge or a domain",
+            )
+        return self._verify_decoded(
+            decoded, recipient=recipient, now=now, at=at, status_lists=status_lists
+        )
+
+    def _decode(
+        self, data: bytes | str | Mapping[str, Any] | Path, source: str | None
+    ) -> DecodedCredential | DecodedPresentation:
+        return decode_input(data, source=source, sources=self.sources)
+
+    def _verify_decoded(
+        self,
+        decoded: DecodedCredential,
+        *,
+        recipient: str | None,
+        now: datetime | None,
+        at: datetime | None,
+        status_lists: Sequence[Mapping[str, Any]],
+    ) -> VerificationReport:
         when = _instant(now)
         judged = None if at is None else _instant(at, field="at")
-        email = None
-        if recipient is not None:
-            normalize_email(recipient, field_name="recipient")  # refuses a malformed address
-            # As typed: matches_identity also tries the lower-case form, and another issuer may
-            # have hashed the address with its original case.
-            email = recipient.strip()
-        decoded = decode_credential(data, source=source, sources=self.sources)
+        email = _recipient(recipient)
         ctx = build_context(
             decoded.document,
             when,
@@ -118,6 +221,44 @@ class Verifier:
             at=judged,
         )
         return self._report(decoded.source, ctx)
+
+    def _verify_presented(
+        self,
+        decoded: DecodedPresentation,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        recipient: str | None,
+        now: datetime | None,
+        at: datetime | None,
+        status_lists: Sequence[Mapping[str, Any]],
+    ) -> PresentationReport:
+        when = _instant(now)
+        judged = None if at is None else _instant(at, field="at")
+        for name, value in (("challenge", challenge), ("domain", domain)):
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise InputError(f"The {name} must be a non-empty string.", field=name)
+        _recipient(recipient)
+
+        def verify_one(item: Any, label: str) -> VerificationReport:
+            return self.verify(
+                item,
+                recipient=recipient,
+                now=when,
+                at=judged,
+                source=label,
+                status_lists=status_lists,
+            )
+
+        return verify_presentation(
+            decoded,
+            verify_one,
+            self.policy,
+            now=when,
+            at=judged,
+            challenge=challenge,
+            domain=domain,
+        )
 
     def verify_pathway(
         self,
@@ -181,6 +322,15 @@ class Verifier:
 def _bare_summary(ctx: CheckContext) -> CredentialSummary:
     """What is known for sure when the summary itself could not be read."""
     return CredentialSummary(issuer_id=ctx.issuer_id, source_format=ctx.source_format)
+
+
+def _recipient(recipient: str | None) -> str | None:
+    if recipient is None:
+        return None
+    normalize_email(recipient, field_name="recipient")  # refuses a malformed address
+    # As typed: matches_identity also tries the lower-case form, and another issuer may have
+    # hashed the address with its original case.
+    return recipient.strip()
 
 
 def _instant(now: datetime | None, *, field: str = "now") -> datetime:

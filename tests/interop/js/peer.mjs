@@ -10,6 +10,11 @@
 //   node peer.mjs verify [--now ISO] --status-lists FILE < credential(s)
 //                      (FILE: a JSON array of BitstringStatusListCredentials; credentials with
 //                       credentialStatus are then checked against them, see statusChecker)
+//   node peer.mjs present [--key FILE] [--created ISO] [--challenge C] [--domain D] [--unsigned]
+//                      < credentials array > presentation (vc.createPresentation, holder = the
+//                      key's did:key, then vc.signPresentation unless --unsigned)
+//   node peer.mjs verify-presentation [--now ISO] [--challenge C] [--domain D] [--unsigned]
+//                      < presentation -> {verified, error, errors} (vc.verify)
 //
 // stdin holds one JSON credential or a JSON array of them; the output mirrors that shape, so a
 // caller can send a whole batch through one node process. Exit status: 0 when the command ran
@@ -159,6 +164,67 @@ function readKeyMaterial(keyPath) {
   return key;
 }
 
+async function signingKey(keyPath) {
+  const material = readKeyMaterial(keyPath);
+  const did = `did:key:${material.publicKeyMultibase}`;
+  const key = await Ed25519Multikey.from({
+    '@context': MULTIKEY_V1,
+    type: 'Multikey',
+    id: `${did}#${material.publicKeyMultibase}`,
+    controller: did,
+    publicKeyMultibase: material.publicKeyMultibase,
+    secretKeyMultibase: material.secretKeyMultibase
+  });
+  return {did, key};
+}
+
+// A holder's presentation of the given credentials: VC 2.0, holder = the key's did:key, signed
+// for authentication with the verifier's challenge and domain (vc.signPresentation).
+async function present(credentials, {keyPath, created, challenge, domain, unsigned}) {
+  const {did, key} = await signingKey(keyPath);
+  const presentation = vc.createPresentation({verifiableCredential: credentials, holder: did});
+  if(unsigned) {
+    return presentation;
+  }
+  if(challenge === undefined) {
+    throw new UsageError('present needs --challenge (or --unsigned)');
+  }
+  const suite = new DataIntegrityProof({
+    signer: key.signer(), cryptosuite: eddsaRdfc2022, date: created
+  });
+  return vc.signPresentation({presentation, suite, challenge, domain, documentLoader});
+}
+
+async function verifyPresentation(presentation, {now, challenge, domain, unsigned}) {
+  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+  let result;
+  try {
+    result = await vc.verify({
+      presentation, suite, documentLoader, now, challenge, domain,
+      unsignedPresentation: unsigned
+    });
+  } catch(error) {
+    result = {verified: false, error};
+  }
+  const errors = [];
+  if(!result.verified) {
+    errors.push(...describeError(result.error));
+    errors.push(...describeError(result.presentationResult?.error));
+    for(const r of result.presentationResult?.results || []) {
+      errors.push(...describeError(r.error));
+    }
+    for(const c of result.credentialResults || []) {
+      errors.push(...describeError(c.error));
+    }
+  }
+  const unique = [...new Set(errors)];
+  return {
+    verified: result.verified === true,
+    error: result.verified ? null : (unique[0] ?? 'not verified'),
+    errors: unique
+  };
+}
+
 async function sign(credentials, {keyPath, created}) {
   const material = readKeyMaterial(keyPath);
   const did = `did:key:${material.publicKeyMultibase}`;
@@ -298,13 +364,39 @@ async function main(argv) {
       key: {type: 'string'},
       created: {type: 'string'},
       now: {type: 'string'},
-      'status-lists': {type: 'string'}
+      'status-lists': {type: 'string'},
+      challenge: {type: 'string'},
+      domain: {type: 'string'},
+      unsigned: {type: 'boolean'}
     },
     strict: true
   });
   let output;
   if(command === 'keygen') {
     output = await keygen({seed: values.seed});
+  } else if(command === 'present') {
+    const credentials = readStdinJson();
+    if(!Array.isArray(credentials)) {
+      throw new UsageError('present reads a JSON array of credentials');
+    }
+    output = await present(credentials, {
+      keyPath: values.key,
+      created: parseDate(values.created, '--created'),
+      challenge: values.challenge,
+      domain: values.domain,
+      unsigned: values.unsigned === true
+    });
+  } else if(command === 'verify-presentation') {
+    const presentation = readStdinJson();
+    if(!presentation || typeof presentation !== 'object' || Array.isArray(presentation)) {
+      throw new UsageError('verify-presentation reads one presentation object');
+    }
+    output = await verifyPresentation(presentation, {
+      now: parseDate(values.now, '--now'),
+      challenge: values.challenge,
+      domain: values.domain,
+      unsigned: values.unsigned === true
+    });
   } else if(command === 'sign' || command === 'verify') {
     const input = readStdinJson();
     const batch = Array.isArray(input);
@@ -320,7 +412,8 @@ async function main(argv) {
       });
     output = batch ? results : results[0];
   } else {
-    throw new UsageError('usage: peer.mjs keygen|sign|verify (see the header of peer.mjs)');
+    throw new UsageError(
+      'usage: peer.mjs keygen|sign|verify|present|verify-presentation (see the header of peer.mjs)');
   }
   process.stdout.write(JSON.stringify(output, null, 2) + '\n');
 }

@@ -156,7 +156,7 @@ def test_json_that_is_not_an_object(text: str, kind: str) -> None:
 
 def test_presentation_is_not_a_credential() -> None:
     presentation = {"@context": CREDENTIAL["@context"], "type": ["VerifiablePresentation"]}
-    assert "Verifiable Presentation" in _message(presentation)
+    assert "is a verifiable presentation, not one credential" in _message(presentation)
 
 
 def test_deep_nesting_is_refused_without_a_crash() -> None:
