@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from leadbadge.issuer.endorsements import HeldEndorsement
     from leadbadge.issuer.home import IssuerHome
     from leadbadge.issuer.issue import Issuer, SignedCredential
+    from leadbadge.issuer.present import sign_presentation
     from leadbadge.issuer.publish import publish
     from leadbadge.issuer.sign import sign_credential
     from leadbadge.model import Framework, IssuerProfile, Tier
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
         CheckResult,
         CheckStatus,
         CredentialSummary,
+        PresentationReport,
+        PresentedCredential,
         Verdict,
         VerificationFailedError,
         VerificationReport,
@@ -71,6 +74,8 @@ _LAZY: dict[str, str] = {
     "Issuer": "leadbadge.issuer.issue",
     "IssuerHome": "leadbadge.issuer.home",
     "IssuerProfile": "leadbadge.model",
+    "PresentationReport": "leadbadge.verifier.report",
+    "PresentedCredential": "leadbadge.verifier.report",
     "Recipient": "leadbadge.pathway.credential",
     "SignedCredential": "leadbadge.issuer.issue",
     "SigningKey": "leadbadge.crypto.keys",
@@ -87,6 +92,7 @@ _LAZY: dict[str, str] = {
     "load_framework": "leadbadge.pathway.framework",
     "publish": "leadbadge.issuer.publish",
     "sign_credential": "leadbadge.issuer.sign",
+    "sign_presentation": "leadbadge.issuer.present",
 }
 
 __all__ = [
@@ -116,6 +122,8 @@ __all__ = [
     "KeyMaterialError",
     "LeadbadgeError",
     "NetworkError",
+    "PresentationReport",
+    "PresentedCredential",
     "ProofError",
     "Recipient",
     "SignatureError",
@@ -141,6 +149,7 @@ __all__ = [
     "load_framework",
     "publish",
     "sign_credential",
+    "sign_presentation",
 ]
 
 

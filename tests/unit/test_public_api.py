@@ -30,3 +30,15 @@ def test_importing_the_cli_does_not_load_jsonld_or_http() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_presentations_through_the_public_api() -> None:
+    key = leadbadge.SigningKey.from_seed(bytes(range(32)))  # TEST-ONLY key
+    made = leadbadge.sign_presentation([], key, challenge="c-1", domain="https://v.example")
+    report = leadbadge.Verifier().verify_presentation(
+        made, challenge="c-1", domain="https://v.example"
+    )
+    assert isinstance(report, leadbadge.PresentationReport)
+    assert report.verdict is leadbadge.Verdict.VALID
+    assert report.summary.holder == key.public_key.did_key
+    assert all(isinstance(c, leadbadge.PresentedCredential) for c in report.credentials)
