@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final, Protocol
@@ -41,6 +41,8 @@ from leadbadge.errors import (
 )
 from leadbadge.ld.canonical import canonicalize
 from leadbadge.ld.contexts import ContextLoader
+from leadbadge.ld.nquads import Quad
+from leadbadge.ld.rdfc10 import canonical_nquads
 from leadbadge.proof._common import (
     as_list,
     format_date_time_stamp,
@@ -251,6 +253,7 @@ def verify(
     allowed: Collection[tuple[str, str]] = DEFAULT_ALLOWED,
     loader: ContextLoader | None = None,
     purpose: str = PROOF_PURPOSE,
+    unsecured_quads: Sequence[Quad] | None = None,
 ) -> ProofVerification:
     """Verify the document's proof (or proof set) and that its issuer made it.
 
@@ -262,6 +265,10 @@ def verify(
     ``purpose`` is the proof purpose every checked proof must have: ``assertionMethod`` for a
     credential; ``authentication`` for a holder's proof on a presentation, whose ``issuer`` is
     then the holder the key must belong to.
+
+    ``unsecured_quads``, when given, are the strictly expanded quads of the document without
+    its ``proof`` (:func:`leadbadge.ld.canonical.strict_quads` gives them): a caller that has
+    expanded the document already spares this function a second expansion.
 
     Raises UnsupportedProofError (no proof, or none allowed), InputError (a malformed proof),
     VerificationMethodError (key not found, wrong purpose, not the issuer's), SignatureError,
@@ -304,6 +311,7 @@ def verify(
                 loader=loader,
                 hashes=hashes,
                 purpose=purpose,
+                unsecured_quads=unsecured_quads,
             )
         )
     if not verified:
@@ -336,6 +344,7 @@ def _verify_one(
     loader: ContextLoader | None,
     hashes: dict[str, bytes],
     purpose: str = PROOF_PURPOSE,
+    unsecured_quads: Sequence[Quad] | None = None,
 ) -> ProofVerification:
     """Data Integrity §4.4 "Verify Proof" with eddsa-rdfc-2022 §3.3.2, for one proof."""
     proof = proofs[index]
@@ -379,7 +388,11 @@ def _verify_one(
     else:
         # The same for every unchained proof of a set: canonicalized once.
         if "unsecured" not in hashes:
-            hashes["unsecured"] = _canonical_hash(document, loader)
+            hashes["unsecured"] = (
+                _canonical_hash(document, loader)
+                if unsecured_quads is None
+                else hashlib.sha256(canonical_nquads(unsecured_quads).encode("utf-8")).digest()
+            )
         document_hash = hashes["unsecured"]
     # The document before the key: a document that fails strict processing is refused as such,
     # whoever's key it names. The key before the proof configuration: a verification method

@@ -68,6 +68,10 @@ class CheckContext:
     endorsements: VerifyEndorsement | None = None
     #: The instant the credential is judged at (its validity period, proof expiry); None: now.
     at: datetime | None = None
+    #: What one check computed for a later one, so the work is done once per credential: the
+    #: JSON-LD check leaves ``"unsecured_quads"`` (the quads of the credential without its
+    #: proof, which the proof check hashes) when its strict expansion gave them.
+    computed: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def valid_at(self) -> datetime:

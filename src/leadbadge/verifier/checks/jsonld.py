@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from leadbadge.errors import CanonicalizationLimitError, ContextNotAllowedError, JsonLdError
-from leadbadge.ld.expand import expand_strict
+from leadbadge.ld.canonical import strict_quads
 from leadbadge.verifier.checks._common import FAIL, MALFORMED, PASS, UNKNOWN, clause, result
 from leadbadge.verifier.checks._context import CheckContext
 from leadbadge.verifier.report import CheckResult
@@ -56,7 +56,8 @@ def _without_unknown_proofs(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], 
 def check_jsonld(ctx: CheckContext) -> CheckResult:
     document, skipped = _without_unknown_proofs(ctx.doc)
     try:
-        expand_strict(document)
+        # The proof check hashes the quads of the credential without its proofs: one expansion.
+        ctx.computed["unsecured_quads"] = strict_quads(document).unsecured
     except ContextNotAllowedError as error:
         return result(
             "jsonld",

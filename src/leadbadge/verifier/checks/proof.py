@@ -91,6 +91,7 @@ def _proof_and_key(ctx: CheckContext, strict: CheckResult) -> tuple[CheckResult,
             issuer=ctx.issuer_id,
             resolver=lookup,
             allowed=ctx.policy.allowed_proofs,
+            unsecured_quads=ctx.computed.get("unsecured_quads"),
         )
     except SignatureError:
         return (
