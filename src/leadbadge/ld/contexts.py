@@ -90,6 +90,10 @@ class ContextLoader:
             # of being resolved against pyld's placeholder base.
             "base": None,
             "processingMode": "json-ld-1.1",
+            # Text with a base direction (VC 2.0 §11.1) becomes a literal typed
+            # https://www.w3.org/ns/i18n#{language}_{direction}, as the Digital Bazaar stack
+            # signs it (jsonld-signatures and eddsa-rdfc-2022-cryptosuite set this option).
+            "rdfDirection": "i18n-datatype",
             "isFrame": False,
             "keepFreeFloatingNodes": False,
             "extractAllScripts": False,

@@ -4,8 +4,9 @@ What "strict" means, and why, is in docs/proofs.md. In short: a Data Integrity s
 the canonical N-Quads of a document, not its JSON. Anything in the JSON that does not reach the
 N-Quads (an undefined term JSON-LD drops, a relative IRI, a value expansion discards) or that
 reaches them through a different name than the one a JSON reader looks for (a ``@vocab``
-fallback, an IRI written in place of a term, an inline ``@context``) is content no signature
-vouches for. Every such case is refused with a typed error instead of being processed.
+fallback, an IRI written in place of a term, a second term an inline ``@context`` gives an IRI)
+is content no signature vouches for. Every such case is refused with a typed error instead of
+being processed. Inline contexts are accepted under the rules of :mod:`leadbadge.ld.inline`.
 
 The input is checked first (:mod:`leadbadge.ld.inputs`). pyld does the JSON-LD expansion,
 driven through a subclass that turns its silent drops into errors; the RDF dataset
@@ -15,6 +16,7 @@ are computed by leadbadge, with work bounds.
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import uuid
@@ -24,38 +26,36 @@ from typing import Any, Final
 from pyld import jsonld as _pyld
 
 from leadbadge.errors import (
-    ContextNotAllowedError,
     JsonLdError,
     LeadbadgeError,
     UndefinedTermError,
 )
 from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
+from leadbadge.ld.inline import (
+    UNDEFINED_VOCABULARIES,
+    DocumentContexts,
+    DocumentResolver,
+    is_absolute_iri,
+)
 from leadbadge.ld.inputs import checked_copy
 from leadbadge.ld.nquads import Quad, QuadBuilder
 
 __all__ = ["expand_strict", "expand_to_quads"]
 
-#: Vocabularies that VC contexts use as catch-alls for terms nobody defined. A property or type
-#: in them is undefined by construction, whatever context put it there.
-_UNDEFINED_VOCABULARIES: Final = (
-    "https://www.w3.org/ns/credentials/issuer-dependent#",
-    "https://www.w3.org/ns/credentials/undefined-term#",
+_UNDEFINED_VOCABULARIES: Final = UNDEFINED_VOCABULARIES
+#: Keywords a credential may use as JSON keys. ``@direction`` (VC 2.0 §11.1) is signed as the
+#: Digital Bazaar stack signs it (``rdfDirection: "i18n-datatype"``, see ``ld.nquads``). Left
+#: out: ``@index`` (its value never reaches RDF), and ``@nest``, ``@set``, ``@list``,
+#: ``@reverse``, ``@included``: each lets the same statements be written under a different JSON
+#: shape, so a JSON reader could be shown a key in the wrong place (or not at all) while the
+#: signed N-Quads stay the same. No credential needs them.
+_DOCUMENT_KEYWORDS: Final = frozenset(
+    {"@context", "@id", "@type", "@value", "@language", "@direction", "@graph"}
 )
-#: Keywords a credential may use as JSON keys. Left out: ``@index`` (its value never reaches
-#: RDF), ``@direction`` (RDFC-1.0 signing, without ``rdfDirection``, drops it), and ``@nest``,
-#: ``@set``, ``@list``, ``@reverse``, ``@included``: each lets the same statements be written
-#: under a different JSON shape, so a JSON reader could be shown a key in the wrong place (or
-#: not at all) while the signed N-Quads stay the same. No credential needs them.
-_DOCUMENT_KEYWORDS: Final = frozenset({"@context", "@id", "@type", "@value", "@language", "@graph"})
+_DIRECTIONS: Final = ("ltr", "rtl")
 _MAX_MEMOIZED_CONTEXTS: Final = 2_000
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f]*\Z")
 _BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
-
-
-def _is_absolute_iri(value: object) -> bool:
-    return (
-        isinstance(value, str) and not value.startswith("_:") and bool(_ABSOLUTE_IRI.match(value))
-    )
+_is_absolute_iri: Final = is_absolute_iri
 
 
 # --- Strict expansion -------------------------------------------------------------------------
@@ -96,6 +96,19 @@ _pyld_process_context: Final = _without_uuid1(_pyld.JsonLdProcessor._process_con
 _pyld_initial_context: Final = _without_uuid1(_pyld.JsonLdProcessor._get_initial_context)
 
 
+class _ActiveContext(dict):  # type: ignore[type-arg]
+    """An active context that pyld may clear a setting of when it is not set.
+
+    pyld processes ``{"@vocab": null}`` (and ``@language``, ``@direction``, ``@base``) with
+    ``del context[key]``, a ``KeyError`` when the active context has no such setting; JSON-LD
+    1.1 §4.1.2 makes null mean "remove it, if any".
+    """
+
+    def __delitem__(self, key: Any) -> None:
+        if key in self or key not in ("@vocab", "@language", "@direction", "@base"):
+            super().__delitem__(key)
+
+
 class _Frame:
     __slots__ = ("index", "is_array", "segment")
 
@@ -114,6 +127,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         self._trusted = loader.trusted_vocabularies
         self._frames: list[_Frame] = []
         self._inverse: dict[int, tuple[Any, dict[str, list[str]]]] = {}
+        self.inline = DocumentContexts(loader)
 
     # Paths -------------------------------------------------------------------------------
 
@@ -147,7 +161,11 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         self._frames.append(_Frame(segment, isinstance(element, list)))
         try:
             if isinstance(element, dict) and "@context" in element:
-                self._check_local_context(element["@context"])
+                # Checked and registered here, where pyld is about to process it: values of
+                # @json terms are never expanded, so a "@context" in them is left untouched.
+                element["@context"] = self.inline.prepare(
+                    element["@context"], self._path("@context")
+                )
             result = super()._expand(
                 active_ctx,
                 active_property,
@@ -167,20 +185,30 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         finally:
             self._frames.pop()
 
-    def _check_local_context(self, context: Any) -> None:
-        items = context if isinstance(context, list) else [context]
-        for item in items:
-            if isinstance(item, str):
-                if not self._loader.allows(item):
-                    raise ContextNotAllowedError(item)
-                continue
-            # An inline context lets the document itself define (or alias) terms, so an
-            # attacker could rename keys without changing the signed N-Quads.
-            raise JsonLdError(
-                f"The document defines an inline @context at {self._path('@context')}; "
-                "only context URLs leadbadge ships are accepted.",
-                path=self._path("@context"),
-            )
+    def _create_term_definition(  # noqa: PLR0917 -- pyld's signature
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        term: Any,
+        defined: Any,
+        options: Any,
+        override_protected: bool = False,
+        validate_scoped: bool = True,
+    ) -> Any:
+        path = None if term in defined else self.inline.own_path(local_ctx, term)
+        previous = active_ctx["mappings"].get(term)
+        result = super()._create_term_definition(
+            active_ctx,
+            local_ctx,
+            term,
+            defined,
+            options,
+            override_protected=override_protected,
+            validate_scoped=validate_scoped,
+        )
+        if path is not None and not term.startswith("@"):
+            self.inline.check_definition(term, previous, active_ctx["mappings"].get(term), path)
+        return result
 
     def _expand_object(  # noqa: PLR0917 -- pyld's signature
         self,
@@ -204,6 +232,8 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             meaning = key if key.startswith("@") else _mapped_id(mappings, key)
             if meaning is None and not self._vocab_defines(active_ctx, key):
                 self._check_iri_name(active_ctx, key, self._path(key))
+            elif meaning is not None and not key.startswith("@"):
+                self._check_second_term(active_ctx, key, self._path(key))
             if (
                 meaning is not None
                 and meaning.startswith("@")
@@ -218,13 +248,14 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                     path=self._path(key),
                     reason=f"is spelled {alias!r} by the document's JSON-LD contexts; write that",
                 )
-            if meaning == "@language" and not is_value_object:
+            if meaning in ("@language", "@direction") and not is_value_object:
                 # JSON-LD keeps a node's @language in the expanded form but no RDF statement
                 # carries it: any text would pass unsigned.
+                what = "a language" if meaning == "@language" else "a base direction"
                 raise JsonLdError(
-                    f"The key {key!r} at {self._path(key)} gives a node a language; it is "
-                    "dropped by JSON-LD, so no signature would cover it (a language belongs "
-                    "with text: {'@value': …, '@language': …}).",
+                    f"The key {key!r} at {self._path(key)} gives a node {what}; it is "
+                    "dropped by JSON-LD, so no signature would cover it (it belongs "
+                    f"with text: {{'@value': …, '{meaning}': …}}).",
                     path=self._path(key),
                 )
             if meaning == "@type" and not is_value_object:
@@ -232,6 +263,8 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 for name in value if isinstance(value, list) else [value]:
                     if isinstance(name, str) and not self._is_term(types_ctx, name):
                         self._check_iri_name(types_ctx, name, self._path(key), kind="type")
+                    elif isinstance(name, str):
+                        self._check_second_term(types_ctx, name, self._path(key))
             elif meaning == "@id":
                 for ref in value if isinstance(value, list) else [value]:
                     if isinstance(ref, str):
@@ -255,6 +288,8 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             coercion = _pyld.JsonLdProcessor.get_context_value(active_ctx, active_property, "@type")
             if coercion == "@vocab" and not self._is_term(active_ctx, value):
                 self._check_iri_name(active_ctx, value, self._path(), kind="value")
+            elif coercion == "@vocab":
+                self._check_second_term(active_ctx, value, self._path())
             self._check_reference(result["@id"], value)
         return result
 
@@ -266,18 +301,52 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         return self._vocab_defines(active_ctx, name)
 
     def _check_value_object(self, element: Mapping[str, Any], mappings: Any) -> None:
-        """Only a language-tagged string needs the ``{"@value": …}`` form.
+        """Only text with a language or a base direction needs the ``{"@value": …}`` form.
 
         ``{"@value": "2020-01-01T00:00:00Z", "@type": "…#dateTime"}`` signs the same as the plain
         string the context already types, but a reader of ``validUntil`` would find an object
         and might skip it: every other value object is another spelling of a plain value.
         """
-        meanings = {k if k.startswith("@") else _mapped_id(mappings, k) for k in element}
-        if "@language" not in meanings or "@type" in meanings:
+        meanings = {
+            (k if k.startswith("@") else _mapped_id(mappings, k)): v for k, v in element.items()
+        }
+        if not {"@language", "@direction"} & set(meanings) or "@type" in meanings:
             raise JsonLdError(
                 f"The value object at {self._path()} is another spelling of a plain value; "
-                "only language-tagged text may be written as {'@value': …}.",
+                "only text with a language or a base direction may be written as {'@value': …}.",
                 path=self._path(),
+            )
+        if "@direction" in meanings:
+            direction = meanings["@direction"]
+            if direction not in _DIRECTIONS:
+                raise JsonLdError(
+                    f"The base direction {json.dumps(direction)} at "
+                    f"{self._path('@direction')} is not 'ltr' or 'rtl' (VC 2.0 §11.1).",
+                    path=self._path("@direction"),
+                )
+            if not isinstance(meanings.get("@value"), str):
+                raise JsonLdError(
+                    f"The value at {self._path('@value')} has a base direction but is not text.",
+                    path=self._path("@value"),
+                )
+
+    def _check_second_term(self, active_ctx: Any, term: str, path: str) -> None:
+        """Refuse a term an inline context made for an IRI another term already stands for.
+
+        Both would sign the same statements, so a reader looking for the published term
+        (``validUntil``) would miss the value written under the document's own.
+        """
+        mapping = active_ctx["mappings"].get(term)
+        if not self.inline.defined_inline(mapping):
+            return
+        iri = _mapped_id(active_ctx["mappings"], term)
+        others = [t for t in self._terms_for(active_ctx).get(iri or "", []) if t != term]
+        if others:
+            raise UndefinedTermError(
+                term,
+                path=path,
+                reason=f"is the document's own name for the IRI of the term {others[0]!r}; "
+                "write that term",
             )
 
     def _check_iri_name(self, active_ctx: Any, name: str, path: str, kind: str = "") -> None:
@@ -344,7 +413,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             )
 
     def _refused_keyword(self, key: str) -> JsonLdError:
-        if key in ("@index", "@direction"):
+        if key == "@index":
             why = "its value is not part of the signed data"
         else:
             why = "it lets the signed data be written in a different JSON shape"
@@ -354,6 +423,9 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         )
 
     # Contexts ----------------------------------------------------------------------------
+
+    def _clone_active_context(self, active_ctx: Any) -> Any:
+        return _ActiveContext(super()._clone_active_context(active_ctx))
 
     def _get_initial_context(self, options: Any) -> Any:
         return _pyld_initial_context(self, options)
@@ -377,7 +449,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             local_key: object = local_ctx
         elif isinstance(local_ctx, list) and all(isinstance(c, str) for c in local_ctx):
             local_key = tuple(local_ctx)
-        elif isinstance(local_ctx, dict):
+        elif isinstance(local_ctx, dict) and not self.inline.is_inline(local_ctx):
             local_key = id(local_ctx)
         else:
             local_key = None
@@ -420,11 +492,15 @@ def _check_expanded(expanded: list[Any]) -> None:
         value, path = stack.pop()
         if not isinstance(value, dict):
             continue
-        for key in ("@index", "@direction"):
-            if key in value:
-                raise JsonLdError(
-                    f"The keyword {key} in the expanded document is not accepted.", path=path
-                )
+        if "@index" in value:
+            raise JsonLdError("The keyword @index in the expanded form is not accepted.", path=path)
+        if "@direction" in value and (
+            "@value" not in value or value["@direction"] not in _DIRECTIONS
+        ):
+            raise JsonLdError(
+                f"The base direction {value['@direction']!r} is not 'ltr' or 'rtl' on text.",
+                path=path,
+            )
         if "@value" in value:
             lang = value.get("@language")
             if lang is not None and not (isinstance(lang, str) and _BCP47.match(lang)):
@@ -487,6 +563,7 @@ def expand_to_quads(
     with loader._lock:
         processor = _StrictProcessor(loader)
         options = loader._options()
+        options["contextResolver"] = DocumentResolver(loader._cache, loader, processor.inline)
         try:
             active_ctx = processor._get_initial_context(options)
             expanded = processor._expand(active_ctx, None, doc, options)

@@ -270,11 +270,6 @@ DROPPED: list[Any] = [
     ),
     pytest.param(lambda d: d["credentialSubject"].update({"@index": "x"}), "@index", id="index"),
     pytest.param(
-        lambda d: d.update(description={"@value": "x", "@language": "ar", "@direction": "rtl"}),
-        "@direction",
-        id="direction",
-    ),
-    pytest.param(
         lambda d: d.update({"@nest": {"description": "hidden"}}), "@nest", id="nest-keyword"
     ),
     pytest.param(lambda d: d.update(description={"@set": ["x"]}), "@set", id="set-keyword"),
@@ -290,19 +285,12 @@ DROPPED: list[Any] = [
     ),
     pytest.param(
         lambda d: d["@context"].append({"name": "https://schema.org/description"}),
-        "inline @context",
-        id="inline-context-top-level",
-    ),
-    pytest.param(
-        lambda d: d["credentialSubject"].update(
-            {"@context": {"foo": "https://example.org/foo"}, "foo": "y"}
-        ),
-        "inline @context",
-        id="inline-context-nested",
+        "protected term",
+        id="inline-context-redefines-a-protected-term",
     ),
     pytest.param(
         lambda d: d["credentialSubject"].update({"@context": None}),
-        "inline @context",
+        "/credentialSubject/@context is null",
         id="null-context",
     ),
     pytest.param(
