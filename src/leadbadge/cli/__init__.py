@@ -30,6 +30,7 @@ def _load() -> click.Group:
     from leadbadge.cli import cmd_ledger  # noqa: F401  # isort: skip
     from leadbadge.cli import cmd_status  # noqa: F401  # isort: skip
     from leadbadge.cli import cmd_renew  # noqa: F401  # isort: skip
+    from leadbadge.cli import cmd_serve  # noqa: F401  # isort: skip
     from leadbadge.cli import cmd_share  # noqa: F401  # isort: skip
     from leadbadge.cli import cmd_trust  # noqa: F401  # isort: skip
     from leadbadge.cli import cmd_verify  # noqa: F401  # isort: skip

@@ -19,7 +19,7 @@ ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("Authorities (accrediting programs)", ("endorse",)),
     ("Educators (holders)", ("qr", "bake", "unbake")),
-    ("Verifiers (hiring offices)", ("trust", "verify")),
+    ("Verifiers (hiring offices)", ("trust", "verify", "serve")),
     ("Trying it out", ("demo",)),
 )  # fmt: skip
 
@@ -64,6 +64,11 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "verify": (
         "leadbadge verify ana-initial.json --recipient ana.ruiz@example.org",
         "leadbadge verify résumé-qr-photo.jpg --json",
+    ),
+    "serve": (
+        "leadbadge serve --trust trust/ --port 8000",
+        "leadbadge serve --issuer rcoe --token-file token.txt --host 0.0.0.0 --port 8443 \\",
+        "    --tls-cert cert.pem --tls-key key.pem",
     ),
     "demo": ("leadbadge demo",),
 }

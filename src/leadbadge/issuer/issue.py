@@ -11,18 +11,26 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from leadbadge.conformance.vc import VC_V2_CONTEXT_URL
 from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.issuer.endorse import Endorsement, endorse
 from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
 from leadbadge.issuer.ledger_records import LedgerEntry, PrerequisiteOverride, StatusAssignment
-from leadbadge.issuer.publish import DEFAULT_STATUS_TTL, DEFAULT_STATUS_VALIDITY, publish
+from leadbadge.issuer.publish import (
+    DEFAULT_STATUS_TTL,
+    DEFAULT_STATUS_VALIDITY,
+    publish,
+    status_list_documents,
+)
+from leadbadge.issuer.sign import sign_credential
 from leadbadge.model import Framework, IssuerProfile
 from leadbadge.pathway import accreditation as _accreditations
 from leadbadge.pathway import renewal
@@ -335,6 +343,75 @@ class Issuer:
             )
         return SignedCredential(document=recorded.document, tier=tier)
 
+    def sign(self, document: Mapping[str, Any], *, now: datetime | None = None) -> SignedCredential:
+        """Sign a credential made elsewhere (a VC-API caller's) and record it in the ledger.
+
+        ``document`` must name this issuer (its current issuer id) as ``issuer``, or no issuer
+        (it is then set); it gets an ``id`` (``urn:uuid:``) when it has none, because the ledger
+        keys credentials by id. A VC 2.0 credential gets one ``BitstringStatusListEntry`` per
+        status purpose of the home, drawn by the ledger like :meth:`issue`'s, after any
+        ``credentialStatus`` entries it already has (kept: the caller's own status claims); a
+        VC 1.1 credential gets none, as only the VC 2.0 context defines the status list terms.
+        It is then signed with :func:`leadbadge.sign_credential` (data model checked first) and
+        recorded with an empty tier and recipient hash, as it awards no tier of the framework.
+        Raises :class:`InputError` for a credential it will not sign; nothing is recorded then.
+        """
+        moment = _moment(now)
+        if not isinstance(document, Mapping):
+            raise InputError("The credential to sign must be a JSON object.", field="credential")
+        unsigned = dict(document)
+        if "proof" in unsigned:
+            raise InputError(
+                "The credential already has a proof; send it without one to have it signed.",
+                field="proof",
+            )
+        issuer_id = self.home.issuer_id
+        named = unsigned.get("issuer")
+        named_id = named.get("id") if isinstance(named, Mapping) else named
+        if "issuer" not in unsigned:
+            unsigned["issuer"] = issuer_id
+        elif named_id != issuer_id:
+            raise InputError(
+                f"This issuer signs as {issuer_id}; the credential names the issuer "
+                f"{json.dumps(named_id)}.",
+                field="issuer",
+            )
+        unsigned.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+        contexts = unsigned.get("@context")
+        first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+        purposes = self.home.status_purposes if first == VC_V2_CONTEXT_URL else ()
+        given = unsigned.get("credentialStatus")
+        kept = [] if given is None else given if isinstance(given, list) else [given]
+        self._check_key_at(moment)
+        current = self.home.current_key
+
+        def sign(assignments: tuple[StatusAssignment, ...]) -> LedgerEntry:
+            entries = [status_entry(a.list_url, a.purpose, a.index) for a in assignments]
+            out = dict(unsigned)
+            status = [*kept, *entries]
+            if status:
+                out["credentialStatus"] = status[0] if len(status) == 1 else status
+            signed = sign_credential(
+                out, self._key, verification_method=current.verification_method, created=moment
+            )
+            return LedgerEntry(
+                id=str(signed["id"]),
+                tier="",
+                recipient_hash="",
+                issued_at=xsd_datetime(moment),
+                key_vm=current.verification_method,
+                document=signed,
+            )
+
+        with self.home.open_ledger() as ledger:
+            recorded = ledger.issue(
+                sign,
+                purposes=purposes,
+                list_url=self.home.status_list_url,
+                now=xsd_datetime(moment),
+            )
+        return SignedCredential(document=recorded.document, tier="")
+
     def held_tiers(self, email: str) -> list[HeldTier]:
         """The tiers ``email`` holds by this issuer's active ledger entries (any validity)."""
         with self.home.open_ledger() as ledger:
@@ -414,4 +491,17 @@ class Issuer:
             now=now,
             status_validity=status_validity,
             status_ttl=status_ttl,
+        )
+
+    def status_lists(
+        self,
+        *,
+        now: datetime | None = None,
+        status_validity: timedelta = DEFAULT_STATUS_VALIDITY,
+        status_ttl: timedelta = DEFAULT_STATUS_TTL,
+    ) -> list[dict[str, Any]]:
+        """Every status list of the ledger as a signed ``BitstringStatusListCredential``, as
+        :meth:`publish` writes them (for a server that publishes them itself)."""
+        return status_list_documents(
+            self.home, self._key, now=now, validity=status_validity, ttl=status_ttl
         )
