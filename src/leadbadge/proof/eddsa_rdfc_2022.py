@@ -22,6 +22,7 @@ docs/proofs.md.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -506,7 +507,7 @@ def default_resolver(did_documents: Mapping[str, DidDocument] | None = None) -> 
 
 def _did_key_method(verification_method: str) -> VerificationMethod:
     try:
-        document = resolve_did_key(verification_method)
+        document = _did_key_document(verification_method)
     except DIDError as error:
         raise VerificationMethodError(
             f"The did:key verification method cannot be used: {error.message}",
@@ -514,6 +515,12 @@ def _did_key_method(verification_method: str) -> VerificationMethod:
         ) from None
     # A bare did:key names its only key.
     return document.verification_methods[0]
+
+
+# A did:key document is a function of its DID URL alone and immutable once made (a frozen
+# dataclass holding an immutable key), so a cached one is the one resolving again would give.
+# Refusals are not cached: lru_cache keeps only returned values.
+_did_key_document: Final = functools.lru_cache(maxsize=256)(resolve_did_key)
 
 
 def _did_document_method(
