@@ -44,7 +44,7 @@ __all__ = ["expand_strict", "expand_to_quads"]
 
 _UNDEFINED_VOCABULARIES: Final = UNDEFINED_VOCABULARIES
 #: Keywords a credential may use as JSON keys. ``@direction`` (VC 2.0 §11.1) is signed as the
-#: Digital Bazaar stack signs it (``rdfDirection: "i18n-datatype"``, see ``ld.nquads``). Left
+#: Digital Bazaar stack signs it (``rdfDirection: "i18n-datatype"``, set in ``ld.contexts``). Left
 #: out: ``@index`` (its value never reaches RDF), and ``@nest``, ``@set``, ``@list``,
 #: ``@reverse``, ``@included``: each lets the same statements be written under a different JSON
 #: shape, so a JSON reader could be shown a key in the wrong place (or not at all) while the

@@ -131,6 +131,7 @@ class DocumentContexts:
                 self._check_keyword(key, item[key], path)
                 continue
             definition = context[key]
+            self._check_target(key, definition, f"{path}/{key}")
             if isinstance(definition, dict) and "@context" in definition:
                 definition["@context"] = self.prepare(
                     definition["@context"], f"{path}/{key}/@context"
@@ -149,6 +150,26 @@ class DocumentContexts:
             raise _refused(path, f"imports {url}, which is not a single context object")
         # JSON-LD 1.1 §4.1.2 step 5.6.7: the importing context's own entries win.
         return {**imported, **{k: v for k, v in item.items() if k != "@import"}}
+
+    @staticmethod
+    def _check_target(term: str, definition: Any, path: str) -> None:
+        """Refuse keyword targets before pyld sees them: it ignores unknown ones with a warning."""
+        if isinstance(definition, dict):
+            if "@reverse" in definition:
+                raise _refused(
+                    path, f"makes {term!r} a reverse property, which no credential needs"
+                )
+            definition = definition.get("@id")
+        if (
+            isinstance(definition, str)
+            and definition.startswith("@")
+            and _KEYWORD_ALIASES.get(term) != definition
+        ):
+            raise _refused(
+                path,
+                f"makes {term!r} another name for {definition}; only 'id' and 'type' may stand "
+                "for keywords",
+            )
 
     def _check_keyword(self, key: str, value: Any, path: str) -> None:
         if key == "@vocab":

@@ -284,6 +284,13 @@ REFUSED: list[Any] = [
     pytest.param(
         lambda: _with({"ident": "@id"}), JsonLdError, "another name for @id", id="keyword-alias"
     ),
+    pytest.param(
+        # pyld would only warn and ignore the definition.
+        lambda: _with({"rank": {"@id": "@rank"}}, rank="x"),
+        JsonLdError,
+        "another name for @rank",
+        id="reserved-keyword-form",
+    ),
     pytest.param(lambda: _with(None), JsonLdError, "/@context/2 is null", id="null-context-item"),
     pytest.param(
         lambda: _with(
