@@ -417,8 +417,27 @@ def _jose_record(home: IssuerHome, alg: str) -> JoseKeyRecord:
     metavar="DAYS",
     help="How long the signed status lists stay valid (their validUntil).",
 )
+@click.option(
+    "--verification-page",
+    metavar="URL",
+    help="Record URL (https) in the issuer home as the issuer's verification page, which every "
+    "credential page links to; later publishes keep it.",
+)
+@click.option(
+    "--no-verification-page",
+    is_flag=True,
+    help="Remove the recorded verification page from the issuer home.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Print the path of every file written.")
-def publish_command(issuer_dir: Path, outdir: Path, status_validity: int, verbose: bool) -> None:
+def publish_command(
+    *,
+    issuer_dir: Path,
+    outdir: Path,
+    status_validity: int,
+    verification_page: str | None,
+    no_verification_page: bool,
+    verbose: bool,
+) -> None:
     """Write the files the issuer hosts into OUTDIR, laid out as on the web server.
 
     The status lists are signed afresh each time, so publishing needs the passphrase
@@ -431,8 +450,14 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int, verbos
     from leadbadge.issuer.home import IssuerHome
     from leadbadge.issuer.publish import publish
 
+    if verification_page is not None and no_verification_page:
+        raise click.UsageError("Give --verification-page or --no-verification-page, not both.")
     home = IssuerHome.open(issuer_dir)
     passphrase = _passphrase(confirm=False)
+    # The passphrase is checked before the home changes.
+    signing_key = home.signing_key(passphrase)
+    if verification_page is not None or no_verification_page:
+        home.set_verification_page(verification_page)
     counts = {True: 0, False: 0}
     with _progress("Publishing") as advance:
 
@@ -445,7 +470,7 @@ def publish_command(issuer_dir: Path, outdir: Path, status_validity: int, verbos
         publish(
             home,
             outdir,
-            signing_key=home.signing_key(passphrase),
+            signing_key=signing_key,
             status_validity=timedelta(days=status_validity),
             on_file=done,
         )

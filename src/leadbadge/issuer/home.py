@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from leadbadge import _fs
 from leadbadge.crypto.did import url_to_did_web
@@ -287,6 +288,16 @@ class IssuerHome:
                 f"{self.path / ISSUER_FILE} has no valid issuer name and URL.", path=self.path
             ) from None
         self.did_web: str | None = web
+        page = data.get("verificationPage")
+        if page is not None and not _is_https_url(page):
+            raise IssuerHomeError(
+                f"{self.path / ISSUER_FILE} has a verificationPage that is not an https URL; "
+                "correct it or remove it.",
+                path=self.path,
+            )
+        #: The issuer's own verification page, which credential pages point readers to
+        #: (``verificationPage`` in ``issuer.json``, optional; docs/sharing.md).
+        self.verification_page: str | None = page
         self.created = parse_time(data.get("created"), "issuer.json created")
         self.keys = history
         framework_file = data.get("framework", "framework.toml")
@@ -440,6 +451,27 @@ class IssuerHome:
         self._load()
         return found
 
+    # --- settings --------------------------------------------------------------------------
+
+    def set_verification_page(self, url: str | None) -> None:
+        """Record ``url`` (https) as the issuer's verification page, which every credential
+        page ``publish`` writes links to; ``None`` removes it. Raises :class:`InputError` for
+        anything but an https URL."""
+        if url is not None and not _is_https_url(url):
+            raise InputError(
+                f"The verification page {url!r} is not an https URL.", field="verification_page"
+            )
+        with locked(self.path):
+            data = read_json(self.path / ISSUER_FILE)
+            if not isinstance(data, dict):
+                raise IssuerHomeError(f"{self.path / ISSUER_FILE} is not an issuer file.")
+            if url is None:
+                data.pop("verificationPage", None)
+            else:
+                data["verificationPage"] = url
+            _fs.atomic_write_json(self.path / ISSUER_FILE, data, mode=0o600)
+            self._load()
+
     # --- rotation --------------------------------------------------------------------------
 
     def rotate(self, passphrase: str | bytes, *, now: datetime | None = None) -> KeyRecord:
@@ -484,6 +516,16 @@ class IssuerHome:
             _fs.atomic_write_json(self.path / ISSUER_FILE, data, mode=0o600)
             self._load()
         return record
+
+
+def _is_https_url(value: object) -> bool:
+    if not isinstance(value, str) or any(c.isspace() or ord(c) < 0x20 for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme == "https" and bool(parts.hostname)
+    except ValueError:  # a malformed host such as "https://[x"
+        return False
 
 
 def _status_list_url(issuer_url: str, n: int) -> str:

@@ -34,7 +34,7 @@ from leadbadge.issuer.urls import check_issuer_url, site_folders
 from leadbadge.pathway import accreditation as acc
 from leadbadge.pathway.credential import achievement_id, build_achievement
 from leadbadge.proof import eddsa_rdfc_2022
-from leadbadge.share.pages import credential_pages
+from leadbadge.share.pages import PageStatus, StatusState, credential_pages
 from leadbadge.status.lists import bitstring, build_list_credential
 
 __all__ = [
@@ -289,17 +289,19 @@ def publish(
     files are left alone. ``on_file(path, changed)`` is called for each file as it is done.
     """
     root = Path(outdir)
+    # One moment for the whole site: the lists' validFrom and the status the pages report.
+    moment = datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
     if signing_key is not None:
         with home.open_ledger() as ledger:
             ledger.ensure_lists(
                 home.status_purposes,
                 list_url=home.status_list_url,
-                now=xsd_datetime(now or datetime.now(UTC)),
+                now=xsd_datetime(moment),
             )
     files = site_files(
         home,
         signing_key=signing_key,
-        now=now,
+        now=moment,
         status_validity=status_validity,
         status_ttl=status_ttl,
     )
@@ -312,14 +314,32 @@ def publish(
         )
         for f in files
     ]
-    # What credential links serve (docs/sharing.md): c/<id>/credential.json and index.html.
+    # What credential links serve (docs/sharing.md): c/<id>/credential.json, badge.svg and
+    # index.html, the page reporting each credential's status in the ledger as of now.
     with home.open_ledger() as ledger:
-        documents = [
-            entry.document for entry in ledger.entries() if not acc.is_endorsement(entry.document)
-        ]
+        entries = [e for e in ledger.entries() if not acc.is_endorsement(e.document)]
+        changed_at = {c.credential_id: c.at for c in ledger.changes()}  # oldest first
+    statuses = {
+        entry.id: PageStatus(
+            state=_page_state(entry.status),
+            as_of=moment,
+            since=(
+                datetime.fromisoformat(changed_at[entry.id])
+                if entry.status != "active" and entry.id in changed_at
+                else None
+            ),
+            renewed=entry.superseded_by is not None,
+        )
+        for entry in entries
+    }
     pages = [
         (root.joinpath(*parts), data)
-        for parts, data in credential_pages(documents, home.profile.url)
+        for parts, data in credential_pages(
+            [entry.document for entry in entries],
+            home.profile.url,
+            statuses=statuses,
+            verification_page=home.verification_page,
+        )
     ]
     written = []
     for path, data in [*rendered, *pages]:
@@ -331,6 +351,14 @@ def publish(
         if on_file is not None:
             on_file(path, changed)
     return written
+
+
+def _page_state(status: str) -> StatusState:
+    if status == "revoked":
+        return "revoked"
+    if status == "suspended":
+        return "suspended"
+    return "active"
 
 
 def _holds(path: Path, data: bytes) -> bool:

@@ -6,7 +6,8 @@
 - :mod:`leadbadge.share.links`: the links of ``url`` QR codes, and finding what they name.
 - :mod:`leadbadge.verifier.sources`: where a verifier finds what a QR code leaves out.
 - :mod:`leadbadge.share.strict_json`: the one strict reading of a credential's JSON text.
-- :mod:`leadbadge.share.pages`: the pages ``leadbadge publish`` writes for credential links.
+- :mod:`leadbadge.share.pages`: the pages ``leadbadge publish`` writes for credential links,
+  and :mod:`leadbadge.share.artwork` the badge image it bakes each credential into.
 
 docs/sharing.md describes the formats, their sizes and their limits.
 """

@@ -251,3 +251,104 @@ def test_url_path_that_would_escape_the_folder_is_refused(tmp_path: Path) -> Non
     with pytest.raises(InputError, match=r"'\.' or '\.\.' folder"):
         _publish(home, tmp_path / "site")
     assert not (tmp_path / "site").exists()
+
+
+# --- credential pages --------------------------------------------------------------------------
+
+
+def _page_text(site: Path, path: str) -> str:
+    """The visible text of a published page: tags dropped, entities decoded, spaces folded."""
+    import html
+    import re
+
+    page = site.joinpath(*path.strip("/").split("/"), "index.html").read_text(encoding="utf-8")
+    body = page.split("<body>", 1)[1]
+    return re.sub(
+        r" (?=[,.;:])", "", " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    )
+
+
+def test_each_credential_gets_a_page_badge_and_file_with_its_ledger_status(
+    tmp_path: Path,
+) -> None:
+    from leadbadge.share.bake import unbake
+    from tests._credential_site import HOSTILE_NAME, NAMES, publish_credential_site
+
+    built = publish_credential_site(tmp_path)
+    for state, path in built.paths.items():
+        folder = built.root.joinpath(*path.strip("/").split("/"))
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "badge.svg",
+            "credential.json",
+            "index.html",
+        ]
+        assert _load(folder / "credential.json") == built.documents[state]
+        assert (
+            json.loads(unbake((folder / "badge.svg").read_bytes()).text) == built.documents[state]
+        )
+        text = _page_text(built.root, path)
+        assert f"Awarded to {NAMES[state]}" in text
+        assert "Status as of 25 November 2026, 15:15 UTC" in text
+        assert (
+            "Or check it on the issuer's verification page: https://rcoe.example.org/verify" in text
+        )
+    assert "Status: Revoked on 24 November 2026" in _page_text(built.root, built.paths["revoked"])
+    suspended = _page_text(built.root, built.paths["suspended"])
+    assert "Status: Suspended since 24 November 2026" in suspended
+    assert "Status: Active In the issuer's records" in _page_text(built.root, built.paths["active"])
+    hostile = built.root.joinpath(*built.paths["hostile"].strip("/").split("/"), "index.html")
+    assert HOSTILE_NAME not in hostile.read_text(encoding="utf-8")
+
+
+def test_pages_follow_the_ledger_and_are_rewritten_only_when_they_change(
+    tmp_path: Path,
+) -> None:
+    from tests._credential_site import PASSPHRASE as SITE_PASSPHRASE
+    from tests._credential_site import PUBLISHED, publish_credential_site
+
+    built = publish_credential_site(tmp_path, verification_page=None)
+    page = built.root.joinpath(*built.paths["suspended"].strip("/").split("/"), "index.html")
+    assert "verification page" not in page.read_text(encoding="utf-8")
+    key = built.home.signing_key(SITE_PASSPHRASE)
+    changed: list[Path] = []
+
+    def again() -> None:
+        changed.clear()
+        publish(
+            built.home,
+            built.root,
+            signing_key=key,
+            now=PUBLISHED,
+            on_file=lambda p, c: changed.append(p) if c else None,
+        )
+
+    again()
+    assert changed == []
+    built.home.change_status(
+        built.documents["suspended"]["id"], "unsuspend", actor="registrar", now=PUBLISHED
+    )
+    again()
+    # The suspension list and the one page whose status changed.
+    assert sorted(p.name for p in changed) == ["2.json", "index.html"]
+    assert changed[-1] == page
+    assert "Status: Active" in _page_text(built.root, built.paths["suspended"])
+
+
+@pytest.mark.parametrize(
+    "value", ["http://rcoe.example.org/verify", "javascript:alert(1)", 42, "https://", "https://[x"]
+)
+def test_a_verification_page_setting_that_is_not_https_is_refused(
+    tmp_path: Path, value: object
+) -> None:
+    home = _home(tmp_path / "home", url="https://rcoe.example.org")
+    config = home.path / "issuer.json"
+    data = _load(config)
+    data["verificationPage"] = value
+    config.write_text(json.dumps(data))
+    with pytest.raises(IssuerHomeError, match="verificationPage"):
+        IssuerHome.open(home.path)
+    data["verificationPage"] = "https://rcoe.example.org/verify?from=page"
+    config.write_text(json.dumps(data))
+    assert (
+        IssuerHome.open(home.path).verification_page == "https://rcoe.example.org/verify?from=page"
+    )
