@@ -148,7 +148,13 @@ def _check_contexts(check: Checker, doc: Mapping[str, Any]) -> VcVersion | None:
 
 
 def _check_inline_context(check: Checker, context: Mapping[str, Any], path: str) -> None:
-    """Only what makes a context object unprocessable on its face: malformed IRI mappings."""
+    """Only what makes a context object unprocessable on its face: malformed IRI mappings.
+
+    A context wrapped as ``{"@context": {…}}`` (as the W3C Data Integrity suite writes it, and
+    JSON-LD processors unwrap it) is checked inside.
+    """
+    if set(context) == {"@context"} and isinstance(context["@context"], Mapping):
+        context, path = context["@context"], pointer(path, "@context")
     for term, definition in context.items():
         if term.startswith("@"):
             continue

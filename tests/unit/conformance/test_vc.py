@@ -102,6 +102,14 @@ def test_an_inline_term_mapped_to_a_non_iri_is_an_error() -> None:
     assert paths_of(errors_of(doc)) == {"/@context/1/Thing"}
 
 
+def test_a_wrapped_inline_context_is_checked_inside() -> None:
+    doc = vc_credential()
+    doc["@context"] = [VC_V2_CONTEXT_URL, {"@context": {"Thing": "not an iri", "ok": "ex:ok"}}]
+    assert paths_of(errors_of(doc)) == {"/@context/1/@context/Thing"}
+    doc["@context"] = [VC_V2_CONTEXT_URL, {"@context": {"Thing": "https://example.org/#Thing"}}]
+    assert errors_of(doc) == []
+
+
 # --- identifiers, types, issuer, subject ----------------------------------------------------
 
 

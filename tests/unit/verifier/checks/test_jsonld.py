@@ -49,3 +49,33 @@ def test_content_outside_the_proofs_stays_strict() -> None:
     doc = credential(proof=UNKNOWN_PROOF, someUndefinedTerm="unsigned text")
     found = check_jsonld(context(doc))
     assert (found.status, found.code) == (CheckStatus.FAIL, "MALFORMED")
+
+
+def test_inline_contexts_and_directional_text_pass() -> None:
+    doc = credential()
+    doc["@context"] = [*doc["@context"], {"cohort": "https://leaders.example.org/vocab#cohort"}]
+    doc["cohort"] = "Spring 2026"
+    doc["name"] = {"@value": "شهادة", "@language": "ar", "@direction": "rtl"}
+    found = check_jsonld(context(doc))
+    assert found.status is CheckStatus.PASS, found.message
+
+
+def test_an_inline_second_name_for_a_published_term_fails_with_its_path() -> None:
+    until = {
+        "@id": "https://www.w3.org/2018/credentials#validUntil",
+        "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+    }
+    doc = credential()
+    doc["@context"] = [*doc["@context"], {"until": until}]
+    doc["until"] = "2020-01-01T00:00:00Z"
+    found = check_jsonld(context(doc))
+    assert (found.status, found.code) == (CheckStatus.FAIL, "MALFORMED")
+    assert found.detail["path"] == "/until"
+
+
+def test_an_inline_import_of_an_unshipped_context_is_unknown_not_fetched() -> None:
+    doc = credential()
+    doc["@context"] = [*doc["@context"], {"@import": "https://evil.example/context"}]
+    found = check_jsonld(context(doc))
+    assert (found.status, found.code) == (CheckStatus.UNKNOWN, "CONTEXT_UNAVAILABLE")
+    assert found.detail["url"] == "https://evil.example/context"
