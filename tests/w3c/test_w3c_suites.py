@@ -128,8 +128,7 @@ def _mocha(root: Path, server: Server, output: Path, *extra: str) -> dict[str, A
         "W3C_SUITE_BASE_URL": server.base_url,
         "W3C_SUITE_ISSUER_ID": server.issuer_id,
         "W3C_SUITE_TOKEN": TOKEN,
-        # No presentation verifier is declared until leadbadge verifies presentations.
-        "W3C_SUITE_VP_VERIFY_URL": "",
+        "W3C_SUITE_VP_VERIFY_URL": f"{server.base_url}/presentations/verify",
     }
     subprocess.run(
         [str(root / "node_modules" / ".bin" / "mocha"), "tests/", "--preserve-symlinks",

@@ -134,11 +134,7 @@ class _Service:
     async def verify_credential(self, request: Request) -> Response:
         body = await self.body(request)
         credential = self.member(body, "verifiableCredential")
-        lists: Sequence[dict[str, Any]] = ()
-        if self.status is not None:
-            # The server's own lists, handed in as a holder would staple them: its issuer's
-            # credentials verify here without the server fetching from itself.
-            lists = list((await run_in_threadpool(self.status.current)).values())
+        lists = await self.own_status_lists()
         verifier = self.config.verifier
         try:
             report = await run_in_threadpool(
@@ -192,12 +188,41 @@ class _Service:
         return _json({"verifiableCredential": signed}, 201)
 
     async def verify_presentation(self, request: Request) -> Response:
-        await self.body(request)
-        raise _RefusedError(
-            501,
-            "not_implemented",
-            "Presentation verification is not available in this version of leadbadge.",
-        )
+        body = await self.body(request)
+        presentation = self.member(body, "verifiablePresentation")
+        options = body.get("options") or {}
+        wanted: dict[str, str | None] = {}
+        for name in ("challenge", "domain"):
+            value = options.get(name)
+            if value is not None and not isinstance(value, str):
+                raise _RefusedError(
+                    400, "invalid_request", f"The option {name!r} must be a string.", field=name
+                )
+            wanted[name] = value
+        lists = await self.own_status_lists()
+        verifier = self.config.verifier
+        try:
+            report = await run_in_threadpool(
+                lambda: verifier.verify_presentation(
+                    presentation,
+                    challenge=wanted["challenge"],
+                    domain=wanted["domain"],
+                    now=self.config.clock(),
+                    source="request",
+                    status_lists=lists,
+                )
+            )
+        except LeadbadgeError as error:
+            raise _RefusedError(400, error.code, error.message) from None
+        result = verification_result(report)
+        return _json(result, 200 if result["verified"] else 400)
+
+    async def own_status_lists(self) -> Sequence[dict[str, Any]]:
+        """The server's own lists, handed in as a holder would staple them: its issuer's
+        credentials verify here without the server fetching from itself."""
+        if self.status is None:
+            return ()
+        return list((await run_in_threadpool(self.status.current)).values())
 
     async def status_list(self, request: Request) -> Response:
         if request.url.path in _POST_ONLY:

@@ -111,7 +111,12 @@ _SCHEMAS: Final[dict[str, Any]] = {
         "required": ["verifiablePresentation"],
         "properties": {
             "verifiablePresentation": {"type": "object"},
-            "options": {"$ref": "#/components/schemas/Options"},
+            "options": {
+                "type": "object",
+                "description": "What this verifier asked the holder to sign: when given, the "
+                "holder's proof must carry them exactly.",
+                "properties": {"challenge": {"type": "string"}, "domain": {"type": "string"}},
+            },
         },
     },
     "BitstringStatusListCredential": {
@@ -194,7 +199,7 @@ _DOCUMENT: Final[dict[str, Any]] = {
         },
         "/presentations/verify": {
             "post": {
-                "summary": "Verify a presentation (not available yet)",
+                "summary": "Verify a presentation: the holder's proof and every credential in it",
                 "operationId": "verifyPresentation",
                 "requestBody": {
                     "required": True,
@@ -203,8 +208,24 @@ _DOCUMENT: Final[dict[str, Any]] = {
                     ),
                 },
                 "responses": {
-                    "501": _error("Presentation verification is not available yet."),
-                    "400": _error("The request body is not a JSON object."),
+                    "200": {
+                        "description": "Verified: its checks pass and every credential is valid.",
+                        "content": _json_content(
+                            {"$ref": "#/components/schemas/VerificationResult"}
+                        ),
+                    },
+                    "400": {
+                        "description": "Not verified (a VerificationResult), or a request that "
+                        "holds no presentation (an Error).",
+                        "content": _json_content(
+                            {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/VerificationResult"},
+                                    _ERROR_REF,
+                                ]
+                            }
+                        ),
+                    },
                     "413": _TOO_LARGE,
                     "415": _BAD_MEDIA,
                 },

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from leadbadge import CheckResult, CheckStatus, Verdict, VerificationReport
+from leadbadge import CheckResult, CheckStatus, PresentationReport, Verdict, VerificationReport
 
 __all__ = [
     "MAX_NESTING",
@@ -136,8 +136,9 @@ def _problem(check: CheckResult) -> dict[str, Any]:
     return out
 
 
-def verification_result(report: VerificationReport) -> dict[str, Any]:
-    """A VC-API verification result for ``report``: verified only for a valid verdict.
+def verification_result(report: VerificationReport | PresentationReport) -> dict[str, Any]:
+    """A VC-API verification result for ``report`` (a credential's or a presentation's):
+    verified only for a valid verdict.
 
     ``errors`` lists the failed checks and, for an inconclusive verdict, the required checks
     that could not be determined (so an unverified result always says why); ``warnings`` the

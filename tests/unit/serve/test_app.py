@@ -13,7 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from starlette.applications import Starlette
 
-from leadbadge import Issuer, Verifier
+from leadbadge import Issuer, SigningKey, Verifier, sign_presentation
 from leadbadge.serve import ServeConfig, create_app
 from tests.unit.serve._app import AUTH, TOKEN, call, documented
 
@@ -344,12 +344,71 @@ def test_unknown_paths_and_methods_get_json_errors(app: Starlette) -> None:
     assert wrong.json()["code"] == "method_not_allowed"
 
 
-def test_presentations_are_not_verified_yet(app: Starlette) -> None:
+@pytest.fixture(scope="module")
+def holder_key() -> SigningKey:
+    return SigningKey.generate()
+
+
+def test_a_holder_signed_presentation_with_the_challenge_asked_verifies(
+    app: Starlette, holder_key: SigningKey
+) -> None:
+    presentation = sign_presentation([issue(app)], holder_key, challenge="c-1", domain="d.example")
     response = call(
-        app, "POST", "/presentations/verify", json={"verifiablePresentation": {"type": "x"}}
+        app,
+        "POST",
+        "/presentations/verify",
+        json={
+            "verifiablePresentation": presentation,
+            "options": {"challenge": "c-1", "domain": "d.example"},
+        },
     )
-    assert response.status_code == 501
-    assert documented(response, "/presentations/verify", "POST")["code"] == "not_implemented"
+    assert response.status_code == 200, response.text
+    body = documented(response, "/presentations/verify", "POST")
+    assert body["verified"] is True
+    assert body["errors"] == []
+    assert body["report"]["kind"] == "presentation"
+
+
+def test_a_presentation_for_another_challenge_or_with_a_revoked_credential_is_refused(
+    app: Starlette, issuer: Issuer, holder_key: SigningKey
+) -> None:
+    signed = issue(app)
+    presentation = sign_presentation([signed], holder_key, challenge="c-1")
+    other = call(
+        app,
+        "POST",
+        "/presentations/verify",
+        json={"verifiablePresentation": presentation, "options": {"challenge": "c-2"}},
+    )
+    assert other.status_code == 400
+    body = documented(other, "/presentations/verify", "POST")
+    assert body["verified"] is False
+    assert [e["check"] for e in body["errors"]] == ["challenge"]
+    issuer.home.change_status(signed["id"], "revoke", actor="test")
+    revoked = call(
+        app,
+        "POST",
+        "/presentations/verify",
+        json={"verifiablePresentation": presentation, "options": {"challenge": "c-1"}},
+    )
+    assert revoked.status_code == 400
+    assert [e["check"] for e in revoked.json()["errors"]] == ["credentials"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"verifiablePresentation": CREDENTIAL}, "unreadable_credential"),
+        ({"verifiablePresentation": {}, "options": {"challenge": 5}}, "invalid_request"),
+        ({"verifiablePresentation": "text"}, "invalid_request"),
+    ],
+)
+def test_a_request_without_a_presentation_is_a_400_error(
+    app: Starlette, body: dict[str, Any], code: str
+) -> None:
+    response = call(app, "POST", "/presentations/verify", json=body)
+    assert response.status_code == 400
+    assert documented(response, "/presentations/verify", "POST")["code"] == code
 
 
 class _Broken(Verifier):
