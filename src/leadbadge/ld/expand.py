@@ -128,6 +128,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         self._frames: list[_Frame] = []
         self._inverse: dict[int, tuple[Any, dict[str, list[str]]]] = {}
         self.inline = DocumentContexts(loader)
+        self._memo: dict[tuple[object, ...], tuple[Any, Any]] = {}
 
     # Paths -------------------------------------------------------------------------------
 
@@ -449,12 +450,14 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             local_key: object = local_ctx
         elif isinstance(local_ctx, list) and all(isinstance(c, str) for c in local_ctx):
             local_key = tuple(local_ctx)
-        elif isinstance(local_ctx, dict) and not self.inline.is_inline(local_ctx):
+        elif isinstance(local_ctx, dict):
             local_key = id(local_ctx)
         else:
             local_key = None
         key = (uid, local_key, override_protected, propagate, validate_scoped)
-        memo = self._loader._processed
+        # A document's own (inline) contexts are memoized for this processing only: the
+        # loader's memo outlives the document.
+        memo = self._memo if self.inline.is_inline(local_ctx) else self._loader._processed
         if uid is not None and local_key is not None:
             hit = memo.get(key)
             if hit is not None and hit[0] is local_ctx:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from leadbadge.errors import ContextNotAllowedError, JsonLdError, UndefinedTermError
+from leadbadge.ld import expand
 from leadbadge.ld.canonical import canonicalize
 from leadbadge.ld.contexts import ContextLoader
 from leadbadge.ld.expand import expand_strict
@@ -368,3 +369,28 @@ def test_an_inline_context_reaches_only_shipped_contexts(context: Any, url: str)
     with pytest.raises(ContextNotAllowedError) as caught:
         expand_strict(_with(context, rank={"id": "https://a.example/"}))
     assert caught.value.url == url
+
+
+def test_an_inline_type_scoped_context_is_processed_once_not_per_node(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pyld gives every node a fresh context to apply a type-scoped context to, so without the
+    # processor's memo a document could make it process a large context once per node.
+    scoped = {f"p{i}": f"{EX}p{i}" for i in range(50)}
+    doc = _with(
+        {
+            "Item": {"@id": f"{EX}Item", "@context": scoped},
+            "items": {"@id": f"{EX}items", "@container": "@set"},
+        },
+        items=[{"type": "Item", "p1": str(i)} for i in range(200)],
+    )
+    processed: list[object] = []
+    original = expand._pyld_process_context
+
+    def counting(self: Any, active_ctx: Any, local_ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        processed.append(local_ctx)
+        return original(self, active_ctx, local_ctx, *args, **kwargs)
+
+    monkeypatch.setattr(expand, "_pyld_process_context", counting)
+    assert canonicalize(doc).count(f"<{EX}p1>") == 200
+    assert sum(1 for c in processed if isinstance(c, dict) and "p1" in c) <= 3
