@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from leadbadge import Issuer, LeadbadgeError, Verifier
 from leadbadge.serve.openapi import openapi_document
+from leadbadge.serve.page import DEFAULT_MAX_UPLOAD, page_routes
 from leadbadge.serve.status import StatusLists
 from leadbadge.serve.vcapi import (
     BodyError,
@@ -61,6 +62,11 @@ class ServeConfig:
     max_body: int = DEFAULT_MAX_BODY
     #: The verifier's clock (default: the current time).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: Whether the verification page follows credential links (the only network reads it makes).
+    online: bool = False
+    #: The largest file the verification page accepts, in bytes (a phone's photo of a QR code
+    #: is a few megabytes).
+    max_upload: int = DEFAULT_MAX_UPLOAD
 
 
 class _RefusedError(Exception):
@@ -293,6 +299,13 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/credentials/issue", _guarded(service.issue_credential), methods=["POST"]),
         Route("/presentations/verify", _guarded(service.verify_presentation), methods=["POST"]),
         Route("/openapi.json", _guarded(service.openapi), methods=["GET"]),
+        # The verification page for people (docs/verification-page.md), before the catch-all.
+        *page_routes(
+            config,
+            status_lists=(lambda: list(status.current().values()))
+            if (status := service.status) is not None
+            else None,
+        ),
         # Status lists live under the issuer's URL path, whatever it is (<path>/status/<n>.json).
         Route("/{path:path}", _guarded(service.status_list), methods=["GET"]),
     ]
