@@ -504,6 +504,14 @@ def check_expected(
     shown = ", ".join(repr(f) for f in found)
     if status is FAIL or status is SKIPPED:
         return result(check_id, SKIPPED, "Not checked: the holder's signature did not verify.")
+    if status is UNKNOWN:
+        # What an unverified proof says is the presenter's word, not the holder's.
+        return result(
+            check_id,
+            UNKNOWN if expected is not None else NOT_APPLICABLE,
+            f"The {check_id} could not be confirmed: the holder's signature was not verified.",
+            code="NOT_CHECKED" if expected is not None else None,
+        )
     if expected is None:
         if not found:
             return result(

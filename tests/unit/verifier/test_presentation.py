@@ -19,7 +19,7 @@ import pytest
 from leadbadge import sign_presentation
 from leadbadge.crypto.jwk import JoseSigningKey
 from leadbadge.crypto.keys import SigningKey
-from leadbadge.errors import CredentialDocumentError, InputError
+from leadbadge.errors import CredentialDocumentError, InputError, LeadbadgeError
 from leadbadge.proof import eddsa_rdfc_2022, vc_jwt
 from leadbadge.proof.jose import encode_segment
 from leadbadge.verifier.report import (
@@ -214,6 +214,25 @@ def test_a_proof_for_another_purpose_does_not_authenticate(
     report = _verify(web, made)
     assert report.check("holder_proof").code == "WRONG_PURPOSE"
     assert report.verdict is Verdict.INVALID
+
+
+def test_a_holder_key_that_cannot_be_found_offline_is_inconclusive(
+    web: World, creds: list[dict[str, Any]]
+) -> None:
+    made = sign_presentation(
+        creds,
+        HOLDER,
+        holder="did:web:holder.example",
+        verification_method="did:web:holder.example#key-1",
+        challenge=CHALLENGE,
+        created=SIGNED_AT,
+    )
+    report = _verify(web, made, challenge=CHALLENGE)
+    assert report.check("holder_proof").code == "KEY_UNRESOLVABLE"
+    assert _statuses(report)["holder"] is S
+    # The challenge it carries is not confirmed by an unverified proof, nor reported missing.
+    assert report.check("challenge").status is U
+    assert report.verdict is Verdict.INCONCLUSIVE
 
 
 # --- challenge and domain ----------------------------------------------------------------------
@@ -508,3 +527,41 @@ def test_a_presentation_file_is_read_like_a_credential_file(
     assert report.input == str(path)
     assert report.credentials[1].report is not None
     assert report.credentials[1].report.input == f"{path} [credential 2]"
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _leaves(v, (*path, i))]
+    return [path]
+
+
+def _changed(doc: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+    out = copy.deepcopy(doc)
+    parent: Any = out
+    for step in path[:-1]:
+        parent = parent[step]
+    value = parent[path[-1]]
+    if isinstance(value, bool):
+        parent[path[-1]] = not value
+    elif isinstance(value, int | float):
+        parent[path[-1]] = value + 1
+    else:
+        parent[path[-1]] = f"{value}x"
+    return out
+
+
+def test_no_changed_value_anywhere_keeps_the_holders_proof(signed: dict[str, Any]) -> None:
+    """Every value the holder signed is covered: the presentation's own, each credential's
+    (its proof included) and the holder's proof options. A sample of every sixth leaf keeps
+    the test fast; the leaves are listed in document order, so each part is sampled."""
+    leaves = _leaves(signed)
+    assert len(leaves) > 60
+    for path in leaves[::6]:
+        with pytest.raises(LeadbadgeError):
+            eddsa_rdfc_2022.verify(
+                _changed(signed, path),
+                issuer=HOLDER.public_key.did_key,
+                purpose=eddsa_rdfc_2022.AUTHENTICATION,
+            )
