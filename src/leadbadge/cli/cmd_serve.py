@@ -118,6 +118,21 @@ def _log_to_stderr() -> None:
     show_default=True,
     help="The largest request body accepted, in bytes (larger ones get 413).",
 )
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Read the network as 'leadbadge verify --online' does: the verification page follows "
+    "credential links, and status lists that are not pinned are fetched over HTTPS. Keys are "
+    "never fetched. Without it the server reads nothing from the network.",
+)
+@click.option(
+    "--max-upload",
+    type=click.IntRange(16 * 1024, 8 * 1024 * 1024),
+    default=8 * 1024 * 1024,
+    show_default=True,
+    help="The largest file the verification page accepts, in bytes (larger ones get 413; a "
+    "phone's photo of a QR code is a few megabytes).",
+)
 def serve_command(
     *,
     issuer_dir: Path | None,
@@ -129,9 +144,12 @@ def serve_command(
     token_file: Path | None,
     require_trusted_issuer: bool,
     max_body: int,
+    online: bool,
+    max_upload: int,
 ) -> None:
     """Serve the VC-API: POST /credentials/verify, POST /credentials/issue (with --issuer and
-    a bearer token), the issuer's status lists, and /openapi.json (docs/serve.md).
+    a bearer token), the issuer's status lists, and /openapi.json (docs/serve.md); and a
+    verification page for people at / (docs/verification-page.md).
 
     Needs the serve extra: pip install 'leadbadge[serve]'. Stop it with Ctrl-C.
     Exit code: 0 stopped with Ctrl-C, 3 usage error (extra missing, bad option, port taken).
@@ -163,13 +181,18 @@ def serve_command(
             )
         issuer = Issuer.open(issuer_dir, passphrase=_passphrase(confirm=False))
     store = TrustStore.open(trust_dir)
-    sources = credential_sources(trust_store=store, folders=(), online=False)
-    policy = VerificationPolicy(require_trusted_issuer=require_trusted_issuer)
+    sources = credential_sources(trust_store=store, folders=(), online=online)
+    policy = VerificationPolicy(
+        require_trusted_issuer=require_trusted_issuer,
+        status="online" if online else "offline",
+    )
     config = ServeConfig(
         verifier=Verifier(store, policy, sources=sources),
         issuer=issuer,
         token=token,
         max_body=max_body,
+        online=online,
+        max_upload=max_upload,
     )
     app = create_app(config)
     _log_to_stderr()
@@ -182,6 +205,8 @@ def serve_command(
     scheme = "https" if options else "http"
     what = f"issuing as {issuer.home.issuer_id}" if issuer is not None else "verifying only"
     say(f"Serving the VC-API on {scheme}://{host}:{port} ({what}); stop with Ctrl-C.")
+    network = "follows links (--online)" if online else "reads nothing from the network"
+    say(f"The verification page is at {scheme}://{host}:{port}/ ({network}).")
     try:
         server.run()
     except KeyboardInterrupt:
