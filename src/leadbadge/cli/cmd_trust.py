@@ -14,7 +14,7 @@ from leadbadge.cli._common import EXIT_OK, EXIT_USAGE, echo, parse_when, print_r
 
 if TYPE_CHECKING:
     from leadbadge.trust.accreditation import PinnedAccreditations
-    from leadbadge.trust.pins import PinnedIssuer, PinnedKey
+    from leadbadge.trust.pins import KeyFingerprint, PinnedIssuer, PinnedKey
     from leadbadge.trust.status_lists import PinnedStatusList
     from leadbadge.trust.store import TrustStore
 
@@ -139,11 +139,14 @@ def add_key(
     trust_dir: Path | None,
 ) -> None:
     """Pin ISSUER_ID by a key you were given: for issuers that publish no key history or DID
-    document (proofs under '<issuer id>#z6Mk…', VC-JWTs carrying their key).
+    document (proofs under '<issuer id>#z6Mk…', VC-JWTs carrying their key or naming it by kid).
 
-    KEY is an Ed25519 Multikey (z6Mk…) or a file with its public JWK or PEM. Check the key
-    with the issuer through another channel first: whoever holds it can sign as the issuer.
-    Run again with another key to add it.
+    KEY is a Multikey (Ed25519 z6Mk…, P-256 zDn…, P-384 z82…) or a file with the public key as
+    a JWK or PEM (Ed25519, EC P-256 or P-384, RSA of at least 2048 bits). An Ed25519 key
+    verifies Data Integrity proofs and EdDSA VC-JWTs; an RSA or EC key verifies VC-JWTs only
+    (RS256, ES256, ES384, as its type says). Check the key with the issuer through another
+    channel first: whoever holds its private key can sign as the issuer. Run again with
+    another key to add it.
     """
     from leadbadge.trust.by_key import issuer_from_key, read_public_key
 
@@ -162,8 +165,21 @@ def add_key(
     result = store.pin(published, pinned_at=datetime.now(UTC).replace(microsecond=0))
     issuer = result.issuer
     echo(f"Pinned {_label(issuer)} by key, in {store.root}:")
-    for pinned in issuer.keys:
-        echo(f"  {pinned.id}: {pinned.public_key.multikey}, {_period(pinned)}")
+    # The values to compare, out of band, with what the issuer says its key is.
+    for fingerprint in issuer.fingerprints():
+        echo(f"  {fingerprint.id}: {_key_text(fingerprint)}, {_period(fingerprint)}")
+    if public.ed25519 is None:
+        echo(
+            f"The {public.describe()} verifies VC-JWTs signed with {public.alg} only; Data "
+            "Integrity proofs (eddsa-rdfc-2022) need an Ed25519 key."
+        )
+
+
+def _key_text(key: KeyFingerprint) -> str:
+    """``Ed25519 key z6Mk…, thumbprint …``: the type, the Multikey if it has one, the RFC 7638
+    thumbprint."""
+    multikey = f" {key.multikey}" if key.multikey else ""
+    return f"{key.description}{multikey}, thumbprint {key.thumbprint}"
 
 
 @trust_group.command("refresh")
@@ -195,11 +211,13 @@ def refresh(ctx: click.Context, trust_dir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of the entries.")
 @click.pass_context
 def list_(ctx: click.Context, trust_dir: Path | None, as_json: bool) -> None:
-    """List the pinned issuers and status lists.
+    """List the pinned issuers, their keys and the status lists.
 
-    For an authority, the accreditation registry pinned with it: how many accreditations
-    (endorsements) of how many programs it holds. A damaged entry is named on stderr and the
-    command exits 3; the others are still listed.
+    Each key is shown with its type and fingerprint: its RFC 7638 JWK thumbprint (SHA-256,
+    base64url), to compare with what the issuer says its keys are. For an authority, the
+    accreditation registry pinned with it: how many accreditations (endorsements) of how many
+    programs it holds. A damaged entry is named on stderr and the command exits 3; the others
+    are still listed.
     """
     from leadbadge.errors import TrustStoreError
 
@@ -215,7 +233,11 @@ def list_(ctx: click.Context, trust_dir: Path | None, as_json: bool) -> None:
     if as_json:
         entries = [
             issuer.to_json()
-            | {"file": str(issuer.path), "accreditations": _registry_json(registries[issuer.id])}
+            | {
+                "fingerprints": [key.to_json() for key in issuer.fingerprints()],
+                "file": str(issuer.path),
+                "accreditations": _registry_json(registries[issuer.id]),
+            }
             for issuer in issuers
         ]
         echo(json.dumps(entries, indent=2, ensure_ascii=False))
@@ -223,6 +245,15 @@ def list_(ctx: click.Context, trust_dir: Path | None, as_json: bool) -> None:
         echo(f"No issuers are pinned in {store.root}.")
     else:
         _print_table(issuers, registries)
+        echo("Keys (thumbprint: RFC 7638 JWK thumbprint, SHA-256, base64url):")
+        print_rows(
+            ["issuer", "key", "type", "thumbprint", "period"],
+            [
+                [issuer.id, key.id, key.description, key.thumbprint, _period(key)]
+                for issuer in issuers
+                for key in issuer.fingerprints()
+            ],
+        )
     lists, damaged_lists = store.status_lists()
     if lists and not as_json:
         echo("Status lists:")
@@ -288,7 +319,7 @@ def remove(issuer_id: str, trust_dir: Path | None) -> None:
     echo(f"Removed {what} from {store.root}.")
 
 
-def _period(key: PinnedKey) -> str:
+def _period(key: PinnedKey | KeyFingerprint) -> str:
     start = key.valid_from.strftime("%Y-%m-%dT%H:%M:%SZ") if key.valid_from else None
     end = key.valid_until.strftime("%Y-%m-%dT%H:%M:%SZ") if key.valid_until else None
     if start and end:

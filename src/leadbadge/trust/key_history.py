@@ -19,6 +19,7 @@ import httpx
 from leadbadge.crypto.did import did_web_to_url
 from leadbadge.crypto.keys import VerifyingKey
 from leadbadge.errors import DIDError, InvalidKeyError, LeadbadgeError, TrustStoreError
+from leadbadge.proof.vc_jwt import JwtKey
 from leadbadge.trust.fetch import check_url
 
 HISTORY_TYPE = "LeadbadgeKeyHistory"
@@ -64,6 +65,9 @@ class PublishedIssuer:
     #: names (URL, document), and one sentence per list that could not be fetched.
     program_status_lists: tuple[tuple[str, Mapping[str, Any]], ...] = ()
     program_status_problems: tuple[str, ...] = ()
+    #: RSA and EC (P-256, P-384) keys pinned by hand (``trust add-key``), which verify VC-JWTs
+    #: only: a key history and a DID document give Ed25519 keys in ``keys``.
+    json_web_keys: tuple[JwtKey, ...] = ()
 
 
 # --- small parsers -------------------------------------------------------------------------------
@@ -190,8 +194,11 @@ def _did_web(value: str, where: str) -> str:
     return value
 
 
-def _check_periods(keys: Sequence[HistoryKey], where: str) -> None:
-    """Keys follow one another: no overlap, so at most one is open-ended and it is the last."""
+def _check_periods(keys: Sequence[HistoryKey], where: str, *, in_sequence: bool = True) -> None:
+    """Keys follow one another: no overlap, so at most one is open-ended and it is the last.
+
+    Without ``in_sequence`` (keys given by hand, which an issuer may hold several of at once) only
+    a key listed twice is refused."""
     ids: set[str] = set()
     seen: set[VerifyingKey] = set()
     for key in keys:
@@ -199,8 +206,8 @@ def _check_periods(keys: Sequence[HistoryKey], where: str) -> None:
             raise TrustStoreError(f"{where} lists the key {key.id} twice")
         ids.add(key.id)
         seen.add(key.public_key)
-    if any(k.valid_from is None for k in keys):
-        return  # no history (a DID document): no periods to order
+    if not in_sequence or any(k.valid_from is None for k in keys):
+        return  # no history (a DID document, keys given by hand): no periods to order
     ordered = sorted(keys, key=lambda k: k.valid_from or datetime.min.replace(tzinfo=UTC))
     for earlier, later in itertools.pairwise(ordered):
         if earlier.valid_until is None:
@@ -211,15 +218,20 @@ def _check_periods(keys: Sequence[HistoryKey], where: str) -> None:
             raise TrustStoreError(f"{where}: the periods of {earlier.id} and {later.id} overlap")
 
 
-def parse_entry_keys(value: Any, identities: Sequence[str]) -> tuple[HistoryKey, ...]:
-    """The ``keys`` of a store entry: each bound to one of the entry's identities."""
-    if not isinstance(value, list) or not value:
+def parse_entry_keys(
+    value: Any, identities: Sequence[str], *, in_sequence: bool = True, allow_empty: bool = False
+) -> tuple[HistoryKey, ...]:
+    """The ``keys`` of a store entry: each bound to one of the entry's identities.
+
+    ``in_sequence``: the periods follow one another as in a key history (not for keys given by
+    hand); ``allow_empty``: the entry holds its keys elsewhere (``jsonWebKeys``)."""
+    if not isinstance(value, list) or not (value or allow_empty):
         raise TrustStoreError("'keys' must be a non-empty list")
     keys = tuple(_parse_key(k, f"keys[{i}]", require_from=False) for i, k in enumerate(value))
     for key in keys:
         if key.controller not in identities:
             raise TrustStoreError(f"the key {key.id} belongs to none of the entry's identities")
-    _check_periods(keys, "keys")
+    _check_periods(keys, "keys", in_sequence=in_sequence)
     return keys
 
 

@@ -3,6 +3,10 @@
 One entry file per issuer (``TRUST/issuers/<sha256(issuer id)[:16]>.json``, format
 :data:`ENTRY_FORMAT`): :meth:`PinnedIssuer.to_json` writes it, :func:`read_entry` reads it back
 and checks it as strictly as the published material it came from.
+
+Every pinned key is identified by its RFC 7638 JWK thumbprint (SHA-256, base64url), whatever its
+type (:meth:`PinnedIssuer.fingerprints`): the value ``trust list`` shows and a verifier compares
+with what the issuer says, out of band.
 """
 
 from __future__ import annotations
@@ -16,9 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from leadbadge import _fs
-from leadbadge.crypto.did import VerificationMethod
+from leadbadge.crypto.did import VerificationMethod, parse_did_document
+from leadbadge.crypto.jwk import PublicJwk
 from leadbadge.crypto.keys import VerifyingKey
-from leadbadge.errors import InputError, TrustStoreError, VerificationMethodError
+from leadbadge.errors import (
+    DIDError,
+    InputError,
+    InvalidKeyError,
+    TrustStoreError,
+    VerificationMethodError,
+)
+from leadbadge.proof.vc_jwt import JwtKey, did_document_key
 from leadbadge.trust.key_history import (
     HistoryKey,
     PublishedIssuer,
@@ -29,13 +41,17 @@ from leadbadge.trust.key_history import (
 
 __all__ = [
     "ENTRY_FORMAT",
+    "KEY_SOURCE",
     "MAX_ENTRY_BYTES",
     "EntryError",
+    "KeyFingerprint",
     "PinnedIssuer",
     "PinnedKey",
     "build_issuer",
     "entry_name",
     "issuer_resolver",
+    "json_web_key_id",
+    "match_jwt_key",
     "match_key",
     "read_achievement",
     "read_entry",
@@ -46,6 +62,49 @@ __all__ = [
 ENTRY_FORMAT = 1
 #: A store entry is written by us and holds a few keys; anything bigger is not one of ours.
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
+#: The ``source`` of an entry pinned by key (``trust add-key``): nothing to fetch or read again.
+KEY_SOURCE = "key:given to trust add-key"
+
+
+def json_web_key_id(controller: str, key: PublicJwk) -> str:
+    """The id of a key pinned by hand: ``<issuer id>#<Multikey>`` (Ed25519 ``z6Mk…``, P-256
+    ``zDn…``, P-384 ``z82…``), or ``<issuer id>#<RFC 7638 thumbprint>`` for an RSA key, which
+    has no Multikey form."""
+    return f"{controller}#{key.multikey or key.thumbprint}"
+
+
+@dataclass(frozen=True)
+class KeyFingerprint:
+    """One pinned key as ``trust list`` shows it: its type and the RFC 7638 JWK thumbprint
+    (SHA-256, base64url) that identifies it whatever its type."""
+
+    id: str
+    #: ``Ed25519``, ``P-256``, ``P-384`` or ``RSA``
+    key_type: str
+    #: For messages: ``Ed25519 key``, ``RSA 2048-bit key``…
+    description: str
+    #: The one JWS algorithm the key verifies (Ed25519 keys also make eddsa-rdfc-2022 proofs).
+    alg: str
+    thumbprint: str
+    #: ``publicKeyMultibase``; None for RSA.
+    multikey: str | None
+    valid_from: datetime | None
+    valid_until: datetime | None
+    #: ``keys`` (Ed25519, any proof), ``jsonWebKeys`` (pinned by hand: VC-JWT only) or
+    #: ``didDocument`` (a JsonWebKey of the pinned DID document: VC-JWT only).
+    origin: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.key_type,
+            "alg": self.alg,
+            "jwkThumbprint": self.thumbprint,
+            "publicKeyMultibase": self.multikey,
+            "validFrom": format_time(self.valid_from),
+            "validUntil": format_time(self.valid_until),
+            "from": self.origin,
+        }
 
 
 @dataclass(frozen=True)
@@ -112,9 +171,76 @@ class PinnedIssuer:
     #: For a program known through an accreditation: the authority whose registry vouches for
     #: these keys (the program itself is not pinned).
     via: PinnedIssuer | None = field(default=None, compare=False)
+    #: RSA and EC keys pinned by hand (``trust add-key``): they verify VC-JWTs only.
+    json_web_keys: tuple[JwtKey, ...] = ()
 
     def has_identity(self, issuer_id: str) -> bool:
         return issuer_id in self.identities
+
+    @property
+    def pinned_by_key(self) -> bool:
+        """True for an entry made by ``trust add-key``: its keys were given by hand."""
+        return self.source == KEY_SOURCE
+
+    def document_keys(self) -> tuple[JwtKey, ...]:
+        """The signing keys (``assertionMethod``) of the pinned DID document, as JWKs ending at
+        their ``expires``/``revoked``: its Ed25519 keys and its JsonWebKeys (RSA, EC)."""
+        document = self.did_document
+        if document is None:
+            return ()
+        try:
+            ids = parse_did_document(document).assertion_method
+        except DIDError:
+            return ()
+        found = []
+        for vm_id in dict.fromkeys(ids):
+            try:
+                found.append(did_document_key(document, vm_id))
+            except VerificationMethodError:
+                continue  # a key the VC-JWT check refuses too (a weak RSA key, another curve)
+        return tuple(found)
+
+    def all_keys(self) -> tuple[JwtKey, ...]:
+        """Every key pinned for the issuer, as a JWK with its period: the Ed25519 keys
+        (``keys``), the keys pinned by hand (``json_web_keys``) and the other signing keys of
+        its pinned DID document."""
+        keys = [
+            JwtKey(
+                k.id,
+                k.controller,
+                PublicJwk.from_verifying_key(k.public_key),
+                k.valid_from,
+                k.valid_until,
+            )
+            for k in self.keys
+        ]
+        keys.extend(self.json_web_keys)
+        listed = {k.id for k in keys}
+        keys.extend(k for k in self.document_keys() if k.id not in listed)
+        return tuple(keys)
+
+    def fingerprints(self) -> tuple[KeyFingerprint, ...]:
+        """Each pinned key's type and RFC 7638 thumbprint, in the order of :meth:`all_keys`."""
+        ed25519 = {k.id for k in self.keys}
+        by_hand = {k.id for k in self.json_web_keys}
+        return tuple(
+            KeyFingerprint(
+                id=k.id,
+                key_type=k.key.key_type,
+                description=k.key.describe(),
+                alg=k.key.alg,
+                thumbprint=k.key.thumbprint,
+                multikey=k.key.multikey,
+                valid_from=k.valid_from,
+                valid_until=k.valid_until,
+                origin="keys"
+                if k.id in ed25519
+                else "jsonWebKeys"
+                if k.id in by_hand
+                else "didDocument",
+            )
+            for k in self.all_keys()
+        )
 
     def find_key(self, vm_id: str) -> PinnedKey | None:
         """The key a proof's ``verificationMethod`` names, by the rules of
@@ -129,8 +255,8 @@ class PinnedIssuer:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        """The entry as stored (format 1)."""
-        return {
+        """The entry as stored (format 1); ``jsonWebKeys`` only when it has some."""
+        entry = {
             "format": ENTRY_FORMAT,
             "issuer": self.id,
             "identities": list(self.identities),
@@ -151,6 +277,18 @@ class PinnedIssuer:
             "source": self.source,
             "pinnedAt": format_time(self.pinned_at),
         }
+        if self.json_web_keys:
+            entry["jsonWebKeys"] = [
+                {
+                    "id": k.id,
+                    "controller": k.controller,
+                    "publicKeyJwk": k.key.to_jwk(),
+                    "validFrom": format_time(k.valid_from),
+                    "validUntil": format_time(k.valid_until),
+                }
+                for k in self.json_web_keys
+            ]
+        return entry
 
 
 def build_issuer(
@@ -166,6 +304,7 @@ def build_issuer(
     pinned_at: datetime,
     path: Path | None = None,
     via: PinnedIssuer | None = None,
+    json_web_keys: Sequence[JwtKey] = (),
 ) -> PinnedIssuer:
     issuer = PinnedIssuer(
         id=issuer_id,
@@ -179,6 +318,7 @@ def build_issuer(
         pinned_at=pinned_at,
         path=path,
         via=via,
+        json_web_keys=tuple(json_web_keys),
     )
     pinned = tuple(
         PinnedKey(k.id, k.controller, k.public_key, k.valid_from, k.valid_until, issuer)
@@ -234,6 +374,27 @@ def _by_multikey(entry: PinnedIssuer, controller: str, multikey: str) -> PinnedK
     return None
 
 
+def match_jwt_key(
+    entry: PinnedIssuer, kid: str, keys: Sequence[JwtKey] | None = None
+) -> JwtKey | None:
+    """The key of ``entry`` (among ``keys``, default :meth:`PinnedIssuer.all_keys`) that a
+    VC-JWT ``kid`` or a proof's verification method names: by its id; as
+    ``<issuer id>#<Multikey>`` or ``<issuer id>#<thumbprint>`` for one of the entry's
+    identities; or by its RFC 7638 thumbprint alone (RFC 7638 §1 suggests it as a ``kid``)."""
+    candidates = entry.all_keys() if keys is None else keys
+    for key in candidates:
+        if key.id == kid:
+            return key
+    base, hash_sign, fragment = kid.partition("#")
+    for key in candidates:
+        names = {key.key.thumbprint, key.key.multikey}
+        if hash_sign and fragment in names and entry.has_identity(base):
+            return key
+        if not hash_sign and kid == key.key.thumbprint:
+            return key
+    return None
+
+
 # --- entry files -------------------------------------------------------------------------------
 
 
@@ -281,7 +442,15 @@ def _parse_entry(data: Any, path: Path) -> PinnedIssuer:
         or issuer_id not in identities
     ):
         raise TrustStoreError("'identities' is not a list of ids that includes 'issuer'")
-    keys = parse_entry_keys(data.get("keys"), identities)
+    source = data.get("source")
+    json_web_keys = _parse_json_web_keys(data.get("jsonWebKeys", []), identities)
+    # Keys given by hand are not a history: an issuer may hold several at once.
+    keys = parse_entry_keys(
+        data.get("keys"),
+        identities,
+        in_sequence=source != KEY_SOURCE,
+        allow_empty=bool(json_web_keys),
+    )
     achievements = data.get("achievements")
     if not isinstance(achievements, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in achievements.items()
@@ -290,7 +459,7 @@ def _parse_entry(data: Any, path: Path) -> PinnedIssuer:
     did_document = data.get("didDocument")
     if did_document is not None and not isinstance(did_document, dict):
         raise TrustStoreError("'didDocument' is not an object")
-    name, url, source = data.get("name"), data.get("url"), data.get("source")
+    name, url = data.get("name"), data.get("url")
     if not (isinstance(name, str) or name is None) or not (isinstance(url, str) or url is None):
         raise TrustStoreError("'name' or 'url' is not a string")
     if not isinstance(source, str):
@@ -311,7 +480,42 @@ def _parse_entry(data: Any, path: Path) -> PinnedIssuer:
         source=source,
         pinned_at=pinned_at,
         path=path,
+        json_web_keys=json_web_keys,
     )
+
+
+def _parse_json_web_keys(value: Any, identities: Sequence[str]) -> tuple[JwtKey, ...]:
+    """An entry's ``jsonWebKeys``: RSA and EC keys pinned by hand, each under the id
+    :func:`json_web_key_id` gives it for one of the entry's identities."""
+    if not isinstance(value, list):
+        raise TrustStoreError("'jsonWebKeys' is not a list")
+    keys: list[JwtKey] = []
+    for i, entry in enumerate(value):
+        where = f"jsonWebKeys[{i}]"
+        if not isinstance(entry, dict):
+            raise TrustStoreError(f"{where} is not an object")
+        vm_id, controller = entry.get("id"), entry.get("controller")
+        if not isinstance(vm_id, str) or not isinstance(controller, str):
+            raise TrustStoreError(f"{where}.id or .controller is not a string")
+        try:
+            key = PublicJwk.from_jwk(entry.get("publicKeyJwk"))  # type: ignore[arg-type]
+        except InvalidKeyError as error:
+            raise TrustStoreError(f"{where}.publicKeyJwk: {error.message.rstrip('.')}") from None
+        if key.ed25519 is not None:
+            raise TrustStoreError(f"{where} is an Ed25519 key, which belongs under 'keys'")
+        if controller not in identities:
+            raise TrustStoreError(f"the key {vm_id} belongs to none of the entry's identities")
+        expected = json_web_key_id(controller, key)
+        if vm_id != expected:
+            raise TrustStoreError(f"{where}.id must be '{expected}'")
+        valid_from = parse_time(entry.get("validFrom"), f"{where}.validFrom")
+        valid_until = parse_time(entry.get("validUntil"), f"{where}.validUntil")
+        if valid_from is not None and valid_until is not None and not valid_from < valid_until:
+            raise TrustStoreError(f"{where} ends (validUntil) before it starts (validFrom)")
+        if any(k.key == key for k in keys):
+            raise TrustStoreError(f"jsonWebKeys lists the key {vm_id} twice")
+        keys.append(JwtKey(vm_id, controller, key, valid_from, valid_until))
+    return tuple(keys)
 
 
 # --- published Achievements (for full QR codes that leave theirs out) ----------------------------

@@ -283,6 +283,7 @@ class TrustStore:
             source=published.source,
             pinned_at=pinned_at,
             path=path,
+            json_web_keys=published.json_web_keys,
         )
         good, _bad = self.scan()
         replaced = [e for e in good if set(e.identities) & set(issuer.identities)]

@@ -17,9 +17,9 @@ from typing import Any
 
 from leadbadge.crypto.did import VerificationMethod, did_web_to_url
 from leadbadge.crypto.jwk import PublicJwk
-from leadbadge.errors import DIDError, VerificationMethodError
+from leadbadge.errors import DIDError, InvalidKeyError, VerificationMethodError
 from leadbadge.proof import eddsa_rdfc_2022, vc_jwt
-from leadbadge.trust.pins import PinnedIssuer, PinnedKey
+from leadbadge.trust.pins import PinnedIssuer, PinnedKey, match_jwt_key
 from leadbadge.verifier.checks._common import FAIL, PROOF_ERROR, UNKNOWN, as_list, clause, result
 from leadbadge.verifier.report import CheckResult
 
@@ -128,6 +128,18 @@ class KeyLookup:
             "Treat the credential as forged, or, if the issuer has added a key since you pinned "
             "it, pin its published folder again."
         )
+        other_type = match_jwt_key(pinned, vm_id, pinned.json_web_keys)
+        if other_type is not None:
+            # An RSA or EC key pinned by hand can never have made an Ed25519 proof.
+            refusal = (
+                f"The proof's key {vm_id} is pinned for the issuer {pinned.name or pinned.id} "
+                f"as a {other_type.key.describe()}, which verifies VC-JWTs "
+                f"({other_type.key.alg}) only; this proof needs an Ed25519 key."
+            )
+            action = (
+                "Treat the credential as unverified: ask the issuer for its Ed25519 key and pin "
+                "it with `leadbadge trust add-key`, or for the credential as a VC-JWT."
+            )
         base = vm_id.partition("#")[0]
         if base == issuer_id or pinned.has_identity(base):
             raise self._wrong_key(vm_id, refusal, action=action)
@@ -165,19 +177,26 @@ class KeyLookup:
 
 
 class JwtKeys:
-    """The ``kid`` resolver for a VC-JWT: Ed25519 keys by the rules of :class:`KeyLookup`, and
-    a pinned did:web issuer's JsonWebKeys (RSA, P-256) from its pinned DID document."""
+    """The ``kid`` resolver for a VC-JWT: Ed25519 keys by the rules of :class:`KeyLookup`, a
+    pinned did:web issuer's JsonWebKeys (RSA, P-256, P-384) from its pinned DID document, and
+    the keys of an issuer pinned by key (``trust add-key``)."""
 
-    def __init__(self, lookup: KeyLookup) -> None:
+    def __init__(self, lookup: KeyLookup, token: vc_jwt.ParsedJwt | None = None) -> None:
         self.lookup = lookup
-        #: The JsonWebKey found in the pinned DID document, when the kid named one.
+        #: The token being verified: it lets a key known out of band be matched to it.
+        self.token = token
+        #: The key found outside the Ed25519 key history: in the pinned DID document, or
+        #: among the keys pinned by hand.
         self.jose: vc_jwt.JwtKey | None = None
+        #: True when the kid named none of the keys pinned by hand and the one tried was
+        #: chosen as the issuer's key known out of band.
+        self.out_of_band = False
 
     def __call__(self, kid: str, issuer: str, /) -> vc_jwt.JwtKey:
         try:
             method = self.lookup(kid, issuer)
         except VerificationMethodError:
-            jose = self._from_did_document(kid)
+            jose = self._from_did_document(kid) or self._pinned_by_key(kid)
             if jose is None:
                 raise
             self.lookup.refusal = None
@@ -186,6 +205,38 @@ class JwtKeys:
         return vc_jwt.JwtKey(
             kid, method.controller, PublicJwk.from_verifying_key(method.public_key)
         )
+
+    def _pinned_by_key(self, kid: str) -> vc_jwt.JwtKey | None:
+        """For an issuer pinned by key: the pinned key the kid names (by id, Multikey or RFC 7638
+        thumbprint), else the pinned key the token was signed with.
+
+        A kid the verifier cannot dereference offline (a URL, a label) does not make the token
+        unverifiable: the issuer's key is known out of band. The algorithm still comes from the
+        pinned key only; a header naming another one is refused by the suite.
+        """
+        pinned = self.lookup.pinned
+        if pinned is None or not pinned.pinned_by_key:
+            return None
+        keys = pinned.all_keys()
+        named = match_jwt_key(pinned, kid, keys)
+        if named is not None or not keys:
+            return named
+        self.out_of_band = True
+        token = self.token
+        if token is None:
+            return keys[0]
+        carried = token.header.get("jwk")
+        if carried is not None:
+            # The token says which key it carries: only that one, if it is pinned, may be used.
+            carried_key = _carried_key(carried)
+            return next((k for k in keys if k.key == carried_key), keys[0])
+        alg = token.header.get("alg")
+        for key in keys:
+            if key.key.verify(str(alg), token.signature, token.signing_input):
+                return key
+        # None verifies: hand over a key of the header's algorithm if there is one, so the
+        # refusal says "signature does not match" rather than "algorithm does not fit".
+        return next((k for k in keys if k.key.alg == alg), keys[0])
 
     def _from_did_document(self, kid: str) -> vc_jwt.JwtKey | None:
         pinned = self.lookup.pinned
@@ -197,6 +248,14 @@ class JwtKeys:
             return vc_jwt.did_document_key(pinned.did_document, kid)
         except VerificationMethodError:
             return None
+
+
+def _carried_key(jwk: Any) -> PublicJwk | None:
+    """A header's ``jwk``, or None if it is not a usable key (the suite then refuses it)."""
+    try:
+        return PublicJwk.from_jwk(jwk)
+    except InvalidKeyError:
+        return None
 
 
 def assertion_ids(document: Mapping[str, Any] | None) -> list[str]:

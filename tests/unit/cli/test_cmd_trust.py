@@ -1,11 +1,14 @@
-"""``leadbadge trust add | list | remove``."""
+"""``leadbadge trust add | add-key | list | remove``."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from leadbadge.crypto.keys import SigningKey
 from tests.unit._published import URL, Issuer, write_json, xsd
@@ -185,7 +188,11 @@ def test_an_issuer_with_no_published_keys_is_pinned_by_its_key(tmp_path: Path, t
     multikey = key.public_key.multikey
     added = ok("trust", "add-key", issuer, multikey, "--name", "Example U", "--trust", trust,
                "--valid-from", "2026-01-01")  # fmt: skip
-    assert f"  {issuer}#{multikey}: {multikey}, in use since 2026-01-01T00:00:00Z" in added.stdout
+    thumbprint = key.public_key.jwk_thumbprint
+    assert (
+        f"  {issuer}#{multikey}: Ed25519 key {multikey}, thumbprint {thumbprint}, "
+        "in use since 2026-01-01T00:00:00Z"
+    ) in added.stdout
     after = run("verify", str(credential), "--trust", trust, "--json")
     assert after.exit_code == 0, after.output
     assert json.loads(after.stdout)["verdict"] == "valid"
@@ -216,10 +223,112 @@ def test_a_key_given_for_a_period_does_not_vouch_outside_it(tmp_path: Path, trus
     [
         ("z6MkNotAKey", "Multikey"),
         ("no-such-file.pem", "neither a Multikey"),
+        (
+            "{private}",
+            "holds a private key where a public key was expected; keep it private: do not "
+            "publish or share it",
+        ),
+        ("{weak}", "The RSA key has 1024 bits; leadbadge accepts 2048"),
     ],
 )
-def test_a_key_that_cannot_be_read_is_one_sentence(trust: str, key: str, says: str) -> None:
-    assert says in refused("trust", "add-key", "https://x.example/i", key, "--trust", trust)
+def test_a_key_that_cannot_be_read_is_one_sentence(
+    tmp_path: Path, trust: str, key: str, says: str
+) -> None:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505
+    (tmp_path / "private.pem").write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (tmp_path / "weak.pem").write_bytes(_public_pem(private.public_key()))
+    given = key.format(private=tmp_path / "private.pem", weak=tmp_path / "weak.pem")
+    line = refused("trust", "add-key", "https://x.example/i", given, "--trust", trust)
+    assert says in line
+    assert not Path(trust).exists()
+
+
+def _public_pem(key: Any) -> bytes:
+    return bytes(
+        key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+
+
+def test_an_rsa_key_given_as_pem_verifies_the_issuer_s_vc_jwts(tmp_path: Path, trust: str) -> None:
+    from leadbadge.crypto.jwk import JoseSigningKey
+    from leadbadge.proof import vc_jwt
+
+    issuer = "https://badges.example.edu/issuers/3"
+    key = JoseSigningKey.generate("RS256")
+    pem = tmp_path / "issuer.pem"
+    inner: Any = key._key
+    pem.write_bytes(_public_pem(inner.public_key()))
+    added = ok("trust", "add-key", issuer, str(pem), "--trust", trust)
+    thumbprint = key.public_key.thumbprint
+    assert (
+        f"  {issuer}#{thumbprint}: RSA 2048-bit key, thumbprint {thumbprint}, no period given"
+        in added.stdout
+    )
+    assert "verifies VC-JWTs signed with RS256 only" in added.stdout
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:0e7b3f54-6c1e-4d1a-9a55-3f1d2b8c7e10",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-11-01T12:00:00Z",
+        "credentialSubject": {"id": "did:example:ana"},
+    }
+    token = tmp_path / "credential.jwt"
+    token.write_text(vc_jwt.sign(unsigned, key, kid="https://badges.example.edu/keys/1"))
+    report = run("verify", str(token), "--trust", trust, "--json")
+    assert report.exit_code == 0, report.output
+    forged = tmp_path / "forged.jwt"
+    other = JoseSigningKey.generate("ES256")
+    forged.write_text(vc_jwt.sign(unsigned, other, kid="https://badges.example.edu/keys/1"))
+    assert run("verify", str(forged), "--trust", trust, "--json").exit_code == 1
+
+
+def test_trust_list_shows_every_key_s_type_and_fingerprint(tmp_path: Path, trust: str) -> None:
+    from leadbadge.crypto.jwk import JoseSigningKey
+
+    published = Issuer.make(n_keys=2)
+    published.publish(tmp_path / "site")
+    ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
+    by_key = "https://badges.example.edu/issuers/4"
+    p384 = JoseSigningKey.generate("ES384").public_key
+    jwk = tmp_path / "p384.jwk"
+    jwk.write_text(json.dumps(p384.to_jwk()))
+    ok("trust", "add-key", by_key, str(jwk), "--valid-until", "2027-01-01", "--trust", trust)
+
+    listed = json.loads(ok("trust", "list", "--trust", trust, "--json").stdout)
+    entries = {entry["issuer"]: entry for entry in listed}
+    history = entries[published.issuer_id]["fingerprints"]
+    assert [(f["id"], f["type"], f["jwkThumbprint"]) for f in history] == [
+        (published.vm(i), "Ed25519", published.keys[i].public_key.jwk_thumbprint) for i in range(2)
+    ]
+    (hand,) = entries[by_key]["fingerprints"]
+    assert hand == {
+        "id": f"{by_key}#{p384.multikey}",
+        "type": "P-384",
+        "alg": "ES384",
+        "jwkThumbprint": p384.thumbprint,
+        "publicKeyMultibase": p384.multikey,
+        "validFrom": None,
+        "validUntil": "2027-01-01T00:00:00Z",
+        "from": "jsonWebKeys",
+    }
+    assert entries[by_key]["jsonWebKeys"][0]["publicKeyJwk"] == p384.to_jwk()
+    assert entries[by_key]["keys"] == []
+
+    table = ok("trust", "list", "--trust", trust).stdout
+    assert "RFC 7638 JWK thumbprint, SHA-256, base64url" in table
+    rows = table.splitlines()
+    assert f"{by_key}\t{by_key}#{p384.multikey}\tP-384 key\t{p384.thumbprint}\t" in "\n".join(rows)
+    for i in range(2):
+        assert published.keys[i].public_key.jwk_thumbprint in table
 
 
 def test_an_issuer_pinned_from_its_site_is_not_extended_by_hand(tmp_path: Path, trust: str) -> None:

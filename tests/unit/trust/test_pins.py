@@ -1,4 +1,5 @@
-"""Pinned issuers and keys: key periods, which verification method ids name a key, entry files."""
+"""Pinned issuers and keys: key periods, which verification method ids name a key, entry files,
+keys pinned by hand and every key's RFC 7638 fingerprint."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from typing import Any
 
 import pytest
 
+from leadbadge.crypto.jwk import JoseSigningKey, PublicJwk
+from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, TrustStoreError
+from leadbadge.trust.by_key import issuer_from_key
+from leadbadge.trust.pins import PinnedIssuer, match_jwt_key
 from leadbadge.trust.store import TrustStore
 from tests.conftest import FIXED_NOW
-from tests.unit._published import START, Issuer
+from tests.unit._published import START, Issuer, write_json
 
 
 def _entries(store: TrustStore) -> list[Path]:
@@ -129,3 +134,134 @@ def test_entry_moved_to_another_file_name_is_refused(store: TrustStore, tmp_path
     path.rename(path.with_name("ffffffffffffffff.json"))
     with pytest.raises(TrustStoreError, match="file name does not match"):
         store.list()
+
+
+# --- keys pinned by hand and fingerprints -------------------------------------------------------
+
+BY_HAND = "https://badges.example.edu/issuers/1"
+RSA = JoseSigningKey.generate("RS256")  # TEST-ONLY, made once: RSA generation is slow
+P256 = JoseSigningKey.generate("ES256")
+
+
+def _pin_by_hand(store: TrustStore, *keys: PublicJwk) -> PinnedIssuer:
+    for key in keys:
+        published = issuer_from_key(BY_HAND, key, existing=store.find_issuer(BY_HAND))
+        store.pin(published, pinned_at=FIXED_NOW)
+    pinned = store.find_issuer(BY_HAND)
+    assert pinned is not None
+    return pinned
+
+
+def test_a_key_history_lists_each_key_with_its_rfc7638_thumbprint(
+    store: TrustStore, tmp_path: Path
+) -> None:
+    issuer = Issuer.make(n_keys=2)
+    issuer.publish(tmp_path / "site")
+    pinned = store.add_published(tmp_path / "site").issuer
+    fingerprints = pinned.fingerprints()
+    assert [f.id for f in fingerprints] == [issuer.vm(0), issuer.vm(1)]
+    for i, fingerprint in enumerate(fingerprints):
+        public = issuer.keys[i].public_key
+        assert fingerprint.thumbprint == public.jwk_thumbprint
+        assert (fingerprint.key_type, fingerprint.alg) == ("Ed25519", "EdDSA")
+        assert fingerprint.multikey == public.multikey
+        assert (fingerprint.valid_from, fingerprint.valid_until) == issuer.period(i)
+        assert fingerprint.origin == "keys"
+    assert fingerprints[0].to_json()["jwkThumbprint"] == issuer.keys[0].public_key.jwk_thumbprint
+
+
+def test_a_did_document_s_json_web_keys_are_listed_with_their_thumbprints(
+    store: TrustStore, tmp_path: Path
+) -> None:
+    did = "did:web:rcoe.example.org"
+    document = Issuer.make(did_web=did).did_document()
+    document["verificationMethod"].append(
+        {
+            "id": f"{did}#jwk-1",
+            "type": "JsonWebKey",
+            "controller": did,
+            "publicKeyJwk": RSA.public_key.to_jwk(),
+        }
+    )
+    document["assertionMethod"].append(f"{did}#jwk-1")
+    pinned = store.add_published(write_json(tmp_path / "did.json", document)).issuer
+    by_id = {f.id: f for f in pinned.fingerprints()}
+    assert set(by_id) == {f"{did}#key-1", f"{did}#jwk-1"}
+    rsa_key = by_id[f"{did}#jwk-1"]
+    assert (rsa_key.key_type, rsa_key.alg, rsa_key.origin) == ("RSA", "RS256", "didDocument")
+    assert rsa_key.thumbprint == RSA.public_key.thumbprint
+    assert rsa_key.multikey is None
+    assert rsa_key.description == "RSA 2048-bit key"
+    assert by_id[f"{did}#key-1"].origin == "keys"
+
+
+def test_keys_pinned_by_hand_are_listed_and_named_by_id_multikey_or_thumbprint(
+    store: TrustStore,
+) -> None:
+    ed = SigningKey.generate().public_key
+    pinned = _pin_by_hand(store, PublicJwk.from_verifying_key(ed), RSA.public_key, P256.public_key)
+    assert pinned.pinned_by_key
+    assert [(f.key_type, f.origin) for f in pinned.fingerprints()] == [
+        ("Ed25519", "keys"),
+        ("RSA", "jsonWebKeys"),
+        ("P-256", "jsonWebKeys"),
+    ]
+    p256_id = f"{BY_HAND}#{P256.public_key.multikey}"
+    for kid in (p256_id, f"{BY_HAND}#{P256.public_key.thumbprint}", P256.public_key.thumbprint):
+        found = match_jwt_key(pinned, kid)
+        assert found is not None
+        assert found.id == p256_id
+    found = match_jwt_key(pinned, f"{BY_HAND}#{ed.multikey}")
+    assert found is not None
+    assert found.key.ed25519 == ed
+    # A fragment under another id, or a name that is no key of the entry, names nothing.
+    assert match_jwt_key(pinned, f"https://other.example/i#{P256.public_key.multikey}") is None
+    assert match_jwt_key(pinned, f"{BY_HAND}#key-1") is None
+    assert match_jwt_key(pinned, "key-1") is None
+
+
+def _edit_json_web_key(name: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda entry: entry["jsonWebKeys"][0].__setitem__(name, value)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_edit_json_web_key("id", f"{BY_HAND}#key-1"), "must be"),
+        (
+            _edit_json_web_key("publicKeyJwk", SigningKey.generate().public_key.to_jwk()),
+            "Ed25519 key, which belongs under 'keys'",
+        ),
+        (_edit_json_web_key("publicKeyJwk", {"kty": "RSA", "n": "AQAB", "e": "AQAB"}), "bits"),
+        (_edit_json_web_key("controller", "https://other.example/i"), "none of the entry"),
+        (_edit_json_web_key("validUntil", "2020-01-01T00:00:00Z"), "ends"),
+        (lambda e: e.__setitem__("jsonWebKeys", {}), "'jsonWebKeys' is not a list"),
+        (lambda e: e.__setitem__("jsonWebKeys", []), "'keys' must be a non-empty list"),
+        (lambda e: e["jsonWebKeys"].append(e["jsonWebKeys"][0]), "twice"),
+    ],
+)
+def test_a_hand_edited_key_pinned_by_hand_is_refused(
+    store: TrustStore, edit: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    path = _pin_by_hand(store, RSA.public_key).path
+    assert path is not None
+    entry = json.loads(path.read_text())
+    entry["jsonWebKeys"][0]["validFrom"] = "2026-01-01T00:00:00Z"
+    edit(entry)
+    path.write_text(json.dumps(entry))
+    with pytest.raises(TrustStoreError, match=message) as info:
+        store.list()
+    assert str(path) in info.value.message
+
+
+def test_a_private_member_slipped_into_an_entry_is_refused_and_not_echoed(
+    store: TrustStore,
+) -> None:
+    path = _pin_by_hand(store, P256.public_key).path
+    assert path is not None
+    entry = json.loads(path.read_text())
+    entry["jsonWebKeys"][0]["publicKeyJwk"]["d"] = "c2VjcmV0LXNjYWxhcg"
+    path.write_text(json.dumps(entry))
+    with pytest.raises(TrustStoreError, match="private") as info:
+        store.list()
+    assert "c2VjcmV0" not in info.value.message

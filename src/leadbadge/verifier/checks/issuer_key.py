@@ -2,20 +2,24 @@
 
 Controlled Identifiers 1.0 §3.3 "Retrieve Verification Method" against the trust store's key
 history (a key with a period must have been in use at the proof's ``created``, else at
-``validFrom``); for a VC-JWT, OB 3.0 §8.2.3 (the ``kid``, or a ``jwk`` in the header) and the
-JsonWebKeys of a pinned DID document. The key is looked up while the signature is checked (the
-suite asks :class:`~leadbadge.verifier.keys.KeyLookup` for it), and a proof is only the issuer's
-when its key is, so the proof checks call the judgements here and carry the result to
-:func:`check_issuer_key` in their :class:`~leadbadge.verifier.checks._common.ProofOutcome`.
+``validFrom``); for a VC-JWT, OB 3.0 §8.2.3 (the ``kid``, or a ``jwk`` in the header), the
+JsonWebKeys of a pinned DID document, and the keys of an issuer pinned by key (``trust
+add-key``), which stand for the issuer however the token names them. The key is looked up
+while the signature is checked (the suite asks :class:`~leadbadge.verifier.keys.KeyLookup` for
+it), and a proof is only the issuer's when its key is, so the proof checks call the judgements
+here and carry the result to :func:`check_issuer_key` in their
+:class:`~leadbadge.verifier.checks._common.ProofOutcome`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from leadbadge.crypto.jwk import PublicJwk
 from leadbadge.errors import VerificationMethodError
 from leadbadge.proof import eddsa_rdfc_2022, vc_jwt
+from leadbadge.trust.pins import PinnedIssuer
 from leadbadge.verifier.checks._common import (
     FAIL,
     MALFORMED_PROOF,
@@ -216,36 +220,92 @@ def jwt_key_result(
     signed_at = verified.signed_at if verified is not None else None
     if verified is not None and verified.kid is None:
         return jwk_only_key_result(ctx, lookup, verified)
-    if keys.jose is not None and verified is not None:
-        return jose_key_result(ctx, keys.jose, signed_at)
+    if keys.jose is not None and verified is None and keys.out_of_band:
+        pinned = lookup.pinned
+        whose = (pinned.name or pinned.id) if pinned is not None else "the issuer"
+        return result(
+            "issuer_key",
+            FAIL,
+            f"The token's kid {lookup.vm_id} names none of the keys pinned for {whose}, and "
+            "none of them made its signature.",
+            action="Treat the credential as forged, or ask the issuer which key signed it and "
+            "pin that key with `leadbadge trust add-key` after checking it with the issuer.",
+            code="WRONG_KEY",
+            problem_type=PROOF_ERROR,
+            verificationMethod=lookup.vm_id,
+        )
+    if keys.jose is not None:
+        return jose_key_result(ctx, keys.jose, signed_at, lookup.pinned)
     return key_result_at(ctx, lookup, verified.kid if verified else lookup.vm_id, signed_at)
 
 
 def jose_key_result(
-    ctx: CheckContext, key: vc_jwt.JwtKey, signed_at: datetime | None
+    ctx: CheckContext,
+    key: vc_jwt.JwtKey,
+    signed_at: datetime | None,
+    pinned: PinnedIssuer | None = None,
 ) -> CheckResult:
+    """A key from outside the Ed25519 key history (a pinned DID document's JsonWebKey, or a key
+    pinned by hand): it must have been in use when the token says it was signed."""
     when = signed_at or parse_date(ctx.doc.get("validFrom") or ctx.doc.get("issuanceDate"))
-    period = {"validUntil": iso(key.valid_until)} if key.valid_until else None
-    if key.valid_until is not None and (when is None or when > key.valid_until):
+    by_key = pinned is not None and pinned.pinned_by_key
+    ends = {"validFrom": key.valid_from, "validUntil": key.valid_until}
+    period = {name: iso(moment) for name, moment in ends.items() if moment is not None}
+    detail: dict[str, Any] = {
+        "verificationMethod": key.id,
+        "jwkThumbprint": key.key.thumbprint,
+        "keyPeriod": period or None,
+    }
+    action = "Treat the credential as forged, or ask the issuer about its keys."
+    if (key.valid_from or key.valid_until) and when is None:
         return result(
             "issuer_key",
-            FAIL if when is not None else UNKNOWN,
-            f"The key {key.id} was retired on {iso(key.valid_until)}"
-            + (f", before the token says it was signed ({iso(when)})." if when else "."),
-            action="Treat the credential as forged, or ask the issuer about its keys.",
-            code="WRONG_KEY" if when is not None else "KEY_PERIOD_UNKNOWN",
-            problem_type=PROOF_ERROR if when is not None else None,
-            verificationMethod=key.id,
-            keyPeriod=period,
+            UNKNOWN,
+            f"The key {key.id} is pinned for a limited period, but the credential does not say "
+            "when it was signed.",
+            action="Ask the issuer when the credential was issued.",
+            code="KEY_PERIOD_UNKNOWN",
+            **detail,
         )
+    if key.valid_until is not None and when is not None and when > key.valid_until:
+        return result(
+            "issuer_key",
+            FAIL,
+            f"The key {key.id} was retired on {iso(key.valid_until)}, before the token says it "
+            f"was signed ({iso(when)}).",
+            action=action,
+            code="WRONG_KEY",
+            problem_type=PROOF_ERROR,
+            signedAt=iso(when),
+            **detail,
+        )
+    if key.valid_from is not None and when is not None and when < key.valid_from:
+        return result(
+            "issuer_key",
+            FAIL,
+            f"The key {key.id} was not in use before {iso(key.valid_from)}, and the token says "
+            f"it was signed on {iso(when)}.",
+            action=action,
+            code="WRONG_KEY",
+            problem_type=PROOF_ERROR,
+            signedAt=iso(when),
+            **detail,
+        )
+    where = (
+        "is pinned for this issuer by key" if by_key else "is in the issuer's pinned DID document"
+    )
     return result(
         "issuer_key",
         PASS,
-        f"The key ({key.key.describe()}) is in the issuer's pinned DID document.",
-        verificationMethod=key.id,
-        source="trust store (DID document)",
+        f"The key ({key.key.describe()}) {where}"
+        + (
+            f" and was in use on {iso(when)}."
+            if when and (key.valid_from or key.valid_until)
+            else "."
+        ),
+        source="trust store (pinned by key)" if by_key else "trust store (DID document)",
         signedAt=iso(when) if when else None,
-        keyPeriod=period,
+        **detail,
     )
 
 
@@ -268,13 +328,16 @@ def jwk_only_key_result(
         if PublicJwk.from_verifying_key(pinned_key.public_key) == verified.key:
             lookup.found[pinned_key.id] = ("trust_store", pinned_key)
             return key_result_at(ctx, lookup, pinned_key.id, verified.signed_at)
+    for by_hand in pinned.json_web_keys:
+        if by_hand.key == verified.key:
+            return jose_key_result(ctx, by_hand, verified.signed_at, pinned)
     for method_id in assertion_ids(pinned.did_document):
         try:
             jose = vc_jwt.did_document_key(pinned.did_document or {}, method_id)
         except VerificationMethodError:
             continue
         if jose.key == verified.key:
-            return jose_key_result(ctx, jose, verified.signed_at)
+            return jose_key_result(ctx, jose, verified.signed_at, pinned)
     return result(
         "issuer_key",
         FAIL,

@@ -3,7 +3,8 @@
 OB 3.0 §8.2 "JSON Web Token Proof Format" (§8.2.6 "Verify a Credential"): a VC-JWT's proof is
 its JWS signature over the token's bytes, and an embedded proof inside it is covered by that
 signature and not relied on; RFC 7515 §5.2 (validating the signature); RFC 8725 §3.1 (the
-algorithm comes from the key and the policy, never from the token alone).
+algorithm comes from the key and the policy, never from the token alone: a key pinned by hand
+verifies only with the algorithm of its type).
 """
 
 from __future__ import annotations
@@ -43,7 +44,12 @@ def check_jwt_proof(ctx: CheckContext, token: str) -> tuple[CheckResult, CheckRe
         lookup.pinned = None
     keys = JwtKeys(lookup)
     try:
-        verified = vc_jwt.verify(token, resolver=keys, allowed=ctx.policy.allowed_jwt_algorithms)
+        # The resolver sees the token too: for an issuer pinned by key, the key known out of
+        # band is the pinned one that made the signature, whatever the kid calls it.
+        keys.token = vc_jwt.parse(token)
+        verified = vc_jwt.verify(
+            keys.token, resolver=keys, allowed=ctx.policy.allowed_jwt_algorithms
+        )
     except SignatureError:
         return (
             result(
@@ -65,7 +71,8 @@ def check_jwt_proof(ctx: CheckContext, token: str) -> tuple[CheckResult, CheckRe
                 "proof",
                 UNKNOWN,
                 f"The VC-JWT cannot be checked: {clause(error.message)}",
-                action="Ask the issuer for the credential signed with RS256, ES256 or EdDSA.",
+                action="Ask the issuer for the credential signed with RS256, ES256, ES384 or "
+                "EdDSA.",
                 code="UNSUPPORTED_PROOF",
                 problem_type=PROOF_ERROR,
             ),
