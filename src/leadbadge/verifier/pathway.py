@@ -17,7 +17,7 @@ from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.pathway.framework import default_framework
 from leadbadge.pathway.prerequisites import HeldTier, parse_instant
 from leadbadge.verifier.decode import DecodedPresentation, decode_credential, decode_input
-from leadbadge.verifier.presentation import presented_items
+from leadbadge.verifier.presentation import MAX_CREDENTIALS, presented_items
 from leadbadge.verifier.report import CheckStatus, Verdict, VerificationReport
 
 if TYPE_CHECKING:
@@ -255,7 +255,12 @@ def _credentials_of(
         if not isinstance(decoded, DecodedPresentation):
             found.append((label, data))
             continue
-        for presented in presented_items(decoded):
+        items = presented_items(decoded)
+        if len(items) > MAX_CREDENTIALS:
+            raise CredentialDocumentError.about(
+                label, f"is a presentation of more than {MAX_CREDENTIALS} credentials"
+            )
+        for presented in items:
             if presented.data is None:
                 raise presented.error or CredentialDocumentError.about(
                     presented.label, "holds no credential"

@@ -70,6 +70,9 @@ ENVELOPED = "EnvelopedVerifiableCredential"
 #: drafts used before it).
 JWT_MEDIA_TYPES: Final = ("application/vc+jwt", "application/vc+ld+json+jwt")
 _ALWAYS_REQUIRED: Final = frozenset(PRESENTATION_CHECK_IDS)
+#: The most credentials one presentation may carry: each is verified in full, so this bounds the
+#: work a presentation handed in can cause. A person's whole pathway holds far fewer.
+MAX_CREDENTIALS: Final = 64
 
 #: Verifies one credential: (data, label) -> its report. Raises CredentialDocumentError when
 #: the data holds no readable credential.
@@ -172,8 +175,19 @@ def verify_presentation(
         ),
         check_expected("domain", domain, proof.domain, proof),
     )
-    credentials = tuple(_verify_item(item, verify_credential) for item in presented_items(decoded))
-    all_checks = (*checks, _check_credentials(credentials))
+    items = presented_items(decoded)
+    if len(items) > MAX_CREDENTIALS:
+        credentials: tuple[PresentedCredential, ...] = ()
+        counted = result(
+            "credentials",
+            SKIPPED,
+            f"The {len(items)} credentials were not verified: a presentation may carry at most "
+            f"{MAX_CREDENTIALS}.",
+        )
+    else:
+        credentials = tuple(_verify_item(item, verify_credential) for item in items)
+        counted = _check_credentials(credentials)
+    all_checks = (*checks, counted)
     summary = PresentationSummary(
         id=doc.get("id") if isinstance(doc.get("id"), str) else None,
         holder=holder_id,
@@ -241,7 +255,14 @@ def _check_format(decoded: DecodedPresentation) -> tuple[CheckResult, str | None
     holder = doc.get("holder")
     if holder is not None and _holder_id(doc) is None:
         problems.append("its holder is not a URL or an object with an id")
-    for position, entry in enumerate(as_list(doc.get("verifiableCredential")), start=1):
+    entries = as_list(doc.get("verifiableCredential"))
+    if len(entries) > MAX_CREDENTIALS:
+        problems.append(
+            f"it carries {len(entries)} credentials, more than the {MAX_CREDENTIALS} leadbadge "
+            "verifies in one presentation"
+        )
+        entries = []
+    for position, entry in enumerate(entries, start=1):
         if isinstance(entry, str) and decoded.jwt is None:
             problems.append(
                 f"credential {position} is a string; VC 2.0 §4.13 asks for an object (a VC-JWT "

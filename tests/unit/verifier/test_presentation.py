@@ -22,6 +22,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import CredentialDocumentError, InputError, LeadbadgeError
 from leadbadge.proof import eddsa_rdfc_2022, vc_jwt
 from leadbadge.proof.jose import encode_segment
+from leadbadge.verifier.presentation import MAX_CREDENTIALS
 from leadbadge.verifier.report import (
     PRESENTATION_CHECK_IDS,
     CheckStatus,
@@ -379,6 +380,19 @@ def test_an_empty_presentation_has_no_credentials_to_check(web: World) -> None:
     report = _verify(web, made, challenge=CHALLENGE)
     assert report.verdict is Verdict.VALID
     assert report.check("credentials").status is NA
+    assert report.credentials == ()
+
+
+def test_a_presentation_of_too_many_credentials_is_refused_unverified(web: World) -> None:
+    crowded = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [{"type": ["VerifiableCredential"]}] * (MAX_CREDENTIALS + 1),
+    }
+    report = _verify(web, crowded)
+    assert report.verdict is Verdict.INVALID
+    assert report.check("format").code == "MALFORMED"
+    assert report.check("credentials").status is S
     assert report.credentials == ()
 
 
