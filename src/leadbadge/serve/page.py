@@ -307,8 +307,17 @@ class _Page:
         self, given: _Given
     ) -> tuple[VerificationReport | PresentationReport, list[Mapping[str, Any] | None]]:
         lists = list(self.status_lists()) if self.status_lists is not None else []
+        sources = _fetching_once(self.verifier.sources or CredentialSources())
+        # The same verifier, its sources remembering what this request fetched: the document is
+        # decoded twice (for the report, then for its competencies) but a link is fetched once.
+        verifier = Verifier(
+            self.verifier.trust_store,
+            self.verifier.policy,
+            sources=sources,
+            status_client=self.verifier.status_client,
+        )
         try:
-            report = self.verifier.verify_any(
+            report = verifier.verify_any(
                 given.data, now=self.config.clock(), source=given.label, status_lists=lists
             )
         except NetworkError as error:
@@ -320,31 +329,7 @@ class _Page:
             ) from None
         except LeadbadgeError as error:
             raise _RefusedError(400, error.code, _sentence(error.message), _WHAT_TO_SEND) from None
-        return report, self._documents(given)
-
-    def _documents(self, given: _Given) -> list[Mapping[str, Any] | None]:
-        """The credential(s) as decoded, for their competencies and evidence. Decoding again
-        reads the same input the same way; a link is not fetched a second time."""
-        sources = self.verifier.sources or CredentialSources()
-        fetched: dict[str, bytes | None] = {}
-
-        def linked(link: CredentialLink) -> bytes | None:
-            if link.json_url not in fetched and sources.links is not None:
-                fetched[link.json_url] = sources.links(link)
-            return fetched.get(link.json_url)
-
-        try:
-            decoded = decode_input(
-                given.data,
-                source=given.label,
-                sources=CredentialSources(achievements=sources.achievements, links=linked),
-            )
-        except LeadbadgeError:
-            return []
-        if not isinstance(decoded, DecodedPresentation):
-            return [decoded.document]
-        entries = decoded.document.get("verifiableCredential")
-        return [_entry(item) for item in (entries if isinstance(entries, list) else [entries])]
+        return report, _documents(given, sources)
 
     def _result(
         self,
@@ -372,6 +357,32 @@ class _Page:
             "verified_at_iso": report.to_json()["evaluatedAt"],
             "credentials": (credential_view(report, documents[0] if documents else None),),
         }
+
+
+def _fetching_once(sources: CredentialSources) -> CredentialSources:
+    """``sources`` remembering each link's answer, for the length of one request."""
+    fetched: dict[str, bytes | None] = {}
+    links = sources.links
+
+    def linked(link: CredentialLink) -> bytes | None:
+        if link.json_url not in fetched and links is not None:
+            fetched[link.json_url] = links(link)
+        return fetched.get(link.json_url)
+
+    return CredentialSources(achievements=sources.achievements, links=linked)
+
+
+def _documents(given: _Given, sources: CredentialSources) -> list[Mapping[str, Any] | None]:
+    """The credential(s) as decoded, for their competencies and evidence (None for an entry of
+    a presentation that cannot be read)."""
+    try:
+        decoded = decode_input(given.data, source=given.label, sources=sources)
+    except LeadbadgeError:
+        return []
+    if not isinstance(decoded, DecodedPresentation):
+        return [decoded.document]
+    entries = decoded.document.get("verifiableCredential")
+    return [_entry(item) for item in (entries if isinstance(entries, list) else [entries])]
 
 
 def _entry(item: Any) -> Mapping[str, Any] | None:

@@ -341,3 +341,54 @@ def test_no_uploaded_file_is_left_behind(
     assert list(spool.iterdir()) == []
     # The server keeps nothing either: the next answer knows nothing of the last upload.
     assert "padded.json" not in call(creds.app(), "GET", "/").text
+
+
+# --- with --online ----------------------------------------------------------------------------
+
+
+def test_a_link_is_followed_with_online(creds: PageCredentials) -> None:
+    """The link is fetched through the verifier's sources (here a stand-in for the issuer's
+    site), once, and the credential it names is verified."""
+    import httpx
+
+    from leadbadge.share.links import link_for
+    from leadbadge.verifier.sources import credential_sources
+
+    link = link_for(creds.valid, "https://rcoe.example.org/leadership")
+    fetched: list[str] = []
+
+    def site(request: httpx.Request) -> httpx.Response:
+        fetched.append(str(request.url))
+        return httpx.Response(200, json=creds.valid, headers={"content-type": "application/json"})
+
+    client = httpx.Client(transport=httpx.MockTransport(site))
+    sources = credential_sources(trust_store=creds.world.trust, online=True, client=client)
+    verifier = Verifier(creds.world.trust, VerificationPolicy(status="online"), sources=sources)
+    app = create_app(ServeConfig(verifier=verifier, clock=lambda: NOW, online=True))
+    page = call(app, "POST", "/verify", files={"file": ("", b"")}, data={"link": link}).text
+    assert _verdict_heading(page) == "✓ Valid"
+    assert "Person Ana Ruiz" in _text(page)
+    assert fetched == [f"{link}/credential.json"]
+    form = call(app, "GET", "/").text
+    assert "A link (https://…/c/…)" in form
+    assert "is not followed" not in form
+
+
+def test_a_presentation_shows_each_credential(creds: PageCredentials) -> None:
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [creds.valid, creds.revoked],
+    }
+    response = _post(creds.app(), "vp.json", json.dumps(presentation).encode())
+    assert response.status_code == 200
+    text = _text(response.text)
+    assert _verdict_heading(response.text).startswith("✗ Invalid")
+    assert "The presentation" in text
+    assert "Credential 1 of 2 (embedded)" in text
+    assert "Credential 2 of 2 (embedded)" in text
+    assert text.index("Credential 1 of 2") < text.index("✓ Valid") < text.index("Credential 2 of 2")
+    assert "Invalid: revoked by its issuer" in text
+    report = _post(creds.app(), "vp.json", json.dumps(presentation).encode(), query="?json").json()
+    assert report["kind"] == "presentation"
+    assert [c["verdict"] for c in report["credentials"]] == ["valid", "invalid"]
