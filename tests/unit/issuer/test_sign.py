@@ -71,3 +71,20 @@ def test_undefined_content_is_not_signed() -> None:
     doc["credentialSubject"]["nickname"] = "unsigned if it were dropped"
     with pytest.raises(JsonLdError):
         sign_credential(doc, KEY, verification_method=METHOD)
+
+
+def test_inline_contexts_and_directional_text_are_signed_and_verify() -> None:
+    # VC 2.0 §4.3 (context objects) and §11.1 (base direction), as the W3C suites send them.
+    doc = _vc2()
+    doc["@context"].append({"@context": {"Alumni": "https://example.org/#Alumni"}})
+    doc["type"].append("Alumni")
+    doc["name"] = {"@value": "شهادة", "@language": "ar", "@direction": "rtl"}
+    signed = sign_credential(doc, KEY, verification_method=METHOD, created=FIXED_NOW)
+    assert _proof(signed) is CheckStatus.PASS
+
+
+def test_an_inline_vocab_is_refused_and_nothing_is_signed() -> None:
+    doc = _vc2()
+    doc["@context"].append({"@vocab": "https://example.org/#"})
+    with pytest.raises(JsonLdError, match="sets @vocab"):
+        sign_credential(doc, KEY, verification_method=METHOD, created=FIXED_NOW)
