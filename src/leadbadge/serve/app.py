@@ -10,6 +10,7 @@ request bodies are never logged. docs/serve.md describes the endpoints.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -190,7 +191,8 @@ class _Service:
             raise _RefusedError(
                 400, error.code, error.message, field=getattr(error, "field", None)
             ) from None
-        log.info("issued %s", signed.get("id"))
+        # As JSON: the id is the caller's, and must not start a log line of its own.
+        log.info("issued %s", json.dumps(signed.get("id"), ensure_ascii=True))
         return _json({"verifiableCredential": signed}, 201)
 
     async def verify_presentation(self, request: Request) -> Response:

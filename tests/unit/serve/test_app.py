@@ -216,7 +216,7 @@ def test_the_token_and_the_credential_are_never_logged(
     call(
         app, "POST", "/credentials/issue", json={}, headers={"Authorization": "Bearer wrong-token"}
     )
-    assert "issued urn:uuid:" in caplog.text
+    assert 'issued "urn:uuid:' in caplog.text
     assert "refused: 401 unauthorized" in caplog.text
     for secret in (TOKEN, "wrong-token", "secret-subject"):
         assert secret not in caplog.text

@@ -57,6 +57,6 @@ def test_serve_over_tls_issues_publishes_and_verifies(tmp_path: Path) -> None:
         assert verified.json()["verified"] is True
     output = log.read_text()
     assert f"Serving the VC-API on https://127.0.0.1:{port}" in output
-    assert "issued urn:uuid:" in output
+    assert 'issued "urn:uuid:' in output
     assert TOKEN not in output
     assert "Traceback" not in output
