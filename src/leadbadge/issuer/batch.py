@@ -402,9 +402,10 @@ def _run(
         waves.setdefault(step.wave, []).append(step)
     if workers == 1:
         _init_worker(home, passphrase, options)
-        for wave in sorted(waves):
-            for step in waves[wave]:
-                yield _issue_row(step)
+        with Ledger.kept_open(_WORKER["issuer"].home.ledger_path):
+            for wave in sorted(waves):
+                for step in waves[wave]:
+                    yield _issue_row(step)
         return
     # spawn: a fresh interpreter per worker, none of this process's threads or open files.
     context = multiprocessing.get_context("spawn")
@@ -438,6 +439,11 @@ def _init_worker(
         die_with_parent(parent_pid)
     _WORKER["issuer"] = Issuer.open(home, passphrase=passphrase)
     _WORKER["options"] = options
+    if parent_pid is not None:
+        # One ledger connection for the worker's life (it ends with the process).
+        kept = Ledger.kept_open(_WORKER["issuer"].home.ledger_path)
+        kept.__enter__()
+        _WORKER["ledger"] = kept
 
 
 def _issue_row(step: _Step) -> BatchResult:
