@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from leadbadge.errors import LeadbadgeError, UndefinedTermError
+from leadbadge.errors import JsonLdError, LeadbadgeError, UndefinedTermError
 from leadbadge.ld.expand import expand_strict
 from leadbadge.proof.eddsa_rdfc_2022 import verify
 from tests.conftest import SHARED, interop_path, require_shared
@@ -88,3 +88,24 @@ def test_signed_inputs_with_a_wrapped_inline_context_verify(version: str, name: 
     assert [set(c) for c in doc["@context"] if isinstance(c, dict)] == [{"@context"}]
     result = verify(doc)
     assert result.controller == doc["issuer"]
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "said"),
+    [
+        ("credential-redef-type-fail.json", JsonLdError, "protected term redefinition"),
+        ("credential-redef-type2-fail.json", JsonLdError, "protected term redefinition"),
+        (
+            "credential-type-unmapped-fail.json",
+            UndefinedTermError,
+            "'ExampleTestCredential' at /type is not a type defined",
+        ),
+    ],
+)
+def test_failing_inputs_with_inline_contexts_are_refused_for_their_fault(
+    name: str, error: type[Exception], said: str
+) -> None:
+    doc = _prepare(json.loads(interop_path(SUITE, name).read_text(encoding="utf-8")))
+    with pytest.raises(error) as caught:
+        expand_strict(doc)
+    assert said in str(caught.value)
