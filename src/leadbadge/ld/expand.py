@@ -42,7 +42,6 @@ from leadbadge.ld.nquads import Quad, QuadBuilder
 
 __all__ = ["expand_strict", "expand_to_quads"]
 
-_UNDEFINED_VOCABULARIES: Final = UNDEFINED_VOCABULARIES
 #: Keywords a credential may use as JSON keys. ``@direction`` (VC 2.0 §11.1) is signed as the
 #: Digital Bazaar stack signs it (``rdfDirection: "i18n-datatype"``, set in ``ld.contexts``). Left
 #: out: ``@index`` (its value never reaches RDF), and ``@nest``, ``@set``, ``@list``,
@@ -55,7 +54,6 @@ _DOCUMENT_KEYWORDS: Final = frozenset(
 _DIRECTIONS: Final = ("ltr", "rtl")
 _MAX_MEMOIZED_CONTEXTS: Final = 2_000
 _BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
-_is_absolute_iri: Final = is_absolute_iri
 
 
 # --- Strict expansion -------------------------------------------------------------------------
@@ -359,14 +357,14 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         """
         what = f"a {kind} " if kind else ""
         iri = self._expand_iri(active_ctx, name, base=None) if ":" in name else None
-        if not _is_absolute_iri(iri):
+        if not is_absolute_iri(iri):
             raise UndefinedTermError(
                 name,
                 path=path,
                 reason=f"is not {what}defined by the document's JSON-LD contexts",
             )
-        assert isinstance(iri, str)  # noqa: S101 -- narrowed by _is_absolute_iri
-        if iri.startswith(_UNDEFINED_VOCABULARIES):
+        assert isinstance(iri, str)  # noqa: S101 -- narrowed by is_absolute_iri
+        if iri.startswith(UNDEFINED_VOCABULARIES):
             raise UndefinedTermError(
                 name, path=path, reason="is in a vocabulary for undefined terms"
             )
@@ -406,7 +404,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 "the id out.",
                 path=where,
             )
-        if not _is_absolute_iri(expanded):
+        if not is_absolute_iri(expanded):
             raise JsonLdError(
                 f"The reference {original!r} at {self._path()} is not an absolute IRI, so it "
                 "would be dropped from the signed data.",
@@ -501,7 +499,8 @@ def _check_expanded(expanded: list[Any]) -> None:
             "@value" not in value or value["@direction"] not in _DIRECTIONS
         ):
             raise JsonLdError(
-                f"The base direction {value['@direction']!r} is not 'ltr' or 'rtl' on text.",
+                f"The base direction {json.dumps(value['@direction'])} is not 'ltr' or 'rtl' "
+                "on text.",
                 path=path,
             )
         if "@value" in value:
@@ -509,7 +508,7 @@ def _check_expanded(expanded: list[Any]) -> None:
             if lang is not None and not (isinstance(lang, str) and _BCP47.match(lang)):
                 raise JsonLdError(f"The language tag {lang!r} is not well-formed.", path=path)
             datatype = value.get("@type")
-            if datatype is not None and datatype != "@json" and not _is_absolute_iri(datatype):
+            if datatype is not None and datatype != "@json" and not is_absolute_iri(datatype):
                 raise JsonLdError(f"The datatype {datatype!r} is not an absolute IRI.", path=path)
             continue
         if "@list" in value:
@@ -517,7 +516,7 @@ def _check_expanded(expanded: list[Any]) -> None:
             continue
         if "@language" in value:
             raise JsonLdError("A node object has a @language, which is not signed.", path=path)
-        if "@id" in value and not _is_absolute_iri(value["@id"]):
+        if "@id" in value and not is_absolute_iri(value["@id"]):
             raise JsonLdError(f"The identifier {value['@id']!r} is not an absolute IRI.", path=path)
         for type_iri in value.get("@type", []):
             _check_vocabulary_iri(type_iri, path)
@@ -534,10 +533,10 @@ def _check_expanded(expanded: list[Any]) -> None:
 
 
 def _check_vocabulary_iri(iri: object, path: str) -> None:
-    if not _is_absolute_iri(iri):
+    if not is_absolute_iri(iri):
         raise UndefinedTermError(str(iri), path=path or "/", reason="is not an absolute IRI")
-    assert isinstance(iri, str)  # noqa: S101 -- narrowed by _is_absolute_iri
-    if iri.startswith(_UNDEFINED_VOCABULARIES):
+    assert isinstance(iri, str)  # noqa: S101 -- narrowed by is_absolute_iri
+    if iri.startswith(UNDEFINED_VOCABULARIES):
         raise UndefinedTermError(iri.split("#", 1)[1], path=path or "/")
 
 

@@ -119,7 +119,9 @@ class DocumentContexts:
             return item
         if "@context" in item:
             if set(item) != {"@context"} or not isinstance(item["@context"], dict):
-                raise _refused(path, "wraps a context in '@context' together with other keys")
+                raise _refused(
+                    path, "has a '@context' key, accepted only as the one key of a wrapped context"
+                )
             item = item["@context"]
         own = frozenset(item)
         context = item

@@ -328,7 +328,7 @@ REFUSED: list[Any] = [
     pytest.param(
         lambda: _with({"@context": {"rank": f"{EX}rank"}, "rank": f"{EX}x"}),
         JsonLdError,
-        "wraps a context",
+        "accepted only as the one key of a wrapped context",
         id="wrapped-context-with-other-keys",
     ),
 ]
