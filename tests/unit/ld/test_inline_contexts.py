@@ -217,6 +217,12 @@ REFUSED: list[Any] = [
         id="second-term-for-a-published-iri",
     ),
     pytest.param(
+        lambda: _nested({"rank": f"{EX}grade"}),
+        JsonLdError,
+        "/credentialSubject/@context redefines the term 'rank'",
+        id="embedded-context-redefines-an-inline-term",
+    ),
+    pytest.param(
         lambda: _with({"a": f"{EX}p", "b": f"{EX}p"}, a="x"),
         UndefinedTermError,
         "own name for the IRI of the term 'b'",
@@ -332,6 +338,16 @@ REFUSED: list[Any] = [
         id="wrapped-context-with-other-keys",
     ),
 ]
+
+
+def _nested(embedded: Any) -> dict[str, Any]:
+    doc = _with({"rank": f"{EX}rank"}, rank="1st")
+    doc["credentialSubject"].update({"@context": embedded, "rank": "2nd"})
+    return doc
+
+
+def test_an_embedded_context_may_repeat_an_inline_term_identically() -> None:
+    assert f'<{EX}rank> "2nd" .' in canonicalize(_nested({"rank": f"{EX}rank"}))
 
 
 def _with_ob301(context: Any) -> dict[str, Any]:
