@@ -37,7 +37,7 @@ HEADLINES = {
     "suspended": "Suspended since 24 November 2026",
     "hostile": "Active",
 }
-AS_OF = "Status as of 25 November 2026, 15:15 UTC, when the issuer published this page."
+AS_OF = "Status as of 25 November 2026, 15:15 UTC, when the issuer last updated this page."
 
 
 @pytest.fixture(scope="module")

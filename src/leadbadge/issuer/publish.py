@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,19 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.issuer.home import IssuerHome, KeyRecord, xsd_datetime
 from leadbadge.issuer.jose import with_jose_methods
+from leadbadge.issuer.ledger_records import LedgerEntry
 from leadbadge.issuer.urls import check_issuer_url, site_folders
 from leadbadge.pathway import accreditation as acc
 from leadbadge.pathway.credential import achievement_id, build_achievement
 from leadbadge.proof import eddsa_rdfc_2022
-from leadbadge.share.pages import PageStatus, StatusState, credential_pages
+from leadbadge.share.links import link_for
+from leadbadge.share.pages import (
+    PageStatus,
+    StatusState,
+    credential_files,
+    credential_page,
+    page_as_of,
+)
 from leadbadge.status.lists import bitstring, build_list_credential
 
 __all__ = [
@@ -315,7 +323,8 @@ def publish(
         for f in files
     ]
     # What credential links serve (docs/sharing.md): c/<id>/credential.json, badge.svg and
-    # index.html, the page reporting each credential's status in the ledger as of now.
+    # index.html, the page reporting each credential's status in the ledger as of now; a page
+    # that would change only in that moment is kept as it is.
     with home.open_ledger() as ledger:
         entries = [e for e in ledger.entries() if not acc.is_endorsement(e.document)]
         changed_at = {c.credential_id: c.at for c in ledger.changes()}  # oldest first
@@ -333,13 +342,7 @@ def publish(
         for entry in entries
     }
     pages = [
-        (root.joinpath(*parts), data)
-        for parts, data in credential_pages(
-            [entry.document for entry in entries],
-            home.profile.url,
-            statuses=statuses,
-            verification_page=home.verification_page,
-        )
+        item for entry in entries for item in _page_files(home, root, entry, statuses[entry.id])
     ]
     written = []
     for path, data in [*rendered, *pages]:
@@ -351,6 +354,49 @@ def publish(
         if on_file is not None:
             on_file(path, changed)
     return written
+
+
+def _page_files(
+    home: IssuerHome, root: Path, entry: LedgerEntry, status: PageStatus
+) -> list[tuple[Path, bytes]]:
+    """What ``entry``'s link serves, as (path, contents) under ``root``."""
+    link = link_for(entry.document, home.profile.url)
+
+    def render(as_of: datetime) -> bytes:
+        page = credential_page(
+            entry.document,
+            link,
+            status=replace(status, as_of=as_of),
+            verification_page=home.verification_page,
+        )
+        return page.encode("utf-8")
+
+    files = credential_files(
+        entry.document,
+        home.profile.url,
+        link=link,
+        status=status,
+        verification_page=home.verification_page,
+    )
+    return [
+        (path, _kept_page(path, data, render) if parts[-1] == "index.html" else data)
+        for parts, data in files
+        for path in [root.joinpath(*parts)]
+    ]
+
+
+def _kept_page(path: Path, data: bytes, render_as_of: Callable[[datetime], bytes]) -> bytes:
+    """``data``, or the page already at ``path`` when it says the same but for the moment its
+    status is as of: a page changes when what it says changes, not at every publish (the page
+    then dates its status to the publish that last changed it)."""
+    try:
+        old = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        old = None
+    if old is None or old == data:
+        return data
+    as_of = page_as_of(old)
+    return old if as_of is not None and render_as_of(as_of) == old else data
 
 
 def _page_state(status: str) -> StatusState:

@@ -35,8 +35,10 @@ __all__ = [
     "PAGE_CSP",
     "PageStatus",
     "StatusState",
+    "credential_files",
     "credential_page",
     "credential_pages",
+    "page_as_of",
     "recipient_name",
 ]
 
@@ -87,8 +89,8 @@ def _status_section(document: Mapping[str, Any], status: PageStatus | None) -> s
     if status is not None and status.renewed:
         detail += " The issuer has since issued a newer credential that replaces this one."
     as_of = (
-        f"Status as of {t.time_html(status.as_of, with_time=True)}, when the issuer published "
-        "this page. "
+        f"Status as of {t.time_html(status.as_of, with_time=True)}, when the issuer last "
+        "updated this page. "
         if status is not None
         else ""
     )
@@ -470,6 +472,46 @@ def credential_page(
 """
 
 
+def credential_files(
+    document: Mapping[str, Any],
+    base_url: str,
+    *,
+    link: str | None = None,
+    status: PageStatus | None = None,
+    verification_page: str | None = None,
+    jwt: str | None = None,
+) -> list[tuple[tuple[str, ...], bytes]]:
+    """The files to publish for one credential under the issuer's site ``base_url``: pairs of
+    (path segments below the site root, contents). ``link`` is the credential's link when the
+    caller has it already (:func:`link_for` hashes the canonical JSON); ``jwt`` its VC-JWT form,
+    published beside it."""
+    prefix = tuple(unquote(s) for s in urlsplit(base_url).path.split("/") if s)
+    link = link or link_for(document, base_url)
+    folder = (*prefix, LINK_SEGMENT, link.rsplit("/", 1)[-1])
+    data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    files = [((*folder, "credential.json"), data.encode("utf-8"))]
+    if jwt is not None:
+        files.append(((*folder, "credential.jwt"), (jwt.strip() + "\n").encode("ascii")))
+    subject = t.obj(document.get("credentialSubject"))
+    achievement = t.obj(subject.get("achievement"))
+    issuer = document.get("issuer")
+    art = badge_svg(
+        t.text_of(achievement.get("name")) or t.text_of(document.get("name")) or "Credential",
+        t.text_of(t.obj(issuer).get("name")) or t.id_of(issuer) or "",
+        seed=t.text_of(achievement.get("id")) or t.text_of(achievement.get("name")) or "",
+    )
+    files.append(((*folder, "badge.svg"), bake(art, data)))
+    page = credential_page(
+        document,
+        link,
+        status=status,
+        verification_page=verification_page,
+        has_jwt=jwt is not None,
+    )
+    files.append(((*folder, "index.html"), page.encode("utf-8")))
+    return files
+
+
 def credential_pages(
     documents: Iterable[Mapping[str, Any]],
     base_url: str,
@@ -478,39 +520,25 @@ def credential_pages(
     verification_page: str | None = None,
     jwts: Mapping[str, str] | None = None,
 ) -> list[tuple[tuple[str, ...], bytes]]:
-    """The files to publish for ``documents`` under the issuer's site ``base_url``: pairs of
-    (path segments below the site root, contents).
-
-    ``statuses`` and ``jwts`` are keyed by credential id: the status each page reports, and the
-    VC-JWT form of a credential to publish beside it.
-    """
-    prefix = tuple(unquote(s) for s in urlsplit(base_url).path.split("/") if s)
+    """:func:`credential_files` for each of ``documents``; ``statuses`` and ``jwts`` are keyed
+    by credential id."""
     files: list[tuple[tuple[str, ...], bytes]] = []
     for document in documents:
-        # The link id is a hash of the canonical JSON: computed once per credential.
-        link = link_for(document, base_url)
-        folder = (*prefix, LINK_SEGMENT, link.rsplit("/", 1)[-1])
-        data = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         credential_id = t.text_of(document.get("id")) or ""
-        jwt = (jwts or {}).get(credential_id)
-        files.append(((*folder, "credential.json"), data.encode("utf-8")))
-        if jwt is not None:
-            files.append(((*folder, "credential.jwt"), (jwt.strip() + "\n").encode("ascii")))
-        subject = t.obj(document.get("credentialSubject"))
-        achievement = t.obj(subject.get("achievement"))
-        issuer = document.get("issuer")
-        art = badge_svg(
-            t.text_of(achievement.get("name")) or t.text_of(document.get("name")) or "Credential",
-            t.text_of(t.obj(issuer).get("name")) or t.id_of(issuer) or "",
-            seed=t.text_of(achievement.get("id")) or t.text_of(achievement.get("name")) or "",
-        )
-        files.append(((*folder, "badge.svg"), bake(art, data)))
-        page = credential_page(
+        files += credential_files(
             document,
-            link,
+            base_url,
             status=(statuses or {}).get(credential_id),
             verification_page=verification_page,
-            has_jwt=jwt is not None,
+            jwt=(jwts or {}).get(credential_id),
         )
-        files.append(((*folder, "index.html"), page.encode("utf-8")))
     return files
+
+
+_AS_OF = re.compile(rb'<p class="as-of">Status as of <time datetime="([0-9]{4}-[0-9T:-]{14}Z)">')
+
+
+def page_as_of(page: bytes) -> datetime | None:
+    """The moment a page :func:`credential_page` wrote reports the status as of, if any."""
+    found = _AS_OF.search(page)
+    return t.time_of(found[1].decode("ascii")) if found else None

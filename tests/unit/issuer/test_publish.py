@@ -312,26 +312,49 @@ def test_pages_follow_the_ledger_and_are_rewritten_only_when_they_change(
     key = built.home.signing_key(SITE_PASSPHRASE)
     changed: list[Path] = []
 
-    def again() -> None:
+    def again(days: int) -> None:
         changed.clear()
         publish(
             built.home,
             built.root,
             signing_key=key,
-            now=PUBLISHED,
+            now=PUBLISHED + timedelta(days=days),
             on_file=lambda p, c: changed.append(p) if c else None,
         )
 
-    again()
+    again(0)
     assert changed == []
+    # A day later only the lists are signed afresh: the pages say the same, dated as before.
+    again(1)
+    assert sorted(p.name for p in changed) == ["1.json", "2.json"]
+    active = _page_text(built.root, built.paths["active"])
+    assert "Status as of 25 November 2026, 15:15 UTC" in active
     built.home.change_status(
         built.documents["suspended"]["id"], "unsuspend", actor="registrar", now=PUBLISHED
     )
-    again()
-    # The suspension list and the one page whose status changed.
-    assert sorted(p.name for p in changed) == ["2.json", "index.html"]
+    again(2)
+    # The lists and the one page whose status changed, which dates its status to this publish.
+    assert sorted(p.name for p in changed) == ["1.json", "2.json", "index.html"]
     assert changed[-1] == page
-    assert "Status: Active" in _page_text(built.root, built.paths["suspended"])
+    unsuspended = _page_text(built.root, built.paths["suspended"])
+    assert "Status: Active" in unsuspended
+    assert "Status as of 27 November 2026, 15:15 UTC" in unsuspended
+    assert _page_text(built.root, built.paths["active"]) == active
+
+
+def test_a_page_from_elsewhere_at_a_link_is_replaced(tmp_path: Path) -> None:
+    from tests._credential_site import PASSPHRASE as SITE_PASSPHRASE
+    from tests._credential_site import PUBLISHED, publish_credential_site
+
+    built = publish_credential_site(tmp_path)
+    page = built.root.joinpath(*built.paths["active"].strip("/").split("/"), "index.html")
+    ours = page.read_bytes()
+    page.write_bytes(ours.replace(b"Ana Ruiz", b"Someone Else"))
+    key = built.home.signing_key(SITE_PASSPHRASE)
+    publish(built.home, built.root, signing_key=key, now=PUBLISHED + timedelta(days=1))
+    # Rewritten (a page that says something else is never kept), dated to this publish.
+    assert b"Ana Ruiz" in page.read_bytes()
+    assert "Status as of 26 November 2026" in _page_text(built.root, built.paths["active"])
 
 
 @pytest.mark.parametrize(

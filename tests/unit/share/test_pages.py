@@ -15,7 +15,13 @@ import pytest
 from leadbadge.share.artwork import badge_svg
 from leadbadge.share.bake import unbake
 from leadbadge.share.links import link_for, link_id
-from leadbadge.share.pages import PAGE_CSP, PageStatus, credential_page, credential_pages
+from leadbadge.share.pages import (
+    PAGE_CSP,
+    PageStatus,
+    credential_page,
+    credential_pages,
+    page_as_of,
+)
 
 BASE = "https://rcoe.example.org/leadership"
 ACH = f"{BASE}/achievements/initial.json"
@@ -159,7 +165,7 @@ def test_the_page_shows_the_credential_in_readable_form() -> None:
         "Awarded to Ana Ruiz",
         "Issued by Riverside County Office of Education",
         "Active",
-        "Status as of 4 December 2026, 09:30 UTC, when the issuer published this page.",
+        "Status as of 4 December 2026, 09:30 UTC, when the issuer last updated this page.",
         "Issued 23 November 2026",
         "Valid until 23 November 2031",
         "Credits earned 15",
@@ -347,3 +353,10 @@ def test_a_credential_without_a_name_or_levels() -> None:
     assert "identifies only by a hashed e-mail address" in text
     assert "names the competencies assessed but does not record the levels achieved" in text
     assert "Time Management" in text
+
+
+def test_a_page_tells_when_its_status_is_as_of() -> None:
+    page = _page(status=PageStatus("revoked", AS_OF, since=AS_OF)).encode()
+    assert page_as_of(page) == AS_OF
+    assert page_as_of(_page().encode()) is None  # no status, no moment
+    assert page_as_of(b"<p>ours</p>") is None
