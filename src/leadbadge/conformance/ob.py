@@ -157,7 +157,7 @@ def _check_ob_contexts(
         check.warning(
             pointer("/@context", index), "The OB context should be the second @context item."
         )
-    inline_terms = {t for c in contexts if isinstance(c, Mapping) for t in c}
+    inline_terms = {t for c in contexts if isinstance(c, Mapping) for t in _unwrapped(c)}
     has_extensions = OB_EXTENSIONS_CONTEXT_URL in contexts
     for key in ("credentialSchema", "credentialStatus", "refreshService"):
         for item, path in items(doc.get(key), pointer("", key)):
@@ -175,6 +175,12 @@ def _check_ob_contexts(
                         f"The type {name} is defined only by {OB_EXTENSIONS_CONTEXT_URL}, "
                         "which the @context does not list.",
                     )
+
+
+def _unwrapped(context: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An inline context, unwrapped when written ``{"@context": {…}}`` (JSON-LD unwraps it)."""
+    inner = context.get("@context")
+    return inner if set(context) == {"@context"} and isinstance(inner, Mapping) else context
 
 
 def _check_profile(check: Checker, profile: Any, path: str, depth: int = 0) -> None:

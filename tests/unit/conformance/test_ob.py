@@ -61,6 +61,17 @@ def test_extension_types_without_the_extensions_context_are_flagged() -> None:
     assert check_credential_shape(doc) == []
 
 
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_an_extension_type_an_inline_context_defines_is_not_flagged(wrapped: bool) -> None:
+    doc = open_badge()
+    doc["credentialSchema"] = [
+        {"id": "https://example.org/schema.json", "type": "1EdTechJsonSchemaValidator2019"}
+    ]
+    inline = {"1EdTechJsonSchemaValidator2019": "https://example.org/#Validator"}
+    doc["@context"] = [*doc["@context"], {"@context": inline} if wrapped else inline]
+    assert check_credential_shape(doc) == []
+
+
 def test_a_subject_without_id_or_identifier_is_only_a_warning() -> None:
     doc = open_badge()
     del doc["credentialSubject"]["identifier"]
