@@ -81,6 +81,7 @@ footer { border-top: 1px solid var(--line); margin-top: 2.5rem; padding: 1rem 0;
   .page { max-width: none; padding: 0; }
   .downloads, .skip { display: none; }
   header.site { border: 0; padding: 0 0 .5rem; }
+  header.site p { max-width: none; }
   .cards > li, .status { break-inside: avoid; background: none; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; }
