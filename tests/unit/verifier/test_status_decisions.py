@@ -67,6 +67,27 @@ def test_a_list_exactly_max_status_age_old_is_current_and_one_second_more_is_sta
     assert "older than the 1 hour this verifier accepts" in report.check("status").message
 
 
+@pytest.mark.parametrize(
+    ("max_age", "said"),
+    [
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(minutes=90), "90 minutes"),
+        (timedelta(seconds=61), "61 seconds"),
+        (timedelta(days=2), "2 days"),
+    ],
+)
+def test_the_stale_message_states_a_short_max_status_age_exactly(
+    tmp_path: Path, max_age: timedelta, said: str
+) -> None:
+    world = make_world(tmp_path, did_web=DID_WEB)
+    doc = world.issue()
+    world.fresh_lists(AT)
+    strict = Verifier(world.trust, VerificationPolicy(max_status_age=max_age))
+    report = strict.verify(doc, now=AT + max_age + SECOND)
+    assert _status(report) == (U, "STATUS_STALE")
+    assert f"older than the {said} this verifier accepts" in report.check("status").message
+
+
 # --- a list's own validity window, with the clock skew -----------------------------------------
 
 

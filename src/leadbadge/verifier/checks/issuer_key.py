@@ -148,7 +148,7 @@ def key_result_at(
         return result(
             "issuer_key",
             PASS,
-            "The key is the issuer's did:key, which names the key itctx.",
+            "The key is the issuer's did:key, which names the key itself.",
             verificationMethod=vm,
             source="did:key, not pinned",
         )

@@ -289,11 +289,17 @@ _PAST = {"revocation": "revoked", "suspension": "suspended"}
 
 
 def _days(span: timedelta) -> str:
-    if span % timedelta(days=1) == timedelta(0):
-        days = span // timedelta(days=1)
-        return f"{days} day{'s' if days != 1 else ''}"
-    hours = int(span.total_seconds() // 3600)
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    # The largest unit that states the span exactly, so "1m" never reads "0 hours".
+    for unit, name in (
+        (timedelta(days=1), "day"),
+        (timedelta(hours=1), "hour"),
+        (timedelta(minutes=1), "minute"),
+    ):
+        if span >= unit and span % unit == timedelta(0):
+            count = span // unit
+            return f"{count} {name}{'s' if count != 1 else ''}"
+    seconds = int(span.total_seconds())
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 def _oneedtech_entry(ctx: _Context, raw: Mapping[str, Any]) -> _Outcome:
