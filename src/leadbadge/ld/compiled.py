@@ -16,11 +16,11 @@ terms defined by the contexts, ``id`` and ``type`` aliases, ``@set``, ``@list`` 
 containers, ``@id``/``@vocab``/datatype coercion, type- and property-scoped contexts. Anything
 else - an inline context, a keyword written as a key, an undefined term, a compact or relative
 IRI, a value object, ``null``, an empty array or object, a language or direction, ``@json``,
-or any rule it would have to refuse - is left to the general path: :func:`compiled_quads`
+or any rule it would have to refuse; input that the input check (:mod:`leadbadge.ld.inputs`)
+would refuse, or that comes near its bounds - is left to the general path: :func:`compiled_quads`
 returns ``None`` and the caller runs :func:`leadbadge.ld.expand.expand_to_quads`, which refuses
-or accepts the document with its own errors. So the fast path never refuses anything itself
-(except what :func:`leadbadge.ld.inputs.checked_copy` refuses first, on both paths) and can only
-differ from pyld by accepting: ``tests/unit/ld/test_compiled_differential.py`` holds it to
+or accepts the document with its own errors. So the fast path never refuses anything itself and
+can only differ from pyld by accepting: ``tests/unit/ld/test_compiled_differential.py`` holds it to
 byte-identical canonical N-Quads, and identical refusals, on generated and published documents.
 
 The quads of the top-level ``proof`` are kept apart, so that one walk also gives the quads of
@@ -29,6 +29,7 @@ the document without its proof, which is what a Data Integrity proof signs.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import types
@@ -40,7 +41,7 @@ from typing import Any, Final, NamedTuple
 from pyld import jsonld as _pyld
 
 from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
-from leadbadge.ld.inputs import checked_copy
+from leadbadge.ld.inputs import MAX_JSON_DEPTH, MAX_JSON_INTEGER, MAX_JSON_TEXT, MAX_JSON_VALUES
 from leadbadge.ld.nquads import MAX_QUADS, Quad, Term
 
 __all__ = ["StrictQuads", "compiled_quads"]
@@ -62,6 +63,12 @@ _ABSOLUTE_IRI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\
 #: otherwise make them grow: each nesting of a property-scoped context is a new context).
 _MAX_ENTRIES: Final = 5_000
 _PROOF_KEY: Final = "proof"
+# The input check's bounds (leadbadge.ld.inputs), halved or tightened: the walk counts a little
+# differently, so it leaves anything near a bound to the general path, which runs the check.
+_MAX_DEPTH: Final = MAX_JSON_DEPTH - 4
+_MAX_VALUES: Final = MAX_JSON_VALUES // 2
+_MAX_TEXT: Final = MAX_JSON_TEXT // 2
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 
 _TYPE_TERM: Final = ("I", _RDF_TYPE)
 _FIRST_TERM: Final = ("I", _RDF_FIRST)
@@ -284,7 +291,7 @@ class _Compiled:
         return made
 
     def _make_plan(self, ctx: Any, key: str) -> _Plan:
-        if key.startswith("@"):
+        if not isinstance(key, str) or key.startswith("@") or _SURROGATE.search(key):
             raise _Fallback
         mapping = ctx["mappings"].get(key)
         iri = mapping.get("@id") if mapping else None
@@ -374,6 +381,8 @@ class _Walk:
         self.proof: set[Quad] = set()
         self.sink = self.main
         self.fresh = 0
+        self.seen = 0
+        self.text = 0
 
     def blank(self) -> Term:
         self.fresh += 1
@@ -386,7 +395,21 @@ class _Walk:
             raise _Fallback
 
     def top(self, doc: dict[str, Any]) -> None:
-        self.node(self.tables.initial, None, doc, None, top=True)
+        self.node(self.tables.initial, None, doc, None, 0, top=True)
+
+    def charge(self, values: int, text: int) -> None:
+        """Count toward the input bounds; near one, the general path decides."""
+        self.seen += values
+        self.text += text
+        if self.seen > _MAX_VALUES or self.text > _MAX_TEXT:
+            raise _Fallback
+
+    def string(self, value: str) -> str:
+        """``value``, when it is text the input check accepts."""
+        self.charge(1, len(value))
+        if _SURROGATE.search(value):
+            raise _Fallback
+        return value
 
     def node(
         self,
@@ -394,12 +417,15 @@ class _Walk:
         active_property: str | None,
         element: dict[str, Any],
         graph: Term | None,
+        depth: int,
         *,
         top: bool = False,
     ) -> Term:
         tables = self.tables
-        if not element:
+        if not element or depth > _MAX_DEPTH:
             raise _Fallback
+        # The keys' text (each key is also checked once per context, in its plan).
+        self.charge(1 + len(element), sum(len(k) for k in element if isinstance(k, str)))
         if not top:
             # A node that is a lone reference keeps the type-scoped context it is in.
             is_ref = False
@@ -410,7 +436,11 @@ class _Walk:
         if "@context" in element:
             if len(element) == 1:
                 raise _Fallback
-            ctx = tables.local_context(ctx, element["@context"])
+            local = element["@context"]
+            for url in local if isinstance(local, list) else [local]:
+                if isinstance(url, str):
+                    self.string(url)
+            ctx = tables.local_context(ctx, local)
         elif top:
             raise _Fallback
         _, type_keys = tables.keyword_aliases(ctx)
@@ -422,6 +452,8 @@ class _Walk:
                 listed = value if isinstance(value, list) else [value]
                 if not listed or not all(isinstance(n, str) for n in listed):
                     raise _Fallback
+                for name in listed:
+                    self.string(name)
                 # pyld applies the type-scoped contexts key by key, each key's types sorted.
                 names.extend(sorted(listed))
         if names:
@@ -435,7 +467,7 @@ class _Walk:
                 value = element[id_key]
                 if not isinstance(value, str):
                     raise _Fallback
-                subject = ("I", _reference(ctx, value))
+                subject = ("I", _reference(ctx, self.string(value)))
         if subject is None:
             subject = self.blank()
         count = 0
@@ -457,7 +489,7 @@ class _Walk:
             if top and key == _PROOF_KEY:
                 self.sink = self.proof
             try:
-                self.values(subject, key, plan, value, graph)
+                self.values(subject, key, plan, value, graph, depth + 1)
             finally:
                 self.sink = outer
         if top and count == 0:
@@ -465,37 +497,62 @@ class _Walk:
             raise _Fallback
         return subject
 
-    def values(self, subject: Term, key: str, plan: _Plan, value: Any, graph: Term | None) -> None:
+    def values(  # noqa: PLR0917 -- one place, one walk
+        self, subject: Term, key: str, plan: _Plan, value: Any, graph: Term | None, depth: int
+    ) -> None:
+        """The statements of ``value`` (at ``depth``) under ``key``."""
         predicate = ("I", plan.iri)
-        listed = value if isinstance(value, list) else [value]
+        if isinstance(value, list):
+            listed, depth = value, depth + 1
+            self.charge(len(value), 0)
+        else:
+            listed = [value]
         if not listed:
             raise _Fallback
         if plan.is_list:
-            self.add((subject, predicate, self.rdf_list(key, plan, listed, graph), graph))
+            head = self.rdf_list(key, plan, listed, graph, depth)
+            self.add((subject, predicate, head, graph))
             return
         for item in listed:
             if plan.is_graph:
                 if not isinstance(item, dict):
                     raise _Fallback
                 name = self.blank()
-                self.node(plan.term_ctx, key, item, name)
+                self.node(plan.term_ctx, key, item, name, depth)
                 self.add((subject, predicate, name, graph))
             else:
-                self.add((subject, predicate, self.object(key, plan, item, graph), graph))
+                obj = self.object(key, plan, item, graph, depth)
+                self.add((subject, predicate, obj, graph))
 
-    def rdf_list(self, key: str, plan: _Plan, items: list[Any], graph: Term | None) -> Term:
+    def rdf_list(
+        self, key: str, plan: _Plan, items: list[Any], graph: Term | None, depth: int
+    ) -> Term:
         head = current = self.blank()
         for position, item in enumerate(items):
-            self.add((current, _FIRST_TERM, self.object(key, plan, item, graph), graph))
+            obj = self.object(key, plan, item, graph, depth)
+            self.add((current, _FIRST_TERM, obj, graph))
             following = self.blank() if position + 1 < len(items) else _NIL_TERM
             self.add((current, _REST_TERM, following, graph))
             current = following
         return head
 
-    def object(self, key: str, plan: _Plan, item: Any, graph: Term | None) -> Term:
+    def object(self, key: str, plan: _Plan, item: Any, graph: Term | None, depth: int) -> Term:
         if isinstance(item, dict):
-            return self.node(plan.term_ctx, key, item, graph)
-        if item is None or isinstance(item, list):
+            return self.node(plan.term_ctx, key, item, graph, depth)
+        if isinstance(item, str):
+            self.string(item)
+        elif isinstance(item, bool):
+            self.charge(1, 0)
+        elif isinstance(item, int):
+            self.charge(1, 0)
+            if not -MAX_JSON_INTEGER <= item <= MAX_JSON_INTEGER:
+                raise _Fallback
+        elif isinstance(item, float):
+            self.charge(1, 0)
+            if not math.isfinite(item):
+                raise _Fallback
+        else:
+            # null, a nested array, or not a JSON value at all.
             raise _Fallback
         coercion = plan.coercion
         if coercion == _PLAIN:
@@ -545,10 +602,14 @@ def compiled_quads(
 ) -> StrictQuads | None:
     """The document's quads by the fast path, or ``None`` when the general path must decide.
 
-    Raises what :func:`leadbadge.ld.inputs.checked_copy` raises (as the general path would).
+    The walk reads ``document`` itself, without a copy: it takes only plain JSON within the
+    input check's bounds (:mod:`leadbadge.ld.inputs`) and leaves anything else to the general
+    path, which runs that check and refuses with its errors.
     """
     loader = loader or DEFAULT_LOADER
-    doc = checked_copy(document)
+    if not isinstance(document, dict):
+        return None
+    doc: dict[str, Any] = document
     tables = _tables(loader)
     with loader._lock:
         if tables.size() > _MAX_ENTRIES:

@@ -486,6 +486,20 @@ _ODD_VALUES: list[Any] = [
     {"name": "n", "@context": V2},
     {"name": "n", "@context": {"name": "https://example.org/n"}},
     {"en": "text"},
+    # What the input check refuses (the fast path reads the document without a copy).
+    float("nan"),
+    float("inf"),
+    2**63,
+    -(2**63),
+    2**63 - 1,
+    10**30,
+    "a\ud800b",
+    ["ok", "\udfff"],
+    ("a", "b"),
+    {1, 2},
+    b"bytes",
+    {"name": "n", 5: "int key"},
+    {"na\udc00me": "x"},
 ]
 _ODD_KEYS = [
     "foo",
@@ -517,6 +531,7 @@ _ODD_KEYS = [
     "https://www.w3.org/2018/credentials#validUntil",
     "https://www.w3.org/ns/credentials/issuer-dependent#x",
     "",
+    "name\ud800",
 ]
 _ODD_TYPES = [
     "Foo",
@@ -614,7 +629,8 @@ def test_mutations_get_pyld_s_answer(chunk: int) -> None:
         try:
             taken += check_same(doc)
         except AssertionError as error:
-            raise AssertionError(f"after {done}: {error}\n{json.dumps(doc)[:2000]}") from None
+            shown = json.dumps(doc, default=repr)[:2000]
+            raise AssertionError(f"after {done}: {error}\n{shown}") from None
     # Most mutations leave a credential pyld accepts; the fast path must take a share of them.
     assert taken > 30
 
@@ -630,3 +646,41 @@ def test_mutations_of_tier_credentials_get_pyld_s_answer(chunk: int) -> None:
             check_same(doc)
         except AssertionError as error:
             raise AssertionError(f"after {done}: {error}") from None
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    doc = badge()
+    value: Any = "deep"
+    for _ in range(depth):
+        value = {"name": value}
+    doc["description"] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(_nested(50), id="nested-50"),
+        pytest.param(_nested(61), id="nested-61"),
+        pytest.param(_nested(62), id="nested-62"),
+        pytest.param(_nested(63), id="nested-63"),
+        pytest.param(_nested(70), id="nested-70"),
+        pytest.param(badge() | {"name": "x" * 9_000_000}, id="text-too-long"),
+        pytest.param(badge() | {"name": "x" * 5_000_000}, id="text-near-the-bound"),
+        pytest.param(badge() | {"name": ["x"] * 100_001}, id="too-many-values"),
+        pytest.param(badge() | {"name": ["x"] * 60_000}, id="values-near-the-bound"),
+        pytest.param(badge() | {"name": 1.0}, id="integral-float"),
+        pytest.param(badge() | {"name": True}, id="boolean"),
+        pytest.param(badge() | {"name": -0.0}, id="negative-zero"),
+    ],
+)
+def test_the_input_bounds_get_pyld_s_answer(doc: dict[str, Any]) -> None:
+    check_same(doc)
+
+
+def test_a_mapping_that_is_not_a_dict_gets_pyld_s_answer() -> None:
+    from types import MappingProxyType
+
+    doc = badge()
+    assert compiled_quads(MappingProxyType(doc)) is None
+    assert _hooked(MappingProxyType(doc)) == _oracle(doc)
