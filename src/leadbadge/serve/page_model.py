@@ -8,6 +8,7 @@ as its word only ("What it claims, not established"), as ``leadbadge verify`` pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,11 +91,23 @@ class Competency:
     description: str | None
 
 
+#: A run of text, and whether it is bold.
+Run = tuple[str, bool]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (one item) or a bulleted list (one item per bullet) of a narrative."""
+
+    kind: str
+    items: tuple[tuple[Run, ...], ...]
+
+
 @dataclass(frozen=True)
 class EvidenceView:
     name: str
     genre: str | None
-    text: tuple[str, ...]
+    text: tuple[Block, ...]
     url: str | None
 
 
@@ -238,15 +251,47 @@ def _competencies(document: Mapping[str, Any]) -> tuple[Competency, ...]:
     return tuple(found)
 
 
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+
+
+def _runs(line: str) -> tuple[Run, ...]:
+    """A line of Markdown as runs of plain and ``**bold**`` text; other markup stays as
+    written, less its backslash escapes."""
+    parts = line.split("**")
+    if len(parts) % 2 == 0:  # an unpaired ** is text
+        parts = [line]
+    return tuple(
+        (_MARKDOWN_ESCAPE.sub(r"\1", part), index % 2 == 1)
+        for index, part in enumerate(parts)
+        if part
+    )
+
+
+def narrative(text: str) -> tuple[Block, ...]:
+    """An OB 3.0 narrative (Markdown) as paragraphs and bulleted lists of text runs: the
+    template escapes every run, so nothing in it becomes markup."""
+    blocks: list[Block] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        bullet = line[:2] in ("- ", "* ")
+        runs = _runs(line[2:].strip() if bullet else line)
+        if bullet and blocks and blocks[-1].kind == "list":
+            blocks[-1] = Block("list", (*blocks[-1].items, runs))
+        else:
+            blocks.append(Block("list" if bullet else "paragraph", (runs,)))
+    return tuple(blocks)
+
+
 def _evidence(document: Mapping[str, Any]) -> tuple[EvidenceView, ...]:
     items = []
     for index, evidence in enumerate(_objects(document.get("evidence")), start=1):
         text = tuple(
-            line
+            block
             for key in ("description", "narrative")
             if (value := _text(evidence.get(key)))
-            for line in value.splitlines()
-            if line.strip()
+            for block in narrative(value)
         )
         url = _id(evidence)
         items.append(
@@ -259,21 +304,6 @@ def _evidence(document: Mapping[str, Any]) -> tuple[EvidenceView, ...]:
             )
         )
     return tuple(items)
-
-
-def _status_fact(report: VerificationReport) -> str | None:
-    status = report.check("status")
-    if status.status is CheckStatus.NOT_APPLICABLE:
-        return status.message
-    entries = status.detail.get("entries")
-    dates = [
-        shown
-        for entry in (entries if isinstance(entries, list) else [])
-        if isinstance(entry, Mapping) and (shown := shown_time(entry.get("asOf")))
-    ]
-    if dates:
-        return f"{status.message} (the issuer's list is dated {dates[0]})"
-    return status.message
 
 
 def credential_view(
@@ -304,9 +334,8 @@ def credential_view(
                 facts.append((name, shown_time(value) or value))
         if summary.valid_from and not summary.valid_until:
             facts.append(("Valid until", "no end date"))
-        status = _status_fact(report)
-        if status:
-            facts.append(("Status", status))
+        # The status check says as of when: its list's date, not this verification's.
+        facts.append(("Status", report.check("status").message))
         if summary.source_format:
             facts.append(("Read as", summary.source_format))
     verdict = outcome(report)

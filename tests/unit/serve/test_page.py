@@ -128,7 +128,7 @@ def test_a_valid_credential_says_valid_first_then_who_what_and_every_check(
         "Tier initial",
         "Issuer Riverside County Office of Education",
         "Not revoked as of",
-        "(the issuer's list is dated 23 November 2026, 15:00 UTC)",
+        "Status Not revoked as of 2026-11-23T15:00:00Z.",
         "Verified on 23 November 2026, 15:05 UTC",
     ):
         assert expected in text, expected
@@ -392,3 +392,18 @@ def test_a_presentation_shows_each_credential(creds: PageCredentials) -> None:
     report = _post(creds.app(), "vp.json", json.dumps(presentation).encode(), query="?json").json()
     assert report["kind"] == "presentation"
     assert [c["verdict"] for c in report["credentials"]] == ["valid", "invalid"]
+
+
+def test_evidence_narratives_keep_their_lists_and_bold_as_markup_of_escaped_text(
+    creds: PageCredentials,
+) -> None:
+    page = _upload(creds, creds.valid).text
+    # "- **Hours:** 180" in the credential's Markdown.
+    assert "<li><strong>Hours:</strong> 180</li>" in page
+    assert "**" not in _text(page)
+    from leadbadge.serve.page_model import narrative
+
+    blocks = narrative("Intro\n- **<b>x</b>** y\\_z\n- two\nafter **open")
+    assert [b.kind for b in blocks] == ["paragraph", "list", "paragraph"]
+    assert blocks[1].items == ((("<b>x</b>", True), (" y_z", False)), (("two", False),))
+    assert blocks[2].items == ((("after **open", False),),)
