@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from leadbadge.conformance.digests import digest_problems
 from leadbadge.conformance.ob import OB_CREDENTIAL_TYPES, check_open_badge, ob_context_version
 from leadbadge.conformance.problems import (
     NOT_IN_IRI,
@@ -324,3 +325,8 @@ def _check_typed_objects(check: Checker, doc: Mapping[str, Any]) -> None:
                 seen.setdefault(resource, path)
             if "digestSRI" not in item and "digestMultibase" not in item:
                 check.error(path, "A relatedResource entry needs digestSRI or digestMultibase.")
+                continue
+            for problem in digest_problems(
+                resource, item.get("digestSRI"), item.get("digestMultibase")
+            ):
+                check.error(path, problem)
