@@ -296,3 +296,40 @@ def test_the_printed_record(
     assert page.locator("table.checks").is_visible()
     _clean(watched)
     screenshot(page, "print")
+
+
+#: The contrast of every text on the page against what is behind it (WCAG 2.x formula).
+_CONTRASTS = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = (e) => {
+    for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const e of document.querySelectorAll("body *")) {
+    const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !e.getClientRects().length) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(behind(e))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    out.push([e.tagName + "." + e.className, e.textContent.trim().slice(0, 30), ratio]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("state", ["valid", "tampered", "garbage"])
+def test_every_text_has_aa_contrast(
+    open_page: OpenPage, base_url: str, files: dict[str, Path], state: str
+) -> None:
+    watched = open_page(base_url + "/")
+    _choose_and_verify(watched, files[state])
+    contrasts = watched.page.evaluate(_CONTRASTS)
+    assert len(contrasts) > 10
+    low = [(tag, text, round(ratio, 2)) for tag, text, ratio in contrasts if ratio < 4.5]
+    assert low == []
