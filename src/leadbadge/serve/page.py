@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
     from leadbadge.share.links import CredentialLink
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "SECURITY_HEADERS", "page_routes"]
+
+log = logging.getLogger("leadbadge.serve")
 
 #: The largest upload the page accepts by default: what the decoder reads at most.
 DEFAULT_MAX_UPLOAD: Final = MAX_INPUT_BYTES
@@ -198,11 +201,18 @@ class _Page:
         try:
             given = await self._given(request)
             report, documents = await run_in_threadpool(self._check, given)
+            if as_json:
+                return JSONResponse(report.to_json(), headers=dict(SECURITY_HEADERS))
+            return self._html(request, result=self._result(report, documents))
         except _RefusedError as refused:
             return self._refusal(request, refused, as_json)
-        if as_json:
-            return JSONResponse(report.to_json(), headers=dict(SECURITY_HEADERS))
-        return self._html(request, result=self._result(report, documents))
+        except Exception as error:  # noqa: BLE001 - no traceback ever reaches a person
+            # The type only: a message could quote the upload.
+            log.error("internal error on the verification page: %s", type(error).__name__)  # noqa: TRY400
+            failed = _RefusedError(
+                500, "internal_error", "The server failed to answer.", "Try again."
+            )
+            return self._refusal(request, failed, as_json)
 
     # --- reading what was sent -----------------------------------------------------------
 

@@ -407,3 +407,18 @@ def test_evidence_narratives_keep_their_lists_and_bold_as_markup_of_escaped_text
     assert [b.kind for b in blocks] == ["paragraph", "list", "paragraph"]
     assert blocks[1].items == ((("<b>x</b>", True), (" y_z", False)), (("two", False),))
     assert blocks[2].items == ((("after **open", False),),)
+
+
+def test_an_unexpected_failure_is_one_sentence_without_a_traceback(
+    creds: PageCredentials, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret detail from " + HOSTILE)
+
+    monkeypatch.setattr(Verifier, "verify_any", broken)
+    response = _upload(creds, creds.valid)
+    assert response.status_code == 500
+    assert "Not checked: The server failed to answer." in _text(response.text)
+    assert "secret detail" not in response.text
+    assert "Traceback" not in response.text
+    assert _upload(creds, creds.valid, query="?json").json()["code"] == "internal_error"
