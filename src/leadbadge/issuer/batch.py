@@ -31,6 +31,7 @@ from leadbadge.issuer._workers import die_with_parent, workers_ignore_interrupts
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_kept import kept_open
 from leadbadge.issuer.ledger_records import LedgerEntry
 
 # The roster is read by its own module; its names stay importable from here, where the library
@@ -402,7 +403,7 @@ def _run(
         waves.setdefault(step.wave, []).append(step)
     if workers == 1:
         _init_worker(home, passphrase, options)
-        with Ledger.kept_open(_WORKER["issuer"].home.ledger_path):
+        with kept_open(_WORKER["issuer"].home.ledger_path):
             for wave in sorted(waves):
                 for step in waves[wave]:
                     yield _issue_row(step)
@@ -441,7 +442,7 @@ def _init_worker(
     _WORKER["options"] = options
     if parent_pid is not None:
         # One ledger connection for the worker's life (it ends with the process).
-        kept = Ledger.kept_open(_WORKER["issuer"].home.ledger_path)
+        kept = kept_open(_WORKER["issuer"].home.ledger_path)
         kept.__enter__()
         _WORKER["ledger"] = kept
 

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Final
 
 from leadbadge.errors import InputError, IssuerHomeError
@@ -74,41 +73,16 @@ class _Extras:
     supersedes: str | None = None
 
 
-#: Connections :meth:`Ledger.kept_open` keeps, by (resolved path, thread): SQLite connections
-#: belong to the thread that made them.
-_KEPT: dict[tuple[Path, int], sqlite3.Connection] = {}
+#: Ledgers :func:`leadbadge.issuer.ledger_kept.kept_open` keeps, by (resolved path, thread).
+KEPT: dict[tuple[Path, int], Ledger] = {}
 
 
 class Ledger:
     """An open ledger file; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, *, kept: bool = False) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
-        # A kept connection outlives this object: close() leaves it to kept_open.
-        self._kept = kept
-
-    @classmethod
-    @contextmanager
-    def kept_open(cls, path: str | os.PathLike[str]) -> Iterator[None]:
-        """Within this block, :meth:`open` of ``path`` in this thread reuses one connection.
-
-        Opening and closing SQLite for every credential is a fifth of a batch worker's time
-        (closing the last connection checkpoints the write-ahead log). Nothing else changes:
-        every transaction still commits (or rolls back) before the ledger object that began it
-        is done, so a process killed between credentials loses nothing recorded.
-        """
-        key = (Path(path).resolve(), threading.get_ident())
-        if key in _KEPT:
-            yield
-            return
-        ledger = cls.open(path)
-        _KEPT[key] = ledger._db
-        try:
-            yield
-        finally:
-            del _KEPT[key]
-            ledger._db.close()
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = False) -> Ledger:
@@ -122,11 +96,8 @@ class Ledger:
             # Personal data: owner-only, as SQLite then makes its -wal and -shm files too.
             with contextlib.suppress(FileExistsError):
                 os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        if _KEPT:
-            kept = _KEPT.get((target.resolve(), threading.get_ident()))
-            if kept is not None:
-                return cls(kept, target, kept=True)
-        return cls(connect(target), target)
+        kept = KEPT.get((target.resolve(), threading.get_ident())) if KEPT else None
+        return kept if kept is not None else cls(connect(target), target)
 
     @property
     def schema_version(self) -> int:
@@ -490,23 +461,12 @@ class Ledger:
         return int(self._db.execute("SELECT count(*) FROM credentials").fetchone()[0])
 
     def close(self) -> None:
-        if self._kept:
-            if self._db.in_transaction:
-                # Unreachable through this class (every transaction ends where it begins);
-                # a kept connection must never carry one into the next use.
-                self._db.execute("ROLLBACK")
-            return
         self._db.close()
 
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # --- internals ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 from leadbadge.errors import InputError
 from leadbadge.issuer.ledger import Ledger
+from leadbadge.issuer.ledger_kept import kept_open
 from tests.unit.issuer.test_ledger import NOW, PURPOSES, _entry, _issue, _list_url
 
 
@@ -21,7 +22,7 @@ def _made(tmp_path: Path) -> Path:
 
 def test_within_kept_open_every_open_shares_one_connection(tmp_path: Path) -> None:
     path = _made(tmp_path)
-    with Ledger.kept_open(path):
+    with kept_open(path):
         with Ledger.open(path) as first:
             _issue(first, 1)
         with Ledger.open(path) as second:
@@ -48,7 +49,7 @@ def test_a_failed_issue_leaves_no_transaction_on_the_kept_connection(tmp_path: P
     def broken(assignments: object) -> object:
         raise InputError("the signer refused")
 
-    with Ledger.kept_open(path):
+    with kept_open(path):
         with Ledger.open(path) as book:
             with pytest.raises(InputError):
                 book.issue(broken, purposes=PURPOSES, list_url=_list_url, now=NOW)  # type: ignore[arg-type]
@@ -61,7 +62,7 @@ def test_a_failed_issue_leaves_no_transaction_on_the_kept_connection(tmp_path: P
 def test_another_thread_gets_its_own_connection(tmp_path: Path) -> None:
     path = _made(tmp_path)
     seen: list[object] = []
-    with Ledger.kept_open(path), Ledger.open(path) as mine:
+    with kept_open(path), Ledger.open(path) as mine:
 
         def other() -> None:
             with Ledger.open(path) as theirs:
