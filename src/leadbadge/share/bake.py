@@ -26,12 +26,12 @@ from xml.dom.minidom import Document, Element, Node, Text
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
-import defusedxml.ElementTree
-import defusedxml.minidom
-from defusedxml import DefusedXmlException
-
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share.strict_json import has_lone_surrogate
+
+# defusedxml is imported by the SVG functions, not with this module: reading a PNG or telling
+# what kind of file an input is (which ``leadbadge verify`` does for every file) needs no XML
+# parser, and loading one costs a noticeable part of a cold start.
 
 __all__ = [
     "MAX_CREDENTIAL_BYTES",
@@ -259,6 +259,8 @@ def _bake_png(image: bytes, text: str, label: str) -> bytes:
 
 def _svg_events(data: bytes) -> Iterator[tuple[str, Any]]:
     """Start and end events of the elements, as expat reads them (16 KiB at a time)."""
+    import defusedxml.ElementTree  # noqa: PLC0415 - see the module's imports
+
     events: Iterator[tuple[str, Any]] = defusedxml.ElementTree.iterparse(
         io.BytesIO(data),
         events=("start", "end"),
@@ -292,6 +294,9 @@ def _check_svg_shape(data: bytes, label: str) -> None:
 
 
 def _parse_svg(data: bytes, label: str) -> tuple[Document, Element]:
+    import defusedxml.minidom  # noqa: PLC0415 - see the module's imports
+    from defusedxml import DefusedXmlException  # noqa: PLC0415
+
     try:
         _check_svg_shape(data, label)
         document: Document = defusedxml.minidom.parseString(

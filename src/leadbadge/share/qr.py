@@ -31,17 +31,18 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-
-import qrcode
-import qrcode.constants
-import qrcode.exceptions
-import zxingcpp
-from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.ld.jcs import canonical_json
 from leadbadge.share.strict_json import has_lone_surrogate, parse_credential
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow, qrcode and zxing-cpp are imported by the functions that draw or scan a QR code, not
+# with this module: packing and unpacking (which ``leadbadge verify`` of a JSON file reaches)
+# need none of them, and they take a large part of a cold start.
 
 __all__ = [
     "FULL_PREFIX",
@@ -89,12 +90,7 @@ _MAX_QR_VERSION: Final = 40
 _MIN_IMAGE_SIDE: Final = 21
 _BASE45: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _BASE45_INDEX: Final = {c: i for i, c in enumerate(_BASE45)}
-_LEVELS: Final = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+_LEVELS: Final = ("L", "M", "Q", "H")
 
 # The preset dictionary of format LB1 (never change it: old QR codes would not inflate; a new
 # dictionary is a new prefix). Strings a credential repeats, least frequent first, because
@@ -371,6 +367,8 @@ class QrCode:
     def png(self, *, pixels_per_module: int = 8, module_mm: float = 0.4) -> bytes:
         """A black-on-white PNG with a 4-module quiet zone; its resolution makes a module
         ``module_mm`` wide when printed at 100 %."""
+        from PIL import Image  # noqa: PLC0415 - see the module's imports
+
         side = (self.size + 8) * pixels_per_module
         image = Image.new("1", (self.size + 8, self.size + 8), 1)
         pixels = image.load()
@@ -425,7 +423,11 @@ def make_qr(text: str, *, level: str = "M") -> QrCode:
         raise InputError(
             "The QR code text holds a lone surrogate, which is not text.", field="text"
         )
-    code = qrcode.QRCode(version=None, error_correction=_LEVELS[level], border=0)
+    import qrcode.constants  # noqa: PLC0415 - see the module's imports
+    import qrcode.exceptions  # noqa: PLC0415
+
+    correction = getattr(qrcode.constants, f"ERROR_CORRECT_{level}")
+    code = qrcode.QRCode(version=None, error_correction=correction, border=0)
     code.add_data(text, optimize=0)
     try:
         code.make(fit=True)
@@ -455,6 +457,8 @@ def read_qr(image: bytes, *, label: str = "<image>") -> str:
     Raises :class:`CredentialDocumentError` when the image cannot be read, holds no QR code,
     or holds several that differ.
     """
+    from PIL import Image, ImageOps, UnidentifiedImageError  # noqa: PLC0415 - see the imports
+
     subject = "The image" if label.startswith("<") else label
     too_large = CredentialDocumentError(
         f"{subject} has more than {max(1, MAX_IMAGE_PIXELS // 1_000_000)} million pixels; crop "
@@ -542,6 +546,8 @@ def _within_scan_budget(picture: Image.Image) -> Image.Image:
 
 def _scan(picture: Image.Image, subject: str) -> set[str]:
     """The texts of the valid QR codes zxing-cpp finds in ``picture`` (one scan)."""
+    import zxingcpp  # noqa: PLC0415 - see the module's imports
+
     try:
         found = zxingcpp.read_barcodes(
             picture, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
@@ -558,12 +564,16 @@ def _as_is(picture: Image.Image) -> Image.Image | None:
 
 
 def _despeckled(picture: Image.Image) -> Image.Image | None:
+    from PIL import ImageFilter  # noqa: PLC0415 - see the module's imports
+
     return picture.filter(ImageFilter.MedianFilter(3))
 
 
 def _enlarged(picture: Image.Image) -> Image.Image | None:
     if picture.width * picture.height * 4 > SCAN_PIXELS:
         return None
+    from PIL import Image  # noqa: PLC0415 - see the module's imports
+
     return picture.resize((picture.width * 2, picture.height * 2), Image.Resampling.BICUBIC)
 
 

@@ -1,0 +1,72 @@
+"""What a cold ``leadbadge verify FILE.json`` loads: no imaging, QR or XML stack for a JSON file.
+
+Those libraries are a large part of a cold start and a JSON credential needs none of them; an
+image input still loads them (the second test), so the lazy imports cannot have broken it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leadbadge.share.qr import make_qr
+from tests.unit._issued import make_world
+
+#: Loaded only for images, QR codes and SVG badges.
+IMAGING = ("PIL", "zxingcpp", "qrcode", "defusedxml")
+#: Loaded only by commands that validate frameworks against their JSON Schema.
+SCHEMA = ("jsonschema", "referencing")
+
+_PROBE = """
+import json, sys
+from leadbadge.cli import cli
+try:
+    cli.main(sys.argv[2:], prog_name="leadbadge", standalone_mode=False)
+except SystemExit:
+    pass
+names = json.loads(sys.argv[1])
+print(json.dumps(sorted(n for n in names if n in sys.modules)))
+"""
+
+
+def _loaded(*args: str) -> list[str]:
+    names = json.dumps([*IMAGING, *SCHEMA])
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, names, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    last = done.stdout.strip().splitlines()[-1]
+    loaded: list[str] = json.loads(last)
+    return loaded
+
+
+@pytest.fixture
+def credential_and_trust(tmp_path: Path) -> tuple[Path, Path]:
+    world = make_world(tmp_path, did_web=None)
+    path = tmp_path / "initial.json"
+    path.write_text(json.dumps(world.issue()), encoding="utf-8")
+    return path, tmp_path / "trust"
+
+
+def test_verifying_a_json_credential_loads_no_imaging_qr_xml_or_schema_stack(
+    credential_and_trust: tuple[Path, Path],
+) -> None:
+    path, trust = credential_and_trust
+    assert _loaded("verify", "--trust", str(trust), "--json", str(path)) == []
+
+
+def test_verifying_a_qr_photo_still_loads_the_imaging_stack(
+    credential_and_trust: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, trust = credential_and_trust
+    photo = tmp_path / "qr.png"
+    photo.write_bytes(make_qr("https://example.org/c/1").png())
+    loaded = _loaded("verify", "--trust", str(trust), "--json", str(photo))
+    assert {"PIL", "zxingcpp"} <= set(loaded)
