@@ -421,20 +421,8 @@ def _print_presented(out: Console, credential: PresentedCredential, count: int) 
 def _verdict_reason(report: VerificationReport | PresentationReport) -> str | None:
     from leadbadge.verifier.report import CheckStatus
 
-    wanted = {
-        "valid": None,
-        "invalid": CheckStatus.FAIL,
-        "inconclusive": CheckStatus.UNKNOWN,
-    }[report.verdict.value]
-    if wanted is None:
+    if report.verdict.value == "valid":
         warned = [c for c in report.checks if c.status is CheckStatus.WARN]
         return f"Valid, with {len(warned)} warning(s) below." if warned else None
-    first = next(
-        (
-            c
-            for c in report.checks
-            if c.status is wanted and (wanted is CheckStatus.FAIL or c.id in report.required)
-        ),
-        None,
-    )
-    return first.message if first else None
+    deciding = report.deciding_check
+    return deciding.message if deciding else None

@@ -144,19 +144,6 @@ def shown_time(value: str | datetime | None) -> str | None:
     return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
 
 
-def _first(
-    report: VerificationReport | PresentationReport, wanted: CheckStatus
-) -> CheckResult | None:
-    return next(
-        (
-            c
-            for c in report.checks
-            if c.status is wanted and (wanted is CheckStatus.FAIL or c.id in report.required)
-        ),
-        None,
-    )
-
-
 def outcome(report: VerificationReport | PresentationReport) -> Outcome:
     """The verdict and, when it is not valid, the check that decided it, as ``leadbadge verify``
     names it: the first failing check, or the first required check that could not be done."""
@@ -168,7 +155,7 @@ def outcome(report: VerificationReport | PresentationReport) -> Outcome:
         if isinstance(report, PresentationReport):
             lead = "The holder's signature and every credential in the presentation verify."
         return Outcome(verdict, _HEADLINES["valid"], lead, reason)
-    deciding = _first(report, CheckStatus.FAIL if verdict == "invalid" else CheckStatus.UNKNOWN)
+    deciding = report.deciding_check
     headline = _HEADLINES[verdict]
     if deciding is not None and deciding.code in _FAILURE_HEADLINES and verdict == "invalid":
         headline = _FAILURE_HEADLINES[deciding.code]

@@ -27,6 +27,7 @@ __all__ = [
     "VerificationFailedError",
     "VerificationReport",
     "compute_verdict",
+    "deciding_check",
 ]
 
 #: Every report lists these checks, in this order.
@@ -173,13 +174,27 @@ def compute_verdict(checks: Sequence[CheckResult], required: frozenset[str]) -> 
     return Verdict.VALID
 
 
+def deciding_check(
+    checks: Sequence[CheckResult], verdict: Verdict, required: frozenset[str]
+) -> CheckResult | None:
+    """The check that explains a verdict that is not valid: the first failing check of an
+    invalid one, the first required check that could not be done of an inconclusive one."""
+    if verdict is Verdict.INVALID:
+        return next((c for c in checks if c.status is CheckStatus.FAIL), None)
+    if verdict is Verdict.INCONCLUSIVE:
+        return next(
+            (c for c in checks if c.status is CheckStatus.UNKNOWN and c.id in required), None
+        )
+    return None
+
+
 class VerificationFailedError(Exception):
     """Raised by ``raise_for_verdict`` (of a credential's or a presentation's report) when the
     verdict is not valid."""
 
     def __init__(self, report: VerificationReport | PresentationReport) -> None:
-        failing = [c for c in report.checks if c.status in (CheckStatus.FAIL, CheckStatus.UNKNOWN)]
-        first = f" {failing[0].message}" if failing else ""
+        deciding = report.deciding_check
+        first = f" {deciding.message}" if deciding else ""
         what = "presentation" if isinstance(report, PresentationReport) else "credential"
         super().__init__(f"The {what} is {report.verdict.value}.{first}")
         self.report = report
@@ -199,6 +214,11 @@ class VerificationReport:
 
     def check(self, check_id: str) -> CheckResult:
         return next(c for c in self.checks if c.id == check_id)
+
+    @property
+    def deciding_check(self) -> CheckResult | None:
+        """The check that explains a verdict that is not valid (see :func:`deciding_check`)."""
+        return deciding_check(self.checks, self.verdict, self.required)
 
     @property
     def exit_code(self) -> int:
@@ -294,6 +314,11 @@ class PresentationReport:
 
     def check(self, check_id: str) -> CheckResult:
         return next(c for c in self.checks if c.id == check_id)
+
+    @property
+    def deciding_check(self) -> CheckResult | None:
+        """The check that explains a verdict that is not valid (see :func:`deciding_check`)."""
+        return deciding_check(self.checks, self.verdict, self.required)
 
     @property
     def exit_code(self) -> int:

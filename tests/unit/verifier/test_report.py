@@ -13,6 +13,7 @@ from leadbadge.verifier.report import (
     VerificationFailedError,
     VerificationReport,
     compute_verdict,
+    deciding_check,
 )
 from tests.conftest import FIXED_NOW
 
@@ -74,3 +75,34 @@ def test_json_shape_and_raise_for_verdict() -> None:
     assert report.check("proof").status is CheckStatus.FAIL
     with pytest.raises(VerificationFailedError, match="invalid"):
         report.raise_for_verdict()
+
+
+def _report(checks: list[CheckResult], required: frozenset[str] = REQUIRED) -> VerificationReport:
+    return VerificationReport(
+        input="cred.json",
+        verdict=compute_verdict(checks, required),
+        checks=tuple(checks),
+        evaluated_at=FIXED_NOW,
+        required=required,
+    )
+
+
+def test_the_deciding_check_of_an_invalid_verdict_is_the_first_failure_not_an_unknown() -> None:
+    # An optional check that could not run comes first; the failure still explains the verdict.
+    report = _report(_checks(issuer_trust=CheckStatus.UNKNOWN, status=CheckStatus.FAIL))
+    assert report.verdict is Verdict.INVALID
+    assert report.deciding_check is report.check("status")
+    with pytest.raises(VerificationFailedError, match=r"invalid\. status checked\."):
+        report.raise_for_verdict()
+
+
+def test_the_deciding_check_of_an_inconclusive_verdict_is_a_required_unknown() -> None:
+    report = _report(_checks(recipient=CheckStatus.UNKNOWN, status=CheckStatus.UNKNOWN))
+    assert report.verdict is Verdict.INCONCLUSIVE
+    assert report.deciding_check is report.check("status")
+
+
+def test_a_valid_verdict_has_no_deciding_check() -> None:
+    checks = _checks(format=CheckStatus.WARN, issuer_trust=CheckStatus.UNKNOWN)
+    assert _report(checks).deciding_check is None
+    assert deciding_check(checks, Verdict.VALID, REQUIRED) is None
