@@ -48,6 +48,8 @@ _MAX_LINK_CHARS: Final = 2048
 # Bounds on searching local folders, so a mistaken argument (a home folder) ends quickly.
 _MAX_SEARCH_ENTRIES: Final = 20_000
 _MAX_SEARCH_DEPTH: Final = 8
+#: A base path segment used as a folder name as it is (no percent-decoding, no separators).
+_PATH_SEGMENT: Final = re.compile(r"[A-Za-z0-9._~-]+")
 _MAX_FILE_BYTES: Final = 8 * 1024 * 1024
 
 
@@ -137,7 +139,7 @@ def find_in_folders(link: CredentialLink, folders: list[Path]) -> tuple[Path, by
     What is returned has been checked against the link. The search is bounded.
     """
     for folder in folders:
-        for path in _candidates(folder, link.id):
+        for path in _candidates(folder, link):
             data = _read(path)
             if data is None:
                 continue
@@ -150,7 +152,8 @@ def find_in_folders(link: CredentialLink, folders: list[Path]) -> tuple[Path, by
     return None
 
 
-def _candidates(folder: Path, wanted: str) -> list[Path]:
+def _candidates(folder: Path, link: CredentialLink) -> list[Path]:
+    wanted = link.id
     if folder.is_file():
         return [folder]
     if not folder.is_dir():
@@ -159,6 +162,15 @@ def _candidates(folder: Path, wanted: str) -> list[Path]:
         )
     published: list[Path] = []
     loose = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".json" and p.is_file())
+    # The folder is usually the published site itself: look where the credential would be
+    # before walking, so the search bound never hides it however many credentials the site has
+    # (the site root, or the folder of the host that serves the site under its base path).
+    base_path = [s for s in urlsplit(link.base_url).path.split("/") if s]
+    roots = [folder]
+    if all(_PATH_SEGMENT.fullmatch(s) and s not in (".", "..") for s in base_path):
+        roots.append(folder.joinpath(*base_path))
+    direct = {root / LINK_SEGMENT / wanted / "credential.json" for root in roots}
+    published.extend(sorted(path for path in direct if path.is_file()))
     seen = 0
     for current, dirs, files in os.walk(folder):
         depth = len(Path(current).relative_to(folder).parts)
@@ -169,8 +181,14 @@ def _candidates(folder: Path, wanted: str) -> list[Path]:
             dirs.clear()
         dirs.sort()
         here = Path(current)
-        if here.name == wanted and here.parent.name == LINK_SEGMENT and "credential.json" in files:
-            published.append(here / "credential.json")
+        found = here / "credential.json"
+        if (
+            here.name == wanted
+            and here.parent.name == LINK_SEGMENT
+            and "credential.json" in files
+            and found not in direct
+        ):
+            published.append(found)
     return published + loose
 
 

@@ -113,6 +113,31 @@ def test_local_copies_are_found_and_checked(tmp_path: Path) -> None:
         find_in_folders(link, [tmp_path / "nope"])
 
 
+def test_a_credential_in_a_site_larger_than_the_search_bound_is_still_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A site with more entries than the walk looks at: the credential's own folder is looked
+    # at first, so the bound cannot hide it (the walk alone stops before reaching it).
+    monkeypatch.setattr("leadbadge.share.links._MAX_SEARCH_ENTRIES", 10)
+    link = parse_link(link_for(DOC, BASE))
+    assert link is not None
+    site = tmp_path / "site"
+    for parts, data in credential_pages([DOC], BASE):
+        path = site.joinpath(*parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    where = site / "leadership" / "c" / link.id / "credential.json"
+    # The host's folder (the site under its base path) and the site's own folder.
+    for folder in (site, site / "leadership"):
+        for n in range(20):
+            (folder / "a-crowd" / f"f{n:02}").mkdir(parents=True, exist_ok=True)
+        found = find_in_folders(link, [folder])
+        assert found is not None
+        assert found[0] == where
+    # In a folder holding the host's folder, the bounded walk is all there is.
+    assert find_in_folders(link, [tmp_path]) is None
+
+
 def test_local_copies_that_are_not_strict_json_are_passed_over(tmp_path: Path) -> None:
     # Each of these reads, leniently, as DOC or as something whose digest cannot be taken; the
     # search goes on to the honest copy instead of taking them or stopping.
