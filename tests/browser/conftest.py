@@ -62,7 +62,9 @@ def _unavailable(reason: str) -> None:
 
 
 # Autouse, so a missing browser skips a test before any other fixture does its work.
-@pytest.fixture(scope="session", autouse=True)
+# Package scope, not session: Playwright's sync API keeps an event loop running in this thread
+# while it is started, and tests elsewhere that call asyncio.run() must not meet it.
+@pytest.fixture(scope="package", autouse=True)
 def _playwright() -> Iterator[Playwright]:
     reason = (
         f"headless Chromium not available: browser tests need the playwright package and "
@@ -78,7 +80,7 @@ def _playwright() -> Iterator[Playwright]:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(_playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """Chromium with a new empty profile folder; each test opens its own context in it."""
     profile = tmp_path_factory.mktemp("chromium-profile")
