@@ -17,9 +17,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from leadbadge import _fs
 from leadbadge.conformance.ob import OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL
@@ -33,6 +31,9 @@ from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.status.lists import status_entry
 from leadbadge.trust.key_history import PublishedIssuer, format_time
 from leadbadge.trust.sources import load_published
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "DEFAULT_ACCREDITATION_YEARS",

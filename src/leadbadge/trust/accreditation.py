@@ -23,7 +23,6 @@ from leadbadge.crypto.did import VerificationMethod
 from leadbadge.errors import LeadbadgeError, SignatureError, TrustStoreError
 from leadbadge.pathway import accreditation as acc
 from leadbadge.proof import eddsa_rdfc_2022
-from leadbadge.trust.fetch import check_url
 from leadbadge.trust.key_history import (
     PublishedIssuer,
     format_time,
@@ -34,6 +33,7 @@ from leadbadge.trust.key_history import (
 from leadbadge.trust.pins import PinnedIssuer, build_issuer, issuer_resolver
 from leadbadge.trust.sources import REGISTRY_MAX_BYTES
 from leadbadge.trust.status_lists import PinnedStatusList, checked_status_list
+from leadbadge.trust.web import require_web_url
 
 __all__ = [
     "ACCREDITATION_FORMAT",
@@ -132,7 +132,7 @@ def _programs(doc: Mapping[str, Any], where: str) -> tuple[AccreditedProgram, ..
         if not isinstance(url, str) or not isinstance(digest, str):
             raise TrustStoreError(f"{at} needs an 'id' and a 'digestSRI'")
         try:
-            check_url(url)
+            require_web_url(url)
         except LeadbadgeError:
             raise TrustStoreError(f"{at}.id must be an https URL") from None
         if not isinstance(history, Mapping):

@@ -35,6 +35,7 @@ import httpcore
 import httpx
 
 from leadbadge.errors import NetworkError
+from leadbadge.trust.web import MAX_BYTES, check_url, is_loopback_host
 
 __all__ = [
     "DEADLINE_SECONDS",
@@ -48,9 +49,6 @@ __all__ = [
     "is_loopback_host",
 ]
 
-#: Largest body accepted (decoded bytes, and bytes on the wire); key histories and DID documents
-#: are a few KiB.
-MAX_BYTES = 1024 * 1024
 #: Redirects followed before giving up.
 MAX_REDIRECTS = 3
 #: Connect, read, write and pool timeout for each network operation, in seconds.
@@ -81,17 +79,6 @@ class FetchedDocument:
     body: bytes
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback IP addresses (127.0.0.0/8, ``::1``)."""
-    name = host.strip("[]").lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 def address_class(address: str, *, allow_loopback: bool = False) -> str | None:
     """Why nothing is fetched from ``address`` (``"a private address"``, …), or None if it is
     public (or loopback, when ``allow_loopback``)."""
@@ -118,28 +105,6 @@ def _literal_address(host: str) -> str | None:
         return str(ipaddress.ip_address(host.strip("[]")))
     except ValueError:
         return None
-
-
-def check_url(url: str | httpx.URL, *, allow_loopback_http: bool = True) -> httpx.URL:
-    """Parse ``url`` and refuse anything but HTTPS (or HTTP to a loopback host, when allowed).
-
-    Raises :class:`NetworkError` naming the URL.
-    """
-    text = str(url)
-    try:
-        parsed = httpx.URL(text)
-    except (httpx.InvalidURL, TypeError):
-        raise NetworkError(f"{text!r} is not a valid URL.", url=text) from None
-    if not parsed.host:
-        raise NetworkError(f"The URL {text} has no host.", url=text)
-    if parsed.scheme == "https":
-        return parsed
-    if parsed.scheme == "http" and allow_loopback_http and is_loopback_host(parsed.host):
-        return parsed
-    raise NetworkError(
-        f"Refusing to fetch {text}: only https URLs are fetched (plain http only on this machine).",
-        url=text,
-    )
 
 
 def _media_type(response: httpx.Response) -> str:

@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
 from leadbadge.crypto.did import did_web_to_url
 from leadbadge.crypto.keys import VerifyingKey
 from leadbadge.errors import DIDError, InvalidKeyError, LeadbadgeError, TrustStoreError
 from leadbadge.proof.vc_jwt import JwtKey
-from leadbadge.trust.fetch import check_url
+from leadbadge.trust.web import origin, require_web_url
 
 HISTORY_TYPE = "LeadbadgeKeyHistory"
 HISTORY_VERSION = 1
@@ -107,7 +105,7 @@ def web_url(value: Any, where: str) -> str:
     """An absolute https URL (plain http only for a loopback host, as for fetching)."""
     text = _string(value, where)
     try:
-        check_url(text)
+        require_web_url(text)
     except LeadbadgeError:
         raise TrustStoreError(f"{where} must be an absolute https URL") from None
     return text
@@ -308,9 +306,3 @@ def _parse_history(doc: Mapping[str, Any], source: str) -> PublishedIssuer:
         status_urls=status_urls,
         accreditations_url=registry,
     )
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    """Scheme, host and port: what "the issuer's own site" compares."""
-    parsed = httpx.URL(url)
-    return parsed.scheme, parsed.host, parsed.port

@@ -12,24 +12,24 @@ import os
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-import httpx
 
 from leadbadge.crypto.did import did_web_to_url, resolve_did_key
 from leadbadge.errors import DIDError, NetworkError, TrustStoreError
 from leadbadge.status.lists import is_status_list_document
 from leadbadge.trust.did_documents import document_issuer, with_document
-from leadbadge.trust.fetch import MAX_BYTES, check_url, fetch_json
 from leadbadge.trust.key_history import (
     HISTORY_TYPE,
     PublishedIssuer,
-    origin,
     parse_history,
     parse_json,
     web_url,
 )
+from leadbadge.trust.web import MAX_BYTES, origin
+
+if TYPE_CHECKING:
+    import httpx
 
 #: An authority's accreditation registry holds an endorsement (~2.5 KB) per program and tier.
 REGISTRY_MAX_BYTES = 16 * 1024 * 1024
@@ -92,7 +92,7 @@ def _did_path(root: Path, did: str) -> Path:
 
 def _site_root(keys_file: Path, url: str) -> Path | None:
     """The published folder's root: keys.json sits at ``<root>/<url path>/keys.json``."""
-    url_parts = [unquote(p) for p in httpx.URL(url).path.split("/") if p]
+    url_parts = [unquote(p) for p in _url_path(url).split("/") if p]
     folder = keys_file.parent
     if url_parts and list(folder.parts[-len(url_parts) :]) != url_parts:
         return None
@@ -115,7 +115,7 @@ def _local_achievements(history: PublishedIssuer, root: Path) -> dict[str, Mappi
     for url in history.achievements.values():
         if origin(url) != site:
             continue
-        segments = [unquote(p) for p in httpx.URL(url).path.split("/") if p]
+        segments = [unquote(p) for p in _url_path(url).split("/") if p]
         if any(s in (".", "..") or "/" in s or "\\" in s for s in segments):
             continue
         path = root.joinpath(*segments)
@@ -171,7 +171,7 @@ def _from_folder(folder: Path) -> PublishedIssuer:
 
 def _local_path(root: Path | None, url: str) -> Path | None:
     """Where the file published at ``url`` sits in a published folder with site root ``root``."""
-    segments = [unquote(p) for p in httpx.URL(url).path.split("/") if p]
+    segments = [unquote(p) for p in _url_path(url).split("/") if p]
     if root is None or any(s in (".", "..") or "/" in s or "\\" in s for s in segments):
         return None
     return root.joinpath(*segments)
@@ -266,13 +266,21 @@ def _from_file(path: Path) -> PublishedIssuer:
 # --- URLs ----------------------------------------------------------------------------------------
 
 
+def _url_path(url: str) -> str:
+    import httpx  # noqa: PLC0415 -- the HTTP client loads only where a URL is fetched or mapped
+
+    return httpx.URL(url).path
+
+
 def _fetch(url: str, client: httpx.Client | None) -> tuple[Any, str]:
+    from leadbadge.trust.fetch import fetch_json  # noqa: PLC0415 -- loads httpx: fetching only
+
     fetched = fetch_json(url, client=client)
     return parse_json(fetched.body, fetched.url), fetched.url
 
 
 def _from_url(url: str, client: httpx.Client | None) -> PublishedIssuer:
-    if httpx.URL(url).path.endswith("/"):
+    if _url_path(url).endswith("/"):
         url += "keys.json"
     doc, final = _fetch(url, client)
     if _kind(doc, url) == "did":
@@ -296,6 +304,8 @@ def _from_url(url: str, client: httpx.Client | None) -> PublishedIssuer:
         history, status_lists=tuple((u, _fetch(u, client)[0]) for u in history.status_urls)
     )
     if history.accreditations_url is not None:
+        from leadbadge.trust.fetch import fetch_json  # noqa: PLC0415 -- as in _fetch
+
         fetched = fetch_json(
             history.accreditations_url, client=client, max_bytes=REGISTRY_MAX_BYTES
         )
@@ -359,6 +369,8 @@ def load_status_source(
     """
     text = os.fspath(source)
     if isinstance(source, str) and "://" in text:
+        from leadbadge.trust.fetch import check_url  # noqa: PLC0415 -- as in _fetch
+
         url = str(check_url(text))
         return _fetch(url, client)[0], url, url
     path = Path(text).expanduser()
@@ -404,6 +416,8 @@ def load_published(
         if text.startswith("did:"):
             raise TrustStoreError("Only did:web and did:key DIDs can be pinned by name.")
         if "://" in text:
+            from leadbadge.trust.fetch import check_url  # noqa: PLC0415 -- as in _fetch
+
             return _from_url(str(check_url(text)), client)
     path = Path(text).expanduser()
     if path.is_dir():

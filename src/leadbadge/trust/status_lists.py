@@ -38,8 +38,8 @@ from leadbadge.status.lists import (
     parse_list_credential,
     parse_oneedtech_list,
 )
-from leadbadge.trust.fetch import MAX_BYTES, check_url
 from leadbadge.trust.key_history import format_time, parse_json, parse_time
+from leadbadge.trust.web import MAX_BYTES, require_web_url
 
 __all__ = [
     "STATUS_FORMAT",
@@ -112,7 +112,7 @@ def check_status_document(
     the identities the list's issuer must be one of. Raises :class:`TrustStoreError`.
     """
     try:
-        check_url(url)
+        require_web_url(url)
     except LeadbadgeError:
         raise TrustStoreError(f"The status list URL {url!r} is not an https URL.") from None
     if not is_status_list_document(document):

@@ -21,9 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import platformdirs
 
 from leadbadge import _fs
@@ -67,6 +66,9 @@ from leadbadge.trust.status_lists import (
     status_entry_name,
     write_status_entry,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "AddResult",
@@ -198,8 +200,7 @@ class TrustStore:
         """The entry that has ``issuer_id`` among its identities, or None if none has.
 
         Raises :class:`TrustStoreError` when no good entry matches and some entry is damaged:
-        the issuer might be in it, so "not pinned" cannot be claimed.
-        """
+        the issuer might be in it, so "not pinned" cannot be claimed."""
         good, bad = self.scan()
         for entry in good:
             if entry.has_identity(issuer_id):
@@ -418,8 +419,7 @@ class TrustStore:
         URL credentials name it by. Its issuer's keys come from the store when the issuer is
         pinned; otherwise the list's own verification method must name its key (did:key, or
         ``<issuer id>#<key>``). Raises :class:`TrustStoreError` (nothing written) or
-        :class:`NetworkError`.
-        """
+        :class:`NetworkError`."""
         document, where, fetched_url = load_status_source(source, client=client)
         list_url = url or fetched_url or _document_id(document)
         if list_url is None:

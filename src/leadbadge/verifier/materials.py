@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from leadbadge.errors import LeadbadgeError, TrustStoreError
 from leadbadge.status.lists import ENTRY_TYPE, ONEEDTECH_TYPE
@@ -24,6 +22,9 @@ from leadbadge.verifier.checks._common import as_list, clause, iso
 from leadbadge.verifier.checks._common import issuer_id as id_of_issuer
 from leadbadge.verifier.checks._context import CheckContext, StatusMaterial, VerifyEndorsement
 from leadbadge.verifier.policy import VerificationPolicy
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "Gathering",

@@ -20,16 +20,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
-
-import httpx
 
 from leadbadge.errors import NetworkError
 from leadbadge.share.links import CredentialLink, find_in_folders
-from leadbadge.trust.fetch import fetch_json
 from leadbadge.trust.store import TrustStore
 from leadbadge.verifier.decode import CredentialSources
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["credential_sources"]
 
@@ -57,6 +57,8 @@ def credential_sources(
                 return pinned
         found = _local_achievement(achievement_id, local)
         if found is None and online and achievement_id.startswith("https://"):
+            from leadbadge.trust.fetch import fetch_json  # noqa: PLC0415 -- loads httpx: online only
+
             fetched = fetch_json(achievement_id, client=client)
             try:
                 document = json.loads(fetched.body.decode("utf-8"))
@@ -71,6 +73,8 @@ def credential_sources(
             return hit[1]
         if not online:
             return None
+        from leadbadge.trust.fetch import fetch_json  # noqa: PLC0415 -- as above
+
         try:
             return fetch_json(link.json_url, client=client).body
         except NetworkError as error:

@@ -20,8 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.model import Framework
 from leadbadge.pathway.identity import normalize_email
@@ -46,6 +44,8 @@ from leadbadge.verifier.report import (
 from leadbadge.verifier.summary import summarize
 
 if TYPE_CHECKING:
+    import httpx
+
     from leadbadge.verifier.pathway import PathwayReport
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy", "Verifier"]

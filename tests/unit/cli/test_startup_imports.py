@@ -1,4 +1,4 @@
-"""What a cold ``leadbadge verify FILE.json`` loads: no imaging, QR or XML stack for a JSON file.
+"""What a cold ``leadbadge verify FILE.json`` loads: no imaging, QR, XML or HTTP stack for JSON.
 
 Those libraries are a large part of a cold start and a JSON credential needs none of them; an
 image input still loads them (the second test), so the lazy imports cannot have broken it.
@@ -20,6 +20,8 @@ from tests.unit._issued import make_world
 IMAGING = ("PIL", "zxingcpp", "qrcode", "defusedxml")
 #: Loaded only by commands that validate frameworks against their JSON Schema.
 SCHEMA = ("jsonschema", "referencing")
+#: Loaded only when something is fetched (or a URL is not of the form leadbadge publishes).
+NETWORK = ("httpx", "httpcore")
 
 _PROBE = """
 import json, sys
@@ -34,7 +36,7 @@ print(json.dumps(sorted(n for n in names if n in sys.modules)))
 
 
 def _loaded(*args: str) -> list[str]:
-    names = json.dumps([*IMAGING, *SCHEMA])
+    names = json.dumps([*IMAGING, *SCHEMA, *NETWORK])
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, names, *args],
         capture_output=True,
@@ -55,7 +57,7 @@ def credential_and_trust(tmp_path: Path) -> tuple[Path, Path]:
     return path, tmp_path / "trust"
 
 
-def test_verifying_a_json_credential_loads_no_imaging_qr_xml_or_schema_stack(
+def test_verifying_a_json_credential_loads_no_imaging_qr_xml_schema_or_http_stack(
     credential_and_trust: tuple[Path, Path],
 ) -> None:
     path, trust = credential_and_trust
