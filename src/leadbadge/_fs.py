@@ -21,13 +21,20 @@ __all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text", "fsyn
 
 
 def atomic_write_bytes(
-    path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, overwrite: bool = True
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    mode: int = 0o644,
+    overwrite: bool = True,
+    sync: bool = True,
 ) -> None:
     """Write ``data`` to ``path`` atomically; the file gets ``mode`` (narrowed by the umask).
 
     The folder must exist. Without ``overwrite`` an existing ``path`` raises
     :class:`FileExistsRefusedError` (an ``InputError`` with field ``path``), even if it appears
-    while the data is being written.
+    while the data is being written. Without ``sync`` neither the file nor the folder is synced
+    (still atomic for any process that reads it, but not durable through a power loss): for a
+    caller that syncs many files at once and can write them again.
     """
     target = Path(path)
     folder = target.parent
@@ -40,7 +47,8 @@ def atomic_write_bytes(
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         if overwrite:
@@ -50,7 +58,8 @@ def atomic_write_bytes(
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-    fsync_dir(folder)
+    if sync:
+        fsync_dir(folder)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, **kw: Any) -> None:

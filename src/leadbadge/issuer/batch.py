@@ -17,7 +17,7 @@ import csv
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +29,7 @@ from leadbadge import _fs
 from leadbadge.errors import InputError
 from leadbadge.issuer._workers import die_with_parent, workers_ignore_interrupts
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
-from leadbadge.issuer.issue import Issuer
+from leadbadge.issuer.issue import Issuer, IssueRequest
 from leadbadge.issuer.ledger import Ledger
 from leadbadge.issuer.ledger_kept import kept_open
 from leadbadge.issuer.ledger_records import LedgerEntry
@@ -347,6 +347,10 @@ def issue_batch(
         results[result.key] = result
         if progress:
             progress(result)
+    if steps and hasattr(os, "sync"):
+        # The workers write credential files without syncing each (a group's names are
+        # synced): one flush makes them all durable before the batch says it is done.
+        os.sync()
     return [results[row.key] for row in roster.rows]
 
 
@@ -393,6 +397,19 @@ def _check_recorded(
         )
 
 
+#: The most credentials one ledger transaction records, and the longest it waits to record
+#: the first of them: a group costs one commit and one sync of the output folder.
+GROUP_ITEMS: Final = 64
+GROUP_SECONDS: Final = 0.25
+#: A wave is cut in about this many chunks per worker, so the workers finish together.
+_CHUNKS_PER_WORKER = 4
+
+
+def _chunks(steps: Sequence[_Step], workers: int) -> list[list[_Step]]:
+    size = max(1, min(GROUP_ITEMS, -(-len(steps) // (workers * _CHUNKS_PER_WORKER))))
+    return [list(steps[i : i + size]) for i in range(0, len(steps), size)]
+
+
 def _run(
     home: str, passphrase: str, steps: Sequence[_Step], options: _Options, workers: int
 ) -> Iterable[BatchResult]:
@@ -405,8 +422,7 @@ def _run(
         _init_worker(home, passphrase, options)
         with kept_open(_WORKER["issuer"].home.ledger_path):
             for wave in sorted(waves):
-                for step in waves[wave]:
-                    yield _issue_row(step)
+                yield from _issue_steps(waves[wave])
         return
     # spawn: a fresh interpreter per worker, none of this process's threads or open files.
     context = multiprocessing.get_context("spawn")
@@ -420,10 +436,12 @@ def _run(
             # A wave is submitted only when every row of the ones before is recorded. The
             # pool starts its workers inside submit.
             with workers_ignore_interrupts():
-                futures = [pool.submit(_issue_row, step) for step in waves[wave]]
+                futures = [
+                    pool.submit(_issue_chunk, chunk) for chunk in _chunks(waves[wave], workers)
+                ]
             try:
                 for future in as_completed(futures):
-                    yield future.result()
+                    yield from future.result()
             except BaseException:
                 for future in futures:
                     future.cancel()
@@ -447,35 +465,56 @@ def _init_worker(
         _WORKER["ledger"] = kept
 
 
-def _issue_row(step: _Step) -> BatchResult:
+def _issue_chunk(steps: Sequence[_Step]) -> list[BatchResult]:
+    return list(_issue_steps(steps))
+
+
+def _issue_steps(steps: Sequence[_Step]) -> Iterator[BatchResult]:
+    """Issue ``steps`` in groups (:meth:`Issuer._issue_groups`), each group's files written
+    once the ledger has recorded it, so a process killed at any point leaves no credential
+    file the ledger does not hold; a resumed run writes the files a kill left unwritten."""
     issuer: Issuer = _WORKER["issuer"]
     options: _Options = _WORKER["options"]
-    row = step.row
-    try:
-        # The prerequisites were checked for the whole roster (_plan), against one read of
-        # the ledger: reading it again for every row would make a batch quadratic.
-        signed = issuer._issue_checked(
-            row.tier,
-            row.recipient,
-            evidence=row.evidence,
-            results=row.results,
-            credits=row.credits,
-            valid_from=row.valid_from,
-            now=options.now,
+    # The prerequisites were checked for the whole roster (_plan), against one read of the
+    # ledger: reading it again for every row would make a batch quadratic.
+    requests = [
+        IssueRequest(
+            tier=step.row.tier,
+            recipient=step.row.recipient,
+            evidence=step.row.evidence,
+            results=step.row.results,
+            credits=step.row.credits,
+            valid_from=step.row.valid_from,
             missing=step.missing,
             reason=options.override if step.missing else None,
-            batch_key=row.key,
+            batch_key=step.row.key,
         )
-    except InputError as error:
-        if error.field != "batch_key":
-            raise
-        # Another run recorded this row after this one read the ledger.
-        with issuer.home.open_ledger() as ledger:
-            entry = ledger.get(ledger.batch_keys()[row.key])
-        if entry is None:
-            raise
-        return _write_files(row, entry.document, options, "already-issued")
-    return _write_files(row, signed.document, options, "issued")
+        for step in steps
+    ]
+    groups = issuer._issue_groups(
+        requests, now=options.now, max_items=GROUP_ITEMS, max_seconds=GROUP_SECONDS
+    )
+    for group in groups:
+        done = []
+        for index, signed in group:
+            row = steps[index].row
+            if signed is not None:
+                done.append(_write_files(row, signed.document, options, "issued", sync=False))
+                continue
+            # Another run recorded this row after this one read the ledger.
+            with issuer.home.open_ledger() as ledger:
+                entry = ledger.get(ledger.batch_keys()[row.key])
+            if entry is None:
+                raise InputError(
+                    f"The ledger records roster row {row.key} but not its credential.",
+                    field="batch_key",
+                )
+            done.append(_write_files(row, entry.document, options, "already-issued", sync=False))
+        # One sync of the folder's new names for the group; the data itself is flushed when
+        # the batch ends (issue_batch), and a run after a crash rewrites any file that does not
+        # hold its recorded credential.
+        _fs.fsync_dir(options.outdir)
+        yield from done
 
 
 def _holds(path: Path, text: str) -> bool:
@@ -486,7 +525,12 @@ def _holds(path: Path, text: str) -> bool:
 
 
 def _write_files(
-    row: RosterRow, document: Mapping[str, Any], options: _Options, status: str
+    row: RosterRow,
+    document: Mapping[str, Any],
+    options: _Options,
+    status: str,
+    *,
+    sync: bool = True,
 ) -> BatchResult:
     folder = Path(options.outdir)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -494,18 +538,18 @@ def _write_files(
     # A file from an earlier run is left alone when it already holds this credential.
     fresh = not _holds(written, text)
     if fresh:
-        _fs.atomic_write_text(written, text)
+        _fs.atomic_write_text(written, text, sync=sync)
     if options.baked_image is not None:
         suffix = ".png" if options.baked_image.startswith(b"\x89PNG") else ".svg"
         baked = folder / f"{row.key}{suffix}"
         if fresh or not baked.exists():
             image = bake(options.baked_image, text, label=f"row {row.row}")
-            _fs.atomic_write_bytes(baked, image)
+            _fs.atomic_write_bytes(baked, image, sync=sync)
     if options.qr_base_url is not None:
         code_path = folder / f"{row.key}.qr.png"
         if fresh or not code_path.exists():
             code = make_qr(link_for(document, options.qr_base_url))
-            _fs.atomic_write_bytes(code_path, code.png())
+            _fs.atomic_write_bytes(code_path, code.png(), sync=sync)
     return BatchResult(
         row=row.row,
         key=row.key,

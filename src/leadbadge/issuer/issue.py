@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +23,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.issuer.endorse import Endorsement, endorse
 from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
+from leadbadge.issuer.ledger import GroupItem
 from leadbadge.issuer.ledger_records import LedgerEntry, PrerequisiteOverride, StatusAssignment
 from leadbadge.issuer.publish import (
     DEFAULT_STATUS_TTL,
@@ -69,6 +70,22 @@ class SignedCredential:
     def to_json(self, *, indent: int | None = 2) -> str:
         """The document as JSON text, properties in the document's own order."""
         return json.dumps(self.document, indent=indent, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """One credential to issue with its prerequisites already checked (batch issuance)."""
+
+    tier: str
+    recipient: Recipient
+    evidence: Sequence[EvidenceItem] = ()
+    results: Mapping[str, str] | None = None
+    credits: float | None = None
+    valid_from: datetime | None = None
+    #: The prerequisite tiers the recipient lacks, issued anyway for ``reason``.
+    missing: Sequence[str] = ()
+    reason: str | None = None
+    batch_key: str | None = None
 
 
 def _recipient_hash(document: Mapping[str, Any]) -> str:
@@ -229,6 +246,79 @@ class Issuer:
         )
         return self._sign_and_record(unsigned, tier, moment, override=override, batch_key=batch_key)
 
+    def _issue_groups(
+        self,
+        requests: Sequence[IssueRequest],
+        *,
+        now: datetime | None = None,
+        max_items: int = 64,
+        max_seconds: float = 0.25,
+    ) -> Iterator[list[tuple[int, SignedCredential | None]]]:
+        """:meth:`_issue_checked` for each request, recorded in groups of at most ``max_items``
+        credentials or ``max_seconds`` of signing, one ledger transaction a group
+        (:meth:`Ledger.issue_group`): each group is yielded once committed, as (index in
+        ``requests``, credential) pairs, the credential None for a request whose ``batch_key``
+        the ledger already records. Each credential is built and signed exactly as
+        :meth:`_issue_checked` builds and signs it, at its own instant of issue.
+        """
+        items = self._group_items(requests, now)
+        with self.home.open_ledger() as ledger:
+            while True:
+                group = ledger.issue_group(
+                    items,
+                    purposes=self.home.status_purposes,
+                    list_url=self.home.status_list_url,
+                    max_items=max_items,
+                    max_seconds=max_seconds,
+                )
+                if not group:
+                    return
+                yield [
+                    (
+                        item.ref,
+                        None if entry is None else SignedCredential(entry.document, entry.tier),
+                    )
+                    for item, entry in group
+                ]
+
+    def _group_items(
+        self, requests: Sequence[IssueRequest], now: datetime | None
+    ) -> Iterator[GroupItem]:
+        """One ledger item a request, made as the ledger reaches it (its instant of issue)."""
+        for index, request in enumerate(requests):
+            moment = _moment(now)
+            override = None
+            if request.missing:
+                if request.reason is None or not request.reason.strip():
+                    raise InputError(
+                        "An override of prerequisites must give a reason.",
+                        field="override_prerequisites",
+                    )
+                override = PrerequisiteOverride(
+                    missing=tuple(request.missing),
+                    reason=request.reason.strip(),
+                    at=xsd_datetime(moment),
+                )
+            self._check_key_at(moment)
+            unsigned = build_credential(
+                self.framework,
+                request.tier,
+                self.home.profile,
+                request.recipient,
+                valid_from=request.valid_from or moment,
+                evidence=request.evidence,
+                results=request.results or {},
+                credits=request.credits,
+                issued_at=moment,
+            )
+            yield GroupItem(
+                build=self._signer(unsigned, request.tier, moment),
+                now=xsd_datetime(moment),
+                override=override,
+                batch_key=request.batch_key,
+                ref=index,
+            )
+
     def renew(
         self,
         credential: Mapping[str, Any] | str,
@@ -312,6 +402,22 @@ class Issuer:
         supersedes: str | None = None,
     ) -> SignedCredential:
         """Sign ``unsigned`` with status entries the ledger draws, and record it (see issue)."""
+        with self.home.open_ledger() as ledger:
+            recorded = ledger.issue(
+                self._signer(unsigned, tier, moment),
+                purposes=self.home.status_purposes,
+                list_url=self.home.status_list_url,
+                now=xsd_datetime(moment),
+                override=override,
+                batch_key=batch_key,
+                supersedes=supersedes,
+            )
+        return SignedCredential(document=recorded.document, tier=tier)
+
+    def _signer(
+        self, unsigned: Mapping[str, Any], tier: str, moment: datetime
+    ) -> Callable[[tuple[StatusAssignment, ...]], LedgerEntry]:
+        """What the ledger calls to sign ``unsigned`` with the status indexes it drew."""
         current = self.home.current_key
 
         def sign(assignments: tuple[StatusAssignment, ...]) -> LedgerEntry:
@@ -331,17 +437,7 @@ class Issuer:
                 document=signed,
             )
 
-        with self.home.open_ledger() as ledger:
-            recorded = ledger.issue(
-                sign,
-                purposes=self.home.status_purposes,
-                list_url=self.home.status_list_url,
-                now=xsd_datetime(moment),
-                override=override,
-                batch_key=batch_key,
-                supersedes=supersedes,
-            )
-        return SignedCredential(document=recorded.document, tier=tier)
+        return sign
 
     def sign(self, document: Mapping[str, Any], *, now: datetime | None = None) -> SignedCredential:
         """Sign a credential made elsewhere (a VC-API caller's) and record it in the ledger.

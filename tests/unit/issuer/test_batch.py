@@ -149,3 +149,51 @@ def test_write_summary_columns(tmp_path: Path) -> None:
         "row,key,email,tier,credential_id,file,status",
         "2,k,a@example.org,initial,urn:uuid:x,k.json,issued",
     ]
+
+
+def _apart_from_what_differs(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` without what differs between two issues of one row: the id, the e-mail
+    hash's salt, the drawn status indexes and the signature."""
+    out: dict[str, Any] = json.loads(json.dumps(document))
+    del out["id"]
+    for identity in out["credentialSubject"]["identifier"]:
+        if identity["identityType"] == "emailAddress":
+            del identity["salt"], identity["identityHash"]
+    for entry in (
+        out["credentialStatus"]
+        if isinstance(out["credentialStatus"], list)
+        else [out["credentialStatus"]]
+    ):
+        del entry["id"], entry["statusListIndex"]
+    for proof in out["proof"] if isinstance(out["proof"], list) else [out["proof"]]:
+        del proof["proofValue"]
+    return out
+
+
+def test_a_batch_credential_is_the_one_a_single_issue_makes(issuer: Issuer, tmp_path: Path) -> None:
+    rows = [good_row(n) for n in range(3)]
+    rows[1]["results"] = "time-management=proficient; scheduling=accomplished"
+    rows[2]["credits"] = "4.5"
+    roster = read_roster(write_roster(tmp_path / "r.csv", rows), issuer.framework, issuer.profile)
+    out = tmp_path / "out"
+    results = issue_batch(issuer.home.path, roster, out, passphrase=PASSPHRASE, jobs=1, now=ISSUED)
+    for row, result in zip(roster.rows, results, strict=True):
+        text = (out / result.file).read_text(encoding="utf-8")
+        batched = json.loads(text)
+        single = issuer.issue(
+            row.tier,
+            row.recipient,
+            evidence=row.evidence,
+            results=row.results,
+            credits=row.credits,
+            valid_from=row.valid_from,
+            now=ISSUED,
+        )
+        assert _apart_from_what_differs(batched) == _apart_from_what_differs(single.document)
+        # The same properties in the same order, written as `leadbadge issue -o` writes them.
+        assert list(batched) == list(single.document)
+        assert text == json.dumps(batched, indent=2, ensure_ascii=False) + "\n"
+        with issuer.home.open_ledger() as ledger:
+            entry = ledger.get(result.credential_id)
+        assert entry is not None
+        assert entry.document == batched

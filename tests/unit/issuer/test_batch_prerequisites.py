@@ -224,20 +224,23 @@ def test_a_run_interrupted_between_waves_resumes_exactly(
     rows = [_row(n, tier) for n in range(4) for tier in ("building", "initial")]
     path = write_roster(tmp_path / "r.csv", rows)
     out = tmp_path / "out"
-    issue_row = batch._issue_row
+    issue_groups = Issuer._issue_groups
     done: list[str] = []
 
-    def interrupted(step: Any) -> batch.BatchResult:
-        if len(done) == 3:  # three of the four initial rows are recorded
-            raise _InterruptedError
-        result = issue_row(step)
-        done.append(result.tier)
-        return result
+    def interrupted(self: Issuer, *args: Any, **kw: Any) -> Any:
+        for group in issue_groups(self, *args, **kw):
+            yield group
+            done.extend(signed.tier for _, signed in group if signed is not None)
+            if len(done) == 3:  # three of the four initial rows are recorded
+                raise _InterruptedError
 
-    monkeypatch.setattr(batch, "_issue_row", interrupted)
+    # One credential a ledger transaction, so the run stops between two of them.
+    monkeypatch.setattr(batch, "GROUP_ITEMS", 1)
+    monkeypatch.setattr(Issuer, "_issue_groups", interrupted)
     with pytest.raises(_InterruptedError):
         _issue(issuer, _checked(issuer, path), out)
     assert done == ["initial"] * 3
+    assert len(list(out.glob("*.json"))) == 3
     monkeypatch.undo()
 
     roster = _checked(issuer, path)  # recorded initial rows now count from the ledger
