@@ -20,6 +20,7 @@ from tests.conftest import REPO_ROOT
         ["bench_sign_verify.py", "--inline", "--n", "2", "--runs", "1"],
         ["bench_batch.py", "--rows", "6", "--jobs", "1"],
         ["bench_accreditation.py", "--n", "2", "--runs", "1"],
+        ["bench_hostile.py", "--size", "7", "--runs", "1"],
     ],
     ids=" ".join,
 )
