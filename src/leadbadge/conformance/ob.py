@@ -7,12 +7,16 @@ JSON-LD. Each rule cites the section of Appendix B it implements.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from leadbadge.conformance.problems import (
     Checker,
+    ConformanceProblem,
     VcVersion,
     check_date,
     check_optional_id,
@@ -288,10 +292,66 @@ def _require_string(
             check.error(item_path, f"The {key} of {what.lower()} must be a string.")
 
 
+#: Achievements checked before, by their JSON text and path: the document the text parses to
+#: (which a later achievement must equal), the problems found and the rubric levels. Every
+#: credential of a tier carries the same Achievement, and a batch checks thousands.
+_CHECKED: dict[tuple[str, str], tuple[Any, tuple[ConformanceProblem, ...], dict[str, set[str]]]]
+_CHECKED = {}
+_CHECKED_KEPT = 64
+
+
+#: An Achievement and the JSON text it was just parsed from (:func:`achievement_from_text`).
+_PARSED: ContextVar[tuple[Mapping[str, Any], str] | None] = ContextVar("_PARSED", default=None)
+
+
+@contextmanager
+def achievement_from_text(achievement: Mapping[str, Any], text: str) -> Iterator[None]:
+    """Within this block ``achievement`` is known to be what ``text`` (compact JSON) parses
+    to, unchanged: the credential builder, which makes each Achievement of a tier from one
+    text, says so while it checks the credential, sparing the checker from serialising it."""
+    token = _PARSED.set((achievement, text))
+    try:
+        yield
+    finally:
+        _PARSED.reset(token)
+
+
 def _check_achievement(
     check: Checker, achievement: Mapping[str, Any], path: str
 ) -> dict[str, set[str]]:
     """Checks the Achievement; returns result description id -> its rubric level ids."""
+    parsed = _PARSED.get()
+    plain = parsed is not None and parsed[0] is achievement
+    if parsed is not None and plain:
+        text = parsed[1]
+    else:
+        try:
+            text = json.dumps(achievement, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return _check_achievement_now(check, achievement, path)
+    kept = _CHECKED.get((text, path))
+    # Equal to what its text parses to: plain JSON values (no tuple, no key that is not a
+    # string), so the checks see exactly what they saw for the kept one.
+    if kept is not None and (plain or achievement == kept[0]):
+        check.problems.extend(kept[1])
+        return {rd: set(levels) for rd, levels in kept[2].items()}
+    fresh = Checker()
+    levels = _check_achievement_now(fresh, achievement, path)
+    check.problems.extend(fresh.problems)
+    if plain or achievement == json.loads(text):
+        if len(_CHECKED) >= _CHECKED_KEPT:
+            _CHECKED.clear()
+        _CHECKED[(text, path)] = (
+            json.loads(text),
+            tuple(fresh.problems),
+            {rd: set(rd_levels) for rd, rd_levels in levels.items()},
+        )
+    return levels
+
+
+def _check_achievement_now(
+    check: Checker, achievement: Mapping[str, Any], path: str
+) -> dict[str, set[str]]:
     if "id" not in achievement:
         check.error(pointer(path, "id"), "An achievement must have an id.")
     check_optional_id(check, achievement, path)

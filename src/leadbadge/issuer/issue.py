@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -261,7 +262,7 @@ class Issuer:
         the ledger already records. Each credential is built and signed exactly as
         :meth:`_issue_checked` builds and signs it, at its own instant of issue.
         """
-        items = self._group_items(requests, now)
+        items = self._group_items(requests, now, max_seconds)
         with self.home.open_ledger() as ledger:
             while True:
                 group = ledger.issue_group(
@@ -282,11 +283,17 @@ class Issuer:
                 ]
 
     def _group_items(
-        self, requests: Sequence[IssueRequest], now: datetime | None
+        self, requests: Sequence[IssueRequest], now: datetime | None, max_seconds: float
     ) -> Iterator[GroupItem]:
         """One ledger item a request, made as the ledger reaches it (its instant of issue)."""
+        read_at = None
         for index, request in enumerate(requests):
             moment = _moment(now)
+            # The home (a key rotated meanwhile) is read again at most once a group's time,
+            # not for every credential: reading it costs as much as building one.
+            fresh = read_at is not None and time.monotonic() - read_at < max_seconds
+            if not fresh:
+                read_at = time.monotonic()
             override = None
             if request.missing:
                 if request.reason is None or not request.reason.strip():
@@ -299,7 +306,7 @@ class Issuer:
                     reason=request.reason.strip(),
                     at=xsd_datetime(moment),
                 )
-            self._check_key_at(moment)
+            self._check_key_at(moment, reload=not fresh)
             unsigned = build_credential(
                 self.framework,
                 request.tier,
@@ -376,8 +383,9 @@ class Issuer:
         self._check_key_at(moment)
         return self._sign_and_record(unsigned, tier.id, moment, supersedes=entry.id)
 
-    def _check_key_at(self, moment: datetime) -> None:
-        self.home.reload()
+    def _check_key_at(self, moment: datetime, *, reload: bool = True) -> None:
+        if reload:
+            self.home.reload()
         current = self.home.current_key
         if current.public_key != self._key.public_key:
             raise IssuerHomeError(

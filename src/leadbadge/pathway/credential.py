@@ -10,7 +10,9 @@ processing accepts the result. docs/credentials.md describes the output field by
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
 import math
 import secrets
 import uuid
@@ -20,7 +22,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from leadbadge.conformance.ob import OB_CONTEXT_URL, OB_EXTENSIONS_CONTEXT_URL
+from leadbadge.conformance.ob import (
+    OB_CONTEXT_URL,
+    OB_EXTENSIONS_CONTEXT_URL,
+    achievement_from_text,
+)
 from leadbadge.conformance.problems import is_absolute_iri
 from leadbadge.conformance.vc import VC_V2_CONTEXT_URL, check_credential_shape
 from leadbadge.errors import InputError
@@ -91,7 +97,7 @@ def build_achievement(
     they are; :class:`InputError` for one that is not.
     """
     achievement = achievement_id(issuer_url, tier.id)
-    return _achievement(tier, achievement, _endorsements(endorsements, achievement))
+    return _achievement(tier, achievement, _endorsements(endorsements, achievement))[0]
 
 
 def tier_id_from_achievement_id(issuer_url: str, achievement: str) -> str | None:
@@ -147,7 +153,7 @@ def build_credential(
     evidence_nodes = build_evidence(tier, evidence, as_of=max(as_of, start))
     ach_id = achievement_id(issuer.url, tier.id)
     endorsements = _endorsements(issuer.achievement_endorsements.get(ach_id, ()), ach_id)
-    achievement = _achievement(tier, ach_id, endorsements)
+    achievement, achievement_text = _achievement(tier, ach_id, endorsements)
     result_nodes = build_results(tier, achievement["id"], results or {})
     credential_id = _credential_id(credential_id)
     salt = _salt(salt)
@@ -202,11 +208,13 @@ def build_credential(
     )
     # The inputs are checked above; this catches whatever they could still smuggle through
     # (an id that is not a URL, say) before anyone signs it.
-    problems = [
-        p
-        for p in check_credential_shape(credential, require_open_badge=True)
-        if p.severity == "error"
-    ]
+    with (
+        achievement_from_text(achievement, achievement_text)
+        if achievement_text is not None
+        else contextlib.nullcontext()
+    ):
+        found = check_credential_shape(credential, require_open_badge=True)
+    problems = [p for p in found if p.severity == "error"]
     if problems:
         first = problems[0]
         raise InputError(
@@ -353,10 +361,41 @@ def _endorsements(documents: Sequence[Mapping[str, Any]], achievement: str) -> l
     return copies
 
 
+#: Achievements built before, as JSON text, by (tier, achievement id, endorsements as JSON),
+#: with the tier they were built from: every credential of a tier carries the same one, and a
+#: batch builds thousands. A copy is made from the text each time (callers may change it).
+_ACHIEVEMENTS: dict[tuple[int, str, str], tuple[Tier, str]] = {}
+_ACHIEVEMENTS_KEPT = 64
+
+
 def _achievement(
     tier: Tier, achievement: str, endorsements: Sequence[dict[str, Any]] = ()
+) -> tuple[dict[str, Any], str | None]:
+    """The tier's Achievement: the same for every credential of the tier from this issuer,
+    with the compact JSON text it was just parsed from (None when it was not)."""
+    try:
+        key = (id(tier), achievement, _json_text(list(endorsements)))
+    except (TypeError, ValueError):
+        return _build_achievement(tier, achievement, endorsements), None
+    kept = _ACHIEVEMENTS.get(key)
+    # A Tier is immutable, so the same object builds the same Achievement; the identity check
+    # keeps a new tier at a reused address from matching.
+    if kept is None or kept[0] is not tier:
+        built = _build_achievement(tier, achievement, endorsements)
+        if len(_ACHIEVEMENTS) >= _ACHIEVEMENTS_KEPT:
+            _ACHIEVEMENTS.clear()
+        kept = _ACHIEVEMENTS[key] = (tier, _json_text(built))
+    node: dict[str, Any] = json.loads(kept[1])
+    return node, kept[1]
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _build_achievement(
+    tier: Tier, achievement: str, endorsements: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The tier's Achievement: the same for every credential of the tier from this issuer."""
     return compact(
         {
             "id": achievement,
