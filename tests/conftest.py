@@ -23,6 +23,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LEADBADGE_SHARED", REPO_ROOT.parent / "shared")).resolve()
 INTEROP = SHARED / "interop"
 
+# The compiled-context cache (leadbadge.ld.compiled_cache) stays off, so no test reads tables
+# another run left; its own tests turn it on in a folder of theirs.
+os.environ["LEADBADGE_CONTEXT_CACHE"] = "off"
+
 #: The instant tests treat as "now", so validity checks do not depend on the day they run.
 FIXED_NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 

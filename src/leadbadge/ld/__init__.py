@@ -4,7 +4,9 @@
 - :mod:`leadbadge.ld.inputs`: the input check (plain JSON, size bounds, signable text).
 - :mod:`leadbadge.ld.expand`: strict JSON-LD expansion.
 - :mod:`leadbadge.ld.compiled`: its fast path for shipped contexts, one walk straight to quads
-  (tables in :mod:`leadbadge.ld.compiled_tables`); pyld stays the general path and the oracle.
+  (tables in :mod:`leadbadge.ld.compiled_tables`, pyld's context processing for them in
+  :mod:`leadbadge.ld.compiled_process`, kept between runs by :mod:`leadbadge.ld.compiled_cache`);
+  pyld stays the general path and the oracle.
 - :mod:`leadbadge.ld.nquads`: the RDF quads of an expanded document and their N-Quads form.
 - :mod:`leadbadge.ld.rdfc10`: RDFC-1.0 canonicalization of those quads, with work bounds.
 - :mod:`leadbadge.ld.canonical`: ``canonicalize``, the canonical N-Quads a proof signs.

@@ -12,7 +12,6 @@ from typing import Any
 
 from leadbadge.ld.compiled import StrictQuads, compiled_quads
 from leadbadge.ld.contexts import ContextLoader
-from leadbadge.ld.expand import expand_to_quads
 from leadbadge.ld.nquads import Quad
 from leadbadge.ld.rdfc10 import canonical_nquads
 
@@ -30,6 +29,8 @@ def strict_quads(
     found = compiled_quads(document, loader=loader)
     if found is not None:
         return found
+    from leadbadge.ld.expand import expand_to_quads  # noqa: PLC0415 -- loads pyld: general path only
+
     _, quads = expand_to_quads(document, loader=loader)
     return StrictQuads(quads, None)
 

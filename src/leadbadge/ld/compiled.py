@@ -29,6 +29,7 @@ the document without its proof, which is what a Data Integrity proof signs.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
@@ -60,6 +61,12 @@ _RDF_REST: Final = _RDF + "rest"
 _RDF_NIL: Final = _RDF + "nil"
 _RDF_LANGSTRING: Final = _RDF + "langString"
 _XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_BOOLEAN: Final = "http://www.w3.org/2001/XMLSchema#boolean"
+_XSD_INTEGER: Final = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_DOUBLE: Final = "http://www.w3.org/2001/XMLSchema#double"
+# JSON-LD 1.1 writes numbers from 1e21 up as doubles; and xsd:double's canonical lexical form.
+_DOUBLE_FROM: Final = 10**21
+_DOUBLE_FORM: Final = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
 _PROOF_KEY: Final = "proof"
 # The input check's bounds (leadbadge.ld.inputs), halved or tightened: the walk counts a little
 # differently, so it leaves anything near a bound to the general path, which runs the check.
@@ -284,11 +291,39 @@ class _Walk:
         return ("I", vocabulary_iri(iri))
 
     def literal(self, item: dict[str, Any]) -> Term:
-        # pyld's own conversion: numbers, booleans and xsd:double have JSON-LD's lexical forms.
+        simple = _simple_literal(item["@value"], item.get("@type"))
+        if simple is not None:
+            return simple
+        # pyld's own conversion: numbers and xsd:double have JSON-LD's lexical forms.
         converted = self.tables.processor._object_to_rdf(item, None, [], self.tables.options)
         language = converted.get("language") or ""
         datatype = _RDF_LANGSTRING if language else converted["datatype"] or _XSD_STRING
         return ("L", converted["value"], datatype, language)
+
+
+def _simple_literal(value: object, datatype: str | None) -> Term | None:
+    """pyld's ``_object_to_rdf`` for a value of a plain JSON type, without loading pyld.
+
+    Text keeps its value; a boolean is ``true``/``false`` (xsd:boolean unless typed); an
+    integer, or a float with an integral value below 1e21, is its decimal form (xsd:integer
+    unless typed); any other finite float has xsd:double's canonical form (xsd:double unless
+    typed). A value typed xsd:double or ``@json`` is pyld's own (None).
+    ``tests/unit/ld/test_compiled_cache.py`` compares this with pyld on generated values.
+    """
+    if datatype in {_XSD_DOUBLE, "@json"}:
+        return None
+    if isinstance(value, str):
+        return ("L", value, datatype or _XSD_STRING, "")
+    if isinstance(value, bool):
+        return ("L", "true" if value else "false", datatype or _XSD_BOOLEAN, "")
+    if isinstance(value, int) and abs(value) < _DOUBLE_FROM:
+        return ("L", str(value), datatype or _XSD_INTEGER, "")
+    if isinstance(value, float) and math.isfinite(value):
+        if value.is_integer() and abs(value) < _DOUBLE_FROM:
+            return ("L", str(int(value)), datatype or _XSD_INTEGER, "")
+        lexical = _DOUBLE_FORM.sub(r"\1E\2\3", f"{value:1.15E}")
+        return ("L", lexical, datatype or _XSD_DOUBLE, "")
+    return None
 
 
 def _reference(ctx: Any, value: str) -> str:
@@ -335,6 +370,10 @@ def compiled_quads(
             return None
         except Exception:  # noqa: BLE001 -- pyld failed on a context: the general path reports it
             return None
+        finally:
+            if loader is DEFAULT_LOADER and tables.size() > tables.saved_size:
+                # What pyld processed for this document, kept for the next process.
+                tables.save()
     if not walk.main:
         return None
     quads = walk.main | walk.proof

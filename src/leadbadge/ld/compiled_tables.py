@@ -5,21 +5,25 @@ once; the active context of a node per (parent context, property, types); and a 
 (active context, key) - the IRI, the property-scoped context, container and coercion. Every
 table entry keeps the context objects its key names by ``id()`` alive, so an id is never
 reused while its entry exists.
+
+The default loader's tables start from the on-disk cache (:mod:`leadbadge.ld.compiled_cache`)
+and are written back when they grow; pyld itself (:mod:`leadbadge.ld.compiled_process`) loads
+only when something is missing from them.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import types
-import uuid
 import weakref
-from collections.abc import Callable, Mapping
-from typing import Any, Final, NamedTuple
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from pyld import jsonld as _pyld
+from leadbadge.ld import compiled_cache
+from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
 
-from leadbadge.ld.contexts import ContextLoader
+if TYPE_CHECKING:
+    from leadbadge.ld.compiled_process import ContextProcessor
 
 __all__ = [
     "ID",
@@ -77,83 +81,6 @@ def vocabulary_iri(iri: object) -> str:
     return iri
 
 
-# --- Context processing (pyld's, memoized per loader) -----------------------------------------
-
-
-class _ContextKeys:
-    """Stands in for ``uuid`` in pyld's context functions (see :mod:`leadbadge.ld.expand`)."""
-
-    @staticmethod
-    def uuid1() -> uuid.UUID:
-        return uuid.uuid4()
-
-
-def _without_uuid1(function: Callable[..., Any]) -> Callable[..., Any]:
-    # pyld keys contexts on uuid.uuid1(), which asks libuuid (a daemon socket, a network card's
-    # address); a random UUID is as unique a key and stays offline.
-    namespace = dict(function.__globals__)
-    namespace["uuid"] = _ContextKeys
-    copied = types.FunctionType(
-        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
-    )
-    copied.__kwdefaults__ = function.__kwdefaults__
-    return copied
-
-
-_pyld_process_context: Final = _without_uuid1(_pyld.JsonLdProcessor._process_context)
-_pyld_initial_context: Final = _without_uuid1(_pyld.JsonLdProcessor._get_initial_context)
-
-
-class _ContextProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
-    """pyld's context processing, each (parent context, local context) processed once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.memo: dict[tuple[object, ...], tuple[Any, Any]] = {}
-
-    def _get_initial_context(self, options: Any) -> Any:
-        return _pyld_initial_context(self, options)
-
-    def _process_context(  # noqa: PLR0917 -- pyld's signature
-        self,
-        active_ctx: Any,
-        local_ctx: Any,
-        options: Any,
-        override_protected: bool = False,
-        propagate: bool = True,
-        validate_scoped: bool = True,
-        cycles: Any = None,
-    ) -> Any:
-        uid = active_ctx.get("_uuid")
-        if isinstance(local_ctx, str):
-            local_key: object = local_ctx
-        elif isinstance(local_ctx, list) and all(isinstance(c, str) for c in local_ctx):
-            local_key = tuple(local_ctx)
-        elif isinstance(local_ctx, dict):
-            # Scoped contexts are objects inside processed contexts, which the memo keeps alive.
-            local_key = id(local_ctx)
-        else:
-            local_key = None
-        key = (uid, local_key, override_protected, propagate, validate_scoped)
-        if uid is not None and local_key is not None:
-            hit = self.memo.get(key)
-            if hit is not None and (hit[0] is local_ctx or isinstance(local_key, str | tuple)):
-                return hit[1]
-        result = _pyld_process_context(
-            self,
-            active_ctx,
-            local_ctx,
-            options,
-            override_protected=override_protected,
-            propagate=propagate,
-            validate_scoped=validate_scoped,
-            cycles=cycles,
-        )
-        if uid is not None and local_key is not None:
-            self.memo[key] = (local_ctx, result)
-        return result
-
-
 class Plan(NamedTuple):
     """What one key of a node means in one active context."""
 
@@ -174,19 +101,95 @@ class Compiled:
         self.loader = loader
         self.reset()
 
-    def reset(self) -> None:
-        self.processor = _ContextProcessor()
-        self.options = self.loader._options()
-        self.initial = self.processor._get_initial_context(self.options)
+    def reset(self, *, restore: bool = False) -> None:
+        self._processor: ContextProcessor | None = None
+        self._options: dict[str, Any] | None = None
+        self._initial: Any = None
         # Entries keep the context objects their keys name by id(), so no id is reused.
+        self.memo: dict[tuple[object, ...], tuple[Any, Any]] = {}
         self.entry_ctx: dict[tuple[int, str | None, bool], tuple[Any, Any]] = {}
         self.typed_ctx: dict[tuple[int, tuple[str, ...]], tuple[Any, Any]] = {}
         self.aliases: dict[int, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
         self.plans: dict[tuple[int, str], tuple[Any, Plan]] = {}
+        self.saved_size = 0
+        if restore:
+            self.restore()
+
+    def restore(self) -> bool:
+        """Fill these (empty) tables from the on-disk cache; False, and still empty, if none."""
+        state = compiled_cache.read()
+        if state is None:
+            return False
+        try:
+            self._load(state)
+        except Exception:  # noqa: BLE001 -- not the tables expected: not used
+            self.reset()
+            return False
+        self.saved_size = self.size()
+        return True
+
+    def save(self) -> None:
+        """Keep these tables in the on-disk cache (:mod:`leadbadge.ld.compiled_cache`)."""
+        if self._initial is not None and compiled_cache.write(self._state()):
+            self.saved_size = self.size()
+
+    def _state(self) -> dict[str, Any]:
+        # Keys by id() are left out: _load makes them again from the objects restored.
+        return {
+            "initial": self._initial,
+            "memo": [
+                (key[0], None if isinstance(key[1], int) else key[1], *key[2:], local, result)
+                for key, (local, result) in self.memo.items()
+            ],
+            "entry": [(k[1], k[2], ctx, result) for k, (ctx, result) in self.entry_ctx.items()],
+            "typed": [(k[1], ctx, result) for k, (ctx, result) in self.typed_ctx.items()],
+            "aliases": list(self.aliases.values()),
+            "plans": [(k[1], ctx, tuple(plan)) for k, (ctx, plan) in self.plans.items()],
+        }
+
+    def _load(self, state: dict[str, Any]) -> None:
+        if not isinstance(state["initial"], dict):
+            raise TypeError("the initial context is not an object")
+        self._initial = state["initial"]
+        for uid, local_key, override, propagate, validate, local, result in state["memo"]:
+            key = id(local) if local_key is None else local_key
+            self.memo[(uid, key, override, propagate, validate)] = (local, result)
+        for prop, is_ref, ctx, result in state["entry"]:
+            self.entry_ctx[(id(ctx), prop, is_ref)] = (ctx, result)
+        for names, ctx, result in state["typed"]:
+            self.typed_ctx[(id(ctx), tuple(names))] = (ctx, result)
+        for ctx, ids, types in state["aliases"]:
+            self.aliases[id(ctx)] = (ctx, tuple(ids), tuple(types))
+        for key, ctx, plan in state["plans"]:
+            self.plans[(id(ctx), key)] = (ctx, Plan(*plan))
+
+    @property
+    def processor(self) -> ContextProcessor:
+        """pyld's context processing, loaded the first time a context must be processed."""
+        if self._processor is None:
+            from leadbadge.ld.compiled_process import (  # noqa: PLC0415 -- pyld loads only here
+                ContextProcessor,
+            )
+
+            self._processor = ContextProcessor(self.memo)
+        return self._processor
+
+    @property
+    def options(self) -> dict[str, Any]:
+        if self._options is None:
+            self._options = self.loader._options()
+        return self._options
+
+    @property
+    def initial(self) -> Any:
+        """The initial active context (pyld's, or the one restored with the tables)."""
+        if self._initial is None:
+            self._initial = self.processor._get_initial_context(self.options)
+        return self._initial
 
     def size(self) -> int:
         return (
-            len(self.processor.memo)
+            len(self.memo)
             + len(self.entry_ctx)
             + len(self.typed_ctx)
             + len(self.aliases)
@@ -194,6 +197,16 @@ class Compiled:
         )
 
     def process(self, active_ctx: Any, local_ctx: Any, **flags: bool) -> Any:
+        key = compiled_cache.memo_key(
+            active_ctx,
+            local_ctx,
+            flags.get("override_protected", False),
+            flags.get("propagate", True),
+            flags.get("validate_scoped", True),
+        )
+        hit = compiled_cache.memo_hit(self.memo, key, local_ctx)
+        if hit is not None:
+            return hit
         return self.processor._process_context(active_ctx, local_ctx, self.options, **flags)
 
     def local_context(self, ctx: Any, context: object) -> Any:
@@ -332,4 +345,6 @@ def tables_for(loader: ContextLoader) -> Compiled:
         found = _TABLES.get(loader)
         if found is None:
             found = _TABLES[loader] = Compiled(loader)
+            if loader is DEFAULT_LOADER:
+                found.reset(restore=True)
         return found

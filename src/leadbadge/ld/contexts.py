@@ -7,8 +7,6 @@ import threading
 from collections.abc import Collection, Mapping
 from typing import Any, Final
 
-from pyld.context_resolver import ContextResolver as _ContextResolver
-
 from leadbadge import _resources
 from leadbadge.errors import ContextNotAllowedError
 
@@ -83,6 +81,10 @@ class ContextLoader:
         }
 
     def _options(self) -> dict[str, Any]:
+        # pyld loads only when a context is actually processed (a cold start often needs none:
+        # leadbadge.ld.compiled_cache).
+        from pyld.context_resolver import ContextResolver as _ContextResolver  # noqa: PLC0415
+
         return {
             "documentLoader": self,
             "contextResolver": _ContextResolver(self._cache, self),

@@ -33,7 +33,6 @@ from leadbadge.errors import (
     JsonLdError,
     LeadbadgeError,
 )
-from leadbadge.ld.expand import expand_strict
 from leadbadge.proof import jose
 from leadbadge.verifier.checks._common import (
     FAIL,
@@ -308,6 +307,8 @@ def _check_jsonld(decoded: DecodedPresentation, fmt: CheckResult) -> CheckResult
         )
     if fmt.status is FAIL:
         return result("jsonld", SKIPPED, "Not checked: the presentation is malformed.")
+    from leadbadge.ld.expand import expand_strict  # noqa: PLC0415 -- pyld: presentations only
+
     try:
         expand_strict(decoded.document)
     except ContextNotAllowedError as error:

@@ -1,12 +1,15 @@
-"""What a cold ``leadbadge verify FILE.json`` loads: no imaging, QR, XML or HTTP stack for JSON.
+"""What a cold ``leadbadge verify FILE.json`` loads: no imaging, QR, XML, HTTP or pyld stack.
 
 Those libraries are a large part of a cold start and a JSON credential needs none of them; an
 image input still loads them (the second test), so the lazy imports cannot have broken it.
+pyld stays out once the compiled tables of the credential's contexts are in the cache
+(:mod:`leadbadge.ld.compiled_cache`), which the first run of a process writes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +25,8 @@ IMAGING = ("PIL", "zxingcpp", "qrcode", "defusedxml")
 SCHEMA = ("jsonschema", "referencing")
 #: Loaded only when something is fetched (or a URL is not of the form leadbadge publishes).
 NETWORK = ("httpx", "httpcore")
+#: Loaded only when the general JSON-LD path runs or the context cache lacks a context.
+JSONLD = ("pyld", "lxml", "requests", "aiohttp", "asyncio")
 
 _PROBE = """
 import json, sys
@@ -35,14 +40,15 @@ print(json.dumps(sorted(n for n in names if n in sys.modules)))
 """
 
 
-def _loaded(*args: str) -> list[str]:
-    names = json.dumps([*IMAGING, *SCHEMA, *NETWORK])
+def _loaded(*args: str, cache: Path) -> list[str]:
+    names = json.dumps([*IMAGING, *SCHEMA, *NETWORK, *JSONLD])
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, names, *args],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, "LEADBADGE_CONTEXT_CACHE": str(cache)},
     )
     last = done.stdout.strip().splitlines()[-1]
     loaded: list[str] = json.loads(last)
@@ -57,11 +63,15 @@ def credential_and_trust(tmp_path: Path) -> tuple[Path, Path]:
     return path, tmp_path / "trust"
 
 
-def test_verifying_a_json_credential_loads_no_imaging_qr_xml_schema_or_http_stack(
+def test_verifying_a_json_credential_loads_no_imaging_qr_xml_schema_http_or_pyld_stack(
     credential_and_trust: tuple[Path, Path],
 ) -> None:
     path, trust = credential_and_trust
-    assert _loaded("verify", "--trust", str(trust), "--json", str(path)) == []
+    cache = path.parent / "cache"
+    first = _loaded("verify", "--trust", str(trust), "--json", str(path), cache=cache)
+    # The first process processes the contexts with pyld and keeps the tables; the next needs none.
+    assert "pyld" in first
+    assert _loaded("verify", "--trust", str(trust), "--json", str(path), cache=cache) == []
 
 
 def test_verifying_a_qr_photo_still_loads_the_imaging_stack(
@@ -70,5 +80,5 @@ def test_verifying_a_qr_photo_still_loads_the_imaging_stack(
     _, trust = credential_and_trust
     photo = tmp_path / "qr.png"
     photo.write_bytes(make_qr("https://example.org/c/1").png())
-    loaded = _loaded("verify", "--trust", str(trust), "--json", str(photo))
+    loaded = _loaded("verify", "--trust", str(trust), "--json", str(photo), cache=tmp_path / "c")
     assert {"PIL", "zxingcpp"} <= set(loaded)
