@@ -7,7 +7,7 @@ placed first, which must wait for their ``initial`` (two waves) — then times t
 ``leadbadge issue-batch``: checking every row (each credential built unsigned), checking
 prerequisites (one read of the ledger) and issuing (signing with ``--jobs`` processes, default
 the number of cores, recording in the ledger, writing one JSON file per credential). Prints
-each and the end-to-end rate.
+each and the end-to-end rate; with ``--runs N``, each run's and the median of each phase.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -55,16 +56,8 @@ def _roster(path: Path, rows: int, building: int) -> None:
                 writer.writerow([f"{ids}-{n:06d}", tier, email, name, evidence])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--jobs", type=int, default=None, help="default: the number of cores")
-    parser.add_argument(
-        "--building", type=int, default=0, help="rows (of --rows) awarding building (default 0)"
-    )
-    args = parser.parse_args()
-    if not 0 <= 2 * args.building <= args.rows:
-        parser.error("--building is at most half of --rows (each needs an initial row)")
+def _once(rows: int, jobs: int | None, building: int) -> tuple[float, float, float]:
+    """One run: the seconds spent checking every row, checking prerequisites, and issuing."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         issuer = Issuer.create(
@@ -74,7 +67,7 @@ def main() -> None:
             passphrase=PASSPHRASE,
             now=datetime.now(UTC),
         )
-        _roster(root / "roster.csv", args.rows, args.building)
+        _roster(root / "roster.csv", rows, building)
         started = time.perf_counter()
         roster = read_roster(root / "roster.csv", issuer.framework, issuer.profile)
         read = time.perf_counter()
@@ -82,23 +75,54 @@ def main() -> None:
         checked = time.perf_counter()
         assert not roster.problems, roster.problems[:3]
         results = issue_batch(
-            issuer.home.path, roster, root / "out", passphrase=PASSPHRASE, jobs=args.jobs
+            issuer.home.path, roster, root / "out", passphrase=PASSPHRASE, jobs=jobs
         )
         finished = time.perf_counter()
-        assert len(results) == args.rows
+        assert len(results) == rows
         assert all(r.status == "issued" for r in results)
-    jobs = args.jobs or os.cpu_count()
-    check_s, issue_s, total_s = read - started, finished - checked, finished - started
+    return read - started, checked - read, finished - checked
+
+
+def _report(rows: int, jobs: int, check_s: float, prereq_s: float, issue_s: float) -> None:
+    total_s = check_s + prereq_s + issue_s
+    print(f"check every row: {check_s:.1f} s ({rows / check_s:.0f} rows/s)")
+    print(f"prerequisites:   {prereq_s:.2f} s")
+    print(
+        f"issue:           {issue_s:.1f} s ({rows / issue_s:.1f} credentials/s, "
+        f"{issue_s * 1000 * jobs / rows:.1f} ms per credential per process)"
+    )
+    print(f"end to end:      {total_s:.1f} s ({rows / total_s:.1f} credentials/s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=None, help="default: the number of cores")
+    parser.add_argument(
+        "--building", type=int, default=0, help="rows (of --rows) awarding building (default 0)"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="runs, each on a new home; medians follow (default 1)"
+    )
+    args = parser.parse_args()
+    if not 0 <= 2 * args.building <= args.rows:
+        parser.error("--building is at most half of --rows (each needs an initial row)")
+    if args.runs < 1:
+        parser.error("--runs is at least 1")
+    jobs = args.jobs or os.cpu_count() or 1
     print(
         f"{args.rows} rows ({args.building} building), {jobs} processes on {os.cpu_count()} cores"
     )
-    print(f"check every row: {check_s:.1f} s ({args.rows / check_s:.0f} rows/s)")
-    print(f"prerequisites:   {checked - read:.2f} s")
-    print(
-        f"issue:           {issue_s:.1f} s ({args.rows / issue_s:.1f} credentials/s, "
-        f"{issue_s * 1000 * (jobs or 1) / args.rows:.1f} ms per credential per process)"
-    )
-    print(f"end to end:      {total_s:.1f} s ({args.rows / total_s:.1f} credentials/s)")
+    runs = []
+    for n in range(args.runs):
+        runs.append(_once(args.rows, args.jobs, args.building))
+        if args.runs > 1:
+            print(f"-- run {n + 1}")
+        _report(args.rows, jobs, *runs[-1])
+    if args.runs > 1:
+        print(f"-- median of {args.runs} runs (each phase on its own)")
+        medians = [statistics.median(phase) for phase in zip(*runs, strict=True)]
+        _report(args.rows, jobs, *medians)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,14 @@ yet recorded and rewrites any credential file that was lost with the interruptio
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import StringIO
@@ -496,27 +497,53 @@ def _issue_steps(steps: Sequence[_Step]) -> Iterator[BatchResult]:
     groups = issuer._issue_groups(
         requests, now=options.now, max_items=GROUP_ITEMS, max_seconds=GROUP_SECONDS
     )
-    for group in groups:
-        done = []
-        for index, signed in group:
-            row = steps[index].row
-            if signed is not None:
-                done.append(_write_files(row, signed.document, options, "issued", sync=False))
-                continue
-            # Another run recorded this row after this one read the ledger.
-            with issuer.home.open_ledger() as ledger:
-                entry = ledger.get(ledger.batch_keys()[row.key])
-            if entry is None:
-                raise InputError(
-                    f"The ledger records roster row {row.key} but not its credential.",
-                    field="batch_key",
-                )
-            done.append(_write_files(row, entry.document, options, "already-issued", sync=False))
-        # One sync of the folder's new names for the group; the data itself is flushed when
-        # the batch ends (issue_batch), and a run after a crash rewrites any file that does not
-        # hold its recorded credential.
-        _fs.fsync_dir(options.outdir)
-        yield from done
+    # A group's files are written by a thread while the next group is signed: creating files
+    # waits on the disk, signing on the processor.
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending: Future[list[BatchResult]] | None = None
+        try:
+            for group in groups:
+                documents = []
+                for index, signed in group:
+                    row = steps[index].row
+                    if signed is not None:
+                        documents.append((row, signed.document, "issued"))
+                        continue
+                    # Another run recorded this row after this one read the ledger.
+                    with issuer.home.open_ledger() as ledger:
+                        entry = ledger.get(ledger.batch_keys()[row.key])
+                    if entry is None:
+                        raise InputError(
+                            f"The ledger records roster row {row.key} but not its credential.",
+                            field="batch_key",
+                        )
+                    documents.append((row, entry.document, "already-issued"))
+                if pending is not None:
+                    yield from pending.result()
+                pending = writer.submit(_write_group, documents, options)
+            if pending is not None:
+                yield from pending.result()
+                pending = None
+        finally:
+            # Stopped early: the files of every group recorded are still written.
+            if pending is not None:
+                with contextlib.suppress(Exception):
+                    pending.result()
+
+
+def _write_group(
+    documents: Sequence[tuple[RosterRow, Mapping[str, Any], str]], options: _Options
+) -> list[BatchResult]:
+    """Write the files of a group the ledger has recorded."""
+    done = [
+        _write_files(row, document, options, status, sync=False)
+        for row, document, status in documents
+    ]
+    # One sync of the folder's new names for the group; the data itself is flushed when the
+    # batch ends (issue_batch), and a run after a crash rewrites any file that does not hold
+    # its recorded credential.
+    _fs.fsync_dir(options.outdir)
+    return done
 
 
 class _NotPlainJSONError(Exception):
