@@ -83,7 +83,7 @@ class ContextLoader:
     def _options(self) -> dict[str, Any]:
         # pyld loads only when a context is actually processed (a cold start often needs none:
         # leadbadge.ld.compiled_cache).
-        from pyld.context_resolver import ContextResolver as _ContextResolver  # noqa: PLC0415
+        from pyld.context_resolver import ContextResolver as _ContextResolver  # noqa: PLC0415 -- above
 
         return {
             "documentLoader": self,

@@ -83,7 +83,7 @@ def check_url(url: str | httpx.URL, *, allow_loopback_http: bool = True) -> http
 
     Raises :class:`NetworkError` naming the URL.
     """
-    import httpx  # noqa: PLC0415 -- a cold start reading the trust store never gets here
+    import httpx  # noqa: PLC0415 -- fetching, or a URL not of the simple form, only
 
     text = str(url)
     try:
