@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
-import math
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,12 +22,12 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import StringIO
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, Final
 
 from leadbadge import _fs
 from leadbadge.errors import InputError
+from leadbadge.issuer._pretty_json import pretty_json
 from leadbadge.issuer._workers import die_with_parent, workers_ignore_interrupts
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.issuer.issue import Issuer, IssueRequest
@@ -546,64 +544,6 @@ def _write_group(
     return done
 
 
-class _NotPlainJSONError(Exception):
-    pass
-
-
-def _pretty_json(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, character for character, about
-    three times faster on a credential: the standard library's indented encoder is pure
-    Python, and a batch writes thousands of credentials. Anything but plain JSON values (a key
-    that is not a string, NaN, another type) is left to ``json.dumps``."""
-    try:
-        out: list[str] = []
-        _emit_json(value, out, "\n")
-        return "".join(out)
-    except _NotPlainJSONError:
-        return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _emit_json(value: Any, out: list[str], newline: str) -> None:
-    if isinstance(value, str):
-        out.append(encode_basestring(value))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        separator = "{" + inner
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _NotPlainJSONError
-            out += (separator, encode_basestring(key), ": ")
-            _emit_json(item, out, inner)
-            separator = "," + inner
-        out.append(newline + "}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _emit_json(item, out, inner)
-            separator = "," + inner
-        out.append(newline + "]")
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float) and math.isfinite(value):
-        out.append(float.__repr__(value))
-    else:
-        raise _NotPlainJSONError
-
-
 def _holds(path: Path, text: str) -> bool:
     try:
         return path.read_text(encoding="utf-8") == text
@@ -620,7 +560,7 @@ def _write_files(
     sync: bool = True,
 ) -> BatchResult:
     folder = Path(options.outdir)
-    text = _pretty_json(document) + "\n"
+    text = pretty_json(document) + "\n"
     written = folder / row.file_name
     # A file from an earlier run is left alone when it already holds this credential.
     fresh = not _holds(written, text)

@@ -24,7 +24,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError, IssuerHomeError
 from leadbadge.issuer.endorse import Endorsement, endorse
 from leadbadge.issuer.home import DEFAULT_STATUS_PURPOSES, IssuerHome, xsd_datetime
-from leadbadge.issuer.ledger import GroupItem
+from leadbadge.issuer.ledger_group import GroupItem, issue_group
 from leadbadge.issuer.ledger_records import LedgerEntry, PrerequisiteOverride, StatusAssignment
 from leadbadge.issuer.publish import (
     DEFAULT_STATUS_TTL,
@@ -94,6 +94,25 @@ def _recipient_hash(document: Mapping[str, Any]) -> str:
         if identity.get("identityType") == "emailAddress":
             return str(identity["identityHash"])
     raise InputError("The credential names no e-mail recipient.", field="recipient")
+
+
+def _override(
+    missing: Sequence[str], reason: str | None, moment: datetime
+) -> PrerequisiteOverride | None:
+    """What the ledger records for a credential issued without ``missing`` tiers, if any."""
+    if not missing:
+        return None
+    if reason is None or not reason.strip():
+        raise InputError(
+            "An override of prerequisites must give a reason.", field="override_prerequisites"
+        )
+    return PrerequisiteOverride(
+        missing=tuple(missing), reason=reason.strip(), at=xsd_datetime(moment)
+    )
+
+
+def _signed(entry: LedgerEntry | None) -> SignedCredential | None:
+    return None if entry is None else SignedCredential(entry.document, entry.tier)
 
 
 def _moment(now: datetime | None) -> datetime:
@@ -223,16 +242,7 @@ class Issuer:
         recipient lacks, issued anyway for ``reason`` (batch issuance checks a whole roster
         against one read of the ledger, :mod:`leadbadge.issuer.batch`)."""
         moment = _moment(now)
-        override = None
-        if missing:
-            if reason is None or not reason.strip():
-                raise InputError(
-                    "An override of prerequisites must give a reason.",
-                    field="override_prerequisites",
-                )
-            override = PrerequisiteOverride(
-                missing=tuple(missing), reason=reason.strip(), at=xsd_datetime(moment)
-            )
+        override = _override(missing, reason, moment)
         self._check_key_at(moment)
         unsigned = build_credential(
             self.framework,
@@ -255,17 +265,15 @@ class Issuer:
         max_items: int = 64,
         max_seconds: float = 0.25,
     ) -> Iterator[list[tuple[int, SignedCredential | None]]]:
-        """:meth:`_issue_checked` for each request, recorded in groups of at most ``max_items``
-        credentials or ``max_seconds`` of signing, one ledger transaction a group
-        (:meth:`Ledger.issue_group`): each group is yielded once committed, as (index in
-        ``requests``, credential) pairs, the credential None for a request whose ``batch_key``
-        the ledger already records. Each credential is built and signed exactly as
-        :meth:`_issue_checked` builds and signs it, at its own instant of issue.
-        """
+        """:meth:`_issue_checked` for each request (the same credential, at its own instant),
+        recorded in groups (:func:`~leadbadge.issuer.ledger_group.issue_group`), each yielded
+        once committed as (index in ``requests``, credential) pairs; None for a request whose
+        ``batch_key`` the ledger already records."""
         items = self._group_items(requests, now, max_seconds)
         with self.home.open_ledger() as ledger:
             while True:
-                group = ledger.issue_group(
+                group = issue_group(
+                    ledger,
                     items,
                     purposes=self.home.status_purposes,
                     list_url=self.home.status_list_url,
@@ -274,13 +282,7 @@ class Issuer:
                 )
                 if not group:
                     return
-                yield [
-                    (
-                        item.ref,
-                        None if entry is None else SignedCredential(entry.document, entry.tier),
-                    )
-                    for item, entry in group
-                ]
+                yield [(item.ref, _signed(entry)) for item, entry in group]
 
     def _group_items(
         self, requests: Sequence[IssueRequest], now: datetime | None, max_seconds: float
@@ -289,23 +291,10 @@ class Issuer:
         read_at = None
         for index, request in enumerate(requests):
             moment = _moment(now)
-            # The home (a key rotated meanwhile) is read again at most once a group's time,
-            # not for every credential: reading it costs as much as building one.
+            # The home (a rotated key?) is read once a group's time: it costs as much as a build.
             fresh = read_at is not None and time.monotonic() - read_at < max_seconds
-            if not fresh:
-                read_at = time.monotonic()
-            override = None
-            if request.missing:
-                if request.reason is None or not request.reason.strip():
-                    raise InputError(
-                        "An override of prerequisites must give a reason.",
-                        field="override_prerequisites",
-                    )
-                override = PrerequisiteOverride(
-                    missing=tuple(request.missing),
-                    reason=request.reason.strip(),
-                    at=xsd_datetime(moment),
-                )
+            read_at = read_at if fresh else time.monotonic()
+            override = _override(request.missing, request.reason, moment)
             self._check_key_at(moment, reload=not fresh)
             unsigned = build_credential(
                 self.framework,

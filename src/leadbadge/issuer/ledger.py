@@ -17,17 +17,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from leadbadge.errors import InputError, IssuerHomeError
+from leadbadge.issuer.ledger_draw import draw_index
 from leadbadge.issuer.ledger_records import (
     LedgerEntry,
     PrerequisiteOverride,
@@ -37,7 +36,7 @@ from leadbadge.issuer.ledger_records import (
 )
 from leadbadge.issuer.ledger_schema import connect, damaged
 
-__all__ = ["ACTIONS", "DEFAULT_LIST_SIZE", "STATUSES", "GroupItem", "Ledger"]
+__all__ = ["ACTIONS", "DEFAULT_LIST_SIZE", "STATUSES", "Ledger"]
 
 #: Entries in a new status list: the minimum Bitstring Status List v1.0 allows (16 KiB).
 DEFAULT_LIST_SIZE: Final = 131_072
@@ -51,8 +50,7 @@ ACTIONS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
 }
 #: The status whose credentials have their bit set in a list of each purpose.
 _SET_BY_PURPOSE: Final = {"revocation": "revoked", "suspension": "suspended"}
-#: Random draws before the allocator lists the free indexes of a crowded list instead.
-_RANDOM_TRIES = 32
+_NONE: Set[tuple[int, int]] = frozenset()
 #: Signatures made with drawn indexes before issuing falls back to signing under the lock.
 _DRAW_TRIES = 3
 _SELECT = (
@@ -72,20 +70,6 @@ class _Extras:
     override: PrerequisiteOverride | None = None
     batch_key: str | None = None
     supersedes: str | None = None
-
-
-@dataclass(frozen=True)
-class GroupItem:
-    """One credential of :meth:`Ledger.issue_group`: how to sign it and what to record with it."""
-
-    #: Signs the credential with the assignments it is given (as for :meth:`Ledger.issue`).
-    build: Callable[[tuple[StatusAssignment, ...]], LedgerEntry]
-    #: Dates a status list made for it.
-    now: str
-    override: PrerequisiteOverride | None = None
-    batch_key: str | None = None
-    #: The caller's own reference to the item (the ledger does not read it).
-    ref: int = 0
 
 
 #: Ledgers :func:`leadbadge.issuer.ledger_kept.kept_open` keeps, by (resolved path, thread).
@@ -190,110 +174,6 @@ class Ledger:
             raise damaged(self.path, exc) from None
         entry, assignments = done
         return _as_recorded(entry, assignments)
-
-    def issue_group(
-        self,
-        items: Iterator[GroupItem],
-        *,
-        purposes: Sequence[str],
-        list_url: Callable[[int], str],
-        list_size: int = DEFAULT_LIST_SIZE,
-        max_items: int = 64,
-        max_seconds: float = 0.25,
-    ) -> list[tuple[GroupItem, LedgerEntry | None]]:
-        """Issue the next credentials of ``items`` as :meth:`issue` does, recorded in one
-        transaction: each item's, or none.
-
-        Takes items while fewer than ``max_items`` are taken and less than ``max_seconds`` have
-        passed since the first was signed (the rest stay in the iterator for the next call), so
-        one commit, and one sync of the file, records a group of credentials. Each item's
-        indexes are drawn among those free in the ledger and not drawn for an earlier item of
-        the group; ``build`` signs without the write lock. Under the lock, an item whose
-        indexes were taken meanwhile by another process gets new ones and is signed again. Each
-        taken item comes back with its recorded entry, or None when its ``batch_key`` is
-        already recorded (before signing or under the lock): nothing of it is recorded then. An
-        empty list means the iterator is exhausted.
-        """
-        if list_size < DEFAULT_LIST_SIZE or list_size % 8:
-            raise InputError(
-                f"A status list has at least {DEFAULT_LIST_SIZE} entries, a multiple of 8.",
-                field="list_size",
-            )
-        taken: list[tuple[GroupItem, LedgerEntry | None, tuple[StatusAssignment, ...] | None]] = []
-        drawn: set[tuple[int, int]] = set()
-        try:
-            lists = {p: self._find_open_list(p) for p in purposes}
-            started = time.monotonic()
-            for item in items:
-                if item.override is not None and not item.override.reason.strip():
-                    raise InputError(
-                        "A prerequisite override must give a reason.", field="override"
-                    )
-                if item.batch_key is not None and self._batch_key_recorded(item.batch_key):
-                    taken.append((item, None, None))
-                else:
-                    assignments = self._draw_group(purposes, lists, drawn)
-                    entry = item.build(assignments) if assignments is not None else None
-                    taken.append((item, entry, assignments))
-                if len(taken) >= max_items or time.monotonic() - started >= max_seconds:
-                    break
-            if not taken:
-                return []
-            done: list[tuple[GroupItem, LedgerEntry | None]] = []
-            with self._transaction():
-                for item, signed, drawn_for in taken:
-                    extras = _Extras(item.override, item.batch_key)
-                    if item.batch_key is not None and self._batch_key_recorded(item.batch_key):
-                        done.append((item, None))
-                        continue
-                    entry, assignments = signed, drawn_for
-                    if (
-                        entry is None
-                        or assignments is None
-                        or not all(self._is_free(a) for a in assignments)
-                    ):
-                        # No free index was drawn, or another process took one meanwhile.
-                        assignments = tuple(
-                            self._allocate(p, list_url, item.now, list_size) for p in purposes
-                        )
-                        entry = item.build(assignments)
-                    self._record_issued(entry, assignments, extras)
-                    done.append((item, _as_recorded(entry, assignments)))
-        except sqlite3.IntegrityError:
-            raise InputError(
-                "The ledger already records a credential with this id.", field="id"
-            ) from None
-        except sqlite3.Error as exc:
-            raise damaged(self.path, exc) from None
-        return done
-
-    def _draw_group(
-        self,
-        purposes: Sequence[str],
-        lists: dict[str, tuple[int, str, int] | None],
-        drawn: set[tuple[int, int]],
-    ) -> tuple[StatusAssignment, ...] | None:
-        """Free indexes for one more credential of a group, none drawn for the group before
-        (None when a purpose's list has no room left: the index is then allocated under the
-        lock, which makes a new list)."""
-        chosen = []
-        for purpose in purposes:
-            found = lists[purpose]
-            one = self._draw(purpose, *found, avoid=drawn) if found is not None else None
-            if one is None:
-                return None
-            chosen.append(one)
-        drawn.update((a.list_n, a.index) for a in chosen)
-        return tuple(chosen)
-
-    def _batch_key_recorded(self, batch_key: str) -> bool:
-        try:
-            self._check_batch_key(batch_key)
-        except InputError as error:
-            if error.field == "batch_key" and isinstance(batch_key, str) and batch_key:
-                return True
-            raise
-        return False
 
     def _issue_drawn_first(
         self,
@@ -637,33 +517,10 @@ class Ledger:
         return drawn
 
     def _draw(
-        self,
-        purpose: str,
-        n: int,
-        url: str,
-        list_size: int,
-        avoid: set[tuple[int, int]] | None = None,
+        self, purpose: str, n: int, url: str, list_size: int, avoid: Set[tuple[int, int]] = _NONE
     ) -> StatusAssignment | None:
-        """A random index of list ``n`` that no credential holds now and ``avoid`` (indexes
-        drawn for a group not recorded yet) does not name (None if there is none)."""
-        avoid = avoid or set()
-        taken = "SELECT 1 FROM status_entries WHERE list_n = ? AND idx = ?"
-        for _ in range(_RANDOM_TRIES):
-            index = secrets.randbelow(list_size)
-            if (n, index) in avoid:
-                continue
-            if self._db.execute(taken, (n, index)).fetchone() is None:
-                return StatusAssignment(purpose, n, url, index)
-        # A crowded list: draw among the free indexes themselves, still at random.
-        used = {
-            int(r[0])
-            for r in self._db.execute("SELECT idx FROM status_entries WHERE list_n = ?", (n,))
-        }
-        used |= {index for list_n, index in avoid if list_n == n}
-        free = [i for i in range(list_size) if i not in used]
-        if not free:
-            return None
-        return StatusAssignment(purpose, n, url, free[secrets.randbelow(len(free))])
+        """A random free index of list ``n`` not in ``avoid`` (:func:`draw_index`)."""
+        return draw_index(self._db, purpose, n, url, list_size, avoid=avoid)
 
     def _query(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         try:

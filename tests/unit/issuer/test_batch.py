@@ -10,12 +10,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from leadbadge.cli import cli
 from leadbadge.errors import InputError
-from leadbadge.issuer import batch
 from leadbadge.issuer.batch import BatchResult, issue_batch, write_summary
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.ledger import Ledger
@@ -200,25 +197,3 @@ def test_a_batch_credential_is_the_one_a_single_issue_makes(issuer: Issuer, tmp_
             entry = ledger.get(result.credential_id)
         assert entry is not None
         assert entry.document == batched
-
-
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.tuples(inner, inner)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
-    max_leaves=30,
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_JSON)
-def test_credential_files_are_json_dumps_indented_character_for_character(value: Any) -> None:
-    assert batch._pretty_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def test_the_fast_writer_leaves_what_is_not_plain_json_to_json_dumps() -> None:
-    for value in ({1: "a", "b": [2]}, {"n": float("nan")}, [float("-inf")], {"d": {True: None}}):
-        assert batch._pretty_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
