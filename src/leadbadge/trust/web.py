@@ -88,13 +88,16 @@ def check_url(url: str | httpx.URL, *, allow_loopback_http: bool = True) -> http
     text = str(url)
     try:
         parsed = httpx.URL(text)
-    except (httpx.InvalidURL, TypeError):
+        host = parsed.host
+    except (httpx.InvalidURL, TypeError, UnicodeError):
+        # UnicodeError: the host is decoded from IDNA when read, and idna refuses a malformed
+        # A-label (xn--zz) with an error of its own, not httpx's.
         raise NetworkError(f"{text!r} is not a valid URL.", url=text) from None
-    if not parsed.host:
+    if not host:
         raise NetworkError(f"The URL {text} has no host.", url=text)
     if parsed.scheme == "https":
         return parsed
-    if parsed.scheme == "http" and allow_loopback_http and is_loopback_host(parsed.host):
+    if parsed.scheme == "http" and allow_loopback_http and is_loopback_host(host):
         return parsed
     raise NetworkError(
         f"Refusing to fetch {text}: only https URLs are fetched (plain http only on this machine).",

@@ -143,6 +143,15 @@ def test_refusals_keep_check_urls_errors() -> None:
         require_web_url("http://localhost/k.json", allow_loopback_http=False)
 
 
+@pytest.mark.parametrize("url", ["https://xn--zz.example/keys.json", "https://xn--.example/"])
+def test_a_host_idna_refuses_is_not_a_valid_url(url: str) -> None:
+    # idna raises its own error (a UnicodeError) for a malformed A-label, not httpx's.
+    with pytest.raises(NetworkError, match="is not a valid URL"):
+        check_url(url)
+    with pytest.raises(NetworkError, match="is not a valid URL"):
+        require_web_url(url)
+
+
 _LABEL_CHARS = string.ascii_letters + string.digits + "-_"
 _labels = st.text(alphabet=_LABEL_CHARS + "é", min_size=0, max_size=12)
 _hosts = st.one_of(
