@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from leadbadge.cli._common import safe_cell
 from leadbadge.crypto.keys import SigningKey
 from tests.unit._published import URL, Issuer, write_json, xsd
 from tests.unit.cli._cli import ok, refused, run
@@ -298,7 +299,12 @@ def test_trust_list_shows_every_key_s_type_and_fingerprint(tmp_path: Path, trust
     published.publish(tmp_path / "site")
     ok("trust", "add", str(tmp_path / "site"), "--trust", trust)
     by_key = "https://badges.example.edu/issuers/4"
-    p384 = JoseSigningKey.generate("ES384").public_key
+    # A key whose thumbprint starts with "-" (1 in 64): the table must keep it readable.
+    p384 = next(
+        key
+        for key in (JoseSigningKey.generate("ES384").public_key for _ in range(5000))
+        if key.thumbprint.startswith("-")
+    )
     jwk = tmp_path / "p384.jwk"
     jwk.write_text(json.dumps(p384.to_jwk()))
     ok("trust", "add-key", by_key, str(jwk), "--valid-until", "2027-01-01", "--trust", trust)
@@ -326,7 +332,9 @@ def test_trust_list_shows_every_key_s_type_and_fingerprint(tmp_path: Path, trust
     table = ok("trust", "list", "--trust", trust).stdout
     assert "RFC 7638 JWK thumbprint, SHA-256, base64url" in table
     rows = table.splitlines()
-    assert f"{by_key}\t{by_key}#{p384.multikey}\tP-384 key\t{p384.thumbprint}\t" in "\n".join(rows)
+    # Off a terminal each cell is spreadsheet-safe: a thumbprint may start with "-" (base64url).
+    cell = safe_cell(p384.thumbprint)
+    assert f"{by_key}\t{by_key}#{p384.multikey}\tP-384 key\t{cell}\t" in "\n".join(rows)
     for i in range(2):
         assert published.keys[i].public_key.jwk_thumbprint in table
 
