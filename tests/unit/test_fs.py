@@ -112,3 +112,18 @@ def test_failed_write_leaves_old_file_and_no_temp(
 def test_missing_folder_is_an_os_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         _fs.atomic_write_bytes(tmp_path / "no" / "a.json", b"x")
+
+
+def test_without_sync_nothing_is_synced_and_the_write_is_still_atomic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    target = tmp_path / "a.json"
+    target.write_text("old")
+    _fs.atomic_write_text(target, "new", sync=False)
+    assert target.read_text() == "new"
+    assert synced == []
+    assert _leftovers(tmp_path) == []
+    _fs.atomic_write_text(target, "newer")
+    assert len(synced) == 2  # the file, then its folder
