@@ -7,8 +7,9 @@ row's prerequisite tiers against one read of the issuer's ledger and the roster'
 one pass names every bad row and column. :func:`issue_batch` then signs the rows in a pool of
 processes, in waves so that a row awarding a prerequisite tier is recorded before the rows that
 rely on it are signed; each row's key is recorded in the ledger in the transaction that records
-its credential, so a run interrupted at any point and started again issues exactly the rows not
-yet recorded and rewrites any credential file that was lost with the interruption.
+its credential (one transaction for a group of rows, whose files are written once it commits),
+so a run interrupted at any point and started again issues exactly the rows not yet recorded and
+rewrites any credential file that was lost with the interruption.
 """
 
 from __future__ import annotations
