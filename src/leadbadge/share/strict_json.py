@@ -95,18 +95,14 @@ def has_lone_surrogate(text: str) -> bool:
 
 
 def _strings_have_lone_surrogate(value: Any) -> bool:
-    """Whether any key or string in ``value`` (nesting already bounded) holds a lone surrogate."""
-    stack: list[Any] = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if has_lone_surrogate(item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    """Whether any key or string in ``value`` (parsed JSON, nesting already bounded) holds a
+    lone surrogate."""
+    # UTF-8 cannot encode a surrogate code point, and the json module's C encoder with the
+    # codec visit every key and string several times faster than a walk in Python.
+    try:
+        json.dumps(value, ensure_ascii=False, check_circular=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 

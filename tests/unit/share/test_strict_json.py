@@ -7,10 +7,17 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share import bake, jwt, qr
-from leadbadge.share.strict_json import MAX_INTEGER_DIGITS, MAX_NESTING, parse_credential
+from leadbadge.share.strict_json import (
+    MAX_INTEGER_DIGITS,
+    MAX_NESTING,
+    _strings_have_lone_surrogate,
+    parse_credential,
+)
 from leadbadge.verifier.decode import decode_credential
 from tests.unit.share.test_bake import SVG, _chunk, _itxt, _png
 
@@ -134,3 +141,44 @@ def test_a_vc_jwt_is_read_strictly() -> None:
     with pytest.raises(InputError, match="nested too deeply"):
         jwt.decode(_token('{"vc":' + "[" * 100_000 + "]" * 100_000 + "}"))
     assert "lone surrogate" in _refusal(_token('{"vc":' + ESCAPED + "}"))
+
+
+# Surrogates (category Cs) are left out of generated text unless asked for.
+_texts = st.text(
+    alphabet=st.characters(min_codepoint=0xD780, max_codepoint=0xE020, exclude_categories=()),
+    max_size=4,
+)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | _texts,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_texts, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def _walk_finds_a_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, dict):
+        return any(
+            _walk_finds_a_surrogate(k) or _walk_finds_a_surrogate(v) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_walk_finds_a_surrogate(v) for v in value)
+    return False
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(_json)
+def test_the_surrogate_check_finds_exactly_the_surrogates_a_walk_finds(value: Any) -> None:
+    found = _walk_finds_a_surrogate(value)
+    _outcomes.add(found)
+    assert _strings_have_lone_surrogate(value) is found
+
+
+_outcomes: set[bool] = set()
+
+
+def test_the_generated_values_hold_surrogates_and_none() -> None:
+    # The property, run again here: its generated values exercised both outcomes.
+    test_the_surrogate_check_finds_exactly_the_surrogates_a_walk_finds()
+    assert _outcomes == {True, False}
