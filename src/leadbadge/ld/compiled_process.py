@@ -7,40 +7,14 @@ processed or a literal converted: tables restored from the on-disk cache
 
 from __future__ import annotations
 
-import types
-import uuid
-from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from pyld import jsonld as _pyld
 
+from leadbadge.ld._offline_pyld import pyld_initial_context, pyld_process_context
 from leadbadge.ld.compiled_cache import memo_hit, memo_key
 
 __all__ = ["ContextProcessor"]
-
-
-class _ContextKeys:
-    """Stands in for ``uuid`` in pyld's context functions (see :mod:`leadbadge.ld.expand`)."""
-
-    @staticmethod
-    def uuid1() -> uuid.UUID:
-        return uuid.uuid4()
-
-
-def _without_uuid1(function: Callable[..., Any]) -> Callable[..., Any]:
-    # pyld keys contexts on uuid.uuid1(), which asks libuuid (a daemon socket, a network card's
-    # address); a random UUID is as unique a key and stays offline.
-    namespace = dict(function.__globals__)
-    namespace["uuid"] = _ContextKeys
-    copied = types.FunctionType(
-        function.__code__, namespace, function.__name__, function.__defaults__, function.__closure__
-    )
-    copied.__kwdefaults__ = function.__kwdefaults__
-    return copied
-
-
-_pyld_process_context: Final = _without_uuid1(_pyld.JsonLdProcessor._process_context)
-_pyld_initial_context: Final = _without_uuid1(_pyld.JsonLdProcessor._get_initial_context)
 
 
 class ContextProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
@@ -55,7 +29,7 @@ class ContextProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         self.memo = memo
 
     def _get_initial_context(self, options: Any) -> Any:
-        return _pyld_initial_context(self, options)
+        return pyld_initial_context(self, options)
 
     def _process_context(  # noqa: PLR0917 -- pyld's signature
         self,
@@ -71,7 +45,7 @@ class ContextProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         hit = memo_hit(self.memo, key, local_ctx)
         if hit is not None:
             return hit
-        result = _pyld_process_context(
+        result = pyld_process_context(
             self,
             active_ctx,
             local_ctx,

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-import types
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 from pyld import jsonld as _pyld
@@ -30,6 +28,8 @@ from leadbadge.errors import (
     LeadbadgeError,
     UndefinedTermError,
 )
+from leadbadge.ld._offline_pyld import pyld_initial_context, pyld_process_context
+from leadbadge.ld.compiled_cache import memo_key
 from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
 from leadbadge.ld.inline import (
     UNDEFINED_VOCABULARIES,
@@ -59,39 +59,10 @@ _BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")
 # --- Strict expansion -------------------------------------------------------------------------
 
 
-class _ContextKeys:
-    """Stands in for the ``uuid`` module in the pyld functions below: ``uuid1`` is ``uuid4``."""
-
-    @staticmethod
-    def uuid1() -> uuid.UUID:
-        return uuid.uuid4()
-
-
-def _without_uuid1(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A copy of the pyld function ``function`` whose name ``uuid`` means :class:`_ContextKeys`.
-
-    pyld keys its processed-context caches on a ``_uuid`` it gives each active context, from
-    ``uuid.uuid1()`` (in ``_process_context``, for every context it processes, and in
-    ``_get_initial_context``). A time-based UUID comes from libuuid, which asks the uuidd daemon
-    over an AF_UNIX socket and opens a UDP socket to read a network card's address: no place for
-    offline verification. A random UUID (``os.urandom``) is as unique a key. Only these copies,
-    which only :class:`_StrictProcessor` calls, see the stand-in; pyld itself is left as it is.
-    """
-    namespace = dict(function.__globals__)
-    namespace["uuid"] = _ContextKeys
-    copied = types.FunctionType(
-        function.__code__,
-        namespace,
-        function.__name__,
-        function.__defaults__,
-        function.__closure__,
-    )
-    copied.__kwdefaults__ = function.__kwdefaults__
-    return copied
-
-
-_pyld_process_context: Final = _without_uuid1(_pyld.JsonLdProcessor._process_context)
-_pyld_initial_context: Final = _without_uuid1(_pyld.JsonLdProcessor._get_initial_context)
+# pyld's context functions without time-based UUIDs (leadbadge.ld._offline_pyld); module names
+# here so that a test can count the calls.
+_pyld_process_context: Final = pyld_process_context
+_pyld_initial_context: Final = pyld_initial_context
 
 
 class _ActiveContext(dict):  # type: ignore[type-arg]
@@ -443,20 +414,11 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         # context is processed again for every node that uses it (most of the run time).
         # Processed contexts are never modified once returned, so the loader memoizes them by
         # parent context and local context, which are stable objects across calls.
-        uid = active_ctx.get("_uuid")
-        if isinstance(local_ctx, str):
-            local_key: object = local_ctx
-        elif isinstance(local_ctx, list) and all(isinstance(c, str) for c in local_ctx):
-            local_key = tuple(local_ctx)
-        elif isinstance(local_ctx, dict):
-            local_key = id(local_ctx)
-        else:
-            local_key = None
-        key = (uid, local_key, override_protected, propagate, validate_scoped)
+        key = memo_key(active_ctx, local_ctx, override_protected, propagate, validate_scoped)
         # A document's own (inline) contexts are memoized for this processing only: the
         # loader's memo outlives the document.
         memo = self._memo if self.inline.is_inline(local_ctx) else self._loader._processed
-        if uid is not None and local_key is not None:
+        if key is not None:
             hit = memo.get(key)
             if hit is not None and hit[0] is local_ctx:
                 return hit[1]
@@ -470,7 +432,7 @@ class _StrictProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             validate_scoped=validate_scoped,
             cycles=cycles,
         )
-        if uid is not None and local_key is not None:
+        if key is not None:
             if len(memo) >= _MAX_MEMOIZED_CONTEXTS:
                 memo.clear()
             # The entry keeps local_ctx alive, so its id() cannot be reused by another object.
