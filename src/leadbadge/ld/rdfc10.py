@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from leadbadge.errors import CanonicalizationLimitError
-from leadbadge.ld.nquads import Quad, serialize
+from leadbadge.ld.nquads import Quad, Term, serialize
 
 __all__ = ["MAX_BLANK_NODES", "MAX_NDEGREE_WORK", "canonical_nquads"]
 
@@ -54,14 +54,22 @@ class _Rdfc10:
     """RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation 2024) with a work bound."""
 
     def __init__(self, quads: Sequence[Quad]) -> None:
-        self.quads = list(quads)
         self.by_node: dict[str, list[Quad]] = {}
-        for quad in self.quads:
-            for term in (quad[0], quad[2], quad[3]):
-                if term is not None and term[0] == "B":
-                    entries = self.by_node.setdefault(term[1], [])
-                    if not entries or entries[-1] is not quad:
-                        entries.append(quad)
+        # Each quad's N-Quads text is made once: whole for a quad without blank nodes, else as
+        # a shape whose blank nodes are filled in with whichever labels a step needs.
+        self.fixed: list[str] = []
+        self.shapes: list[_Shape] = []
+        self.shapes_of: dict[str, list[_Shape]] = {}
+        for quad in quads:
+            shape = _prepared(quad)
+            if isinstance(shape, str):
+                self.fixed.append(shape)
+                continue
+            self.shapes.append(shape)
+            for label in {shape[0], shape[3], shape[5]} - {None}:
+                assert label is not None  # noqa: S101 -- None was just taken out
+                self.by_node.setdefault(label, []).append(quad)
+                self.shapes_of.setdefault(label, []).append(shape)
         if len(self.by_node) > MAX_BLANK_NODES:
             raise CanonicalizationLimitError(
                 f"The document produces more than {MAX_BLANK_NODES} blank nodes."
@@ -94,31 +102,20 @@ class _Rdfc10:
                 for existing in result.issuer.issued:
                     self.canonical.issue(existing)
         labels = self.canonical.issued
-        lines = sorted(self._line(quad, labels) for quad in self.quads)
+        lines = self.fixed + [_line(shape, labels.__getitem__) for shape in self.shapes]
+        lines.sort()
         return "".join(lines)
-
-    def _line(self, quad: Quad, labels: Mapping[str, str]) -> str:
-        parts = [
-            serialize(term, labels.get(term[1]) if term[0] == "B" else None)
-            for term in quad
-            if term is not None
-        ]
-        return " ".join(parts) + " .\n"
 
     def _hash_first_degree(self, node: str) -> str:
         """§4.6: hash of the node's quads with itself as ``_:a`` and other blank nodes ``_:z``."""
         found = self.first_degree.get(node)
         if found is not None:
             return found
-        lines = []
-        for quad in self.by_node[node]:
-            parts = [
-                serialize(term, ("_:a" if term[1] == node else "_:z") if term[0] == "B" else None)
-                for term in quad
-                if term is not None
-            ]
-            lines.append(" ".join(parts) + " .\n")
-        lines.sort()
+
+        def label(other: str) -> str:
+            return "_:a" if other == node else "_:z"
+
+        lines = sorted(_line(shape, label) for shape in self.shapes_of[node])
         found = self.first_degree[node] = hashlib.sha256("".join(lines).encode()).hexdigest()
         return found
 
@@ -245,6 +242,76 @@ def _permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
             swap -= 1
         current[pivot], current[swap] = current[swap], current[pivot]
         current[pivot + 1 :] = reversed(current[pivot + 1 :])
+
+
+#: A quad with blank nodes, in N-Quads text: subject label or None and text, predicate text,
+#: object label or None and text, graph label or None and text ("" for the default graph).
+_Shape = tuple[str | None, str, str, str | None, str, str | None, str]
+
+# Terms and quads repeat across the documents of a run (every credential of a tier holds the
+# same Achievement), so their N-Quads text is kept; each dict starts over when it grows large.
+_TERM_TEXT: dict[Term, str] = {}
+_QUAD_TEXT: dict[Quad, str | _Shape] = {}
+_MAX_TERM_TEXT: Final = 50_000
+
+
+def _prepared(quad: Quad) -> str | _Shape:
+    """``quad``'s N-Quads line, or its shape when it has blank nodes."""
+    found = _QUAD_TEXT.get(quad)
+    if found is None:
+        if len(_QUAD_TEXT) >= _MAX_TERM_TEXT:
+            _QUAD_TEXT.clear()
+        shape = _shape(quad)
+        found = _QUAD_TEXT[quad] = _fixed_line(quad) if shape is None else shape
+    return found
+
+
+def _text(term: Term) -> str:
+    found = _TERM_TEXT.get(term)
+    if found is None:
+        if len(_TERM_TEXT) >= _MAX_TERM_TEXT:
+            _TERM_TEXT.clear()
+        found = _TERM_TEXT[term] = serialize(term)
+    return found
+
+
+def _fixed_line(quad: Quad) -> str:
+    graph = quad[3]
+    if graph is None:
+        return f"{_text(quad[0])} {_text(quad[1])} {_text(quad[2])} .\n"
+    return f"{_text(quad[0])} {_text(quad[1])} {_text(quad[2])} {_text(graph)} .\n"
+
+
+def _shape(quad: Quad) -> _Shape | None:
+    """``quad``'s shape, or None when it has no blank node."""
+    subject, predicate, obj, graph = quad
+    s_label = subject[1] if subject[0] == "B" else None
+    o_label = obj[1] if obj[0] == "B" else None
+    g_label = graph[1] if graph is not None and graph[0] == "B" else None
+    if s_label is None and o_label is None and g_label is None:
+        return None
+    return (
+        s_label,
+        "" if s_label is not None else _text(subject),
+        _text(predicate),
+        o_label,
+        "" if o_label is not None else _text(obj),
+        g_label,
+        "" if graph is None or g_label is not None else _text(graph),
+    )
+
+
+def _line(shape: _Shape, label: Callable[[str], str]) -> str:
+    s_label, s_text, p_text, o_label, o_text, g_label, g_text = shape
+    if s_label is not None:
+        s_text = label(s_label)
+    if o_label is not None:
+        o_text = label(o_label)
+    if g_label is not None:
+        return f"{s_text} {p_text} {o_text} {label(g_label)} .\n"
+    if g_text:
+        return f"{s_text} {p_text} {o_text} {g_text} .\n"
+    return f"{s_text} {p_text} {o_text} .\n"
 
 
 def canonical_nquads(quads: Sequence[Quad]) -> str:
