@@ -33,6 +33,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
+from leadbadge.ld.compiled_fragments import MAX_FRAGMENT_TEXT, Fragment, make_fragment
 from leadbadge.ld.compiled_tables import (
     MAX_ENTRIES,
     PLAIN,
@@ -133,6 +134,76 @@ class _Walk:
         return value
 
     def node(
+        self,
+        ctx: Any,
+        active_property: str | None,
+        element: dict[str, Any],
+        graph: Term | None,
+        depth: int,
+        *,
+        top: bool = False,
+    ) -> Term:
+        """The node's subject; its quads replayed from a fragment walked before, if any."""
+        # Named nodes are the ones that repeat across documents (an Achievement, an issuer).
+        if top or graph is not None or ("id" not in element and "@id" not in element):
+            return self.walk_node(ctx, active_property, element, graph, depth, top=top)
+        text = repr(element)
+        if len(text) > MAX_FRAGMENT_TEXT:
+            return self.walk_node(ctx, active_property, element, graph, depth)
+        key = (id(ctx), active_property, depth, text)
+        fragments = self.tables.fragments
+        found = fragments.get(key, ctx)
+        if found is not None:
+            return self.replay(found)
+        first, values, chars = self.fresh + 1, self.seen, self.text
+        outer = self.sink
+        captured: set[Quad] = set()
+        self.sink = captured
+        try:
+            subject = self.walk_node(ctx, active_property, element, graph, depth)
+        finally:
+            self.sink = outer
+        made = make_fragment(
+            subject,
+            captured,
+            first_blank=first,
+            blanks=self.fresh + 1 - first,
+            values=self.seen - values,
+            text=self.text - chars,
+        )
+        if made is not None:
+            fragments.keep(key, ctx, made)
+        self.merge(captured)
+        return subject
+
+    def replay(self, fragment: Fragment) -> Term:
+        """Add a fragment's quads, its blank nodes labelled afresh."""
+        self.charge(fragment.values, fragment.text)
+        first = self.fresh + 1
+        self.fresh += fragment.blanks
+        labels = [("B", f"_:c{first + n}") for n in range(fragment.blanks)]
+        sink = self.sink
+        sink.update(fragment.fixed)
+        for s, p, o in fragment.linked:
+            sink.add(
+                (
+                    labels[s] if isinstance(s, int) else s,
+                    p,
+                    labels[o] if isinstance(o, int) else o,
+                    None,
+                )
+            )
+        if len(sink) > MAX_QUADS:
+            raise Fallback
+        subject = fragment.subject
+        return labels[subject] if isinstance(subject, int) else subject
+
+    def merge(self, quads: set[Quad]) -> None:
+        self.sink |= quads
+        if len(self.sink) > MAX_QUADS:
+            raise Fallback
+
+    def walk_node(
         self,
         ctx: Any,
         active_property: str | None,

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from leadbadge.ld import compiled_cache
+from leadbadge.ld.compiled_fragments import Fragments
 from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ class Compiled:
         self.typed_ctx: dict[tuple[int, tuple[str, ...]], tuple[Any, Any]] = {}
         self.aliases: dict[int, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
         self.plans: dict[tuple[int, str], tuple[Any, Plan]] = {}
+        # Kept in memory only: they are worth something within one run of many documents.
+        self.fragments = Fragments()
         self.saved_size = 0
         if restore:
             self.restore()

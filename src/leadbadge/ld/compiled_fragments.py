@@ -1,0 +1,106 @@
+"""The quads of named nodes the fast path has walked before, to replay instead of walking again.
+
+Every credential of a tier carries the same Achievement (most of its quads) and the same issuer
+profile; a batch walks thousands of them. A node's quads depend only on the node's JSON, the
+active context it is walked in, the property it sits under and its depth (the walk's bounds),
+so a fragment is keyed by exactly these: the context object (kept alive by the entry, compared
+by identity), the property, the depth and the node's ``repr``. ``repr`` tells apart what JSON
+text would not (a tuple from a list, ``1`` from ``1.0`` and ``True``), so two keys are equal
+only for values the walk treats alike.
+
+A fragment keeps its blank nodes as positions; a replay gives them fresh labels, and charges
+the values and text the walk counted, so the walk's bounds apply as if it had walked the node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Final, NamedTuple
+
+from leadbadge.ld.nquads import Quad, Term
+
+__all__ = [
+    "MAX_FRAGMENTS",
+    "MAX_FRAGMENT_TEXT",
+    "Fragment",
+    "FragmentKey",
+    "Fragments",
+    "make_fragment",
+]
+
+#: Fragments kept per loader (least recently used first out).
+MAX_FRAGMENTS: Final = 64
+#: Largest node kept, in characters of its ``repr`` (larger ones are walked every time).
+MAX_FRAGMENT_TEXT: Final = 256 * 1024
+
+#: (id of the active context, property, depth, repr of the node).
+FragmentKey = tuple[int, str | None, int, str]
+#: A term of a fragment: the term itself, or the position of one of its blank nodes.
+_Slot = Term | int
+
+
+class Fragment(NamedTuple):
+    """A walked node: its subject, its quads and what the walk counted on the way."""
+
+    subject: _Slot
+    #: Quads without blank nodes, added as they are.
+    fixed: tuple[Quad, ...]
+    #: Quads with blank nodes (in the default graph): subject, predicate, object slots.
+    linked: tuple[tuple[_Slot, Term, _Slot], ...]
+    blanks: int
+    values: int
+    text: int
+
+
+def make_fragment(
+    subject: Term, quads: Iterable[Quad], *, first_blank: int, blanks: int, values: int, text: int
+) -> Fragment | None:
+    """The fragment of a node whose walk made ``quads`` and the blank nodes numbered
+    ``first_blank`` to ``first_blank + blanks - 1``; ``None`` if it cannot be replayed."""
+
+    def slot(term: Term) -> _Slot:
+        if term[0] != "B":
+            return term
+        number = int(term[1].removeprefix("_:c")) - first_blank
+        if not 0 <= number < blanks:
+            raise ValueError(term)
+        return number
+
+    fixed: list[Quad] = []
+    linked: list[tuple[_Slot, Term, _Slot]] = []
+    try:
+        for quad in quads:
+            if quad[3] is not None:
+                return None
+            if quad[0][0] == "B" or quad[2][0] == "B":
+                linked.append((slot(quad[0]), quad[1], slot(quad[2])))
+            else:
+                fixed.append(quad)
+        return Fragment(slot(subject), tuple(fixed), tuple(linked), blanks, values, text)
+    except ValueError:
+        return None
+
+
+class Fragments:
+    """A loader's fragments, by key; callers hold the loader's lock."""
+
+    def __init__(self) -> None:
+        self._entries: dict[FragmentKey, tuple[Any, Fragment]] = {}
+
+    def get(self, key: FragmentKey, ctx: Any) -> Fragment | None:
+        hit = self._entries.pop(key, None)
+        if hit is None:
+            return None
+        if hit[0] is not ctx:
+            return None
+        self._entries[key] = hit
+        return hit[1]
+
+    def keep(self, key: FragmentKey, ctx: Any, fragment: Fragment) -> None:
+        while len(self._entries) >= MAX_FRAGMENTS:
+            del self._entries[next(iter(self._entries))]
+        # The entry keeps ``ctx`` alive, so its id is not reused while the entry exists.
+        self._entries[key] = (ctx, fragment)
+
+    def __len__(self) -> int:
+        return len(self._entries)
