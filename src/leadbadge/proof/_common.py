@@ -1,7 +1,8 @@
-"""Helpers shared by proof formats: XML Schema date-times, the issuer id, proof lists."""
+"""Helpers shared by proof formats: XML Schema date-times, the issuer id, proof lists, copies."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -56,3 +57,20 @@ def as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of ``value``: plain JSON (dicts, lists, text, numbers) is copied directly,
+    anything else by :func:`copy.deepcopy`.
+
+    A signer copies the whole document; ``copy.deepcopy`` spends most of its time on a memo
+    that JSON, a tree, does not need.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [copy_json(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)

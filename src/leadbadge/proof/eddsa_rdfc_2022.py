@@ -21,7 +21,6 @@ docs/proofs.md.
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
@@ -46,6 +45,7 @@ from leadbadge.ld.nquads import Quad
 from leadbadge.ld.rdfc10 import canonical_nquads
 from leadbadge.proof._common import (
     as_list,
+    copy_json,
     format_date_time_stamp,
     issuer_id,
     parse_date_time_stamp,
@@ -130,7 +130,7 @@ class ProofVerification:
 def proof_config(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[str, Any]:
     """The proof configuration (§3.3.5): the proof without ``proofValue``, in the document's
     ``@context``."""
-    config = {k: copy.deepcopy(v) for k, v in proof.items() if k != "proofValue"}
+    config = {k: copy_json(v) for k, v in proof.items() if k != "proofValue"}
     context = document.get("@context")
     if "@context" in proof and as_list(proof["@context"]) != as_list(context):
         # Data Integrity lets a proof carry a prefix of the document's contexts; leadbadge
@@ -139,7 +139,7 @@ def proof_config(document: Mapping[str, Any], proof: Mapping[str, Any]) -> dict[
             "The proof's @context differs from the document's, which leadbadge does not accept.",
             field="proof/@context",
         )
-    config["@context"] = copy.deepcopy(context)
+    config["@context"] = copy_json(context)
     return config
 
 
@@ -200,7 +200,7 @@ def sign(
         if value is not None and (not isinstance(value, str) or not value):
             raise InputError(f"The {name} must be a non-empty string.", field=name)
     _check_method_names_key(verification_method, key.public_key)
-    signed = copy.deepcopy(dict(document))
+    signed = {key: copy_json(value) for key, value in document.items()}
     existing = as_list(signed.pop("proof", None))
     proof: dict[str, Any] = {
         "type": PROOF_TYPE,
@@ -221,26 +221,32 @@ def sign(
 
 def _check_method_names_key(verification_method: str, public_key: VerifyingKey) -> None:
     """Refuse a verification method that visibly names another key than the signing key."""
-    named: VerifyingKey | None = None
-    base, _, fragment = verification_method.partition("#")
-    if base.startswith("did:key:"):
-        try:
-            named = resolve_did_key(verification_method).verification_methods[0].public_key
-        except DIDError as error:
-            raise InputError(
-                f"The verification method is not a usable did:key: {error.message}",
-                field="verification_method",
-            ) from None
-    elif fragment.startswith("z6Mk"):
-        try:
-            named = VerifyingKey.from_multikey(fragment)
-        except InvalidKeyError:
-            named = None
+    named = _named_key(verification_method)
     if named is not None and named != public_key:
         raise InputError(
             "The verification method names a different key than the signing key.",
             field="verification_method",
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _named_key(verification_method: str) -> VerifyingKey | None:
+    """The key a verification method names in its text (did:key, or a Multikey fragment)."""
+    base, _, fragment = verification_method.partition("#")
+    if base.startswith("did:key:"):
+        try:
+            return resolve_did_key(verification_method).verification_methods[0].public_key
+        except DIDError as error:
+            raise InputError(
+                f"The verification method is not a usable did:key: {error.message}",
+                field="verification_method",
+            ) from None
+    if fragment.startswith("z6Mk"):
+        try:
+            return VerifyingKey.from_multikey(fragment)
+        except InvalidKeyError:
+            return None
+    return None
 
 
 # --- Verification -----------------------------------------------------------------------------
