@@ -1,7 +1,8 @@
 """The ``leadbadge`` command line: a thin layer over the public API.
 
-Each command group lives in its own ``cmd_*`` module and registers itself on the root group;
-heavy imports (JSON-LD, cryptography) happen inside commands so ``--help`` stays fast.
+Each command group lives in its own ``cmd_*`` module and registers itself on the root group
+when the root group first needs it; heavy imports (JSON-LD, cryptography) happen inside
+commands so ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -18,29 +19,9 @@ __all__ = ["cli", "main"]
 
 
 def _load() -> click.Group:
+    # The commands themselves load when asked for (leadbadge.cli._app.COMMAND_MODULES).
     from leadbadge.cli._app import cli
 
-    # Command modules register themselves on ``cli`` when imported.
-    from leadbadge.cli import cmd_batch  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_demo  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_endorse  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_endorsements  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_framework  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_issuer  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_ledger  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_status  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_renew  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_serve  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_share  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_trust  # noqa: F401  # isort: skip
-    from leadbadge.cli import cmd_verify  # noqa: F401  # isort: skip
-    from leadbadge.cli._examples import EXAMPLES
-
-    for name, lines in EXAMPLES.items():
-        command = cli.commands[name]
-        if command.epilog is None:
-            # "\b" keeps click from re-wrapping the example lines.
-            command.epilog = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
     return cli
 
 

@@ -7,9 +7,10 @@ unreadable input, 4 internal error, 130 interrupted.
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, NoReturn
 
 import click
 
@@ -26,6 +27,18 @@ from leadbadge.cli._common import (
 )
 
 
+def _add_examples(group: click.Group) -> None:
+    """An Examples section at the end of each registered command's help."""
+    # Read when a command loads, not when the root group does.
+    from leadbadge.cli._examples import EXAMPLES
+
+    for name, command in group.commands.items():
+        lines = EXAMPLES.get(name)
+        if lines and command.epilog is None:
+            # "\b" keeps click from re-wrapping the example lines.
+            command.epilog = "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def _usage_message(error: click.UsageError) -> str:
     message = sentence(error.format_message())
     command = error.ctx.command_path if error.ctx else "leadbadge"
@@ -35,8 +48,52 @@ def _usage_message(error: click.UsageError) -> str:
     return f"{message.rstrip('.')}; see '{command} --help'."
 
 
+#: The module (in leadbadge.cli) of each top-level command. A command's module is imported when
+#: the command is asked for - run, completed, or listed by a help - so ``leadbadge verify``
+#: does not load the issuing, batch, ledger or server commands and what they import.
+COMMAND_MODULES: Final[Mapping[str, str]] = {
+    "bake": "cmd_share",
+    "demo": "cmd_demo",
+    "endorse": "cmd_endorse",
+    "endorsements": "cmd_endorsements",
+    "evidence-template": "cmd_framework",
+    "framework": "cmd_framework",
+    "init": "cmd_issuer",
+    "issue": "cmd_issuer",
+    "issue-batch": "cmd_batch",
+    "keys": "cmd_issuer",
+    "ledger": "cmd_ledger",
+    "publish": "cmd_issuer",
+    "qr": "cmd_share",
+    "renew": "cmd_renew",
+    "revoke": "cmd_status",
+    "serve": "cmd_serve",
+    "suspend": "cmd_status",
+    "trust": "cmd_trust",
+    "unbake": "cmd_share",
+    "unsuspend": "cmd_status",
+    "verify": "cmd_verify",
+}
+
+
 class LeadbadgeGroup(click.Group):
-    """A click group that maps every exception to one sentence and an exit code."""
+    """A click group that maps every exception to one sentence and an exit code.
+
+    The root group's commands load on demand (:data:`COMMAND_MODULES`).
+    """
+
+    lazy_commands: Mapping[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self.lazy_commands.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            # The module registers its commands on this group when imported.
+            importlib.import_module(f"leadbadge.cli.{module}")
+            _add_examples(self)
+        return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if ctx.parent is not None:  # a subgroup (trust, keys…): click's one list
@@ -122,3 +179,6 @@ def cli(quiet: bool) -> None:
     Every command has --help with examples. Shell completion: see docs/cli.md.
     """
     set_quiet(quiet)
+
+
+cli.lazy_commands = COMMAND_MODULES

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from leadbadge.cli import cli
@@ -20,9 +22,10 @@ def test_the_root_help_groups_every_command_by_role_once() -> None:
     positions = [text.index(f"\n{title}:\n") for title in titles]
     assert positions == sorted(positions)
     grouped = [name for _, names in ROLES for name in names]
-    assert sorted(grouped) == sorted(cli.commands)
+    every = cli.list_commands(click.Context(cli))
+    assert sorted(grouped) == every
     assert "Other commands" not in text
-    for name in cli.commands:
+    for name in every:
         assert sum(line.split()[:1] == [name] for line in text.splitlines()) == 1, name
 
 
@@ -81,3 +84,36 @@ def test_quiet_also_hides_progress_displays(monkeypatch: pytest.MonkeyPatch) -> 
         assert not _common.show_progress()
     finally:
         _common.set_quiet(False)
+
+
+def test_every_command_loads_from_the_module_the_root_group_names() -> None:
+    import importlib
+    import pkgutil
+
+    import leadbadge.cli
+    from leadbadge.cli._app import COMMAND_MODULES
+
+    modules = [m.name for m in pkgutil.iter_modules(leadbadge.cli.__path__) if m.name[:4] == "cmd_"]
+    for module in modules:
+        importlib.import_module(f"leadbadge.cli.{module}")
+    assert sorted(cli.commands) == sorted(COMMAND_MODULES)
+    for name, command in cli.commands.items():
+        assert command.callback is not None
+        defined_in = command.callback.__module__
+        assert defined_in == f"leadbadge.cli.{COMMAND_MODULES[name]}", name
+
+
+def test_verify_loads_no_other_command() -> None:
+    probe = (
+        "import sys\n"
+        "from leadbadge.cli import cli\n"
+        "try:\n"
+        "    cli.main(['verify', '--help'], prog_name='leadbadge', standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('leadbadge.cli.cmd_')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "['leadbadge.cli.cmd_verify']"
