@@ -33,7 +33,12 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
-from leadbadge.ld.compiled_fragments import MAX_FRAGMENT_TEXT, Fragment, make_fragment
+from leadbadge.ld.compiled_fragments import (
+    MAX_FRAGMENT_DEPTH,
+    MAX_FRAGMENT_TEXT,
+    Fragment,
+    make_fragment,
+)
 from leadbadge.ld.compiled_tables import (
     MAX_ENTRIES,
     PLAIN,
@@ -145,7 +150,12 @@ class _Walk:
     ) -> Term:
         """The node's subject; its quads replayed from a fragment walked before, if any."""
         # Named nodes are the ones that repeat across documents (an Achievement, an issuer).
-        if top or graph is not None or ("id" not in element and "@id" not in element):
+        if (
+            top
+            or graph is not None
+            or depth > MAX_FRAGMENT_DEPTH
+            or ("id" not in element and "@id" not in element)
+        ):
             return self.walk_node(ctx, active_property, element, graph, depth, top=top)
         text = repr(element)
         if len(text) > MAX_FRAGMENT_TEXT:

@@ -21,6 +21,7 @@ from leadbadge.ld.nquads import Quad, Term
 
 __all__ = [
     "MAX_FRAGMENTS",
+    "MAX_FRAGMENT_DEPTH",
     "MAX_FRAGMENT_TEXT",
     "Fragment",
     "FragmentKey",
@@ -32,6 +33,9 @@ __all__ = [
 MAX_FRAGMENTS: Final = 64
 #: Largest node kept, in characters of its ``repr`` (larger ones are walked every time).
 MAX_FRAGMENT_TEXT: Final = 256 * 1024
+#: Deepest node looked up. Each lookup prints the node whole, so nested named nodes print their
+#: text once per level: the bound keeps that within a few times the document's own text.
+MAX_FRAGMENT_DEPTH: Final = 8
 
 #: (id of the active context, property, depth, repr of the node).
 FragmentKey = tuple[int, str | None, int, str]

@@ -14,7 +14,7 @@ import pytest
 
 from leadbadge.ld import compiled
 from leadbadge.ld.compiled import compiled_quads
-from leadbadge.ld.compiled_fragments import MAX_FRAGMENTS, make_fragment
+from leadbadge.ld.compiled_fragments import MAX_FRAGMENT_DEPTH, MAX_FRAGMENTS, make_fragment
 from leadbadge.ld.compiled_tables import tables_for
 from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
 from leadbadge.ld.expand import expand_to_quads
@@ -244,3 +244,17 @@ def test_the_same_node_under_another_property_is_walked_again() -> None:
 
 _COLOR_A = "https://contexts.example/a.jsonld"
 _COLOR_B = "https://contexts.example/b.jsonld"
+
+
+def test_named_nodes_nested_deeply_are_walked_not_kept(replays: list[int]) -> None:
+    doc = badge()
+    value: Any = "deep"
+    for level in range(20):
+        value = {"id": f"https://example.org/nodes/{level}", "name": value}
+    doc["description"] = value
+    check_same(doc)
+    kept = len(tables_for(DEFAULT_LOADER).fragments)
+    # The issuer, the Achievement, the credential subject and the shallow part of the chain.
+    assert 0 < kept <= 3 + MAX_FRAGMENT_DEPTH
+    check_same(doc)
+    assert replays
