@@ -69,7 +69,7 @@ def _once(rows: int, jobs: int | None, building: int) -> tuple[float, float, flo
         )
         _roster(root / "roster.csv", rows, building)
         started = time.perf_counter()
-        roster = read_roster(root / "roster.csv", issuer.framework, issuer.profile)
+        roster = read_roster(root / "roster.csv", issuer.framework, issuer.profile, jobs=jobs)
         read = time.perf_counter()
         roster = check_prerequisites(roster, issuer.home.path)
         checked = time.perf_counter()

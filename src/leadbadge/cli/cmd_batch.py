@@ -79,7 +79,7 @@ def issue_batch_command(
     if override_prerequisites is not None and not override_prerequisites.strip():
         raise click.UsageError("--override-prerequisites needs a reason.")
     home = IssuerHome.open(issuer_dir)
-    read = read_roster(roster, home.framework(), home.profile)
+    read = read_roster(roster, home.framework(), home.profile, jobs=jobs)
     checked = check_prerequisites(read, issuer_dir, override_prerequisites=override_prerequisites)
     if checked.problems:
         _report_problems(roster, checked, outdir)

@@ -9,15 +9,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from leadbadge.errors import InputError, LeadbadgeError
+from leadbadge.issuer._workers import die_with_parent, workers_ignore_interrupts
 from leadbadge.model import Framework, IssuerProfile
 
 # The evidence, results and date syntax is the one ``leadbadge issue`` reads.
@@ -99,6 +102,7 @@ def read_roster(
     issuer: IssuerProfile,
     *,
     now: datetime | None = None,
+    jobs: int | None = 1,
 ) -> Roster:
     """Read and check every row of the roster CSV at ``path`` (UTF-8, a header row).
 
@@ -106,6 +110,9 @@ def read_roster(
     covering the tier's requirements with their fields and hours, results, credits, date) and
     its credential is built unsigned against ``issuer``; every problem is collected. Raises
     :class:`InputError` only if the file cannot be read as CSV at all.
+
+    ``jobs`` processes check a roster of :data:`PARALLEL_FROM` rows or more (``None``: one per
+    core); the answer is the same as with one.
     """
     source = Path(path)
     try:
@@ -136,33 +143,89 @@ def read_roster(
     problems = _header_problems(header)
     if problems:
         return Roster(rows=(), problems=tuple(problems))
-    rows: list[RosterRow] = []
-    seen: dict[str, int] = {}
-    moment = now or datetime.now(UTC)
+    # Each row is checked on its own (in worker processes for a long roster); what they found
+    # is then taken in row order, duplicates included.
+    found: list[RosterRow | RosterProblem] = []
+    to_check: list[tuple[int, dict[str, str]]] = []
     for number, raw in raw_rows:
         if None in raw:
-            problems.append(
-                RosterProblem(number, "(row)", "The row has more cells than the header.")
-            )
+            found.append(RosterProblem(number, "(row)", "The row has more cells than the header."))
             continue
         cells = {k: (v or "").strip() for k, v in raw.items()}
-        if not any(cells.values()):
+        if any(cells.values()):
+            to_check.append((number, cells))
+    moment = now or datetime.now(UTC)
+    found += _check_rows(to_check, framework, issuer, moment, jobs)
+    found.sort(key=lambda item: item.row)
+    rows: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    ids = {number for number, cells in to_check if cells.get("id")}
+    for item in found:
+        if isinstance(item, RosterProblem):
+            problems.append(item)
             continue
-        found = _check_row(number, cells, framework, issuer, moment)
-        if isinstance(found, RosterProblem):
-            problems.append(found)
-            continue
-        column = "id" if cells.get("id") else "(row)"
-        if found.key in seen:
+        if item.key in seen:
+            column = "id" if item.row in ids else "(row)"
             problems.append(
                 RosterProblem(
-                    number, column, f"It repeats row {seen[found.key]} (key {found.key})."
+                    item.row, column, f"It repeats row {seen[item.key]} (key {item.key})."
                 )
             )
             continue
-        seen[found.key] = number
-        rows.append(found)
+        seen[item.key] = item.row
+        rows.append(item)
     return Roster(rows=tuple(rows), problems=tuple(problems))
+
+
+#: Rosters of at least this many rows are checked by worker processes (starting one costs
+#: about as much as checking a few hundred rows).
+PARALLEL_FROM: Final = 1_000
+_CHUNKS_PER_WORKER = 4
+
+
+def _check_rows(
+    to_check: Sequence[tuple[int, dict[str, str]]],
+    framework: Framework,
+    issuer: IssuerProfile,
+    moment: datetime,
+    jobs: int | None,
+) -> list[RosterRow | RosterProblem]:
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_check)))
+    if workers == 1 or len(to_check) < PARALLEL_FROM:
+        return [_check_row(n, cells, framework, issuer, moment) for n, cells in to_check]
+    size = -(-len(to_check) // (workers * _CHUNKS_PER_WORKER))
+    chunks = [list(to_check[i : i + size]) for i in range(0, len(to_check), size)]
+    # spawn: a fresh interpreter per worker, none of this process's threads or open files.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_checker,
+        initargs=(framework, issuer, moment, os.getpid()),
+    ) as pool:
+        with workers_ignore_interrupts():
+            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        try:
+            return [item for future in futures for item in future.result()]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+_CHECKER: dict[str, Any] = {}
+
+
+def _init_checker(
+    framework: Framework, issuer: IssuerProfile, moment: datetime, parent_pid: int
+) -> None:
+    die_with_parent(parent_pid)
+    _CHECKER.update(framework=framework, issuer=issuer, moment=moment)
+
+
+def _check_chunk(chunk: Sequence[tuple[int, dict[str, str]]]) -> list[RosterRow | RosterProblem]:
+    framework, issuer, moment = _CHECKER["framework"], _CHECKER["issuer"], _CHECKER["moment"]
+    return [_check_row(number, cells, framework, issuer, moment) for number, cells in chunk]
 
 
 _SAVE_AS = "'CSV UTF-8 (Comma delimited) (*.csv)' (Excel) or 'Text CSV', UTF-8, comma (LibreOffice)"

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from leadbadge.cli import cli
 from leadbadge.errors import InputError
+from leadbadge.issuer import roster as roster_module
 from leadbadge.issuer.batch import issue_batch
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.roster import read_roster
@@ -146,3 +149,37 @@ def test_a_long_problem_list_is_cut_short_and_written_in_full(
     assert len(written) == 30
     assert written[:20] == [line.strip() for line in lines[1:21]]
     assert _count(issuer) == 0
+
+
+def test_worker_processes_find_what_one_process_finds(
+    issuer: Issuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [good_row(n) for n in range(24)]
+    rows[2]["tier"] = "principal-of-everything"
+    rows[7]["email"] = "not an address"
+    rows[11]["id"] = "cohort-00012"  # the same id as the next row
+    rows[15]["evidence"] = evidence_cell("initial", hours={"internship": "12"})
+    rows[20] = {"tier": "", "email": "", "name": ""}  # an empty row is skipped
+    path = write_roster(tmp_path / "r.csv", rows)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("extra-1,initial,x@example.org,X,,,,,one too many\n")
+    alone = read_roster(path, issuer.framework, issuer.profile, now=FIXED_NOW, jobs=1)
+    monkeypatch.setattr(roster_module, "PARALLEL_FROM", 2)
+    started: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        started.append(kwargs["max_workers"])
+        return ProcessPoolExecutor(*args, **kwargs)
+
+    monkeypatch.setattr(roster_module, "ProcessPoolExecutor", counted)
+    shared = read_roster(path, issuer.framework, issuer.profile, now=FIXED_NOW, jobs=2)
+    assert started == [2]
+    assert shared == alone
+    assert [(p.row, p.column) for p in shared.problems] == [
+        (4, "tier"),
+        (9, "email"),
+        (14, "id"),
+        (17, "evidence"),
+        (26, "(row)"),
+    ]
+    assert len(shared.rows) == 19
