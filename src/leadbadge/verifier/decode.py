@@ -30,7 +30,7 @@ from typing import Any, Literal
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.proof import jose
 from leadbadge.proof.vc_jwt import REGISTERED_CLAIMS
-from leadbadge.share import bake, jwt, qr
+from leadbadge.share import jwt, qr
 from leadbadge.share.links import CredentialLink, parse_link
 from leadbadge.share.strict_json import MAX_NESTING, has_lone_surrogate
 from leadbadge.share.strict_json import credential_object as _credential_object
@@ -307,6 +307,8 @@ class _Reader:
     # --- containers ------------------------------------------------------------------------
 
     def _png(self, raw: bytes, label: str) -> DecodedCredential:
+        from leadbadge.share import bake  # noqa: PLC0415 -- XML and image code, for images only
+
         try:
             baked = bake.unbake(raw, label=label)
         except CredentialDocumentError as error:
@@ -318,6 +320,8 @@ class _Reader:
         return self._baked(baked.text, label, "png")
 
     def _svg(self, raw: bytes, label: str) -> DecodedCredential:
+        from leadbadge.share import bake  # noqa: PLC0415 -- XML and image code, for images only
+
         if bake.image_kind(raw) != "svg":
             raise _error(label, "is XML or HTML, not a credential")
         return self._baked(bake.unbake(raw, label=label).text, label, "svg")
