@@ -1,9 +1,9 @@
 """Worker processes that leave no trace of an interrupt and never outlive the batch.
 
-``issue-batch`` signs in a process pool. A Ctrl-C reaches every process of the terminal's
-process group: the workers must ignore it (the parent alone decides to stop, lets the rows in
-flight finish, and says "Interrupted."), and they must die with the parent, or a killed
-``issue-batch`` would leave workers signing and recording queued rows after it.
+``issue-batch`` checks a long roster and signs in process pools. A Ctrl-C reaches every process
+of the terminal's process group: the workers must ignore it (the parent alone decides to stop,
+lets the rows in flight finish, and says "Interrupted."), and they must die with the parent, or
+a killed ``issue-batch`` would leave workers signing and recording queued rows after it.
 """
 
 from __future__ import annotations
@@ -11,13 +11,25 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
 
-__all__ = ["die_with_parent", "workers_ignore_interrupts"]
+__all__ = [
+    "cancelled_on_error",
+    "die_with_parent",
+    "spawn_pool",
+    "submit_all",
+    "workers_ignore_interrupts",
+]
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 _PR_SET_PDEATHSIG = 1
 
@@ -59,3 +71,36 @@ def die_with_parent(parent_pid: int) -> None:
     # The parent may have died before prctl: then this process was adopted by another.
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def spawn_pool(
+    workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` fresh interpreters (spawn: none of this process's threads or open
+    files), each started with ``initializer(*initargs)``."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=initializer,
+        initargs=initargs,
+    )
+
+
+def submit_all(
+    pool: ProcessPoolExecutor, work: Callable[[_T], _R], chunks: Iterable[_T]
+) -> list[Future[_R]]:
+    """``work`` of each chunk, submitted with SIGINT blocked (the pool starts its workers in
+    submit, and they must begin with it blocked: see :func:`workers_ignore_interrupts`)."""
+    with workers_ignore_interrupts():
+        return [pool.submit(work, chunk) for chunk in chunks]
+
+
+@contextlib.contextmanager
+def cancelled_on_error(futures: Sequence[Future[Any]]) -> Iterator[None]:
+    """Cancel the work not yet started when the block fails or is interrupted."""
+    try:
+        yield
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise

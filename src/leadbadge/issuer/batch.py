@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import StringIO
@@ -29,7 +28,7 @@ from typing import Any, Final
 from leadbadge import _fs
 from leadbadge.errors import InputError
 from leadbadge.issuer._pretty_json import pretty_json
-from leadbadge.issuer._workers import die_with_parent, workers_ignore_interrupts
+from leadbadge.issuer._workers import cancelled_on_error, die_with_parent, spawn_pool, submit_all
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.issuer.issue import Issuer, IssueRequest
 from leadbadge.issuer.ledger import Ledger
@@ -426,28 +425,13 @@ def _run(
             for wave in sorted(waves):
                 yield from _issue_steps(waves[wave])
         return
-    # spawn: a fresh interpreter per worker, none of this process's threads or open files.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(home, passphrase, options, os.getpid()),
-    ) as pool:
+    with spawn_pool(workers, _init_worker, (home, passphrase, options, os.getpid())) as pool:
         for wave in sorted(waves):
-            # A wave is submitted only when every row of the ones before is recorded. The
-            # pool starts its workers inside submit.
-            with workers_ignore_interrupts():
-                futures = [
-                    pool.submit(_issue_chunk, chunk) for chunk in _chunks(waves[wave], workers)
-                ]
-            try:
+            # A wave is submitted only when every row of the ones before is recorded.
+            futures = submit_all(pool, _issue_chunk, _chunks(waves[wave], workers))
+            with cancelled_on_error(futures):
                 for future in as_completed(futures):
                     yield from future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
 
 
 _WORKER: dict[str, Any] = {}

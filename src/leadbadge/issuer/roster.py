@@ -9,18 +9,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 from leadbadge.errors import InputError, LeadbadgeError
-from leadbadge.issuer._workers import die_with_parent, workers_ignore_interrupts
+from leadbadge.issuer._workers import (
+    cancelled_on_error,
+    die_with_parent,
+    spawn_pool,
+    submit_all,
+)
 from leadbadge.model import Framework, IssuerProfile
 
 # The evidence, results and date syntax is the one ``leadbadge issue`` reads.
@@ -195,22 +198,10 @@ def _check_rows(
         return [_check_row(n, cells, framework, issuer, moment) for n, cells in to_check]
     size = -(-len(to_check) // (workers * _CHUNKS_PER_WORKER))
     chunks = [list(to_check[i : i + size]) for i in range(0, len(to_check), size)]
-    # spawn: a fresh interpreter per worker, none of this process's threads or open files.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_init_checker,
-        initargs=(framework, issuer, moment, os.getpid()),
-    ) as pool:
-        with workers_ignore_interrupts():
-            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
-        try:
+    with spawn_pool(workers, _init_checker, (framework, issuer, moment, os.getpid())) as pool:
+        futures = submit_all(pool, _check_chunk, chunks)
+        with cancelled_on_error(futures):
             return [item for future in futures for item in future.result()]
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
 
 
 _CHECKER: dict[str, Any] = {}

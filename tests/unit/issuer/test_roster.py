@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from click.testing import CliRunner
 from leadbadge.cli import cli
 from leadbadge.errors import InputError
 from leadbadge.issuer import roster as roster_module
+from leadbadge.issuer._workers import spawn_pool
 from leadbadge.issuer.batch import issue_batch
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.roster import read_roster
@@ -167,11 +167,11 @@ def test_worker_processes_find_what_one_process_finds(
     monkeypatch.setattr(roster_module, "PARALLEL_FROM", 2)
     started: list[int] = []
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        started.append(kwargs["max_workers"])
-        return ProcessPoolExecutor(*args, **kwargs)
+    def counted(workers: int, *args: Any) -> Any:
+        started.append(workers)
+        return spawn_pool(workers, *args)
 
-    monkeypatch.setattr(roster_module, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(roster_module, "spawn_pool", counted)
     shared = read_roster(path, issuer.framework, issuer.profile, now=FIXED_NOW, jobs=2)
     assert started == [2]
     assert shared == alone
