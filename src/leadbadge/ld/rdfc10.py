@@ -249,29 +249,36 @@ def _permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
 _Shape = tuple[str | None, str, str, str | None, str, str | None, str]
 
 # Terms and quads repeat across the documents of a run (every credential of a tier holds the
-# same Achievement), so their N-Quads text is kept; each dict starts over when it grows large.
+# same Achievement), so their N-Quads text is kept: short text only, and each table starts over
+# when full, so what a long-running process keeps stays within a few tens of megabytes.
 _TERM_TEXT: dict[Term, str] = {}
 _QUAD_TEXT: dict[Quad, str | _Shape] = {}
-_MAX_TERM_TEXT: Final = 50_000
+_MAX_KEPT: Final = 20_000
+_MAX_KEPT_TEXT: Final = 512
 
 
 def _prepared(quad: Quad) -> str | _Shape:
     """``quad``'s N-Quads line, or its shape when it has blank nodes."""
     found = _QUAD_TEXT.get(quad)
     if found is None:
-        if len(_QUAD_TEXT) >= _MAX_TERM_TEXT:
-            _QUAD_TEXT.clear()
         shape = _shape(quad)
-        found = _QUAD_TEXT[quad] = _fixed_line(quad) if shape is None else shape
+        found = _fixed_line(quad) if shape is None else shape
+        size = len(found) if isinstance(found, str) else sum(len(part or "") for part in found)
+        if size <= _MAX_KEPT_TEXT:
+            if len(_QUAD_TEXT) >= _MAX_KEPT:
+                _QUAD_TEXT.clear()
+            _QUAD_TEXT[quad] = found
     return found
 
 
 def _text(term: Term) -> str:
     found = _TERM_TEXT.get(term)
     if found is None:
-        if len(_TERM_TEXT) >= _MAX_TERM_TEXT:
-            _TERM_TEXT.clear()
-        found = _TERM_TEXT[term] = serialize(term)
+        found = serialize(term)
+        if len(found) <= _MAX_KEPT_TEXT:
+            if len(_TERM_TEXT) >= _MAX_KEPT:
+                _TERM_TEXT.clear()
+            _TERM_TEXT[term] = found
     return found
 
 

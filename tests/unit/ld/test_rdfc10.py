@@ -15,7 +15,7 @@ from leadbadge.errors import CanonicalizationLimitError, JsonLdError
 from leadbadge.ld import rdfc10
 from leadbadge.ld.canonical import canonicalize
 from leadbadge.ld.contexts import DEFAULT_LOADER
-from leadbadge.ld.nquads import QuadBuilder
+from leadbadge.ld.nquads import Quad, QuadBuilder
 from tests.unit.ld._badges import V2, badge
 
 EX = "http://example.org/vocab#"
@@ -298,3 +298,28 @@ def test_permutations_are_distinct_orderings() -> None:
         ("b", "a", "a"),
     ]
     assert len(list(rdfc10._permutations(["c", "b", "a", "d"]))) == 24
+
+
+def test_the_text_kept_between_documents_is_short_bounded_and_changes_no_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rdfc10, "_TERM_TEXT", {})
+    monkeypatch.setattr(rdfc10, "_QUAD_TEXT", {})
+    monkeypatch.setattr(rdfc10, "_MAX_KEPT", 50)
+    name = ("I", "https://example.org/name")
+    long_text = "x" * 10_000
+    quads: list[Quad] = [
+        (("I", f"https://example.org/s{n}"), name, ("L", f"v{n}", _XSD_STRING, ""), None)
+        for n in range(120)
+    ]
+    quads.append((("B", "_:c1"), name, ("L", long_text, _XSD_STRING, ""), None))
+    cold = rdfc10.canonical_nquads(quads)
+    assert len(rdfc10._QUAD_TEXT) <= 50
+    assert len(rdfc10._TERM_TEXT) <= 50
+    kept = [*rdfc10._QUAD_TEXT.values(), *rdfc10._TERM_TEXT.values()]
+    assert not any(long_text in str(text) for text in kept)
+    assert rdfc10.canonical_nquads(list(reversed(quads))) == cold
+    assert f'_:c14n0 <https://example.org/name> "{long_text}" .\n' in cold
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
