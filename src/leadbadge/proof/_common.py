@@ -59,18 +59,26 @@ def as_list(value: object) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def copy_json(value: Any) -> Any:
+def copy_json(value: Any, _depth: int = 0) -> Any:
     """A deep copy of ``value``: plain JSON (dicts, lists, text, numbers) is copied directly,
     anything else by :func:`copy.deepcopy`.
 
     A signer copies the whole document; ``copy.deepcopy`` spends most of its time on a memo
-    that JSON, a tree, does not need.
+    that JSON, a tree, does not need. Past JSON-LD's depth bound the rest is left to
+    ``copy.deepcopy`` too, which copies a structure that contains itself, so that the input
+    check refuses it as it did before, with its own error.
     """
     kind = type(value)
+    if _depth > _COPY_DEPTH:
+        return copy.deepcopy(value)
     if kind is dict:
-        return {key: copy_json(item) for key, item in value.items()}
+        return {key: copy_json(item, _depth + 1) for key, item in value.items()}
     if kind is list:
-        return [copy_json(item) for item in value]
+        return [copy_json(item, _depth + 1) for item in value]
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
     return copy.deepcopy(value)
+
+
+# Deeper than any document JSON-LD processing accepts (leadbadge.ld.inputs.MAX_JSON_DEPTH).
+_COPY_DEPTH = 100

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -41,3 +43,17 @@ def test_values_other_than_json_are_deep_copied_as_copy_deepcopy_would() -> None
     assert type(copied["ordered"]) is OrderedDict
     assert copied["ordered"]["a"] is not inner
     assert copied["pair"][0] is not inner
+
+
+def test_a_document_that_contains_itself_is_refused_by_signing_with_a_typed_error() -> None:
+    from leadbadge.crypto.keys import SigningKey
+    from leadbadge.errors import LeadbadgeError
+    from leadbadge.proof.eddsa_rdfc_2022 import sign
+    from tests.unit.ld._badges import badge
+
+    doc = badge()
+    doc["credentialSubject"]["achievement"]["related"] = doc["credentialSubject"]
+    key = SigningKey.from_seed(bytes(32))  # TEST-ONLY key
+    method = str(key.public_key.did_key_verification_method)
+    with pytest.raises(LeadbadgeError):
+        sign(doc, key, verification_method=method, created=datetime(2026, 1, 1, tzinfo=UTC))
