@@ -229,13 +229,13 @@ def _check_method_names_key(verification_method: str, public_key: VerifyingKey) 
         )
 
 
-@functools.lru_cache(maxsize=64)
 def _named_key(verification_method: str) -> VerifyingKey | None:
     """The key a verification method names in its text (did:key, or a Multikey fragment)."""
     base, _, fragment = verification_method.partition("#")
     if base.startswith("did:key:"):
         try:
-            return resolve_did_key(verification_method).verification_methods[0].public_key
+            # Parsed once per URL, as for verification.
+            return _did_key_document(verification_method).verification_methods[0].public_key
         except DIDError as error:
             raise InputError(
                 f"The verification method is not a usable did:key: {error.message}",
