@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 #: Documented exit codes (docs/cli.md). verify uses 0/1/2 for its verdict.
 EXIT_OK = 0
@@ -35,19 +39,16 @@ def discard_stdout() -> None:
         os.close(devnull)
 
 
-def echo(message: str = "", *, nl: bool = True) -> None:
-    """``click.echo`` to stdout that outlives a closed pipe (see :func:`discard_stdout`)."""
+def echo(message: str = "", *, nl: bool = True, colour: bool | None = None) -> None:
+    """``click.echo`` to stdout that outlives a closed pipe (see :func:`discard_stdout`).
+
+    ``colour``: keep (True) or strip (False) ANSI styles; None leaves it to click (kept only on
+    a terminal).
+    """
     try:
-        click.echo(message, nl=nl)
+        click.echo(message, nl=nl, color=colour)
         sys.stdout.flush()
     except BrokenPipeError:
-        discard_stdout()
-
-
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        # rich's default exits with status 1, which verify documents as "invalid".
-        self.quiet = True
         discard_stdout()
 
 
@@ -90,10 +91,25 @@ def print_rows(
     console().print(table)
 
 
+@functools.cache
+def _console_class() -> type[Console]:
+    # rich is imported here, not with this module: `leadbadge verify` prints without it, and
+    # its import is a good part of a cold start.
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich's default exits with status 1, which verify documents as "invalid".
+            self.quiet = True
+            discard_stdout()
+
+    return _Console
+
+
 def console(*, stderr: bool = False) -> Console:
     """A console that uses colour only on a terminal (and never when NO_COLOR is set)."""
     # emoji=False: rich would turn "did:key:z6Mk" into a key emoji.
-    return _Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
+    return _console_class()(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 _QUIET = [False]

@@ -26,10 +26,9 @@ from leadbadge.cli._common import (
     say_error,
     sentence,
 )
+from leadbadge.cli._plain import Output
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from leadbadge.errors import LeadbadgeError
     from leadbadge.verifier.report import (
         CheckResult,
@@ -267,7 +266,7 @@ def verify_command(
 
     codes: list[int] = []
     outputs: list[dict[str, Any]] = []
-    out = console()
+    out = Output.stdout()
     for index, name in enumerate(inputs):
         try:
             data: bytes | str | Path
@@ -297,7 +296,7 @@ def verify_command(
             outputs.append(report.to_json())
         else:
             if index:
-                out.print()
+                out.text()
             if isinstance(report, PresentationReport):
                 _print_presentation(out, report)
             else:
@@ -320,18 +319,12 @@ def _unreadable_json(name: str, error: LeadbadgeError) -> dict[str, Any]:
     }
 
 
-def _print_report(out: Console, report: VerificationReport) -> None:
-    from rich.markup import escape
-    from rich.text import Text
-
+def _print_report(out: Output, report: VerificationReport) -> None:
     verdict = report.verdict.value
-    headline = Text()
-    headline.append(verdict.upper(), style=_VERDICT_STYLE[verdict])
-    headline.append(f"  {report.input}")
-    out.print(headline)
+    out.line((verdict.upper(), _VERDICT_STYLE[verdict]), (f"  {report.input}", ""))
     reason = _verdict_reason(report)
     if reason:
-        out.print(f"  {escape(reason)}")
+        out.text(f"  {reason}")
     summary = report.summary
     if summary is not None:
         lines = []
@@ -351,71 +344,54 @@ def _print_report(out: Console, report: VerificationReport) -> None:
         indent = "  "
         if verdict != "valid":
             # Claims of a credential that did not verify are the holder's word, not the issuer's.
-            out.print("  It claims (not established):")
+            out.text("  It claims (not established):")
             indent = "    "
         for line in lines:
-            out.print(f"{indent}{escape(line)}")
+            out.text(f"{indent}{line}")
     _print_checks(out, report.checks)
 
 
-def _print_checks(out: Console, checks: tuple[CheckResult, ...]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
+def _print_checks(out: Output, checks: tuple[CheckResult, ...]) -> None:
     from leadbadge.verifier.report import CHECK_TITLES, CheckStatus
 
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("check", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("finding")
+    rows = []
     for check in checks:
         label, style = _STATUS_STYLE[check.status.value]
-        finding = Text(check.message)
+        finding = [(check.message, "")]
         if check.action and check.status not in (CheckStatus.PASS, CheckStatus.NOT_APPLICABLE):
-            finding.append(f" {check.action}", style="dim")
-        table.add_row(CHECK_TITLES.get(check.id, check.id), Text(label, style=style), finding)
-    out.print(table)
+            finding.append((f" {check.action}", "dim"))
+        rows.append([[(CHECK_TITLES.get(check.id, check.id), "")], [(label, style)], finding])
+    out.table(("check", "status", "finding"), rows)
 
 
-def _print_presentation(out: Console, report: PresentationReport) -> None:
+def _print_presentation(out: Output, report: PresentationReport) -> None:
     """The presentation's verdict and checks, then each credential's report in full."""
-    from rich.markup import escape
-    from rich.text import Text
-
     verdict = report.verdict.value
-    headline = Text()
-    headline.append(verdict.upper(), style=_VERDICT_STYLE[verdict])
-    headline.append(f"  {report.input}")
-    out.print(headline)
+    out.line((verdict.upper(), _VERDICT_STYLE[verdict]), (f"  {report.input}", ""))
     reason = _verdict_reason(report)
     if reason:
-        out.print(f"  {escape(reason)}")
+        out.text(f"  {reason}")
     summary = report.summary
     count = len(report.credentials)
     kind = f"VC {summary.vc_version} presentation" if summary.vc_version else "Presentation"
     signed = "signed" if summary.signed else "not signed"
-    out.print(f"  {kind}, {signed}, {count} credential{'' if count == 1 else 's'}")
+    out.text(f"  {kind}, {signed}, {count} credential{'' if count == 1 else 's'}")
     if summary.holder:
-        out.print(f"  Holder: {escape(summary.holder)}")
+        out.text(f"  Holder: {summary.holder}")
     _print_checks(out, report.checks)
     for credential in report.credentials:
-        out.print()
+        out.text()
         _print_presented(out, credential, count)
 
 
-def _print_presented(out: Console, credential: PresentedCredential, count: int) -> None:
-    from rich.markup import escape
-    from rich.text import Text
-
-    out.print(Text(f"Credential {credential.position} of {count} ({credential.carried})", "bold"))
+def _print_presented(out: Output, credential: PresentedCredential, count: int) -> None:
+    out.line((f"Credential {credential.position} of {count} ({credential.carried})", "bold"))
     if credential.report is not None:
         _print_report(out, credential.report)
         return
-    headline = Text()
-    headline.append(credential.verdict.value.upper(), style=_VERDICT_STYLE[credential.verdict])
-    out.print(headline)
+    out.line((credential.verdict.value.upper(), _VERDICT_STYLE[credential.verdict]))
     message = credential.error.get("message") if credential.error else None
-    out.print(f"  {escape(str(message or 'The entry is not a readable credential.'))}")
+    out.text(f"  {message or 'The entry is not a readable credential.'}")
 
 
 def _verdict_reason(report: VerificationReport | PresentationReport) -> str | None:

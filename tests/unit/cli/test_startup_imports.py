@@ -1,4 +1,4 @@
-"""What a cold ``leadbadge verify FILE.json`` loads: no imaging, QR, XML, HTTP or pyld stack.
+"""What a cold ``leadbadge verify FILE.json`` loads: no imaging, QR, XML, HTTP, pyld or rich.
 
 Those libraries are a large part of a cold start and a JSON credential needs none of them; an
 image input still loads them (the second test), so the lazy imports cannot have broken it.
@@ -27,6 +27,8 @@ SCHEMA = ("jsonschema", "referencing")
 NETWORK = ("httpx", "httpcore")
 #: Loaded only when the general JSON-LD path runs or the context cache lacks a context.
 JSONLD = ("pyld", "lxml", "requests", "aiohttp", "asyncio")
+#: Loaded by the commands that draw tables, trees and progress bars; verify writes plain lines.
+RICH = ("rich",)
 
 _PROBE = """
 import json, sys
@@ -41,7 +43,7 @@ print(json.dumps(sorted(n for n in names if n in sys.modules)))
 
 
 def _loaded(*args: str, cache: Path) -> list[str]:
-    names = json.dumps([*IMAGING, *SCHEMA, *NETWORK, *JSONLD])
+    names = json.dumps([*IMAGING, *SCHEMA, *NETWORK, *JSONLD, *RICH])
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, names, *args],
         capture_output=True,
@@ -63,7 +65,7 @@ def credential_and_trust(tmp_path: Path) -> tuple[Path, Path]:
     return path, tmp_path / "trust"
 
 
-def test_verifying_a_json_credential_loads_no_imaging_qr_xml_schema_http_or_pyld_stack(
+def test_verifying_a_json_credential_loads_no_imaging_qr_xml_schema_http_pyld_or_rich(
     credential_and_trust: tuple[Path, Path],
 ) -> None:
     path, trust = credential_and_trust
@@ -72,6 +74,8 @@ def test_verifying_a_json_credential_loads_no_imaging_qr_xml_schema_http_or_pyld
     # The first process processes the contexts with pyld and keeps the tables; the next needs none.
     assert "pyld" in first
     assert _loaded("verify", "--trust", str(trust), "--json", str(path), cache=cache) == []
+    # The human report too.
+    assert _loaded("verify", "--trust", str(trust), str(path), cache=cache) == []
 
 
 def test_verifying_a_qr_photo_still_loads_the_imaging_stack(
