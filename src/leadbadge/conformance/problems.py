@@ -128,8 +128,14 @@ def shown(value: object, limit: int = 80) -> str:
 
 def pointer(base: str, *parts: str | int) -> str:
     """The JSON Pointer ``base`` extended by ``parts``, escaped (RFC 6901 §3)."""
-    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-    return base + "".join("/" + p for p in escaped)
+    # Made for every item a check visits, problem or not: escape only what needs it.
+    out = base
+    for part in parts:
+        text = str(part)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        out += "/" + text
+    return out
 
 
 def context_list(value: Any) -> list[Any]:

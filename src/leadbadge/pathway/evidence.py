@@ -9,6 +9,7 @@ naming the field; the fields are written into the evidence narrative as Markdown
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,8 @@ NUMBER_FIELDS: Mapping[str, float] = {"hours": 10_000, "credits": 1_000}
 _EARLIEST_DATE = date(1900, 1, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# Markdown's inline specials, backslash-escaped so a recorded value shows as written.
+_MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>"})
 
 
 @dataclass(frozen=True)
@@ -157,13 +159,14 @@ def _evidence_node(item: EvidenceItem, requirement: EvidenceRequirement | None) 
     )
 
 
+@functools.lru_cache(maxsize=512)
 def _label(key: str) -> str:
     words = key.replace("_", " ").replace("-", " ").split()
     return " ".join(words).capitalize() if words else key
 
 
 def _markdown_text(value: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    return " ".join(value.split()).translate(_MARKDOWN_ESCAPES)
 
 
 def _parse_hours(value: str, field_name: str) -> float:

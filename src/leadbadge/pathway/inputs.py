@@ -42,8 +42,12 @@ _OWN_KEYS = frozenset({"name", "narrative", "description", "url"})
 _MAX_FILE_BYTES = 1024 * 1024
 
 
+_KEY_SEPARATORS = re.compile(r"[\s-]+")
+_KEY_FORM = re.compile(r"[\w\s-]+")
+
+
 def _key(raw: str) -> str:
-    return re.sub(r"[\s-]+", "_", raw.strip().lower())
+    return _KEY_SEPARATORS.sub("_", raw.strip().lower())
 
 
 def _split_pairs(text: str) -> list[tuple[str, str]] | None:
@@ -54,7 +58,7 @@ def _split_pairs(text: str) -> list[tuple[str, str]] | None:
         if not part.strip():
             continue
         key, equals, value = part.partition("=")
-        if not equals or not key.strip() or not re.fullmatch(r"[\w\s-]+", key.strip()):
+        if not equals or not key.strip() or not _KEY_FORM.fullmatch(key.strip()):
             return None
         pairs.append((_key(key), value.strip()))
     return pairs or None

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadbadge.errors import InputError
+from leadbadge.pathway import evidence as evidence_module
 from leadbadge.pathway.evidence import EvidenceItem, build_evidence
 from leadbadge.pathway.framework import default_framework
 from tests.unit._issued import evidence_for
@@ -50,6 +54,14 @@ def test_evidence_fields_are_escaped_markdown_on_one_line_each() -> None:
     assert extra["narrative"] == (
         "- **Site notes:** Line one - \\*\\*injected:\\*\\* yes\n- **Link:** \\[x\\](javascript:1)"
     )
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="ab \\`*_[]<>\n\t-é#", max_size=16))
+def test_every_markdown_special_is_escaped_and_nothing_else_changes(value: str) -> None:
+    # The escaping as a regex states it; the module does it with one translate table.
+    expected = re.sub(r"([\\`*_\[\]<>])", r"\\\1", " ".join(value.split()))
+    assert evidence_module._markdown_text(value) == expected
 
 
 @pytest.mark.parametrize(
