@@ -29,18 +29,9 @@ from leadbadge import _fs
 from leadbadge.crypto.did import VerificationMethod
 from leadbadge.errors import LeadbadgeError, TrustStoreError, VerificationMethodError
 from leadbadge.status.lists import is_status_list_document
-from leadbadge.trust.accreditation import (
-    Accreditation,
-    PinnedAccreditations,
-    accreditation_of,
-    check_registry,
-    program_status_lists,
-    read_accreditations,
-    write_accreditations,
-)
-from leadbadge.trust.by_key import KEY_SOURCE
 from leadbadge.trust.key_history import PublishedIssuer
 from leadbadge.trust.pins import (
+    KEY_SOURCE,
     EntryError,
     PinnedIssuer,
     PinnedKey,
@@ -52,12 +43,6 @@ from leadbadge.trust.pins import (
     read_entry,
     write_achievements,
 )
-from leadbadge.trust.sources import (
-    is_status_source,
-    load_published,
-    load_status_source,
-    local_source_gone,
-)
 from leadbadge.trust.status_lists import (
     PinnedStatusList,
     checked_status_list,
@@ -67,8 +52,13 @@ from leadbadge.trust.status_lists import (
     write_status_entry,
 )
 
+# Reading what an issuer publishes (trust.sources) and accreditation registries are for pinning
+# and for programs known through an accreditation; a lookup of a pinned issuer, the common case
+# when verifying, needs neither, so both load where they are used.
 if TYPE_CHECKING:
     import httpx
+
+    from leadbadge.trust.accreditation import Accreditation, PinnedAccreditations
 
 __all__ = [
     "AddResult",
@@ -266,12 +256,20 @@ class TrustStore:
         ``client`` (or a new bounded client). Raises :class:`NetworkError` when a fetch fails and
         :class:`TrustStoreError` when the content is not acceptable; nothing is written then.
         """
+        from leadbadge.trust.sources import load_published  # noqa: PLC0415 -- pinning only
+
         published = load_published(source, client=client)
         pinned_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         return self.pin(published, pinned_at=pinned_at)
 
     def pin(self, published: PublishedIssuer, *, pinned_at: datetime) -> AddResult:
         """Write an already validated :class:`PublishedIssuer` (replacing its old entry)."""
+        from leadbadge.trust.accreditation import (  # noqa: PLC0415 -- pinning only
+            check_registry,
+            program_status_lists,
+            write_accreditations,
+        )
+
         path = self.issuers_dir / entry_name(published.issuer)
         issuer = build_issuer(
             issuer_id=published.issuer,
@@ -356,6 +354,8 @@ class TrustStore:
         cached = self._registry_cache.get(path)
         if cached is not None and cached[0] == stamp:
             return cached[1]
+        from leadbadge.trust.accreditation import read_accreditations  # noqa: PLC0415 -- registries only
+
         entry = read_accreditations(path, authority.identities)
         self._registry_cache[path] = (stamp, entry)
         return entry
@@ -367,6 +367,8 @@ class TrustStore:
         keys as that authority's newest endorsement of it vouches for them. Signatures,
         validity and status of the endorsements are not judged here (the verifier does).
         """
+        from leadbadge.trust.accreditation import accreditation_of  # noqa: PLC0415 -- registries only
+
         found = []
         authorities, _ = self.scan()
         for authority in authorities:
@@ -394,6 +396,11 @@ class TrustStore:
     ) -> AddResult | PinnedStatusList:
         """Pin what ``source`` holds: a published issuer (:meth:`add_published`) or a status
         list (:meth:`add_status_list`); ``url`` (lists only) names the URL it answers for."""
+        from leadbadge.trust.sources import (  # noqa: PLC0415 -- pinning only
+            is_status_source,
+            load_status_source,
+        )
+
         text = os.fspath(source)
         if url is not None or is_status_source(source):
             return self.add_status_list(source, url=url, client=client, now=now)
@@ -420,6 +427,8 @@ class TrustStore:
         pinned; otherwise the list's own verification method must name its key (did:key, or
         ``<issuer id>#<key>``). Raises :class:`TrustStoreError` (nothing written) or
         :class:`NetworkError`."""
+        from leadbadge.trust.sources import load_status_source  # noqa: PLC0415 -- pinning only
+
         document, where, fetched_url = load_status_source(source, client=client)
         list_url = url or fetched_url or _document_id(document)
         if list_url is None:
@@ -455,6 +464,8 @@ class TrustStore:
         or file; a key pinned by hand has nothing to read) and pin it. One failure does not
         stop the others; a folder or file no longer there keeps its entry, and says so.
         """
+        from leadbadge.trust.sources import local_source_gone  # noqa: PLC0415 -- pinning only
+
         outcomes: builtins.list[RefreshOutcome] = []
         done: set[str] = set()
         issuers, _ = self.scan()
@@ -584,6 +595,8 @@ def fetch_status_list(url: str, *, client: httpx.Client | None = None) -> Any:
     Raises :class:`NetworkError` when the fetch fails and :class:`TrustStoreError` when the
     answer is not JSON; what the list says is the verifier's to check.
     """
+    from leadbadge.trust.sources import load_status_source  # noqa: PLC0415 -- pinning only
+
     document, _, _ = load_status_source(str(url), client=client)
     return document
 

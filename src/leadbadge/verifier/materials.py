@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from leadbadge.errors import LeadbadgeError, TrustStoreError
 from leadbadge.status.lists import ENTRY_TYPE, ONEEDTECH_TYPE
-from leadbadge.trust.accreditation import Accreditation
 from leadbadge.trust.pins import PinnedIssuer
 from leadbadge.trust.store import TrustStore, fetch_status_list
 from leadbadge.verifier.checks._common import as_list, clause, iso
@@ -25,6 +24,8 @@ from leadbadge.verifier.policy import VerificationPolicy
 
 if TYPE_CHECKING:
     import httpx
+
+    from leadbadge.trust.accreditation import Accreditation
 
 __all__ = [
     "Gathering",

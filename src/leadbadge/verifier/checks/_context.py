@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from leadbadge.trust.accreditation import Accreditation
 from leadbadge.trust.pins import PinnedIssuer
 from leadbadge.verifier.policy import VerificationPolicy
 from leadbadge.verifier.report import VerificationReport
+
+if TYPE_CHECKING:
+    from leadbadge.trust.accreditation import Accreditation
 
 __all__ = ["CheckContext", "StatusMaterial", "VerifyEndorsement"]
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadbadge.errors import InputError
 from leadbadge.pathway import accreditation as acc
-from leadbadge.trust.accreditation import Accreditation, AccreditationEndorsement
 from leadbadge.verifier.checks._common import (
     FAIL,
     PASS,
@@ -37,6 +36,9 @@ from leadbadge.verifier.checks._common import (
 from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
 from leadbadge.verifier.keys import pin_action
 from leadbadge.verifier.report import CheckResult, CheckStatus, Verdict
+
+if TYPE_CHECKING:
+    from leadbadge.trust.accreditation import Accreditation, AccreditationEndorsement
 
 __all__ = [
     "EndorsementCheck",
