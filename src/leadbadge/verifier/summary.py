@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from leadbadge.conformance import vc as conformance
-from leadbadge.pathway.credential import tier_id_from_achievement_id
 from leadbadge.verifier.checks import _common as checks
 from leadbadge.verifier.checks._context import CheckContext
 from leadbadge.verifier.report import CredentialSummary
@@ -26,6 +25,11 @@ def summarize(ctx: CheckContext) -> CredentialSummary:
         if ctx.pinned is not None:
             tier = ctx.pinned.tier_of(achievement_id)
         if tier is None and isinstance(issuer, Mapping) and isinstance(issuer.get("url"), str):
+            # The module that builds credentials (and the framework model): unpinned only.
+            from leadbadge.pathway.credential import (  # noqa: PLC0415
+                tier_id_from_achievement_id,
+            )
+
             tier = tier_id_from_achievement_id(issuer["url"], achievement_id)
     vc_version, ob_version = conformance.detect_versions(doc)
     return CredentialSummary(

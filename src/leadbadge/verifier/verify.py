@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from leadbadge.errors import CredentialDocumentError, InputError
-from leadbadge.model import Framework
 from leadbadge.pathway.identity import normalize_email
 from leadbadge.trust.store import TrustStore
 from leadbadge.verifier.checks._context import CheckContext, VerifyEndorsement
@@ -34,7 +33,6 @@ from leadbadge.verifier.decode import (
 from leadbadge.verifier.materials import Gathering, build_context
 from leadbadge.verifier.pipeline import guarded, run_checks
 from leadbadge.verifier.policy import DEFAULT_CLOCK_SKEW, DEFAULT_MAX_STATUS_AGE, VerificationPolicy
-from leadbadge.verifier.presentation import verify_presentation
 from leadbadge.verifier.report import (
     CredentialSummary,
     PresentationReport,
@@ -46,6 +44,7 @@ from leadbadge.verifier.summary import summarize
 if TYPE_CHECKING:
     import httpx
 
+    from leadbadge.model import Framework
     from leadbadge.verifier.pathway import PathwayReport
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy", "Verifier"]
@@ -239,6 +238,8 @@ class Verifier:
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise InputError(f"The {name} must be a non-empty string.", field=name)
         _recipient(recipient)
+        # The holder's proof (JOSE, DID keys) and the presentation checks: presentations only.
+        from leadbadge.verifier.presentation import verify_presentation  # noqa: PLC0415
 
         def verify_one(item: Any, label: str) -> VerificationReport:
             return self.verify(
