@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from leadbadge.crypto.jwk import JoseSigningKey
-from leadbadge.proof import vc_jwt
-from leadbadge.proof.vc_jwt import JwtForm, looks_like_jwt
+from leadbadge.proof.jose import looks_like_jwt
+
+# Signing and reading a token's claims (vc_jwt, and with it the JOSE keys) load when a token is
+# encoded or decoded: telling a token from JSON, which every input goes through, needs neither.
+if TYPE_CHECKING:
+    from leadbadge.crypto.jwk import JoseSigningKey
+    from leadbadge.proof.vc_jwt import JwtForm
 
 __all__ = ["DecodedJwt", "decode", "encode", "looks_like_jwt"]
 
@@ -38,12 +42,16 @@ def encode(
     issued_at: datetime | None = None,
 ) -> str:
     """The credential signed as a VC-JWT (see :func:`leadbadge.proof.vc_jwt.sign`)."""
+    from leadbadge.proof import vc_jwt  # noqa: PLC0415 -- see the module's imports
+
     return vc_jwt.sign(credential, key, kid=kid, include_jwk=include_jwk, issued_at=issued_at)
 
 
 def decode(token: str) -> DecodedJwt:
     """The credential in a VC-JWT, unverified; :class:`~leadbadge.errors.InputError` if the
     token is malformed."""
+    from leadbadge.proof import vc_jwt  # noqa: PLC0415 -- see the module's imports
+
     parsed = vc_jwt.parse(token)
     credential = vc_jwt.credential_from_payload(parsed.payload)
     return DecodedJwt(parsed.token, parsed.header, credential.document, credential.form)

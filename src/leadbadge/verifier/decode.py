@@ -25,16 +25,18 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from leadbadge.errors import CredentialDocumentError, InputError
-from leadbadge.proof import jose
-from leadbadge.proof.vc_jwt import REGISTERED_CLAIMS
-from leadbadge.share import jwt, qr
-from leadbadge.share.links import CredentialLink, parse_link
+from leadbadge.proof.jose import looks_like_jwt
 from leadbadge.share.strict_json import MAX_NESTING, has_lone_surrogate
 from leadbadge.share.strict_json import credential_object as _credential_object
 from leadbadge.share.strict_json import parse_credential as _parse_json
+
+# VC-JWT, QR code and link decoding load when an input is one of those; a JSON credential needs
+# none of them.
+if TYPE_CHECKING:
+    from leadbadge.share.links import CredentialLink
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -57,6 +59,8 @@ SourceFormat = Literal["json", "jwt"]
 #: What carried it, when not a plain file: a baked PNG or SVG, or a QR code (its text or a photo).
 Container = Literal["png", "svg", "qr"]
 
+#: What a ``full`` QR payload starts with (:data:`leadbadge.share.qr.FULL_PREFIX`).
+_FULL_PREFIX = "LB1:"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IMAGES = (
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -181,6 +185,9 @@ def _presentation(decoded: DecodedCredential) -> DecodedPresentation:
         return DecodedPresentation(
             decoded.document, "json", decoded.source, container=decoded.container
         )
+    from leadbadge.proof import jose  # noqa: PLC0415 -- VP-JWTs only
+    from leadbadge.proof.vc_jwt import REGISTERED_CLAIMS  # noqa: PLC0415
+
     try:
         payload = jose.parse(decoded.jwt).payload
     except InputError as error:  # pragma: no cover - decoding parsed it already
@@ -292,12 +299,16 @@ class _Reader:
             if container is not None:
                 raise _error(label, "holds XML or HTML, not a credential")
             return self._svg(stripped.encode("utf-8"), label)
-        if stripped.startswith(qr.FULL_PREFIX):
+        if stripped.startswith(_FULL_PREFIX):
             if container not in (None, "qr") or link is not None:
                 raise _error(label, "holds a QR payload inside another container")
+            from leadbadge.share import qr  # noqa: PLC0415 -- QR payloads only
+
             inner = qr.unpack_full(stripped, achievements=self.sources.achievements, label=label)
             return self.from_text(inner, label, container="qr", link=link)
         if stripped.startswith(("https://", "http://")) and container in (None, "qr"):
+            from leadbadge.share.links import parse_link  # noqa: PLC0415 -- links only
+
             return self._link(stripped, label, parse_link(stripped))
         if _looks_like_jwt(stripped):
             return self._jwt(stripped, label, container, link)
@@ -337,6 +348,8 @@ class _Reader:
         return self.from_text(self._qr_text(raw, label, fallback=None), label, container="qr")
 
     def _qr_text(self, raw: bytes, label: str, *, fallback: CredentialDocumentError | None) -> str:
+        from leadbadge.share import qr  # noqa: PLC0415 -- images only
+
         try:
             return qr.read_qr(raw, label=label)
         except CredentialDocumentError as error:
@@ -349,6 +362,8 @@ class _Reader:
     def _jwt(
         self, token: str, label: str, container: Container | None, link: str | None
     ) -> DecodedCredential:
+        from leadbadge.share import jwt  # noqa: PLC0415 -- VC-JWTs only
+
         try:
             decoded = jwt.decode(token)
         except InputError as error:
@@ -408,4 +423,4 @@ def _copy_json(data: Mapping[str, Any], label: str) -> dict[str, Any]:
 
 
 def _looks_like_jwt(text: str) -> bool:
-    return jwt.looks_like_jwt(text)
+    return looks_like_jwt(text)

@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from leadbadge.errors import NetworkError
-from leadbadge.share.links import CredentialLink, find_in_folders
 from leadbadge.trust.store import TrustStore
 from leadbadge.verifier.decode import CredentialSources
 
 if TYPE_CHECKING:
     import httpx
+
+    from leadbadge.share.links import CredentialLink
 
 __all__ = ["credential_sources"]
 
@@ -68,6 +69,8 @@ def credential_sources(
         return found
 
     def linked(link: CredentialLink) -> bytes | None:
+        from leadbadge.share.links import find_in_folders  # noqa: PLC0415 -- with a link only
+
         hit = find_in_folders(link, local) if local else None
         if hit is not None:
             return hit[1]
