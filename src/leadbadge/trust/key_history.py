@@ -12,13 +12,15 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadbadge.crypto.did import did_web_to_url
 from leadbadge.crypto.keys import VerifyingKey
 from leadbadge.errors import DIDError, InvalidKeyError, LeadbadgeError, TrustStoreError
-from leadbadge.proof.vc_jwt import JwtKey
 from leadbadge.trust.web import origin, require_web_url
+
+if TYPE_CHECKING:
+    from leadbadge.proof.vc_jwt import JwtKey
 
 HISTORY_TYPE = "LeadbadgeKeyHistory"
 HISTORY_VERSION = 1

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadbadge import _fs
 from leadbadge.crypto.did import VerificationMethod, parse_did_document
@@ -30,7 +30,6 @@ from leadbadge.errors import (
     TrustStoreError,
     VerificationMethodError,
 )
-from leadbadge.proof.vc_jwt import JwtKey, did_document_key
 from leadbadge.trust.key_history import (
     HistoryKey,
     PublishedIssuer,
@@ -38,6 +37,11 @@ from leadbadge.trust.key_history import (
     parse_entry_keys,
     parse_time,
 )
+
+# The VC-JWT suite describes the keys of issuers pinned by key or with JsonWebKeys in their DID
+# document; it loads when such a key is read, not for every pinned issuer.
+if TYPE_CHECKING:
+    from leadbadge.proof.vc_jwt import JwtKey
 
 __all__ = [
     "ENTRY_FORMAT",
@@ -192,6 +196,8 @@ class PinnedIssuer:
             ids = parse_did_document(document).assertion_method
         except DIDError:
             return ()
+        from leadbadge.proof.vc_jwt import did_document_key  # noqa: PLC0415 -- see the imports
+
         found = []
         for vm_id in dict.fromkeys(ids):
             try:
@@ -204,6 +210,8 @@ class PinnedIssuer:
         """Every key pinned for the issuer, as a JWK with its period: the Ed25519 keys
         (``keys``), the keys pinned by hand (``json_web_keys``) and the other signing keys of
         its pinned DID document."""
+        from leadbadge.proof.vc_jwt import JwtKey  # noqa: PLC0415 -- see the module's imports
+
         keys = [
             JwtKey(
                 k.id,
@@ -514,6 +522,8 @@ def _parse_json_web_keys(value: Any, identities: Sequence[str]) -> tuple[JwtKey,
             raise TrustStoreError(f"{where} ends (validUntil) before it starts (validFrom)")
         if any(k.key == key for k in keys):
             raise TrustStoreError(f"jsonWebKeys lists the key {vm_id} twice")
+        from leadbadge.proof.vc_jwt import JwtKey  # noqa: PLC0415 -- see the module's imports
+
         keys.append(JwtKey(vm_id, controller, key, valid_from, valid_until))
     return tuple(keys)
 

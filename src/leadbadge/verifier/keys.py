@@ -13,15 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadbadge.crypto.did import VerificationMethod, did_web_to_url
 from leadbadge.crypto.jwk import PublicJwk
 from leadbadge.errors import DIDError, InvalidKeyError, VerificationMethodError
-from leadbadge.proof import eddsa_rdfc_2022, vc_jwt
+from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.trust.pins import PinnedIssuer, PinnedKey, match_jwt_key
 from leadbadge.verifier.checks._common import FAIL, PROOF_ERROR, UNKNOWN, as_list, clause, result
 from leadbadge.verifier.report import CheckResult
+
+if TYPE_CHECKING:
+    from leadbadge.proof import vc_jwt
 
 __all__ = ["PIN_IT", "SUITE_RESOLVER", "JwtKeys", "KeyLookup", "assertion_ids", "pin_action"]
 
@@ -193,6 +196,8 @@ class JwtKeys:
         self.out_of_band = False
 
     def __call__(self, kid: str, issuer: str, /) -> vc_jwt.JwtKey:
+        from leadbadge.proof import vc_jwt  # noqa: PLC0415 -- VC-JWTs only
+
         try:
             method = self.lookup(kid, issuer)
         except VerificationMethodError:
@@ -244,6 +249,8 @@ class JwtKeys:
             return None
         if not pinned.has_identity(kid.partition("#")[0]):
             return None
+        from leadbadge.proof import vc_jwt  # noqa: PLC0415 -- VC-JWTs only
+
         try:
             return vc_jwt.did_document_key(pinned.did_document, kid)
         except VerificationMethodError:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+from leadbadge.crypto.jwk import ALGORITHMS
 from leadbadge.errors import InputError
-from leadbadge.proof import ed25519_signature_2020, eddsa_rdfc_2022, vc_jwt
+from leadbadge.proof import eddsa_rdfc_2022
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy"]
 
@@ -37,10 +38,12 @@ class VerificationPolicy:
     reported but no longer required. A revoked or suspended credential is invalid either way.
     """
 
+    # ed25519_signature_2020.ALLOWED and vc_jwt.DEFAULT_ALGORITHMS, taken from the modules that
+    # define them so that neither suite loads with the policy.
     allowed_proofs: frozenset[tuple[str, str]] = eddsa_rdfc_2022.DEFAULT_ALLOWED | {
-        ed25519_signature_2020.ALLOWED
+        eddsa_rdfc_2022.ED25519_SIGNATURE_2020
     }
-    allowed_jwt_algorithms: frozenset[str] = vc_jwt.DEFAULT_ALGORITHMS
+    allowed_jwt_algorithms: frozenset[str] = ALGORITHMS
     max_clock_skew: timedelta = DEFAULT_CLOCK_SKEW
     require_trusted_issuer: bool = True
     status: Literal["offline", "online"] = "offline"

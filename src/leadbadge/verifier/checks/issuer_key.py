@@ -14,11 +14,11 @@ here and carry the result to :func:`check_issuer_key` in their
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadbadge.crypto.jwk import PublicJwk
 from leadbadge.errors import VerificationMethodError
-from leadbadge.proof import eddsa_rdfc_2022, vc_jwt
+from leadbadge.proof import eddsa_rdfc_2022
 from leadbadge.trust.pins import PinnedIssuer
 from leadbadge.verifier.checks._common import (
     FAIL,
@@ -36,6 +36,9 @@ from leadbadge.verifier.checks._common import (
 from leadbadge.verifier.checks._context import CheckContext
 from leadbadge.verifier.keys import JwtKeys, KeyLookup, assertion_ids
 from leadbadge.verifier.report import CheckResult
+
+if TYPE_CHECKING:
+    from leadbadge.proof import vc_jwt
 
 __all__ = [
     "check_issuer_key",
@@ -331,6 +334,8 @@ def jwk_only_key_result(
     for by_hand in pinned.json_web_keys:
         if by_hand.key == verified.key:
             return jose_key_result(ctx, by_hand, verified.signed_at, pinned)
+    from leadbadge.proof import vc_jwt  # noqa: PLC0415 -- VC-JWTs only
+
     for method_id in assertion_ids(pinned.did_document):
         try:
             jose = vc_jwt.did_document_key(pinned.did_document or {}, method_id)

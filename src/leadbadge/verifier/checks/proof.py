@@ -38,7 +38,6 @@ from leadbadge.verifier.checks._common import (
 )
 from leadbadge.verifier.checks._context import CheckContext
 from leadbadge.verifier.checks.issuer_key import key_refused, key_result
-from leadbadge.verifier.checks.proof_jwt import check_jwt_proof
 from leadbadge.verifier.keys import KeyLookup
 from leadbadge.verifier.report import CheckResult
 
@@ -58,6 +57,8 @@ def _proof_and_key(ctx: CheckContext, strict: CheckResult) -> tuple[CheckResult,
     if ctx.jwt is not None:
         # OB 3.0 §8.2: a VC-JWT's proof is its JWS signature, over the token's bytes (an
         # embedded proof inside it is covered by that signature and not relied on).
+        from leadbadge.verifier.checks.proof_jwt import check_jwt_proof  # noqa: PLC0415 -- JWTs
+
         return check_jwt_proof(ctx, ctx.jwt)
     proofs = as_list(ctx.doc.get("proof"))
     if not proofs:
