@@ -2,6 +2,8 @@
 
 Those libraries are a large part of a cold start and a JSON credential needs none of them; an
 image input still loads them (the second test), so the lazy imports cannot have broken it.
+Nor does it load leadbadge's own modules for VC-JWTs, links, presentations, accreditations or
+pinning; a VC-JWT still verifies in a fresh process (the last test).
 pyld stays out once the compiled tables of the credential's contexts are in the cache
 (:mod:`leadbadge.ld.compiled_cache`), which the first run of a process writes.
 """
@@ -16,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from leadbadge.crypto.jwk import JoseSigningKey
+from leadbadge.issuer.jose import credential_jwt
 from leadbadge.share.qr import make_qr
-from tests.unit._issued import make_world
+from tests.unit._issued import ISSUED, make_world
 
 #: Loaded only for images, QR codes and SVG badges.
 IMAGING = ("PIL", "zxingcpp", "qrcode", "defusedxml", "xml.dom.minidom")
@@ -29,6 +33,18 @@ NETWORK = ("httpx", "httpcore")
 JSONLD = ("pyld", "lxml", "requests", "aiohttp", "asyncio")
 #: Loaded by the commands that draw tables, trees and progress bars; verify writes plain lines.
 RICH = ("rich",)
+#: leadbadge's own modules a JSON credential signed with eddsa-rdfc-2022, verified against a
+#: pinned issuer, does not need.
+OWN = (
+    "leadbadge.proof.vc_jwt",
+    "leadbadge.verifier.checks.proof_jwt",
+    "leadbadge.share.links",
+    "leadbadge.verifier.presentation",
+    "leadbadge.verifier.holder",
+    "leadbadge.trust.accreditation",
+    "leadbadge.trust.sources",
+    "leadbadge.model",
+)
 
 _PROBE = """
 import json, sys
@@ -42,10 +58,10 @@ print(json.dumps(sorted(n for n in names if n in sys.modules)))
 """
 
 
-def _loaded(*args: str, cache: Path) -> list[str]:
-    names = json.dumps([*IMAGING, *SCHEMA, *NETWORK, *JSONLD, *RICH])
+def _loaded(*args: str, cache: Path, names: tuple[str, ...] = ()) -> list[str]:
+    names_json = json.dumps(list(names or (*IMAGING, *SCHEMA, *NETWORK, *JSONLD, *RICH)))
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, names, *args],
+        [sys.executable, "-c", _PROBE, names_json, *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -62,6 +78,10 @@ def credential_and_trust(tmp_path: Path) -> tuple[Path, Path]:
     world = make_world(tmp_path, did_web=None)
     path = tmp_path / "initial.json"
     path.write_text(json.dumps(world.issue()), encoding="utf-8")
+    token = credential_jwt(
+        world.issuer.home, world.issue(), JoseSigningKey(world.key()), now=ISSUED
+    )
+    (tmp_path / "initial.jwt").write_text(token, encoding="utf-8")
     return path, tmp_path / "trust"
 
 
@@ -87,3 +107,38 @@ def test_verifying_a_qr_photo_still_loads_the_imaging_stack(
     loaded = _loaded("verify", "--trust", str(trust), "--json", str(photo), cache=tmp_path / "c")
     # A PNG is first read as a baked badge (the XML tools come with that code), then as a photo.
     assert {"PIL", "zxingcpp", "xml.dom.minidom"} <= set(loaded)
+
+
+def test_verifying_a_json_credential_loads_no_jwt_link_presentation_or_pinning_code(
+    credential_and_trust: tuple[Path, Path],
+) -> None:
+    path, trust = credential_and_trust
+    args = ("verify", "--trust", str(trust), "--json", str(path))
+    cache = path.parent / "cache"
+    _loaded(*args, cache=cache)  # fills the context cache, as the first test says
+    assert _loaded(*args, cache=cache, names=OWN) == []
+
+
+def test_a_vc_jwt_still_verifies_in_a_fresh_process(
+    credential_and_trust: tuple[Path, Path],
+) -> None:
+    path, trust = credential_and_trust
+    token = path.with_suffix(".jwt")
+    done = subprocess.run(
+        # The pinned status list was made at issue time: too old to say where the credential
+        # stands now, which is not what this test is about.
+        [
+            *(sys.executable, "-m", "leadbadge", "verify", "--unsafe-skip-status"),
+            *("--trust", str(trust), "--json", str(token)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "LEADBADGE_CONTEXT_CACHE": str(path.parent / "cache")},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["verdict"] == "valid"
+    assert report["credential"]["sourceFormat"] == "jwt"
+    assert {c["id"]: c["status"] for c in report["checks"]}["proof"] == "pass"
