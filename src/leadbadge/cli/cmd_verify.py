@@ -58,10 +58,9 @@ def _parse_at(value: str | None) -> datetime | None:
 def _is_qr_text(name: str) -> bool:
     """An argument that is a credential's text (a link or full payload a QR code holds, or a
     VC-JWT), not a file name."""
-    from leadbadge.share.jwt import looks_like_jwt
-    from leadbadge.share.qr import FULL_PREFIX
+    from leadbadge.verifier.decode import is_credential_text
 
-    if not name.startswith(("https://", "http://", FULL_PREFIX)) and not looks_like_jwt(name):
+    if not is_credential_text(name):
         return False
     try:
         return not Path(name).exists()

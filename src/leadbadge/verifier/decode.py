@@ -48,6 +48,7 @@ __all__ = [
     "SourceFormat",
     "decode_credential",
     "decode_input",
+    "is_credential_text",
     "is_presentation",
 ]
 
@@ -59,7 +60,8 @@ SourceFormat = Literal["json", "jwt"]
 #: What carried it, when not a plain file: a baked PNG or SVG, or a QR code (its text or a photo).
 Container = Literal["png", "svg", "qr"]
 
-#: What a ``full`` QR payload starts with (:data:`leadbadge.share.qr.FULL_PREFIX`).
+#: What a ``full`` QR payload starts with: :data:`leadbadge.share.qr.FULL_PREFIX`, repeated so
+#: that telling it apart does not load the QR code module (a test holds them equal).
 _FULL_PREFIX = "LB1:"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IMAGES = (
@@ -310,7 +312,7 @@ class _Reader:
             from leadbadge.share.links import parse_link  # noqa: PLC0415 -- links only
 
             return self._link(stripped, label, parse_link(stripped))
-        if _looks_like_jwt(stripped):
+        if looks_like_jwt(stripped):
             return self._jwt(stripped, label, container, link)
         document = _parse_json(stripped, label, presentations=True)
         return DecodedCredential(document, "json", label, container=container, link=link)
@@ -339,7 +341,7 @@ class _Reader:
 
     def _baked(self, text: str, label: str, container: Container) -> DecodedCredential:
         stripped = text.strip()
-        if _looks_like_jwt(stripped):
+        if looks_like_jwt(stripped):
             return self._jwt(stripped, label, container, None)
         document = _parse_json(stripped, label, presentations=True)
         return DecodedCredential(document, "json", label, container=container)
@@ -403,7 +405,7 @@ class _Reader:
             text = raw.decode("utf-8").strip().lstrip("\ufeff")
         except UnicodeDecodeError:
             raise _error(label, "leads to binary data, not a credential") from None
-        if _looks_like_jwt(text):
+        if looks_like_jwt(text):
             return self._jwt(text, label, "qr", link)
         return DecodedCredential(
             _parse_json(text, label, presentations=True), "json", label, container="qr", link=link
@@ -422,5 +424,7 @@ def _copy_json(data: Mapping[str, Any], label: str) -> dict[str, Any]:
     return _credential_object(json.loads(text), label, presentations=True)
 
 
-def _looks_like_jwt(text: str) -> bool:
-    return looks_like_jwt(text)
+def is_credential_text(text: str) -> bool:
+    """Whether ``text`` is a credential's text rather than a file's name: a link or full
+    payload a QR code holds, or a compact JWT."""
+    return text.startswith(("https://", "http://", _FULL_PREFIX)) or looks_like_jwt(text)

@@ -39,6 +39,8 @@ OWN = (
     "leadbadge.proof.vc_jwt",
     "leadbadge.verifier.checks.proof_jwt",
     "leadbadge.share.links",
+    "leadbadge.share.qr",
+    "leadbadge.share.jwt",
     "leadbadge.verifier.presentation",
     "leadbadge.verifier.holder",
     "leadbadge.trust.accreditation",

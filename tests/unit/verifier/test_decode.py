@@ -13,6 +13,7 @@ import pytest
 
 from leadbadge.errors import CredentialDocumentError, InputError
 from leadbadge.share import links, qr
+from leadbadge.verifier import decode as decode_module
 from leadbadge.verifier.decode import (
     MAX_INPUT_BYTES,
     MAX_NESTING,
@@ -321,3 +322,12 @@ def test_binary_garbage() -> None:
 def test_unsupported_python_type() -> None:
     with pytest.raises(CredentialDocumentError, match="from a value of type int"):
         decode_credential(42)  # type: ignore[arg-type]
+
+
+def test_credential_text_is_told_from_a_file_name_without_the_qr_module() -> None:
+    assert decode_module._FULL_PREFIX == qr.FULL_PREFIX
+    assert decode_module.is_credential_text(qr.FULL_PREFIX + "6BF")
+    assert decode_module.is_credential_text("https://leadership.example.org/c/ab12")
+    assert decode_module.is_credential_text("eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln")
+    assert not decode_module.is_credential_text("credentials/initial.json")
+    assert not decode_module.is_credential_text("LB2:6BF")
