@@ -28,7 +28,13 @@ from typing import Any, Final
 from leadbadge import _fs
 from leadbadge.errors import InputError
 from leadbadge.issuer._pretty_json import pretty_json
-from leadbadge.issuer._workers import cancelled_on_error, die_with_parent, spawn_pool, submit_all
+from leadbadge.issuer._workers import (
+    cancelled_on_error,
+    die_with_parent,
+    settle_worker_heap,
+    spawn_pool,
+    submit_all,
+)
 from leadbadge.issuer.home import IssuerHome, xsd_datetime
 from leadbadge.issuer.issue import Issuer, IssueRequest
 from leadbadge.issuer.ledger import Ledger
@@ -449,6 +455,7 @@ def _init_worker(
         kept = kept_open(_WORKER["issuer"].home.ledger_path)
         kept.__enter__()
         _WORKER["ledger"] = kept
+        settle_worker_heap()
 
 
 def _issue_chunk(steps: Sequence[_Step]) -> list[BatchResult]:

@@ -21,6 +21,7 @@ from leadbadge.errors import InputError, LeadbadgeError
 from leadbadge.issuer._workers import (
     cancelled_on_error,
     die_with_parent,
+    settle_worker_heap,
     spawn_pool,
     submit_all,
 )
@@ -212,6 +213,7 @@ def _init_checker(
 ) -> None:
     die_with_parent(parent_pid)
     _CHECKER.update(framework=framework, issuer=issuer, moment=moment)
+    settle_worker_heap()
 
 
 def _check_chunk(chunk: Sequence[tuple[int, dict[str, str]]]) -> list[RosterRow | RosterProblem]:
