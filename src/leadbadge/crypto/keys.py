@@ -27,20 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 
 from leadbadge.crypto import multibase as _multibase
-from leadbadge.crypto.keyfile import (
-    encrypt_pkcs8,
-    load_private_key_file,
-    passphrase_bytes,
-    write_private_file,
-)
 from leadbadge.errors import InputError, InvalidKeyError
+
+# Key files (leadbadge.crypto.keyfile) load in save() and load() only: they bring cryptography's
+# serialization, cipher and PBKDF2 modules, which verifying a signature never uses.
 
 __all__ = [
     "MULTICODEC_ED25519_PRIV",
@@ -344,11 +340,9 @@ class SigningKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise InvalidKeyError("A SigningKey wraps an Ed25519 private key.")
         self._key = key
-        self._public = VerifyingKey(
-            key.public_key().public_bytes(
-                serialization.Encoding.Raw, serialization.PublicFormat.Raw
-            )
-        )
+        # public_bytes_raw, not public_bytes(Encoding.Raw, …): the same 32 bytes without
+        # importing the serialization package.
+        self._public = VerifyingKey(key.public_key().public_bytes_raw())
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -407,6 +401,8 @@ class SigningKey:
         Without ``overwrite`` an existing file is never replaced (:class:`KeyFileExistsError`),
         even if it appears between the check and the write.
         """
+        from leadbadge.crypto.keyfile import encrypt_pkcs8, passphrase_bytes, write_private_file  # noqa: PLC0415 -- see the module's imports
+
         secret = passphrase_bytes(passphrase)
         target = Path(path)
         if not target.parent.is_dir():
@@ -427,6 +423,8 @@ class SigningKey:
         :class:`InvalidKeyError` if the file is not an encrypted Ed25519 private key, and
         :class:`InputError` (field ``path``) if it cannot be read.
         """
+        from leadbadge.crypto.keyfile import load_private_key_file  # noqa: PLC0415 -- see the module's imports
+
         source = Path(path)
         key = load_private_key_file(source, passphrase)
         if not isinstance(key, Ed25519PrivateKey):
