@@ -25,26 +25,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
-)
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    PublicFormat,
-    load_pem_public_key,
-)
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from leadbadge.crypto import multibase as _multibase
 from leadbadge.crypto.keys import (
@@ -59,14 +50,12 @@ from leadbadge.crypto.keys import (
 )
 from leadbadge.errors import InputError, InvalidKeyError
 
-# The Ed25519 key files' own format and checks: encrypted PKCS#8 (PBKDF2 600,000 rounds,
-# AES-256-CBC), one PEM block, a bounded work factor, mode 0600, never clobbering a file.
-from leadbadge.crypto.keyfile import (  # isort: skip
-    encrypt_pkcs8 as _encrypt_pkcs8,
-    load_private_key_file as _load_private_key_file,
-    passphrase_bytes as _passphrase_bytes,
-    write_private_file as _write_private_file,
-)
+# cryptography's RSA, elliptic-curve, padding, serialization (PEM) and key-file modules load
+# where an RSA or EC key, a PEM or a key file is first handled: every process that verifies an
+# Ed25519 signature imports this module, and together they cost it tens of milliseconds.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 __all__ = [
     "ALGORITHMS",
@@ -99,14 +88,28 @@ class _Curve:
     codec: int
 
     def digest(self) -> hashes.HashAlgorithm:
+        from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 -- see the module's imports
+
         return hashes.SHA256() if self.size == 32 else hashes.SHA384()
 
 
-_CURVES: Final = {
-    "P-256": _Curve("P-256", ec.SECP256R1, 32, "ES256", MULTICODEC_P256_PUB),
-    "P-384": _Curve("P-384", ec.SECP384R1, 48, "ES384", MULTICODEC_P384_PUB),
-}
-_BY_CODEC: Final = {c.codec: c for c in _CURVES.values()}
+#: The JWK curve names leadbadge verifies; the table of their _Curve loads with ``ec``.
+_CURVE_NAMES: Final = frozenset({"P-256", "P-384"})
+
+
+@functools.cache
+def _curves() -> dict[str, _Curve]:
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415 -- see the module's imports
+
+    return {
+        "P-256": _Curve("P-256", ec.SECP256R1, 32, "ES256", MULTICODEC_P256_PUB),
+        "P-384": _Curve("P-384", ec.SECP384R1, 48, "ES384", MULTICODEC_P384_PUB),
+    }
+
+
+@functools.cache
+def _by_codec() -> dict[int, _Curve]:
+    return {c.codec: c for c in _curves().values()}
 
 
 def algorithm_for_key_type(kty: str, crv: str | None = None) -> JoseAlgorithm | None:
@@ -115,15 +118,16 @@ def algorithm_for_key_type(kty: str, crv: str | None = None) -> JoseAlgorithm | 
     if kty == "RSA":
         return "RS256"
     if kty == "EC":
-        curve = _CURVES.get(crv or "")
-        return curve.alg if curve is not None else None
+        if crv not in _CURVE_NAMES:
+            return None
+        return _curves()[crv].alg
     if kty == "OKP" and crv in (None, "Ed25519"):
         return "EdDSA"
     return None
 
 
 def _curve_of(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> _Curve:
-    for curve in _CURVES.values():
+    for curve in _curves().values():
         if isinstance(key.curve, curve.curve):
             return curve
     raise InvalidKeyError(
@@ -162,6 +166,8 @@ def _checked_rsa(n: int, e: int) -> rsa.RSAPublicKey:
         )
     if e < 3 or e % 2 == 0 or e >= n:
         raise InvalidKeyError("The RSA key's public exponent is not usable.")
+    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 -- see the module's imports
+
     try:
         return rsa.RSAPublicNumbers(e, n).public_key()
     except ValueError:
@@ -212,7 +218,7 @@ class PublicJwk:
                 f"expected; {_KEEP_PRIVATE}."
             )
         kty, crv = jwk.get("kty"), jwk.get("crv")
-        if kty == "EC" and crv not in _CURVES:
+        if kty == "EC" and crv not in _CURVE_NAMES:
             raise InvalidKeyError(
                 f"The EC key's curve is {crv!r}; leadbadge verifies P-256 (ES256) and "
                 "P-384 (ES384)."
@@ -239,7 +245,7 @@ class PublicJwk:
             e = int.from_bytes(_member_bytes(jwk, "e"), "big")
             return cls._from_rsa(_checked_rsa(n, e))
         if kty == "EC":
-            return cls._ec(jwk, _CURVES[str(crv)])
+            return cls._ec(jwk, _curves()[str(crv)])
         key = VerifyingKey.from_jwk({k: v for k, v in jwk.items() if k not in ("alg", "key_ops")})
         return cls.from_verifying_key(key)
 
@@ -254,6 +260,8 @@ class PublicJwk:
         x, y = _member_bytes(jwk, "x"), _member_bytes(jwk, "y")
         if len(x) != curve.size or len(y) != curve.size:
             raise InvalidKeyError(f"A {curve.name} JWK's 'x' and 'y' are {curve.size} bytes each.")
+        from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415 -- see the module's imports
+
         try:
             key = ec.EllipticCurvePublicNumbers(
                 int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve.curve()
@@ -286,9 +294,9 @@ class PublicJwk:
         """A ``cryptography`` public key object: RSA, EC P-256/P-384 or Ed25519; any other type
         (DSA, X25519, Ed448, another curve) or a weak RSA key raises :class:`InvalidKeyError`."""
         if isinstance(key, ed25519.Ed25519PublicKey):
-            return cls.from_verifying_key(
-                VerifyingKey(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
-            )
+            return cls.from_verifying_key(VerifyingKey(key.public_bytes_raw()))
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+
         if isinstance(key, rsa.RSAPublicKey):
             numbers = key.public_numbers()
             return cls._from_rsa(_checked_rsa(numbers.n, numbers.e))
@@ -316,6 +324,8 @@ class PublicJwk:
                 "This PEM file holds a certificate, not a public key; give its public key "
                 "(openssl x509 -in FILE -pubkey -noout)."
             )
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415 -- see the module's imports
+
         try:
             key = load_pem_public_key(data)
         except UnsupportedAlgorithm:
@@ -340,7 +350,7 @@ class PublicJwk:
             )
         if codec == MULTICODEC_ED25519_PUB:
             return cls.from_verifying_key(VerifyingKey.from_multikey(value))
-        curve = _BY_CODEC.get(codec)
+        curve = _by_codec().get(codec)
         if curve is None:
             raise InvalidKeyError(
                 f"The Multikey is multicodec {multicodec_name(codec)}; leadbadge reads Ed25519 "
@@ -351,6 +361,8 @@ class PublicJwk:
             raise InvalidKeyError(
                 f"A {curve.name} Multikey holds a compressed point of {curve.size + 1} bytes."
             )
+        from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415 -- see the module's imports
+
         try:
             key = ec.EllipticCurvePublicKey.from_encoded_point(curve.curve(), payload)
         except ValueError:
@@ -393,6 +405,9 @@ class PublicJwk:
         key = self._key
         if isinstance(key, VerifyingKey):
             return key.multikey
+        from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: PLC0415 -- see the module's imports
+
         if isinstance(key, rsa.RSAPublicKey):
             return None
         header = _multibase.varint_encode(_curve_of(key).codec)
@@ -406,8 +421,12 @@ class PublicJwk:
 
     def describe(self) -> str:
         """A short label for messages (``RSA 2048-bit key``, ``P-256 key``, ``Ed25519 key``)."""
-        if isinstance(self._key, rsa.RSAPublicKey):
-            return f"RSA {self._key.key_size}-bit key"
+        key = self._key
+        if not isinstance(key, VerifyingKey):
+            from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 -- see the module's imports
+
+            if isinstance(key, rsa.RSAPublicKey):
+                return f"RSA {key.key_size}-bit key"
         return f"{self.key_type} key"
 
     # --- verification ----------------------------------------------------------------------
@@ -424,6 +443,10 @@ class PublicJwk:
         try:
             if isinstance(key, VerifyingKey):
                 return key.verify(signature, data)
+            from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 -- see the module's imports
+            from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: PLC0415 -- see the module's imports
+            from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: PLC0415 -- see the module's imports
+
             if isinstance(key, rsa.RSAPublicKey):
                 key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
                 return True
@@ -458,6 +481,8 @@ class JoseSigningKey:
     __slots__ = ("_key", "_public")
 
     def __init__(self, key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | SigningKey) -> None:
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+
         if isinstance(key, SigningKey):
             self._public = PublicJwk.from_verifying_key(key.public_key)
         elif isinstance(key, rsa.RSAPrivateKey):
@@ -476,6 +501,8 @@ class JoseSigningKey:
     def generate(cls, alg: JoseAlgorithm) -> JoseSigningKey:
         """A new key for ``alg``: RSA 2048-bit (RS256), P-256 (ES256), P-384 (ES384) or Ed25519
         (EdDSA)."""
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+
         if alg == "RS256":
             return cls(rsa.generate_private_key(public_exponent=65537, key_size=_NEW_RSA_BITS))
         if alg == "ES256":
@@ -502,6 +529,10 @@ class JoseSigningKey:
         key = self._key
         if isinstance(key, SigningKey):
             return key.sign(data)
+        from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature  # noqa: PLC0415 -- see the module's imports
+
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
         curve = _curve_of(key)
@@ -519,13 +550,15 @@ class JoseSigningKey:
         if isinstance(key, SigningKey):
             key.save(path, passphrase, overwrite=overwrite)
             return
-        secret = _passphrase_bytes(passphrase)
+        from leadbadge.crypto.keyfile import encrypt_pkcs8, passphrase_bytes, write_private_file  # noqa: PLC0415 -- see the module's imports
+
+        secret = passphrase_bytes(passphrase)
         target = Path(path)
         if not target.parent.is_dir():
             raise InputError(f"The folder for the key file {target} does not exist.", field="path")
-        data = _encrypt_pkcs8(key, secret)
+        data = encrypt_pkcs8(key, secret)
         try:
-            _write_private_file(target, data, overwrite=overwrite)
+            write_private_file(target, data, overwrite=overwrite)
         except OSError as exc:
             raise InputError(
                 f"The key file {target} cannot be written ({exc.strerror}).", field="path"
@@ -538,11 +571,15 @@ class JoseSigningKey:
         Raises :class:`WrongPassphraseError`, :class:`InvalidKeyError` (not an encrypted key of
         a usable type) or :class:`InputError` (``path``: cannot be read).
         """
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+
+        from leadbadge.crypto.keyfile import load_private_key_file  # noqa: PLC0415 -- see the module's imports
+
         source = Path(path)
-        key = _load_private_key_file(source, passphrase)
+        key = load_private_key_file(source, passphrase)
         if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             if isinstance(key, ec.EllipticCurvePrivateKey) and not any(
-                isinstance(key.curve, c.curve) for c in _CURVES.values()
+                isinstance(key.curve, c.curve) for c in _curves().values()
             ):
                 raise InvalidKeyError(
                     f"The key file {source} holds an EC key that is not P-256 or P-384."
