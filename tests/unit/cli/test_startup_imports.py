@@ -3,7 +3,8 @@
 Those libraries are a large part of a cold start and a JSON credential needs none of them; an
 image input still loads them (the second test), so the lazy imports cannot have broken it.
 Nor does it load leadbadge's own modules for VC-JWTs, links, presentations, accreditations or
-pinning; a VC-JWT still verifies in a fresh process (the last test).
+pinning, nor the parts of cryptography an Ed25519 signature does not use (key serialization,
+RSA, elliptic curves, ciphers); a VC-JWT still verifies in a fresh process (the last test).
 pyld stays out once the compiled tables of the credential's contexts are in the cache
 (:mod:`leadbadge.ld.compiled_cache`), which the first run of a process writes.
 """
@@ -46,6 +47,18 @@ OWN = (
     "leadbadge.trust.accreditation",
     "leadbadge.trust.sources",
     "leadbadge.model",
+)
+#: cryptography's modules for key files, PEM, RSA and NIST curves; verifying an eddsa-rdfc-2022
+#: signature needs only the Ed25519 module.
+CRYPTO = (
+    "leadbadge.crypto.keyfile",
+    "cryptography.hazmat.primitives.serialization",
+    "cryptography.hazmat.primitives.asymmetric.rsa",
+    "cryptography.hazmat.primitives.asymmetric.ec",
+    "cryptography.hazmat.primitives.asymmetric.padding",
+    "cryptography.hazmat.primitives.asymmetric.utils",
+    "cryptography.hazmat.primitives.ciphers",
+    "cryptography.hazmat.primitives.kdf.pbkdf2",
 )
 
 _PROBE = """
@@ -119,6 +132,18 @@ def test_verifying_a_json_credential_loads_no_jwt_link_presentation_or_pinning_c
     cache = path.parent / "cache"
     _loaded(*args, cache=cache)  # fills the context cache, as the first test says
     assert _loaded(*args, cache=cache, names=OWN) == []
+
+
+def test_verifying_a_json_credential_loads_no_key_file_pem_rsa_or_ec_cryptography(
+    credential_and_trust: tuple[Path, Path],
+) -> None:
+    path, trust = credential_and_trust
+    args = ("verify", "--trust", str(trust), "--json", str(path))
+    cache = path.parent / "cache"
+    _loaded(*args, cache=cache)  # fills the context cache, as the first test says
+    ed25519 = "cryptography.hazmat.primitives.asymmetric.ed25519"
+    # The Ed25519 module is listed too, so the probe cannot pass by seeing nothing at all.
+    assert _loaded(*args, cache=cache, names=(*CRYPTO, ed25519)) == [ed25519]
 
 
 def test_a_vc_jwt_still_verifies_in_a_fresh_process(
