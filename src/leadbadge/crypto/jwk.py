@@ -88,7 +88,7 @@ class _Curve:
     codec: int
 
     def digest(self) -> hashes.HashAlgorithm:
-        from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives import hashes
 
         return hashes.SHA256() if self.size == 32 else hashes.SHA384()
 
@@ -99,7 +99,7 @@ _CURVE_NAMES: Final = frozenset({"P-256", "P-384"})
 
 @functools.cache
 def _curves() -> dict[str, _Curve]:
-    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415 -- see the module's imports
+    from cryptography.hazmat.primitives.asymmetric import ec
 
     return {
         "P-256": _Curve("P-256", ec.SECP256R1, 32, "ES256", MULTICODEC_P256_PUB),
@@ -166,7 +166,7 @@ def _checked_rsa(n: int, e: int) -> rsa.RSAPublicKey:
         )
     if e < 3 or e % 2 == 0 or e >= n:
         raise InvalidKeyError("The RSA key's public exponent is not usable.")
-    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 -- see the module's imports
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
     try:
         return rsa.RSAPublicNumbers(e, n).public_key()
@@ -260,7 +260,7 @@ class PublicJwk:
         x, y = _member_bytes(jwk, "x"), _member_bytes(jwk, "y")
         if len(x) != curve.size or len(y) != curve.size:
             raise InvalidKeyError(f"A {curve.name} JWK's 'x' and 'y' are {curve.size} bytes each.")
-        from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import ec
 
         try:
             key = ec.EllipticCurvePublicNumbers(
@@ -295,7 +295,7 @@ class PublicJwk:
         (DSA, X25519, Ed448, another curve) or a weak RSA key raises :class:`InvalidKeyError`."""
         if isinstance(key, ed25519.Ed25519PublicKey):
             return cls.from_verifying_key(VerifyingKey(key.public_bytes_raw()))
-        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
         if isinstance(key, rsa.RSAPublicKey):
             numbers = key.public_numbers()
@@ -324,7 +324,7 @@ class PublicJwk:
                 "This PEM file holds a certificate, not a public key; give its public key "
                 "(openssl x509 -in FILE -pubkey -noout)."
             )
-        from cryptography.hazmat.primitives.serialization import load_pem_public_key  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
         try:
             key = load_pem_public_key(data)
@@ -361,7 +361,7 @@ class PublicJwk:
             raise InvalidKeyError(
                 f"A {curve.name} Multikey holds a compressed point of {curve.size + 1} bytes."
             )
-        from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import ec
 
         try:
             key = ec.EllipticCurvePublicKey.from_encoded_point(curve.curve(), payload)
@@ -405,8 +405,8 @@ class PublicJwk:
         key = self._key
         if isinstance(key, VerifyingKey):
             return key.multikey
-        from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 -- see the module's imports
-        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
         if isinstance(key, rsa.RSAPublicKey):
             return None
@@ -423,7 +423,7 @@ class PublicJwk:
         """A short label for messages (``RSA 2048-bit key``, ``P-256 key``, ``Ed25519 key``)."""
         key = self._key
         if not isinstance(key, VerifyingKey):
-            from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 -- see the module's imports
+            from cryptography.hazmat.primitives.asymmetric import rsa
 
             if isinstance(key, rsa.RSAPublicKey):
                 return f"RSA {key.key_size}-bit key"
@@ -443,9 +443,9 @@ class PublicJwk:
         try:
             if isinstance(key, VerifyingKey):
                 return key.verify(signature, data)
-            from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 -- see the module's imports
-            from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: PLC0415 -- see the module's imports
-            from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: PLC0415 -- see the module's imports
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+            from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
             if isinstance(key, rsa.RSAPublicKey):
                 key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
@@ -481,7 +481,7 @@ class JoseSigningKey:
     __slots__ = ("_key", "_public")
 
     def __init__(self, key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | SigningKey) -> None:
-        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
         if isinstance(key, SigningKey):
             self._public = PublicJwk.from_verifying_key(key.public_key)
@@ -501,7 +501,7 @@ class JoseSigningKey:
     def generate(cls, alg: JoseAlgorithm) -> JoseSigningKey:
         """A new key for ``alg``: RSA 2048-bit (RS256), P-256 (ES256), P-384 (ES384) or Ed25519
         (EdDSA)."""
-        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
         if alg == "RS256":
             return cls(rsa.generate_private_key(public_exponent=65537, key_size=_NEW_RSA_BITS))
@@ -529,9 +529,9 @@ class JoseSigningKey:
         key = self._key
         if isinstance(key, SigningKey):
             return key.sign(data)
-        from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 -- see the module's imports
-        from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: PLC0415 -- see the module's imports
-        from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+        from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
@@ -550,7 +550,7 @@ class JoseSigningKey:
         if isinstance(key, SigningKey):
             key.save(path, passphrase, overwrite=overwrite)
             return
-        from leadbadge.crypto.keyfile import encrypt_pkcs8, passphrase_bytes, write_private_file  # noqa: PLC0415 -- see the module's imports
+        from leadbadge.crypto.keyfile import encrypt_pkcs8, passphrase_bytes, write_private_file
 
         secret = passphrase_bytes(passphrase)
         target = Path(path)
@@ -571,9 +571,9 @@ class JoseSigningKey:
         Raises :class:`WrongPassphraseError`, :class:`InvalidKeyError` (not an encrypted key of
         a usable type) or :class:`InputError` (``path``: cannot be read).
         """
-        from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: PLC0415 -- see the module's imports
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-        from leadbadge.crypto.keyfile import load_private_key_file  # noqa: PLC0415 -- see the module's imports
+        from leadbadge.crypto.keyfile import load_private_key_file
 
         source = Path(path)
         key = load_private_key_file(source, passphrase)

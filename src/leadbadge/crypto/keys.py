@@ -401,7 +401,7 @@ class SigningKey:
         Without ``overwrite`` an existing file is never replaced (:class:`KeyFileExistsError`),
         even if it appears between the check and the write.
         """
-        from leadbadge.crypto.keyfile import encrypt_pkcs8, passphrase_bytes, write_private_file  # noqa: PLC0415 -- see the module's imports
+        from leadbadge.crypto.keyfile import encrypt_pkcs8, passphrase_bytes, write_private_file
 
         secret = passphrase_bytes(passphrase)
         target = Path(path)
@@ -423,7 +423,7 @@ class SigningKey:
         :class:`InvalidKeyError` if the file is not an encrypted Ed25519 private key, and
         :class:`InputError` (field ``path``) if it cannot be read.
         """
-        from leadbadge.crypto.keyfile import load_private_key_file  # noqa: PLC0415 -- see the module's imports
+        from leadbadge.crypto.keyfile import load_private_key_file
 
         source = Path(path)
         key = load_private_key_file(source, passphrase)
