@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from leadbadge.cli._common import echo
+from leadbadge.cli._plain import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,7 +60,7 @@ def print_pathway(out: Console, report: PathwayReport) -> None:
     headline.append(f"PATHWAY {verdict.upper()}", style=_VERDICT_STYLE[verdict])
     headline.append(f"  {len(report.credentials)} credential(s)")
     out.print(headline)
-    out.print(f"  Recipient: {escape(report.recipient_message)}")
+    out.print(f"  Recipient: {escape(printable(report.recipient_message))}")
     root = Tree("Pathway", guide_style="dim")
     for node in report.tree:
         _add_node(root, node)
@@ -72,8 +73,8 @@ def _add_node(parent: Tree, node: PathwayNode) -> None:
     from rich.text import Text
 
     label = Text()
-    label.append(node.tier, style="bold")
-    label.append(f" — {node.name}")
+    label.append(printable(node.tier), style="bold")
+    label.append(f" — {printable(node.name)}")
     branch = parent.add(label)
     if not node.credentials:
         branch.add(Text("no credential in the set", style="dim"))
@@ -89,15 +90,15 @@ def _add_credential(branch: Tree, credential: PathwayCredential) -> None:
     verdict = credential.report.verdict.value
     line = Text(overflow="fold")
     line.append(verdict.upper(), style=_VERDICT_STYLE[verdict])
-    line.append(f"  {credential.input}")
+    line.append(f"  {printable(credential.input)}")
     if credential.awarded:
-        line.append(f"  awarded {credential.awarded}", style="dim")
+        line.append(f"  awarded {printable(credential.awarded)}", style="dim")
     leaf = branch.add(line)
     for finding in credential.prerequisites:
         label, style = _HELD[finding.held]
         text = Text("prerequisite ", overflow="fold")
-        text.append(finding.tier, style="bold")
+        text.append(printable(finding.tier), style="bold")
         text.append(": ")
         text.append(label, style=style)
-        text.append(f" — {finding.message}", style="dim")
+        text.append(f" — {printable(finding.message)}", style="dim")
         leaf.add(text)

@@ -7,6 +7,12 @@ only on a terminal, never under ``NO_COLOR`` or ``TERM=dumb``; ``FORCE_COLOR`` c
 output that is not a terminal.
 On a terminal the last column wraps at the terminal's width under its own start; anywhere else
 (a pipe, a file) a row is one line, for grep.
+
+What a credential says (its names, ids, the values a finding quotes) is the credential author's
+text: control characters in it are never written as they are. An escape sequence would command
+the verifier's terminal (recolour, move the cursor, rewrite the verdict line), a line break would
+start a line that looks like the report's own, and the bidirectional overrides and isolates
+reorder what follows them on the line.
 """
 
 from __future__ import annotations
@@ -27,6 +33,21 @@ Segment = tuple[str, str]
 #: A table cell: one or more segments, written one after another.
 Cell = Sequence[Segment]
 
+_WHITESPACE_CONTROLS = "\t\n\v\f\r"
+#: C0 and C1 controls and DEL, and the bidirectional embeddings, overrides and isolates: a
+#: whitespace control becomes a space, any other one U+FFFD, so that it is seen.
+_UNPRINTABLE = str.maketrans(
+    {
+        code: " " if chr(code) in _WHITESPACE_CONTROLS else "\ufffd"
+        for code in (
+            *range(0x20),
+            *range(0x7F, 0xA0),
+            *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A),
+        )
+    }
+)
+
 _GAP = "  "
 # Below this many columns for the last one, wrapping would make a column of single words.
 _MIN_WRAP = 20
@@ -44,6 +65,12 @@ def _wants_colour(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # a replaced or closed stream
         return False
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character replaced (see the module's documentation); each
+    character stays one character."""
+    return text.translate(_UNPRINTABLE)
 
 
 def _width(text: str) -> int:
@@ -77,6 +104,7 @@ class Output:
         return cls(colour=_wants_colour(stream), width=width)
 
     def styled(self, text: str, style: str) -> str:
+        text = printable(text)
         if not self.colour or not style or not text:
             return text
         words = style.split()
@@ -89,11 +117,11 @@ class Output:
         )
 
     def line(self, *segments: Segment) -> None:
-        """One line made of ``segments``; a plain string is a segment without style."""
+        """One line made of ``segments``, each styled as it says."""
         echo("".join(self.styled(text, style) for text, style in segments), colour=self.colour)
 
     def text(self, text: str = "") -> None:
-        echo(text, colour=self.colour)
+        echo(printable(text), colour=self.colour)
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
         """Columns two spaces apart, headers in bold; only the last column wraps. A cell of the

@@ -76,3 +76,13 @@ def test_framework_needs_pathway(tmp_path: Path) -> None:
     framework = tmp_path / "f.toml"
     framework.write_text("")
     refused("verify", "x.json", "--framework", str(framework))
+
+
+def test_a_file_name_cannot_write_terminal_commands_into_the_tree(tmp_path: Path) -> None:
+    trust, files = _world(tmp_path, ("initial",))
+    hostile = files["initial"].with_name("a\x1b[2Jb\u202e.json")
+    files["initial"].rename(hostile)
+    result = _verify(str(hostile), "--trust", str(trust))
+    assert "a\ufffd[2Jb\ufffd" in result.stdout  # the tree folds long lines
+    assert "\x1b" not in result.stdout
+    assert "\u202e" not in result.stdout

@@ -292,3 +292,19 @@ def test_an_internationalised_recipient_is_issued_and_recognised(
         assert "The credential was awarded to josé.núñez@bücher.example." in said
     other = _verify(world, str(path), "--at", AT, "--recipient", "jose.nunez@bucher.example")
     assert other.exit_code == 1
+
+
+def test_a_credential_cannot_write_terminal_commands_or_lines_of_its_own(
+    world: World, tmp_path: Path
+) -> None:
+    forged = world.issue()
+    forged["credentialSubject"]["achievement"]["name"] = "X\x1b[2J\x1b[1A\rVALID  cv.json\u202e"
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(forged))
+    result = _verify(world, str(path), "--at", AT)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("INVALID")
+    assert not any(line.startswith("VALID") for line in lines)
+    assert not any(char in result.output for char in ("\x1b", "\r", "\u202e"))
+    assert "X\ufffd[2J\ufffd[1A VALID  cv.json\ufffd" in result.output

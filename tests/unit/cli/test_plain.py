@@ -107,3 +107,28 @@ def test_whitespace_inside_a_finding_never_splits_a_row(
 ) -> None:
     Output(colour=False, width=None).table(("a", "b"), [[[("x", "")], [("one\ntwo\tthree", "")]]])
     assert capsys.readouterr().out.splitlines() == ["a  b", "x  one two three"]
+
+
+HOSTILE = "Evil\x1b[2J\x1b[32m\nVALID\x07\x9b31m\u202eabc\x7f\ttab"
+
+
+def test_control_characters_in_what_a_credential_says_are_never_written_as_they_are(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = Output(colour=True, width=None)
+    out.line((HOSTILE, "bold"))
+    out.text(HOSTILE)
+    out.table(("a", "b"), [[[(HOSTILE, "red")], [(HOSTILE, "dim")]]])
+    written = capsys.readouterr().out
+    for char in ("\x1b[2J", "\x1b[32m\n", "\x07", "\x9b", "\u202e", "\x7f", "\t"):
+        assert char not in written
+    # One line each: the headline, the text, the table's header and its row.
+    assert len(written.splitlines()) == 4
+    assert "Evil\ufffd[2J\ufffd[32m VALID\ufffd\ufffd31m\ufffdabc\ufffd tab" in written
+
+
+def test_printable_keeps_every_character_in_its_place() -> None:
+    assert _plain.printable(HOSTILE) == (
+        "Evil\ufffd[2J\ufffd[32m VALID\ufffd\ufffd31m\ufffdabc\ufffd tab"
+    )
+    assert _plain.printable("Ana Ruiz — 証明書 é") == "Ana Ruiz — 証明書 é"
