@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadbadge import _fs
 from leadbadge.crypto.did import VerificationMethod
@@ -41,11 +41,15 @@ from leadbadge.status.lists import (
 from leadbadge.trust.key_history import format_time, parse_json, parse_time
 from leadbadge.trust.web import MAX_BYTES, require_web_url
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = [
     "STATUS_FORMAT",
     "PinnedStatusList",
     "check_status_document",
     "checked_status_list",
+    "fetch_status_list",
     "find_status_entry",
     "read_status_entry",
     "scan_status_entries",
@@ -293,3 +297,16 @@ def scan_status_entries(folder: Path) -> tuple[list[PinnedStatusList], list[Trus
             bad.append(error)
     good.sort(key=lambda e: e.url)
     return good, bad
+
+
+def fetch_status_list(url: str, *, client: httpx.Client | None = None) -> Any:
+    """Fetch a status list document from ``url`` (bounded, :mod:`leadbadge.trust.fetch`) unpinned.
+
+    Raises :class:`NetworkError` when the fetch fails and :class:`TrustStoreError` when the
+    answer is not JSON; what the list says is the verifier's to check.
+    """
+    # The source readers (and httpx) load for an online verify only.
+    from leadbadge.trust.sources import load_status_source  # noqa: PLC0415
+
+    document, _, _ = load_status_source(str(url), client=client)
+    return document

@@ -46,6 +46,7 @@ from leadbadge.trust.pins import (
 from leadbadge.trust.status_lists import (
     PinnedStatusList,
     checked_status_list,
+    fetch_status_list,
     find_status_entry,
     scan_status_entries,
     status_entry_name,
@@ -396,10 +397,7 @@ class TrustStore:
     ) -> AddResult | PinnedStatusList:
         """Pin what ``source`` holds: a published issuer (:meth:`add_published`) or a status
         list (:meth:`add_status_list`); ``url`` (lists only) names the URL it answers for."""
-        from leadbadge.trust.sources import (  # noqa: PLC0415 -- pinning only
-            is_status_source,
-            load_status_source,
-        )
+        from leadbadge.trust.sources import is_status_source, load_status_source  # noqa: PLC0415
 
         text = os.fspath(source)
         if url is not None or is_status_source(source):
@@ -587,18 +585,6 @@ class TrustStore:
                 f"Could not remove {path} from the trust store ({error.strerror})."
             ) from None
         _fs.fsync_dir(path.parent)
-
-
-def fetch_status_list(url: str, *, client: httpx.Client | None = None) -> Any:
-    """Fetch a status list document from ``url`` (bounded, :mod:`leadbadge.trust.fetch`) unpinned.
-
-    Raises :class:`NetworkError` when the fetch fails and :class:`TrustStoreError` when the
-    answer is not JSON; what the list says is the verifier's to check.
-    """
-    from leadbadge.trust.sources import load_status_source  # noqa: PLC0415 -- pinning only
-
-    document, _, _ = load_status_source(str(url), client=client)
-    return document
 
 
 def _document_id(document: Any) -> str | None:
