@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hashlib
 import json
 import os
@@ -82,10 +81,18 @@ class _Curve:
     """A NIST curve leadbadge verifies: its JWK name, size, JWS algorithm and Multikey codec."""
 
     name: str
-    curve: type[ec.EllipticCurve]
+    #: Its class in cryptography's ``ec`` module, by name, so the table needs no ``ec``.
+    ec_name: str
     size: int
     alg: JoseAlgorithm
     codec: int
+
+    @property
+    def curve(self) -> type[ec.EllipticCurve]:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        curve: type[ec.EllipticCurve] = getattr(ec, self.ec_name)
+        return curve
 
     def digest(self) -> hashes.HashAlgorithm:
         from cryptography.hazmat.primitives import hashes
@@ -93,23 +100,11 @@ class _Curve:
         return hashes.SHA256() if self.size == 32 else hashes.SHA384()
 
 
-#: The JWK curve names leadbadge verifies; the table of their _Curve loads with ``ec``.
-_CURVE_NAMES: Final = frozenset({"P-256", "P-384"})
-
-
-@functools.cache
-def _curves() -> dict[str, _Curve]:
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    return {
-        "P-256": _Curve("P-256", ec.SECP256R1, 32, "ES256", MULTICODEC_P256_PUB),
-        "P-384": _Curve("P-384", ec.SECP384R1, 48, "ES384", MULTICODEC_P384_PUB),
-    }
-
-
-@functools.cache
-def _by_codec() -> dict[int, _Curve]:
-    return {c.codec: c for c in _curves().values()}
+_CURVES: Final = {
+    "P-256": _Curve("P-256", "SECP256R1", 32, "ES256", MULTICODEC_P256_PUB),
+    "P-384": _Curve("P-384", "SECP384R1", 48, "ES384", MULTICODEC_P384_PUB),
+}
+_BY_CODEC: Final = {c.codec: c for c in _CURVES.values()}
 
 
 def algorithm_for_key_type(kty: str, crv: str | None = None) -> JoseAlgorithm | None:
@@ -118,16 +113,15 @@ def algorithm_for_key_type(kty: str, crv: str | None = None) -> JoseAlgorithm | 
     if kty == "RSA":
         return "RS256"
     if kty == "EC":
-        if crv not in _CURVE_NAMES:
-            return None
-        return _curves()[crv].alg
+        curve = _CURVES.get(crv or "")
+        return curve.alg if curve is not None else None
     if kty == "OKP" and crv in (None, "Ed25519"):
         return "EdDSA"
     return None
 
 
 def _curve_of(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> _Curve:
-    for curve in _curves().values():
+    for curve in _CURVES.values():
         if isinstance(key.curve, curve.curve):
             return curve
     raise InvalidKeyError(
@@ -218,7 +212,7 @@ class PublicJwk:
                 f"expected; {_KEEP_PRIVATE}."
             )
         kty, crv = jwk.get("kty"), jwk.get("crv")
-        if kty == "EC" and crv not in _CURVE_NAMES:
+        if kty == "EC" and crv not in _CURVES:
             raise InvalidKeyError(
                 f"The EC key's curve is {crv!r}; leadbadge verifies P-256 (ES256) and "
                 "P-384 (ES384)."
@@ -245,7 +239,7 @@ class PublicJwk:
             e = int.from_bytes(_member_bytes(jwk, "e"), "big")
             return cls._from_rsa(_checked_rsa(n, e))
         if kty == "EC":
-            return cls._ec(jwk, _curves()[str(crv)])
+            return cls._ec(jwk, _CURVES[str(crv)])
         key = VerifyingKey.from_jwk({k: v for k, v in jwk.items() if k not in ("alg", "key_ops")})
         return cls.from_verifying_key(key)
 
@@ -350,7 +344,7 @@ class PublicJwk:
             )
         if codec == MULTICODEC_ED25519_PUB:
             return cls.from_verifying_key(VerifyingKey.from_multikey(value))
-        curve = _by_codec().get(codec)
+        curve = _BY_CODEC.get(codec)
         if curve is None:
             raise InvalidKeyError(
                 f"The Multikey is multicodec {multicodec_name(codec)}; leadbadge reads Ed25519 "
@@ -579,7 +573,7 @@ class JoseSigningKey:
         key = load_private_key_file(source, passphrase)
         if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
             if isinstance(key, ec.EllipticCurvePrivateKey) and not any(
-                isinstance(key.curve, c.curve) for c in _curves().values()
+                isinstance(key.curve, c.curve) for c in _CURVES.values()
             ):
                 raise InvalidKeyError(
                     f"The key file {source} holds an EC key that is not P-256 or P-384."
