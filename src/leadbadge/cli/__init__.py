@@ -28,6 +28,9 @@ def _load() -> click.Group:
 def main() -> NoReturn:
     # The commands are imported here, not when this module is, so that a Ctrl-C while they
     # load (the first few hundred milliseconds) is an interrupt like any other.
+    from leadbadge.cli import _collection
+
+    _collection.pause()
     try:
         app = _load()
     except KeyboardInterrupt:

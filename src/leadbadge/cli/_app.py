@@ -15,6 +15,7 @@ from typing import Any, Final, NoReturn
 import click
 
 from leadbadge import LeadbadgeError, __version__
+from leadbadge.cli import _collection
 from leadbadge.cli._common import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -76,6 +77,11 @@ COMMAND_MODULES: Final[Mapping[str, str]] = {
 }
 
 
+class LoadsWhenCalled(click.Command):
+    """A command whose callback imports what it needs, then calls
+    :func:`leadbadge.cli._collection.resume` (the root group leaves collection paused)."""
+
+
 class LeadbadgeGroup(click.Group):
     """A click group that maps every exception to one sentence and an exit code.
 
@@ -94,6 +100,14 @@ class LeadbadgeGroup(click.Group):
             importlib.import_module(f"leadbadge.cli.{module}")
             _add_examples(self)
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if not isinstance(command, LoadsWhenCalled):
+            _collection.resume()
+        return name, command, rest
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if ctx.parent is not None:  # a subgroup (trust, keys…): click's one list

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from leadbadge.cli._app import cli
+from leadbadge.cli import _collection
+from leadbadge.cli._app import LoadsWhenCalled, cli
 from leadbadge.cli._common import (
     EXIT_INCONCLUSIVE,
     EXIT_INVALID,
@@ -102,7 +103,7 @@ def _worst(codes: list[int]) -> int:
     return max(codes, key=_SEVERITY.index) if codes else EXIT_OK
 
 
-@cli.command("verify")
+@cli.command("verify", cls=LoadsWhenCalled)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
     "--trust",
@@ -230,6 +231,7 @@ def verify_command(
         recipient = normalize_email(recipient, field_name="recipient")
     from leadbadge.verifier.sources import credential_sources
 
+    _collection.resume()
     store = TrustStore.open(trust_dir)
     sources = credential_sources(trust_store=store, folders=credential_dirs, online=online)
     policy = VerificationPolicy(
