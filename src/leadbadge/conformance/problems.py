@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -178,8 +177,15 @@ def is_language_value(value: Any) -> bool:
     return value.get("@direction") in (None, "ltr", "rtl")
 
 
-def _instant(value: object) -> Fraction | None:
-    """Seconds since 0000-03-01T00:00:00Z of a dateTimeStamp, exact; None if malformed."""
+#: An instant, exactly: whole seconds since 0000-03-01T00:00:00Z, then the digits of the
+#: fraction of a second without trailing zeros. Tuples of these compare as the instants do
+#: (digit strings without trailing zeros order as the fractions they write), without the
+#: fractions module, which a cold start would otherwise import for this alone.
+Instant = tuple[int, str]
+
+
+def _instant(value: object) -> Instant | None:
+    """A dateTimeStamp's instant (see :data:`Instant`); None if malformed."""
     if not isinstance(value, str):
         return None
     match = _DATE_TIME_STAMP.match(value)
@@ -191,18 +197,17 @@ def _instant(value: object) -> Fraction | None:
     if day > month_days[month - 1]:
         return None
     if match["midnight"]:
-        hour, minute, second, fraction = 24, 0, 0, Fraction(0)
+        hour, minute, second, fraction = 24, 0, 0, ""
     else:
         hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
-        digits = match["fraction"] or "0"
-        fraction = Fraction(int(digits), 10 ** len(digits))
+        fraction = (match["fraction"] or "").rstrip("0")
     offset = 0
     if match["tz"] != "Z":
         sign = -1 if match["tz"][0] == "-" else 1
         hours, minutes = (14, 0) if match["tzh"] is None else (int(match["tzh"]), int(match["tzm"]))
         offset = sign * (hours * 3600 + minutes * 60)
     days = _days_from_civil(year, month, day)
-    return days * 86400 + hour * 3600 + minute * 60 + second + fraction - offset
+    return days * 86400 + hour * 3600 + minute * 60 + second - offset, fraction
 
 
 def _days_from_civil(year: int, month: int, day: int) -> int:
@@ -215,7 +220,7 @@ def _days_from_civil(year: int, month: int, day: int) -> int:
     return era * 146097 + day_of_era
 
 
-def check_date(check: Checker, doc: Mapping[str, Any], key: str) -> Fraction | None:
+def check_date(check: Checker, doc: Mapping[str, Any], key: str) -> Instant | None:
     """The instant of a dateTimeStamp property, reporting a malformed one; None if absent."""
     if key not in doc:
         return None

@@ -4,7 +4,8 @@ Those libraries are a large part of a cold start and a JSON credential needs non
 image input still loads them (the second test), so the lazy imports cannot have broken it.
 Nor does it load leadbadge's own modules for VC-JWTs, links, presentations, accreditations or
 pinning, nor the parts of cryptography an Ed25519 signature does not use (key serialization,
-RSA, elliptic curves, ciphers); a VC-JWT still verifies in a fresh process (the last test).
+RSA, elliptic curves, ciphers), nor Python's fractions module; a VC-JWT still verifies in a fresh
+process (the last test).
 pyld stays out once the compiled tables of the credential's contexts are in the cache
 (:mod:`leadbadge.ld.compiled_cache`), which the first run of a process writes.
 """
@@ -60,6 +61,9 @@ CRYPTO = (
     "cryptography.hazmat.primitives.ciphers",
     "cryptography.hazmat.primitives.kdf.pbkdf2",
 )
+#: Python's exact arithmetic (with the decimal module it loads): dates are compared exactly
+#: without it (leadbadge.conformance.problems.Instant).
+STDLIB = ("fractions", "decimal")
 
 _PROBE = """
 import json, sys
@@ -124,7 +128,7 @@ def test_verifying_a_qr_photo_still_loads_the_imaging_stack(
     assert {"PIL", "zxingcpp", "xml.dom.minidom"} <= set(loaded)
 
 
-def test_verifying_a_json_credential_loads_no_jwt_link_presentation_pinning_or_rsa_ec_code(
+def test_verifying_a_json_credential_loads_no_jwt_link_presentation_pinning_rsa_ec_or_fractions(
     credential_and_trust: tuple[Path, Path],
 ) -> None:
     path, trust = credential_and_trust
@@ -133,7 +137,7 @@ def test_verifying_a_json_credential_loads_no_jwt_link_presentation_pinning_or_r
     _loaded(*args, cache=cache)  # fills the context cache, as the first test says
     ed25519 = "cryptography.hazmat.primitives.asymmetric.ed25519"
     # The Ed25519 module is listed too, so the probe cannot pass by seeing nothing at all.
-    assert _loaded(*args, cache=cache, names=(*OWN, *CRYPTO, ed25519)) == [ed25519]
+    assert _loaded(*args, cache=cache, names=(*OWN, *CRYPTO, *STDLIB, ed25519)) == [ed25519]
 
 
 def test_a_vc_jwt_still_verifies_in_a_fresh_process(

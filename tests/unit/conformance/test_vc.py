@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leadbadge.conformance.ob import OB_CONTEXT_URL
 from leadbadge.conformance.vc import (
@@ -255,6 +258,47 @@ def test_validity_order_compares_instants_across_time_zones() -> None:
     assert check_credential_shape(doc) == []
     doc["validUntil"] = "2026-01-02T00:59:59+02:00"
     assert paths_of(errors_of(doc)) == {"/validUntil"}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "inverted"),
+    [
+        ("00:00:00.5Z", "00:00:00.10Z", True),  # 0.5 s is later than 0.10 s
+        ("00:00:00.5Z", "00:00:00.50Z", False),  # the same instant
+        ("00:00:00.05Z", "00:00:00.5Z", False),
+        ("00:00:00.0001Z", "00:00:00Z", True),
+        ("00:00:00Z", "00:00:00.000Z", False),
+        ("00:00:00.9Z", "00:00:00.89Z", True),
+        ("00:00:00.999999999999Z", "00:00:01Z", False),
+        ("00:00:01.5+00:01", "00:00:00.25-00:00", False),  # 00:00:01.5 is 23:59:01.5 the day before
+    ],
+)
+def test_validity_order_compares_fractions_of_a_second_exactly(
+    start: str, end: str, inverted: bool
+) -> None:
+    doc = vc_credential()
+    doc["validFrom"] = "2026-01-01T" + start
+    doc["validUntil"] = "2026-01-01T" + end
+    assert paths_of(errors_of(doc)) == ({"/validUntil"} if inverted else set())
+
+
+@given(
+    st.tuples(st.integers(0, 59), st.text("0123456789", max_size=8)),
+    st.tuples(st.integers(0, 59), st.text("0123456789", max_size=8)),
+)
+def test_validity_order_agrees_with_exact_arithmetic(
+    start: tuple[int, str], end: tuple[int, str]
+) -> None:
+    def stamp(second: int, digits: str) -> str:
+        return f"2026-01-01T00:00:{second:02d}{'.' + digits if digits else ''}Z"
+
+    def exact(second: int, digits: str) -> Fraction:
+        return second + Fraction(int(digits or "0"), 10 ** len(digits))
+
+    doc = vc_credential()
+    doc["validFrom"], doc["validUntil"] = stamp(*start), stamp(*end)
+    inverted = exact(*start) > exact(*end)
+    assert paths_of(errors_of(doc)) == ({"/validUntil"} if inverted else set())
 
 
 def test_dates_without_a_time_zone_areerrors_of() -> None:
