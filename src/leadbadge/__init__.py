@@ -50,12 +50,11 @@ if TYPE_CHECKING:
         CheckResult,
         CheckStatus,
         CredentialSummary,
-        PresentationReport,
-        PresentedCredential,
         Verdict,
         VerificationFailedError,
         VerificationReport,
     )
+    from leadbadge.verifier.report_presentation import PresentationReport, PresentedCredential
     from leadbadge.verifier.verify import VerificationPolicy, Verifier
 
 __version__ = "0.1.0"
@@ -74,8 +73,8 @@ _LAZY: dict[str, str] = {
     "Issuer": "leadbadge.issuer.issue",
     "IssuerHome": "leadbadge.issuer.home",
     "IssuerProfile": "leadbadge.model",
-    "PresentationReport": "leadbadge.verifier.report",
-    "PresentedCredential": "leadbadge.verifier.report",
+    "PresentationReport": "leadbadge.verifier.report_presentation",
+    "PresentedCredential": "leadbadge.verifier.report_presentation",
     "Recipient": "leadbadge.pathway.credential",
     "SignedCredential": "leadbadge.issuer.issue",
     "SigningKey": "leadbadge.crypto.keys",

@@ -31,12 +31,8 @@ from leadbadge.cli._plain import Output
 
 if TYPE_CHECKING:
     from leadbadge.errors import LeadbadgeError
-    from leadbadge.verifier.report import (
-        CheckResult,
-        PresentationReport,
-        PresentedCredential,
-        VerificationReport,
-    )
+    from leadbadge.verifier.report import CheckResult, VerificationReport
+    from leadbadge.verifier.report_presentation import PresentationReport, PresentedCredential
 
 #: Exit codes from best to worst: several inputs exit with the worst one seen.
 _SEVERITY = (EXIT_OK, EXIT_INCONCLUSIVE, EXIT_INVALID, EXIT_USAGE)
@@ -221,7 +217,7 @@ def verify_command(
     from leadbadge.pathway.identity import normalize_email
     from leadbadge.trust.store import TrustStore
     from leadbadge.verifier.decode import MAX_INPUT_BYTES
-    from leadbadge.verifier.report import PresentationReport
+    from leadbadge.verifier.report import VerificationReport
     from leadbadge.verifier.verify import VerificationPolicy, Verifier
 
     if inputs.count("-") > 1:
@@ -298,10 +294,10 @@ def verify_command(
         else:
             if index:
                 out.text()
-            if isinstance(report, PresentationReport):
-                _print_presentation(out, report)
-            else:
+            if isinstance(report, VerificationReport):
                 _print_report(out, report)
+            else:
+                _print_presentation(out, report)
     if as_json:
         payload: Any = outputs[0] if len(outputs) == 1 else outputs
         echo(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -51,7 +51,8 @@ from leadbadge.verifier.decode import (
     decode_credential,
     decode_input,
 )
-from leadbadge.verifier.report import PresentationReport, VerificationReport
+from leadbadge.verifier.report import VerificationReport
+from leadbadge.verifier.report_presentation import PresentationReport
 
 if TYPE_CHECKING:
     from leadbadge.serve.app import ServeConfig

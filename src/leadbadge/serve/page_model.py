@@ -18,9 +18,9 @@ from leadbadge.verifier.report import (
     CHECK_TITLES,
     CheckResult,
     CheckStatus,
-    PresentationReport,
     VerificationReport,
 )
+from leadbadge.verifier.report_presentation import PresentationReport
 
 __all__ = [
     "CheckView",

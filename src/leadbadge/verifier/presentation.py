@@ -52,12 +52,14 @@ from leadbadge.verifier.policy import VerificationPolicy
 from leadbadge.verifier.report import (
     PRESENTATION_CHECK_IDS,
     CheckResult,
-    PresentationReport,
-    PresentationSummary,
-    PresentedCredential,
     Verdict,
     VerificationReport,
     compute_verdict,
+)
+from leadbadge.verifier.report_presentation import (
+    PresentationReport,
+    PresentationSummary,
+    PresentedCredential,
 )
 
 __all__ = ["PresentedItem", "presented_items", "verify_presentation"]

@@ -1,9 +1,11 @@
 """The verification report: every check with a status, a summary of the credential, one verdict.
 
-A verifiable presentation gets a :class:`PresentationReport`: its own checks (the holder's
+A verifiable presentation gets a
+:class:`~leadbadge.verifier.report_presentation.PresentationReport`: its own checks (the holder's
 proof, challenge, domain) and one :class:`VerificationReport` per credential it carries.
 The JSON forms (``to_json()``) have a documented, stable shape (docs/verification.md): fields
-are only ever added, never renamed or removed.
+are only ever added, never renamed or removed. The presentation classes live in
+:mod:`leadbadge.verifier.report_presentation`, which verifying a credential does not load.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leadbadge.verifier.report_presentation import PresentationReport
 
 __all__ = [
     "CHECK_IDS",
@@ -20,9 +25,6 @@ __all__ = [
     "CheckResult",
     "CheckStatus",
     "CredentialSummary",
-    "PresentationReport",
-    "PresentationSummary",
-    "PresentedCredential",
     "Verdict",
     "VerificationFailedError",
     "VerificationReport",
@@ -195,7 +197,7 @@ class VerificationFailedError(Exception):
     def __init__(self, report: VerificationReport | PresentationReport) -> None:
         deciding = report.deciding_check
         first = f" {deciding.message}" if deciding else ""
-        what = "presentation" if isinstance(report, PresentationReport) else "credential"
+        what = "credential" if isinstance(report, VerificationReport) else "presentation"
         super().__init__(f"The {what} is {report.verdict.value}.{first}")
         self.report = report
 
@@ -235,106 +237,4 @@ class VerificationReport:
             "evaluatedAt": self.evaluated_at.isoformat().replace("+00:00", "Z"),
             "credential": self.summary.to_json() if self.summary else None,
             "checks": [{**c.to_json(), "required": c.id in self.required} for c in self.checks],
-        }
-
-
-@dataclass(frozen=True)
-class PresentationSummary:
-    """What the presentation says about itself, for display."""
-
-    id: str | None = None
-    holder: str | None = None
-    vc_version: str | None = None
-    #: ``json`` or ``jwt`` (or the carrier and the encoding, as for a credential).
-    source_format: str | None = None
-    #: Whether the presentation carries a proof (or is a VP-JWT): not whether it verified.
-    signed: bool = False
-    #: The key of the holder's proof, as the proof names it.
-    verification_method: str | None = None
-    #: The ``challenge`` and ``domain`` the holder's proof carries (VP-JWT: ``nonce``, ``aud``).
-    challenge: str | None = None
-    domain: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "holder": self.holder,
-            "vcVersion": self.vc_version,
-            "sourceFormat": self.source_format,
-            "signed": self.signed,
-            "verificationMethod": self.verification_method,
-            "challenge": self.challenge,
-            "domain": list(self.domain),
-        }
-
-
-@dataclass(frozen=True)
-class PresentedCredential:
-    """One entry of a presentation's ``verifiableCredential``: its full report, or why there is
-    none (an entry that is not a readable credential)."""
-
-    #: Its position in ``verifiableCredential``, from 1.
-    position: int
-    verdict: Verdict
-    report: VerificationReport | None = None
-    #: How it was carried: ``embedded`` (a JSON credential), ``enveloped`` (an
-    #: EnvelopedVerifiableCredential), ``jwt`` (a VC-JWT string in a VP-JWT).
-    carried: str = "embedded"
-    #: When unreadable: ``code``, ``message``, ``problemType``.
-    error: Mapping[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "position": self.position,
-            "carried": self.carried,
-            "verdict": self.verdict.value,
-        }
-        if self.report is not None:
-            out["report"] = self.report.to_json()
-        if self.error is not None:
-            out["error"] = dict(self.error)
-        return out
-
-
-@dataclass(frozen=True)
-class PresentationReport:
-    """Everything a verifier found about one presentation and each credential in it.
-
-    The verdict covers both: a presentation is valid only when its own checks pass and every
-    credential it carries is valid (the ``credentials`` check says which are not).
-    """
-
-    input: str
-    verdict: Verdict
-    checks: tuple[CheckResult, ...]
-    credentials: tuple[PresentedCredential, ...]
-    evaluated_at: datetime
-    summary: PresentationSummary
-    required: frozenset[str] = frozenset()
-
-    def check(self, check_id: str) -> CheckResult:
-        return next(c for c in self.checks if c.id == check_id)
-
-    @property
-    def deciding_check(self) -> CheckResult | None:
-        """The check that explains a verdict that is not valid (see :func:`deciding_check`)."""
-        return deciding_check(self.checks, self.verdict, self.required)
-
-    @property
-    def exit_code(self) -> int:
-        return self.verdict.exit_code
-
-    def raise_for_verdict(self) -> None:
-        if self.verdict is not Verdict.VALID:
-            raise VerificationFailedError(self)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "input": self.input,
-            "kind": "presentation",
-            "verdict": self.verdict.value,
-            "evaluatedAt": self.evaluated_at.isoformat().replace("+00:00", "Z"),
-            "presentation": self.summary.to_json(),
-            "checks": [{**c.to_json(), "required": c.id in self.required} for c in self.checks],
-            "credentials": [c.to_json() for c in self.credentials],
         }

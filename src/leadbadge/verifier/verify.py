@@ -35,7 +35,6 @@ from leadbadge.verifier.pipeline import guarded, run_checks
 from leadbadge.verifier.policy import DEFAULT_CLOCK_SKEW, DEFAULT_MAX_STATUS_AGE, VerificationPolicy
 from leadbadge.verifier.report import (
     CredentialSummary,
-    PresentationReport,
     VerificationReport,
     compute_verdict,
 )
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
 
     from leadbadge.model import Framework
     from leadbadge.verifier.pathway import PathwayReport
+    from leadbadge.verifier.report_presentation import PresentationReport
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "DEFAULT_MAX_STATUS_AGE", "VerificationPolicy", "Verifier"]
 

@@ -44,6 +44,7 @@ OWN = (
     "leadbadge.share.qr",
     "leadbadge.share.jwt",
     "leadbadge.verifier.presentation",
+    "leadbadge.verifier.report_presentation",
     "leadbadge.verifier.holder",
     "leadbadge.trust.accreditation",
     "leadbadge.trust.sources",

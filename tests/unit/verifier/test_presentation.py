@@ -26,10 +26,10 @@ from leadbadge.verifier.presentation import MAX_CREDENTIALS
 from leadbadge.verifier.report import (
     PRESENTATION_CHECK_IDS,
     CheckStatus,
-    PresentationReport,
     Verdict,
     VerificationFailedError,
 )
+from leadbadge.verifier.report_presentation import PresentationReport
 from leadbadge.verifier.verify import Verifier
 from tests.unit._issued import DID_WEB, ISSUED, LATER, World, make_world
 
