@@ -20,7 +20,7 @@ from leadbadge.crypto.keys import SigningKey
 from leadbadge.errors import InputError
 from leadbadge.issuer.sign import DATA_INTEGRITY_CONTEXT_URL
 from leadbadge.proof import eddsa_rdfc_2022
-from leadbadge.proof.jose import looks_like_jwt
+from leadbadge.proof.jwt_shape import looks_like_jwt
 
 __all__ = ["ENVELOPED_JWT_PREFIX", "sign_presentation"]
 

@@ -9,7 +9,6 @@ payload means as a credential is :mod:`leadbadge.proof.vc_jwt`'s business.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import re
 from collections.abc import Collection, Mapping
@@ -19,6 +18,7 @@ from typing import Any, Final
 from leadbadge.crypto.jwk import ALGORITHMS
 from leadbadge.errors import InputError, UnsupportedProofError
 from leadbadge.ld.inputs import MAX_JSON_DEPTH
+from leadbadge.proof.jwt_shape import b64url_segment, looks_like_jwt
 
 __all__ = [
     "MAX_TOKEN_CHARS",
@@ -36,9 +36,6 @@ _HEADER_MEMBERS: Final = frozenset({"alg", "kid", "jwk", "typ"})
 # ``typ`` values in use: OB 3.0 ("JWT"), VC-JOSE-COSE ("vc+jwt"), older drafts.
 _TYPES: Final = frozenset({"JWT", "vc+jwt", "vc+ld+json+jwt", "application/vc+ld+json+jwt"})
 _LONE_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
-_SEGMENT_ALPHABET: Final = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-)
 
 
 @dataclass(frozen=True)
@@ -51,33 +48,6 @@ class ParsedJwt:
     #: ``BASE64URL(header) || "." || BASE64URL(payload)``: the bytes the signature covers.
     signing_input: bytes
     signature: bytes
-
-
-def looks_like_jwt(text: str) -> bool:
-    """True for three base64url segments whose first decodes to a JSON object with ``alg``."""
-    parts = text.split(".")
-    if len(parts) != 3 or not parts[0] or not all(set(p) <= _SEGMENT_ALPHABET for p in parts):
-        return False
-    try:
-        header = json.loads(_b64decode(parts[0], "header"))
-    except RecursionError:
-        # Shaped like a token but too deep to read: parse() refuses it with that reason.
-        return True
-    except (InputError, ValueError):
-        return False
-    return isinstance(header, dict) and "alg" in header
-
-
-def _b64decode(segment: str, what: str) -> bytes:
-    if not set(segment) <= _SEGMENT_ALPHABET or len(segment) % 4 == 1:
-        raise InputError(f"The JWT {what} is not base64url.", field=f"jwt/{what}")
-    try:
-        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
-        raise InputError(f"The JWT {what} is not base64url.", field=f"jwt/{what}") from None
-    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != segment:
-        raise InputError(f"The JWT {what} is not canonical base64url.", field=f"jwt/{what}")
-    return raw
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -155,9 +125,9 @@ def parse(token: str) -> ParsedJwt:
         raise InputError(
             f"A compact JWS has three parts separated by '.', not {len(parts)}.", field="jwt"
         )
-    header = _json_object(_b64decode(parts[0], "header"), "header")
-    payload = _json_object(_b64decode(parts[1], "payload"), "payload")
-    signature = _b64decode(parts[2], "signature") if parts[2] else b""
+    header = _json_object(b64url_segment(parts[0], "header"), "header")
+    payload = _json_object(b64url_segment(parts[1], "payload"), "payload")
+    signature = b64url_segment(parts[2], "signature") if parts[2] else b""
     return ParsedJwt(
         token=text,
         header=header,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from leadbadge.proof.jose import looks_like_jwt
+from leadbadge.proof.jwt_shape import looks_like_jwt
 
 # Signing and reading a token's claims (vc_jwt, and with it the JOSE keys) load when a token is
 # encoded or decoded: telling a token from JSON, which every input goes through, needs neither.

@@ -14,7 +14,7 @@ import re
 from typing import Any, Final
 
 from leadbadge.errors import CredentialDocumentError
-from leadbadge.proof.jose import looks_like_jwt
+from leadbadge.proof.jwt_shape import looks_like_jwt
 
 __all__ = [
     "MAX_INTEGER_DIGITS",

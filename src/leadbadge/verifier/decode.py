@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from leadbadge.errors import CredentialDocumentError, InputError
-from leadbadge.proof.jose import looks_like_jwt
+from leadbadge.proof.jwt_shape import looks_like_jwt
 from leadbadge.share.strict_json import MAX_NESTING, has_lone_surrogate
 from leadbadge.share.strict_json import credential_object as _credential_object
 from leadbadge.share.strict_json import parse_credential as _parse_json

@@ -39,6 +39,7 @@ RICH = ("rich",)
 #: pinned issuer, does not need.
 OWN = (
     "leadbadge.proof.vc_jwt",
+    "leadbadge.proof.jose",
     "leadbadge.verifier.checks.proof_jwt",
     "leadbadge.share.links",
     "leadbadge.share.qr",
