@@ -18,7 +18,7 @@ import builtins
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,11 +60,10 @@ if TYPE_CHECKING:
     import httpx
 
     from leadbadge.trust.accreditation import Accreditation, PinnedAccreditations
+    from leadbadge.trust.store_results import AddResult, RefreshOutcome
 
 __all__ = [
-    "AddResult",
     "KeyResolver",
-    "RefreshOutcome",
     "TrustStore",
     "default_trust_dir",
     "fetch_status_list",
@@ -85,38 +84,7 @@ def default_trust_dir() -> Path:
     return Path(platformdirs.user_data_dir("leadbadge", appauthor=False)) / "trust"
 
 
-@dataclass(frozen=True)
-class AddResult:
-    """What :meth:`TrustStore.add_published` did."""
-
-    issuer: PinnedIssuer
-    #: True if an entry for the same issuer (any shared identity) was replaced.
-    updated: bool
-    #: Keys the replaced entry had that the new one no longer lists (worth a warning).
-    dropped_keys: tuple[str, ...] = ()
-    #: The status lists pinned with the issuer (those its key history names).
-    status_lists: tuple[PinnedStatusList, ...] = ()
-    #: The accreditation registry pinned with an authority (None when it publishes none).
-    accreditations: PinnedAccreditations | None = None
-    #: The status lists of accredited programs fetched and pinned with an authority.
-    program_status_lists: tuple[PinnedStatusList, ...] = ()
-    #: One sentence per program status list that could not be fetched or checked.
-    problems: tuple[str, ...] = ()
-
-
 _GONE = "it is no longer there, so the entry is left as it was pinned"
-
-
-@dataclass(frozen=True)
-class RefreshOutcome:
-    """What :meth:`TrustStore.refresh` did with one pinned issuer or status list."""
-
-    #: ``issuer`` or ``status list``
-    kind: str
-    #: The URL, DID, folder or file it was read from again.
-    source: str
-    #: None when it was pinned again; otherwise the sentence saying why not.
-    problem: str | None = None
 
 
 class TrustStore:
@@ -270,6 +238,7 @@ class TrustStore:
             program_status_lists,
             write_accreditations,
         )
+        from leadbadge.trust.store_results import AddResult  # noqa: PLC0415 -- pinning only
 
         path = self.issuers_dir / entry_name(published.issuer)
         issuer = build_issuer(
@@ -463,6 +432,7 @@ class TrustStore:
         stop the others; a folder or file no longer there keeps its entry, and says so.
         """
         from leadbadge.trust.sources import local_source_gone  # noqa: PLC0415 -- pinning only
+        from leadbadge.trust.store_results import RefreshOutcome  # noqa: PLC0415 -- as above
 
         outcomes: builtins.list[RefreshOutcome] = []
         done: set[str] = set()

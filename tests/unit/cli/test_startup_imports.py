@@ -49,6 +49,7 @@ OWN = (
     "leadbadge.verifier.holder",
     "leadbadge.trust.accreditation",
     "leadbadge.trust.sources",
+    "leadbadge.trust.store_results",
     "leadbadge.model",
 )
 #: cryptography's modules for key files, PEM, RSA and NIST curves; verifying an eddsa-rdfc-2022
