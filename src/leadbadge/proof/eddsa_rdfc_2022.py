@@ -21,15 +21,13 @@ docs/proofs.md.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 from leadbadge.crypto import multibase as _multibase
-from leadbadge.crypto.did import DidDocument, VerificationMethod, resolve_did_key
 from leadbadge.crypto.keys import SigningKey, VerifyingKey
 from leadbadge.errors import (
     DIDError,
@@ -49,6 +47,12 @@ from leadbadge.proof._common import (
     format_date_time_stamp,
     issuer_id,
     parse_date_time_stamp,
+)
+from leadbadge.proof._resolve import (
+    _DEFAULT_RESOLVER,
+    KeyResolver,
+    _did_key_document,
+    default_resolver,
 )
 
 __all__ = [
@@ -88,17 +92,6 @@ ED25519_SIGNATURE_2020: Final = ("Ed25519Signature2020", "")
 # What this module can verify; an allowlist entry outside it is reported, never "verified".
 _IMPLEMENTED: Final = DEFAULT_ALLOWED | {ED25519_SIGNATURE_2020}
 _SIGNATURE_BYTES = 64
-
-
-class KeyResolver(Protocol):
-    """Finds the key a proof names: ``(verification method, issuer id) -> VerificationMethod``.
-
-    Raises :class:`VerificationMethodError` when the method cannot be resolved or may not sign
-    for this issuer. The returned method's ``controller`` is compared with the issuer by
-    :func:`verify`.
-    """
-
-    def __call__(self, verification_method: str, issuer: str, /) -> VerificationMethod: ...
 
 
 @dataclass(frozen=True)
@@ -477,114 +470,3 @@ def _describe(proof: Mapping[str, Any]) -> str:
 
 def _string(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-# --- Key resolution ---------------------------------------------------------------------------
-
-
-def default_resolver(did_documents: Mapping[str, DidDocument] | None = None) -> KeyResolver:
-    """Offline key resolution for the verification method forms leadbadge accepts.
-
-    - ``did:key:z6Mk…#z6Mk…`` (or the bare DID): decoded locally.
-    - Any other DID URL (``did:web:…#key-1``): looked up in ``did_documents`` (keyed by DID),
-      which the caller provides; nothing is fetched. The method must be listed under
-      ``assertionMethod``.
-    - ``<issuer id>#z6Mk…`` (1EdTech's convention, no key document): the part before ``#``
-      must be exactly the issuer id and the fragment a strict Ed25519 Multikey.
-    """
-    documents = dict(did_documents or {})
-
-    def resolve(verification_method: str, issuer: str, /) -> VerificationMethod:
-        base, _, fragment = verification_method.partition("#")
-        if base.startswith("did:key:"):
-            return _did_key_method(verification_method)
-        if base.startswith("did:"):
-            return _did_document_method(verification_method, base, fragment, documents)
-        if fragment and _has_scheme(base):
-            return _fragment_key_method(verification_method, base, fragment, issuer)
-        raise VerificationMethodError(
-            f"The verification method {verification_method!r} cannot be resolved offline: it "
-            "is neither a DID URL nor the issuer's id followed by '#' and a Multikey.",
-            verification_method=verification_method,
-        )
-
-    return resolve
-
-
-def _did_key_method(verification_method: str) -> VerificationMethod:
-    try:
-        document = _did_key_document(verification_method)
-    except DIDError as error:
-        raise VerificationMethodError(
-            f"The did:key verification method cannot be used: {error.message}",
-            verification_method=verification_method,
-        ) from None
-    # A bare did:key names its only key.
-    return document.verification_methods[0]
-
-
-# A did:key document is a function of its DID URL alone and immutable once made (a frozen
-# dataclass holding an immutable key), so a cached one is the one resolving again would give.
-# Refusals are not cached: lru_cache keeps only returned values.
-_did_key_document: Final = functools.lru_cache(maxsize=256)(resolve_did_key)
-
-
-def _did_document_method(
-    verification_method: str,
-    did: str,
-    fragment: str,
-    documents: Mapping[str, DidDocument],
-) -> VerificationMethod:
-    document = documents.get(did)
-    if document is None:
-        raise VerificationMethodError(
-            f"No DID document for {did} was provided, and leadbadge does not fetch one while "
-            "verifying.",
-            verification_method=verification_method,
-        )
-    if not fragment:
-        raise VerificationMethodError(
-            f"The verification method {verification_method!r} names a DID, not one of its keys.",
-            verification_method=verification_method,
-        )
-    method = document.assertion_key(verification_method)
-    if method is None:
-        listed = document.verification_method(verification_method) is not None
-        why = "is not listed under assertionMethod" if listed else "is not in the DID document"
-        raise VerificationMethodError(
-            f"The key {verification_method} {why}, so it may not sign credentials.",
-            verification_method=verification_method,
-        )
-    return method
-
-
-def _fragment_key_method(
-    verification_method: str, base: str, fragment: str, issuer: str
-) -> VerificationMethod:
-    if base != issuer:
-        raise VerificationMethodError(
-            f"The key in {verification_method} is written under {base}, not under the issuer "
-            f"{issuer}.",
-            verification_method=verification_method,
-        )
-    try:
-        key = VerifyingKey.from_multikey(fragment)
-    except InvalidKeyError as error:
-        raise VerificationMethodError(
-            f"The verification method's fragment is not an Ed25519 Multikey: {error.message}",
-            verification_method=verification_method,
-        ) from None
-    return VerificationMethod(verification_method, "Multikey", base, key)
-
-
-def _has_scheme(value: str) -> bool:
-    scheme, colon, rest = value.partition(":")
-    return bool(
-        colon
-        and rest
-        and scheme[:1].isalpha()
-        and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
-    )
-
-
-_DEFAULT_RESOLVER: Final = default_resolver()
