@@ -21,6 +21,7 @@ docs/proofs.md.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -145,11 +146,50 @@ def hash_data(
     """SHA-256 of the canonical proof configuration ‖ SHA-256 of the canonical document."""
     # The document first, so that its own problems are reported rather than the proof's.
     document_hash = _canonical_hash(document, loader)
-    return _canonical_hash(config, loader) + document_hash
+    return _config_hash(config, loader) + document_hash
 
 
 def _canonical_hash(document: Mapping[str, Any], loader: ContextLoader | None) -> bytes:
     return hashlib.sha256(canonicalize(document, loader=loader).encode("utf-8")).digest()
+
+
+#: A proof configuration as a cache key: its members in order, a list of strings as a tuple.
+_ConfigKey = tuple[tuple[str, str | tuple[str, ...]], ...]
+
+
+def _config_hash(config: Mapping[str, Any], loader: ContextLoader | None) -> bytes:
+    """:func:`_canonical_hash` of a proof configuration, remembered for the shipped contexts.
+
+    A signer's configurations differ only by their ``created`` second, so a batch hashes the
+    same one over and over. Only the default loader's results are kept: its contexts are the
+    files the package ships, whereas a caller's loader may serve other documents for a URL.
+    """
+    key = _config_key(config) if loader is None else None
+    if key is None:
+        return _canonical_hash(config, loader)
+    return _cached_config_hash(key)
+
+
+def _config_key(config: Mapping[str, Any]) -> _ConfigKey | None:
+    """The configuration as a key that equals another only for the same JSON, member order
+    included; None when a member is anything but a string or a list of strings."""
+    members: list[tuple[str, str | tuple[str, ...]]] = []
+    for name, value in config.items():
+        if type(name) is not str:
+            return None
+        if type(value) is str:
+            members.append((name, value))
+        elif type(value) is list and all(type(item) is str for item in value):
+            members.append((name, tuple(value)))
+        else:
+            return None
+    return tuple(members)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_config_hash(key: _ConfigKey) -> bytes:
+    config = {name: list(value) if type(value) is tuple else value for name, value in key}
+    return _canonical_hash(config, None)
 
 
 # --- Signing ----------------------------------------------------------------------------------
@@ -398,7 +438,7 @@ def _verify_one(
     # whoever's key it names. The key before the proof configuration: a verification method
     # that is not an IRI is reported as an unusable key.
     method = resolve(method_id, issuer)
-    data = _canonical_hash(proof_config(document, proof), loader) + document_hash
+    data = _config_hash(proof_config(document, proof), loader) + document_hash
     if not method.public_key.verify(signature, data):
         raise SignatureError(
             f"The signature of the proof by {method_id} does not match the document: it was "
