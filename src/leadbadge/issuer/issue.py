@@ -111,10 +111,6 @@ def _override(
     )
 
 
-def _signed(entry: LedgerEntry | None) -> SignedCredential | None:
-    return None if entry is None else SignedCredential(entry.document, entry.tier)
-
-
 def _moment(now: datetime | None) -> datetime:
     """The instant of issue, to the second as credentials write it (default: the clock)."""
     return datetime.fromisoformat(xsd_datetime(now or datetime.now(UTC)))
@@ -282,7 +278,10 @@ class Issuer:
                 )
                 if not group:
                     return
-                yield [(item.ref, _signed(entry)) for item, entry in group]
+                yield [
+                    (item.ref, None if e is None else SignedCredential(e.document, e.tier))
+                    for item, e in group
+                ]
 
     def _group_items(
         self, requests: Sequence[IssueRequest], now: datetime | None, max_seconds: float
@@ -414,7 +413,8 @@ class Issuer:
     def _signer(
         self, unsigned: Mapping[str, Any], tier: str, moment: datetime
     ) -> Callable[[tuple[StatusAssignment, ...]], LedgerEntry]:
-        """What the ledger calls to sign ``unsigned`` with the status indexes it drew."""
+        """What the ledger calls to sign ``unsigned`` with the status indexes it drew. Every
+        caller builds ``unsigned`` for this credential alone, so the signed one takes its parts."""
         current = self.home.current_key
 
         def sign(assignments: tuple[StatusAssignment, ...]) -> LedgerEntry:
@@ -422,7 +422,7 @@ class Issuer:
             # OB 3.0 allows one credentialStatus: a single purpose is written as one object.
             document = dict(unsigned)
             document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
-            signed = eddsa_rdfc_2022.sign(
+            signed = eddsa_rdfc_2022.sign_owned(
                 document, self._key, verification_method=current.verification_method, created=moment
             )
             return LedgerEntry(

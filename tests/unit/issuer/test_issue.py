@@ -157,7 +157,7 @@ def test_failed_signing_records_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     def broken(*_a: object, **_k: object) -> dict[str, Any]:
         raise InputError("cannot sign")
 
-    monkeypatch.setattr(eddsa_rdfc_2022, "sign", broken)
+    monkeypatch.setattr(eddsa_rdfc_2022, "sign_owned", broken)
     with pytest.raises(InputError, match="cannot sign"):
         _issue(issuer)
     with issuer.home.open_ledger() as ledger:
