@@ -296,6 +296,8 @@ def _check_row(
             results=results,
             credits=credits,
             issued_at=moment,
+            # A dry run: the credential is only checked, then dropped.
+            share_achievement=True,
         )
     except LeadbadgeError as error:
         where = getattr(error, "field", None)

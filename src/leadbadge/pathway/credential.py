@@ -127,6 +127,7 @@ def build_credential(
     salt: str | None = None,
     credential_schema: bool = False,
     issued_at: datetime | None = None,
+    share_achievement: bool = False,
 ) -> dict[str, Any]:
     """The unsigned ``OpenBadgeCredential`` awarding ``tier_id`` to ``recipient``.
 
@@ -135,6 +136,9 @@ def build_credential(
     ``salt`` 16 random bytes in hex. ``results`` maps competency ids to rubric level ids.
     With ``credential_schema`` the credential names the official OB 3.0 JSON Schema.
     ``issued_at`` (default ``valid_from``) is when it is signed: no evidence may be dated later.
+    With ``share_achievement`` the credential holds the Achievement every credential of the
+    tier is built from rather than a copy of it: for a caller that only wants the checks
+    (a roster's dry run) and drops the credential unchanged.
 
     Raises :class:`~leadbadge.errors.UnknownTierError` for an unknown tier and
     :class:`~leadbadge.errors.InputError` (with ``field``) for any other invalid input.
@@ -153,7 +157,7 @@ def build_credential(
     evidence_nodes = build_evidence(tier, evidence, as_of=max(as_of, start))
     ach_id = achievement_id(issuer.url, tier.id)
     endorsements = _endorsements(issuer.achievement_endorsements.get(ach_id, ()), ach_id)
-    achievement, achievement_text = _achievement(tier, ach_id, endorsements)
+    achievement, achievement_text = _achievement(tier, ach_id, endorsements, share_achievement)
     result_nodes = build_results(tier, achievement["id"], results or {})
     credential_id = _credential_id(credential_id)
     salt = _salt(salt)
@@ -361,18 +365,20 @@ def _endorsements(documents: Sequence[Mapping[str, Any]], achievement: str) -> l
     return copies
 
 
-#: Achievements built before, as JSON text, by (tier, achievement id, endorsements as JSON),
-#: with the tier they were built from: every credential of a tier carries the same one, and a
-#: batch builds thousands. A copy is made from the text each time (callers may change it).
-_ACHIEVEMENTS: dict[tuple[int, str, str], tuple[Tier, str]] = {}
+#: Achievements built before, as JSON text and as what it parses to, by (tier, achievement id,
+#: endorsements as JSON), with the tier they were built from: every credential of a tier
+#: carries the same one, and a batch builds thousands. A copy is made from the text each time
+#: (callers may change it), unless the caller only checks the credential it is put in.
+_ACHIEVEMENTS: dict[tuple[int, str, str], tuple[Tier, str, dict[str, Any]]] = {}
 _ACHIEVEMENTS_KEPT = 64
 
 
 def _achievement(
-    tier: Tier, achievement: str, endorsements: Sequence[dict[str, Any]] = ()
+    tier: Tier, achievement: str, endorsements: Sequence[dict[str, Any]] = (), shared: bool = False
 ) -> tuple[dict[str, Any], str | None]:
     """The tier's Achievement: the same for every credential of the tier from this issuer,
-    with the compact JSON text it was just parsed from (None when it was not)."""
+    with the compact JSON text it was parsed from (None when it was not). ``shared`` gives
+    the kept parse itself, which must not be changed, instead of a fresh one."""
     try:
         key = (id(tier), achievement, _json_text(list(endorsements)))
     except (TypeError, ValueError):
@@ -384,8 +390,9 @@ def _achievement(
         built = _build_achievement(tier, achievement, endorsements)
         if len(_ACHIEVEMENTS) >= _ACHIEVEMENTS_KEPT:
             _ACHIEVEMENTS.clear()
-        kept = _ACHIEVEMENTS[key] = (tier, _json_text(built))
-    node: dict[str, Any] = json.loads(kept[1])
+        text = _json_text(built)
+        kept = _ACHIEVEMENTS[key] = (tier, text, json.loads(text))
+    node: dict[str, Any] = kept[2] if shared else json.loads(kept[1])
     return node, kept[1]
 
 

@@ -183,3 +183,20 @@ def test_worker_processes_find_what_one_process_finds(
         (26, "(row)"),
     ]
     assert len(shared.rows) == 19
+
+
+def test_checking_rows_copies_no_achievement(
+    issuer: Issuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shares: list[bool] = []
+    real = roster_module.build_credential
+
+    def spying(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        shares.append(kwargs.get("share_achievement", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roster_module, "build_credential", spying)
+    path = write_roster(tmp_path / "r.csv", [good_row(n) for n in range(3)])
+    roster = read_roster(path, issuer.framework, issuer.profile, now=FIXED_NOW)
+    assert roster.problems == ()
+    assert shares == [True] * 3

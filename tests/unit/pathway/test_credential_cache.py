@@ -44,3 +44,16 @@ def test_another_tier_or_endorsement_is_not_served_the_kept_one() -> None:
     endorsed, _ = credential._achievement(TIER, ach_id, [endorsement])
     assert endorsed["endorsement"] == [endorsement]
     assert "endorsement" not in credential._achievement(TIER, ach_id, ())[0]
+
+
+def test_a_check_only_build_holds_the_kept_achievement_itself() -> None:
+    shared = [build_sample(share_achievement=True) for _ in range(2)]
+    kept = shared[0]["credentialSubject"]["achievement"]
+    assert shared[1]["credentialSubject"]["achievement"] is kept
+    copied = build_sample()
+    assert copied["credentialSubject"]["achievement"] == kept
+    assert copied["credentialSubject"]["achievement"] is not kept
+    # Apart from the Achievement, the same credential.
+    for document in (*shared, copied):
+        document["credentialSubject"].pop("achievement")
+    assert shared[0] == shared[1] == copied
