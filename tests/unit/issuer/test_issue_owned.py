@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from leadbadge.issuer.issue import Issuer, IssueRequest
-from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.proof import _common, eddsa_rdfc_2022
 from leadbadge.proof.eddsa_rdfc_2022 import verify
 from tests.conftest import FIXED_NOW
 from tests.unit.issuer.test_issue import ANA, _evidence, _issue, _issuer
@@ -87,7 +87,7 @@ def test_the_issuer_signs_without_copying_the_document(
     issuer: Issuer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copied: list[object] = []
-    real = eddsa_rdfc_2022.copy_json
+    real = _common.copy_json
 
     def counting(value: object) -> object:
         copied.append(value)

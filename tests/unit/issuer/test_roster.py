@@ -16,6 +16,7 @@ from leadbadge.issuer._workers import spawn_pool
 from leadbadge.issuer.batch import issue_batch
 from leadbadge.issuer.issue import Issuer
 from leadbadge.issuer.roster import read_roster
+from leadbadge.pathway import credential as credential_module
 from tests.conftest import FIXED_NOW
 from tests.unit._issued import DID_WEB, PASSPHRASE, URL
 from tests.unit._roster import evidence_cell, good_row, write_roster
@@ -189,7 +190,7 @@ def test_checking_rows_copies_no_achievement(
     issuer: Issuer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shares: list[bool] = []
-    real = roster_module.build_credential
+    real = credential_module.build_credential
 
     def spying(*args: Any, **kwargs: Any) -> dict[str, Any]:
         shares.append(kwargs.get("share_achievement", False))

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from leadbadge.errors import InputError
-from leadbadge.proof import eddsa_rdfc_2022
+from leadbadge.proof import _common, eddsa_rdfc_2022
 from leadbadge.proof.eddsa_rdfc_2022 import sign, sign_owned, verify
 from tests.unit.proof.test_eddsa_rdfc_2022 import (
     CREATED,
@@ -31,7 +31,7 @@ def test_the_document_handed_over_becomes_the_signed_one_as_sign_would_make_it()
 
 def test_no_part_of_the_document_is_copied(monkeypatch: pytest.MonkeyPatch) -> None:
     copied: list[int] = []
-    real = eddsa_rdfc_2022.copy_json
+    real = _common.copy_json
 
     def counting(value: object) -> object:
         copied.append(id(value))
