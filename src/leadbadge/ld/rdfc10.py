@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 from leadbadge.errors import CanonicalizationLimitError
@@ -54,23 +55,32 @@ class _Rdfc10:
     """RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation 2024) with a work bound."""
 
     def __init__(self, quads: Sequence[Quad]) -> None:
-        self.by_node: dict[str, list[Quad]] = {}
+        self.quads = quads
         # Each quad's N-Quads text is made once: whole for a quad without blank nodes, else as
-        # a shape whose blank nodes are filled in with whichever labels a step needs.
-        self.fixed: list[str] = []
-        self.shapes: list[_Shape] = []
-        self.shapes_of: dict[str, list[_Shape]] = {}
-        for quad in quads:
-            shape = _prepared(quad)
-            if isinstance(shape, str):
-                self.fixed.append(shape)
-                continue
-            self.shapes.append(shape)
-            for label in {shape[0], shape[3], shape[5]} - {None}:
-                assert label is not None  # noqa: S101 -- None was just taken out
-                self.by_node.setdefault(label, []).append(quad)
-                self.shapes_of.setdefault(label, []).append(shape)
-        if len(self.by_node) > MAX_BLANK_NODES:
+        # a template whose blank nodes are filled in with the canonical labels at the end, and
+        # the line §4.6 hashes for each of its blank nodes.
+        found = list(map(_QUAD_TEXT.get, quads))
+        fixed = [entry for entry in found if isinstance(entry, str)]
+        shaped = [entry for entry in found if isinstance(entry, tuple)]
+        if len(fixed) + len(shaped) < len(found):
+            for entry, quad in zip(found, quads, strict=True):
+                if entry is None:
+                    made = _prepared(quad)
+                    if isinstance(made, str):
+                        fixed.append(made)
+                    else:
+                        shaped.append(made)
+        self.fixed = fixed
+        self.shapes = [entry[0] for entry in shaped]
+        self.lines_of: dict[str, list[str]] = {}
+        lines_of = self.lines_of
+        for label, line in [pair for entry in shaped for pair in entry[1]]:
+            lines = lines_of.get(label)
+            if lines is None:
+                lines_of[label] = [line]
+            else:
+                lines.append(line)
+        if len(lines_of) > MAX_BLANK_NODES:
             raise CanonicalizationLimitError(
                 f"The document produces more than {MAX_BLANK_NODES} blank nodes."
             )
@@ -78,10 +88,21 @@ class _Rdfc10:
         self.first_degree: dict[str, str] = {}
         self.work = 0
 
+    @cached_property
+    def by_node(self) -> dict[str, list[Quad]]:
+        """Each blank node's quads, for §4.8 (most documents never need them)."""
+        by_node: dict[str, list[Quad]] = {}
+        for quad in self.quads:
+            graph = quad[3]
+            labels = [term[1] for term in (quad[0], quad[2], graph) if term and term[0] == "B"]
+            for label in dict.fromkeys(labels):
+                by_node.setdefault(label, []).append(quad)
+        return by_node
+
     def canonical_nquads(self) -> str:
         """Steps 1-5 of §4.4, then the sorted canonical N-Quads (§4.4.3 step 7)."""
         by_hash: dict[str, list[str]] = {}
-        for node in self.by_node:
+        for node in self.lines_of:
             by_hash.setdefault(self._hash_first_degree(node), []).append(node)
         shared: list[tuple[str, list[str]]] = []
         for node_hash in sorted(by_hash):
@@ -101,8 +122,7 @@ class _Rdfc10:
             for result in sorted(results, key=lambda r: r.hash):
                 for existing in result.issuer.issued:
                     self.canonical.issue(existing)
-        labels = self.canonical.issued
-        lines = self.fixed + [_line(shape, labels.__getitem__) for shape in self.shapes]
+        lines = self.fixed + _filled(self.shapes, self.canonical.issued)
         lines.sort()
         return "".join(lines)
 
@@ -111,11 +131,8 @@ class _Rdfc10:
         found = self.first_degree.get(node)
         if found is not None:
             return found
-
-        def label(other: str) -> str:
-            return "_:a" if other == node else "_:z"
-
-        lines = sorted(_line(shape, label) for shape in self.shapes_of[node])
+        lines = self.lines_of[node]
+        lines.sort()
         found = self.first_degree[node] = hashlib.sha256("".join(lines).encode()).hexdigest()
         return found
 
@@ -244,9 +261,10 @@ def _permutations(items: list[str]) -> Iterator[tuple[str, ...]]:
         current[pivot + 1 :] = reversed(current[pivot + 1 :])
 
 
-#: A quad with blank nodes, in N-Quads text: subject label or None and text, predicate text,
-#: object label or None and text, graph label or None and text ("" for the default graph).
-_Shape = tuple[str | None, str, str, str | None, str, str | None, str]
+#: A quad with blank nodes: its N-Quads line as the text around its blank node labels
+#: (text, label, text[, label, text[, label, text]]), and each distinct label with the line §4.6
+#: hashes for that blank node (itself written ``_:a``, any other ``_:z``).
+_Shape = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
 
 # Terms and quads repeat across the documents of a run (every credential of a tier holds the
 # same Achievement), so their N-Quads text is kept: short text only, and each table starts over
@@ -258,16 +276,29 @@ _MAX_KEPT_TEXT: Final = 512
 
 
 def _prepared(quad: Quad) -> str | _Shape:
-    """``quad``'s N-Quads line, or its shape when it has blank nodes."""
-    found = _QUAD_TEXT.get(quad)
-    if found is None:
-        shape = _shape(quad)
-        found = _fixed_line(quad) if shape is None else shape
-        size = len(found) if isinstance(found, str) else sum(len(part or "") for part in found)
-        if size <= _MAX_KEPT_TEXT:
-            if len(_QUAD_TEXT) >= _MAX_KEPT:
-                _QUAD_TEXT.clear()
-            _QUAD_TEXT[quad] = found
+    """``quad``'s N-Quads line, or its shape when it has blank nodes (kept when short)."""
+    template = _template(quad)
+    if len(template) == 1:
+        found: str | _Shape = template[0]
+    elif len(template) == 3:
+        # The usual cases, written out: one blank node, or two.
+        found = (template, ((template[1], f"{template[0]}_:a{template[2]}"),))
+    elif len(template) == 5:
+        start, first, middle, second, end = template
+        if first == second:
+            pairs: tuple[tuple[str, str], ...] = ((first, f"{start}_:a{middle}_:a{end}"),)
+        else:
+            pairs = (
+                (first, f"{start}_:a{middle}_:z{end}"),
+                (second, f"{start}_:z{middle}_:a{end}"),
+            )
+        found = (template, pairs)
+    else:
+        found = (template, _first_degree(template))
+    if sum(map(len, template)) <= _MAX_KEPT_TEXT:
+        if len(_QUAD_TEXT) >= _MAX_KEPT:
+            _QUAD_TEXT.clear()
+        _QUAD_TEXT[quad] = found
     return found
 
 
@@ -282,43 +313,65 @@ def _text(term: Term) -> str:
     return found
 
 
-def _fixed_line(quad: Quad) -> str:
-    graph = quad[3]
-    if graph is None:
-        return f"{_text(quad[0])} {_text(quad[1])} {_text(quad[2])} .\n"
-    return f"{_text(quad[0])} {_text(quad[1])} {_text(quad[2])} {_text(graph)} .\n"
-
-
-def _shape(quad: Quad) -> _Shape | None:
-    """``quad``'s shape, or None when it has no blank node."""
+def _template(quad: Quad) -> tuple[str, ...]:
+    """``quad``'s N-Quads line split at the labels of its subject, object and graph name."""
     subject, predicate, obj, graph = quad
-    s_label = subject[1] if subject[0] == "B" else None
-    o_label = obj[1] if obj[0] == "B" else None
-    g_label = graph[1] if graph is not None and graph[0] == "B" else None
-    if s_label is None and o_label is None and g_label is None:
-        return None
-    return (
-        s_label,
-        "" if s_label is not None else _text(subject),
-        _text(predicate),
-        o_label,
-        "" if o_label is not None else _text(obj),
-        g_label,
-        "" if graph is None or g_label is not None else _text(graph),
+    # A blank node predicate (generalized RDF, never made here) is written as it is.
+    if subject[0] == "B":
+        parts = ["", subject[1]]
+        text = f" {_text(predicate)} "
+    else:
+        parts = []
+        text = f"{_text(subject)} {_text(predicate)} "
+    if obj[0] == "B":
+        parts += (text, obj[1])
+        text = ""
+    else:
+        text += _text(obj)
+    if graph is not None:
+        if graph[0] == "B":
+            parts += (f"{text} ", graph[1])
+            text = ""
+        else:
+            text += f" {_text(graph)}"
+    parts.append(f"{text} .\n")
+    return tuple(parts)
+
+
+def _first_degree(template: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    labels = template[1::2]
+    return tuple(
+        (
+            label,
+            "".join(
+                part if n % 2 == 0 else "_:a" if part == label else "_:z"
+                for n, part in enumerate(template)
+            ),
+        )
+        for label in dict.fromkeys(labels)
     )
 
 
-def _line(shape: _Shape, label: Callable[[str], str]) -> str:
-    s_label, s_text, p_text, o_label, o_text, g_label, g_text = shape
-    if s_label is not None:
-        s_text = label(s_label)
-    if o_label is not None:
-        o_text = label(o_label)
-    if g_label is not None:
-        return f"{s_text} {p_text} {o_text} {label(g_label)} .\n"
-    if g_text:
-        return f"{s_text} {p_text} {o_text} {g_text} .\n"
-    return f"{s_text} {p_text} {o_text} .\n"
+def _filled(templates: list[tuple[str, ...]], labels: dict[str, str]) -> list[str]:
+    """The lines of ``templates`` with each blank node written as its label in ``labels``."""
+    lines: list[str] = []
+    add = lines.append
+    for parts in templates:
+        if len(parts) == 3:
+            add(parts[0] + labels[parts[1]] + parts[2])
+        elif len(parts) == 5:
+            add(parts[0] + labels[parts[1]] + parts[2] + labels[parts[3]] + parts[4])
+        else:
+            add(
+                parts[0]
+                + labels[parts[1]]
+                + parts[2]
+                + labels[parts[3]]
+                + parts[4]
+                + labels[parts[5]]
+                + parts[6]
+            )
+    return lines
 
 
 def canonical_nquads(quads: Sequence[Quad]) -> str:

@@ -12,8 +12,8 @@ import pytest
 from pyld import jsonld as pyld
 
 from leadbadge.errors import CanonicalizationLimitError, JsonLdError
-from leadbadge.ld import rdfc10
-from leadbadge.ld.canonical import canonicalize
+from leadbadge.ld import nquads, rdfc10
+from leadbadge.ld.canonical import canonicalize, document_quads
 from leadbadge.ld.contexts import DEFAULT_LOADER
 from leadbadge.ld.nquads import Quad, QuadBuilder
 from tests.unit.ld._badges import V2, badge
@@ -323,3 +323,65 @@ def test_the_text_kept_between_documents_is_short_bounded_and_changes_no_answer(
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _line(quad: Quad, label: Any) -> str:
+    """``quad``'s N-Quads line written term by term, blank nodes as ``label`` names them."""
+    terms = [
+        nquads.serialize(term, label(term[1]) if term[0] == "B" and n != 1 else None)
+        for n, term in enumerate(quad)
+        if term is not None
+    ]
+    return " ".join(terms) + " .\n"
+
+
+@pytest.mark.parametrize(
+    "quad",
+    [
+        (("B", "_:x"), ("I", EX + "p"), ("L", 'a "b"\n', _XSD_STRING, ""), None),
+        (("I", "urn:s"), ("I", EX + "p"), ("B", "_:y"), ("I", "urn:g")),
+        (("B", "_:x"), ("I", EX + "p"), ("B", "_:y"), ("B", "_:g")),
+        (("B", "_:x"), ("I", EX + "p"), ("B", "_:x"), None),
+        (("B", "_:x"), ("I", EX + "p"), ("L", "1", EX + "t", ""), ("B", "_:x")),
+        (("I", "urn:s"), ("B", "_:p"), ("B", "_:y"), None),
+        (("I", "urn:s"), ("I", EX + "p"), ("L", "chat", _LANGSTRING, "fr"), None),
+    ],
+)
+def test_the_text_kept_for_a_quad_is_its_n_quads_line(quad: Quad) -> None:
+    # Kept or not, a quad's template filled with any labels, and its line for each of its blank
+    # nodes in §4.6, are the line written term by term.
+    for _ in range(2):
+        entry = rdfc10._QUAD_TEXT.get(quad) or rdfc10._prepared(quad)
+        if isinstance(entry, str):
+            assert entry == _line(quad, lambda name: name)
+            continue
+        template, first_degree = entry
+        names = {label: f"_:c14n{n}" for n, label in enumerate(template[1::2])}
+        (filled,) = rdfc10._filled([template], names)
+        assert filled == _line(quad, names.__getitem__)
+        labels = {term[1] for n, term in enumerate(quad) if term and term[0] == "B" and n != 1}
+        assert [label for label, _ in first_degree] == sorted(labels, key=template.index)
+        for node, line in first_degree:
+            assert line == _line(quad, lambda name, node=node: "_:a" if name == node else "_:z")
+
+
+def test_kept_text_gives_the_answer_of_text_made_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = badge()
+    doc["credentialSubject"]["achievement"]["alignment"] = [
+        {"type": ["Alignment"], "targetName": f"A {n}", "targetUrl": "https://example.org/a"}
+        for n in range(3)
+    ]
+    quads = document_quads(doc)
+    warm = rdfc10.canonical_nquads(quads)
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    assert warm == pyld.normalize(copy.deepcopy(doc), options | {"documentLoader": DEFAULT_LOADER})
+    assert rdfc10.canonical_nquads(list(reversed(quads))) == warm
+    monkeypatch.setattr(rdfc10, "_QUAD_TEXT", {})
+    monkeypatch.setattr(rdfc10, "_TERM_TEXT", {})
+    assert rdfc10.canonical_nquads(quads) == warm
+    # Nothing kept: every quad's text is made for this document alone.
+    monkeypatch.setattr(rdfc10, "_QUAD_TEXT", {})
+    monkeypatch.setattr(rdfc10, "_MAX_KEPT_TEXT", 0)
+    assert rdfc10.canonical_nquads(quads) == warm
+    assert not rdfc10._QUAD_TEXT
