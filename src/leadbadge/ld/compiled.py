@@ -37,6 +37,8 @@ from leadbadge.ld.compiled_fragments import (
     MAX_FRAGMENT_DEPTH,
     MAX_FRAGMENT_TEXT,
     Fragment,
+    fragment_text,
+    is_plain,
     make_fragment,
 )
 from leadbadge.ld.compiled_tables import (
@@ -157,8 +159,8 @@ class _Walk:
             or ("id" not in element and "@id" not in element)
         ):
             return self.walk_node(ctx, active_property, element, graph, depth, top=top)
-        text = repr(element)
-        if len(text) > MAX_FRAGMENT_TEXT:
+        text = fragment_text(element)
+        if text is None or len(text) > MAX_FRAGMENT_TEXT:
             return self.walk_node(ctx, active_property, element, graph, depth)
         key = (id(ctx), active_property, depth, text)
         fragments = self.tables.fragments
@@ -181,7 +183,7 @@ class _Walk:
             values=self.seen - values,
             text=self.text - chars,
         )
-        if made is not None:
+        if made is not None and is_plain(element):
             fragments.keep(key, ctx, made)
         self.merge(captured)
         return subject

@@ -8,13 +8,21 @@ of those ways, or under the bounds, and compare each answer with pyld's (``check
 from __future__ import annotations
 
 import copy
+import marshal
+import struct
 from typing import Any, Final
 
 import pytest
 
 from leadbadge.ld import compiled
 from leadbadge.ld.compiled import compiled_quads
-from leadbadge.ld.compiled_fragments import MAX_FRAGMENT_DEPTH, MAX_FRAGMENTS, make_fragment
+from leadbadge.ld.compiled_fragments import (
+    MAX_FRAGMENT_DEPTH,
+    MAX_FRAGMENTS,
+    fragment_text,
+    is_plain,
+    make_fragment,
+)
 from leadbadge.ld.compiled_tables import tables_for
 from leadbadge.ld.contexts import DEFAULT_LOADER, ContextLoader
 from leadbadge.ld.expand import expand_to_quads
@@ -105,6 +113,51 @@ def test_a_tuple_where_a_list_was_is_not_replayed(replays: list[int]) -> None:
     # The walk takes only JSON's own types; the general path decides on a tuple.
     assert compiled_quads(as_tuple) is None
     assert not check_same(as_tuple)
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+class _Number(float):
+    __slots__ = ()
+
+
+def _as_buffer(node: Any) -> Any:
+    """``node`` as ``marshal`` sees it when its numbers are numpy's float64 (float subclasses with
+    the buffer protocol): each such number is its eight bytes."""
+    if isinstance(node, _Number):
+        return struct.pack("<d", node)
+    if isinstance(node, dict):
+        return {key: _as_buffer(item) for key, item in node.items()}
+    if isinstance(node, list):
+        return [_as_buffer(item) for item in node]
+    return node
+
+
+def test_a_node_holding_a_float_subclass_never_answers_for_one_holding_bytes(
+    monkeypatch: pytest.MonkeyPatch, replays: list[int]
+) -> None:
+    # The walk takes a float subclass as a number, and refuses bytes; marshal writes both alike
+    # when the subclass has the buffer protocol, so the first node must not be kept.
+    monkeypatch.setattr(compiled, "fragment_text", lambda node: marshal.dumps(_as_buffer(node), 2))
+    achievement = badge()["credentialSubject"]["achievement"]
+    achievement["name"] = _Number(1.5)
+    assert compiled_quads(_with_achievement(achievement)) is not None
+    achievement["name"] = struct.pack("<d", 1.5)
+    assert compiled_quads(_with_achievement(achievement)) is None
+    assert all(count < 8 for count in replays)  # the issuer profile only
+
+
+def test_only_json_s_own_types_are_plain() -> None:
+    assert is_plain({"a": [1, 1.5, True, None, "x", {"b": []}]})
+    assert not is_plain({"a": (1,)})
+    assert not is_plain({1: "a"})
+    assert not is_plain([_Number(1.0)])
+    assert fragment_text({"a": [_Text("x")]}) is None
+    # Values JSON writes alike have keys of their own.
+    texts = {fragment_text({"a": v}) for v in (1, 1.0, True, "1", [1], 0.0, -0.0)}
+    assert len(texts) == 7
 
 
 def test_the_same_node_under_another_property_or_context_is_walked_again(
