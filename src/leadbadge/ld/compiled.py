@@ -191,24 +191,14 @@ class _Walk:
     def replay(self, fragment: Fragment) -> Term:
         """Add a fragment's quads, its blank nodes labelled afresh."""
         self.charge(fragment.values, fragment.text)
-        first = self.fresh + 1
+        linked, subject = fragment.labelled(self.fresh + 1)
         self.fresh += fragment.blanks
-        labels = [("B", f"_:c{first + n}") for n in range(fragment.blanks)]
         sink = self.sink
-        sink.update(fragment.fixed)
-        for s, p, o in fragment.linked:
-            sink.add(
-                (
-                    labels[s] if isinstance(s, int) else s,
-                    p,
-                    labels[o] if isinstance(o, int) else o,
-                    None,
-                )
-            )
+        sink |= fragment.fixed
+        sink |= linked
         if len(sink) > MAX_QUADS:
             raise Fallback
-        subject = fragment.subject
-        return labels[subject] if isinstance(subject, int) else subject
+        return subject
 
     def merge(self, quads: set[Quad]) -> None:
         self.sink |= quads

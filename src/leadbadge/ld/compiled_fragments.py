@@ -53,13 +53,38 @@ class Fragment(NamedTuple):
     """A walked node: its subject, its quads and what the walk counted on the way."""
 
     subject: _Slot
-    #: Quads without blank nodes, added as they are.
-    fixed: tuple[Quad, ...]
+    #: Quads without blank nodes, added as they are (a set, so adding them reuses its hashes).
+    fixed: frozenset[Quad]
     #: Quads with blank nodes (in the default graph): subject, predicate, object slots.
     linked: tuple[tuple[_Slot, Term, _Slot], ...]
     blanks: int
     values: int
     text: int
+    #: The last labelling made (:meth:`labelled`): first blank node number, quads, subject.
+    last: list[tuple[int, frozenset[Quad], Term]]
+
+    def labelled(self, first: int) -> tuple[frozenset[Quad], Term]:
+        """The quads with blank nodes and the subject, blank nodes numbered from ``first``.
+
+        Documents of one shape reach a node with the same count of blank nodes before it, so
+        the labelling made last time usually fits again.
+        """
+        for number, quads, subject in self.last:
+            if number == first:
+                return quads, subject
+        labels = [("B", f"_:c{first + n}") for n in range(self.blanks)]
+        quads = frozenset(
+            (
+                labels[s] if isinstance(s, int) else s,
+                p,
+                labels[o] if isinstance(o, int) else o,
+                None,
+            )
+            for s, p, o in self.linked
+        )
+        subject = labels[self.subject] if isinstance(self.subject, int) else self.subject
+        self.last[:] = [(first, quads, subject)]
+        return quads, subject
 
 
 def fragment_text(node: dict[str, Any]) -> bytes | None:
@@ -114,7 +139,7 @@ def make_fragment(
                 linked.append((slot(quad[0]), quad[1], slot(quad[2])))
             else:
                 fixed.append(quad)
-        return Fragment(slot(subject), tuple(fixed), tuple(linked), blanks, values, text)
+        return Fragment(slot(subject), frozenset(fixed), tuple(linked), blanks, values, text, [])
     except ValueError:
         return None
 

@@ -79,6 +79,29 @@ def test_the_same_node_twice_in_one_document_gets_fresh_blank_nodes(replays: lis
     assert replays
 
 
+def test_a_replay_after_more_or_fewer_blank_nodes_labels_them_afresh(replays: list[int]) -> None:
+    # A replay reuses the labelling it made last time only when the node's blank nodes start at
+    # the same number; evidence before the subject moves them.
+    def with_evidence(count: int) -> dict[str, Any]:
+        doc = badge()
+        subject = doc.pop("credentialSubject")
+        if count:
+            doc["evidence"] = [{"type": ["Evidence"], "name": f"e{n}"} for n in range(count)]
+        doc["credentialSubject"] = subject
+        return doc
+
+    answers = set()
+    for count in (1, 1, 3, 1, 0, 3):
+        fast = compiled_quads(with_evidence(count))
+        assert fast is not None
+        labels = [term[1] for quad in fast.quads for term in quad if term and term[0] == "B"]
+        assert len(set(labels)) == count + 2  # the evidence, the criteria and the alignment
+        assert check_same(with_evidence(count))
+        answers.add(canonical_nquads(fast.quads))
+    assert len(answers) == 3
+    assert max(replays) >= 8
+
+
 @pytest.mark.parametrize(
     "changed",
     [
